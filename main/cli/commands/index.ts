@@ -1,4 +1,6 @@
 import type { CliCommand } from '../command.ts';
+import { aboutCommand } from './about.ts';
+import { serveCommand } from './serve.ts';
 
 /** Every `ddrl` sub-command, in the order `ddrl --help` lists them. */
-export const commands: readonly CliCommand[] = [];
+export const commands: readonly CliCommand[] = [serveCommand, aboutCommand];

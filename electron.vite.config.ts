@@ -1,0 +1,43 @@
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { defineConfig } from 'electron-vite';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+const root = import.meta.dirname;
+const alias = { '@shared': resolve(root, 'shared') };
+
+// electron-vite reads the Electron version from its installed package; where the optional
+// binary could not install, build for the version package.json asks for.
+const packageJson = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { optionalDependencies: { electron: string } };
+process.env.ELECTRON_MAJOR_VER ??= /\d+/.exec(packageJson.optionalDependencies.electron)?.[0];
+
+export default defineConfig({
+  main: {
+    resolve: { alias },
+    build: {
+      outDir: 'out/main',
+      rolldownOptions: { input: { index: resolve(root, 'main/electron/main.ts') } },
+    },
+  },
+  preload: {
+    resolve: { alias },
+    build: {
+      outDir: 'out/preload',
+      // A sandboxed preload must be one CommonJS file.
+      externalizeDeps: false,
+      rolldownOptions: {
+        input: { preload: resolve(root, 'main/electron/preload.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: resolve(root, 'renderer'),
+    resolve: { alias },
+    plugins: [svelte()],
+    build: {
+      outDir: resolve(root, 'out/renderer'),
+      rolldownOptions: { input: resolve(root, 'renderer/index.html') },
+    },
+  },
+});

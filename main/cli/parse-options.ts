@@ -1,0 +1,26 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UsageError } from './command.ts';
+
+type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+
+/**
+ * `node:util` parseArgs in strict mode, with its errors turned into UsageErrors
+ * (exit 2 with the command's usage). Positionals are refused unless allowed.
+ */
+export function parseOptions<T extends OptionSpec>(argv: string[], options: T, allowPositionals = false) {
+  try {
+    return parseArgs({ args: argv, options, strict: true, allowPositionals });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+/** An integer option within [min, max]; the error names the value and the range. */
+export function parseIntegerOption(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (!/^-?\d+$/.test(value) || number < min || number > max) {
+    throw new UsageError(`--${name} ${value} is not valid: expected an integer from ${min} to ${max}.`);
+  }
+  return number;
+}

@@ -1,0 +1,69 @@
+// The Electron main process: one window and the IPC bridge to the services, nothing else.
+import { app, BrowserWindow, dialog, ipcMain, shell } from 'electron';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ipcChannels } from '@shared/api/ipc.ts';
+import { startServices, type AppServices } from '../services/app-services.ts';
+import { resolveDatabasePath } from '../storage/database-path.ts';
+
+/** better-sqlite3 rebuilt for Electron's ABI by `npm run electron:native` (see README). */
+function electronSqliteBinding(): string | undefined {
+  const path = process.env.DDRL_SQLITE_BINDING ?? join(app.getAppPath(), '.electron-native', 'better_sqlite3.node');
+  return existsSync(path) ? path : undefined;
+}
+
+function databasePath(): string {
+  const flag = process.argv.find((arg) => arg.startsWith('--db='))?.slice('--db='.length);
+  // The same file as the CLI and the host use, so every tool sees the same experiments.
+  return resolveDatabasePath(flag);
+}
+
+function createWindow(services: AppServices): void {
+  const window = new BrowserWindow({
+    width: 1280,
+    height: 820,
+    minWidth: 900,
+    minHeight: 560,
+    backgroundColor: '#0e1116',
+    title: 'DDRL Studio',
+    webPreferences: {
+      preload: join(import.meta.dirname, '../preload/preload.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+    },
+  });
+  const unsubscribe = services.events.subscribe((event) => window.webContents.send(ipcChannels.event, event));
+  window.on('closed', unsubscribe);
+  // Links open in the user's browser, never inside the app window.
+  window.webContents.setWindowOpenHandler(({ url }) => {
+    if (url.startsWith('https://')) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  window.webContents.on('will-navigate', (event) => event.preventDefault());
+  const devServer = process.env.ELECTRON_RENDERER_URL;
+  if (devServer) void window.loadURL(devServer);
+  else void window.loadFile(join(import.meta.dirname, '../renderer/index.html'));
+}
+
+app
+  .whenReady()
+  .then(async () => {
+    const nativeBinding = electronSqliteBinding();
+    const services = startServices({ dbPath: databasePath(), runtime: 'electron', ...(nativeBinding ? { nativeBinding } : {}) });
+    // The dispatcher validates `input` against the call's schema before any service sees it.
+    ipcMain.handle(ipcChannels.call, (_event, call: unknown, input: unknown) =>
+      services.dispatch(typeof call === 'string' ? call : String(call), input),
+    );
+    await services.backend();
+    createWindow(services);
+    app.on('window-all-closed', () => {
+      services.close();
+      app.quit();
+    });
+  })
+  .catch((error: unknown) => {
+    dialog.showErrorBox('DDRL Studio cannot start', error instanceof Error ? error.message : String(error));
+    app.exit(1);
+  });

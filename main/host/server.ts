@@ -1,0 +1,148 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
+import { hostPaths, tokenParameter } from '@shared/api/protocol.ts';
+import type { AppServices } from '../services/app-services.ts';
+import { checkAccess, createToken, type Refusal } from './access.ts';
+import { resolveStaticPath, sendStaticFile } from './static-files.ts';
+import { serveWebSocket } from './websocket-session.ts';
+
+export interface HostOptions {
+  readonly services: AppServices;
+  /** The built renderer (`out/renderer`). */
+  readonly rendererDir: string;
+  readonly host: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+}
+
+export interface RunningHost {
+  /** The URL to open, carrying the token. */
+  readonly url: string;
+  readonly port: number;
+  readonly token: string;
+  close(): Promise<void>;
+}
+
+const maxCallBytes = 8 * 1024 * 1024;
+
+// Mirrors the renderer's meta policy; frame-ancestors only works as a header.
+const securityHeaders = {
+  'Content-Security-Policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  // The page URL carries the token: never send it to anyone in a Referer.
+  'Referrer-Policy': 'no-referrer',
+};
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...securityHeaders });
+  response.end(text);
+}
+
+function refuse(response: ServerResponse, refusal: Refusal): void {
+  sendJson(response, refusal.status, { ok: false, error: { code: 'bad_message', message: refusal.message } });
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxCallBytes) throw new Error(`Request body exceeds ${maxCallBytes} bytes.`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** `POST /api/call/<name>` with a JSON body: the same calls as the WebSocket, for scripts and curl. */
+async function handleHttpCall(request: IncomingMessage, response: ServerResponse, url: URL, services: AppServices): Promise<void> {
+  if (request.method !== 'POST') {
+    sendJson(response, 405, { ok: false, error: { code: 'bad_message', message: `Use POST for ${hostPaths.callPrefix}<call>, not ${request.method}.` } });
+    return;
+  }
+  let input: unknown;
+  try {
+    const body = await readBody(request);
+    input = body.trim() === '' ? {} : JSON.parse(body);
+  } catch (error) {
+    sendJson(response, 400, { ok: false, error: { code: 'bad_message', message: `Request body is not valid JSON: ${(error as Error).message}` } });
+    return;
+  }
+  const reply = await services.dispatch(decodeURIComponent(url.pathname.slice(hostPaths.callPrefix.length)), input);
+  const status = reply.ok ? 200 : reply.error.code === 'failed' ? 500 : reply.error.code === 'unknown_call' ? 404 : 400;
+  sendJson(response, status, reply);
+}
+
+/**
+ * The headless host: the built renderer plus the API over HTTP and WebSocket,
+ * guarded by a per-start token and the host's own origin.
+ */
+export async function startHost(options: HostOptions): Promise<RunningHost> {
+  const token = createToken();
+
+  const server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://host.invalid');
+    void (async () => {
+      if (url.pathname.startsWith('/api/')) {
+        const refusal = checkAccess(request, url, token);
+        if (refusal) return refuse(response, refusal);
+        if (url.pathname.startsWith(hostPaths.callPrefix)) return handleHttpCall(request, response, url, options.services);
+        return sendJson(response, 404, { ok: false, error: { code: 'bad_message', message: `No API endpoint at ${url.pathname}.` } });
+      }
+      const isPage = url.pathname === '/' || url.pathname === '/index.html';
+      if (isPage) {
+        // Only the page needs the token; the scripts and styles it loads are public code.
+        const refusal = checkAccess(request, url, token);
+        if (refusal) {
+          response.writeHead(refusal.status, { 'Content-Type': 'text/plain; charset=utf-8', ...securityHeaders });
+          return response.end(`DDRL Studio: ${refusal.message}\n`);
+        }
+      }
+      const path = resolveStaticPath(options.rendererDir, url.pathname);
+      const headers = { ...securityHeaders, 'Cache-Control': isPage ? 'no-store' : 'max-age=3600' };
+      if (path && (await sendStaticFile(response, path, headers))) return;
+      if (isPage) {
+        response.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', ...securityHeaders });
+        return response.end(`DDRL Studio: the renderer is not built (no ${options.rendererDir}/index.html). Run \`npm run build\` first.\n`);
+      }
+      response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', ...securityHeaders });
+      response.end('Not found\n');
+    })().catch((error: unknown) => {
+      if (!response.headersSent) sendJson(response, 500, { ok: false, error: { code: 'failed', message: String(error) } });
+      else response.destroy();
+    });
+  });
+
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: maxCallBytes });
+  server.on('upgrade', (request, socket, head) => {
+    const url = new URL(request.url ?? '/', 'http://host.invalid');
+    const refusal = url.pathname === hostPaths.webSocket ? checkAccess(request, url, token) : { status: 401 as const, message: `No WebSocket endpoint at ${url.pathname}.` };
+    if (refusal) {
+      const reason = refusal.status === 401 ? 'Unauthorized' : 'Forbidden';
+      socket.end(`HTTP/1.1 ${refusal.status} ${reason}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${refusal.message}\n`);
+      return;
+    }
+    sockets.handleUpgrade(request, socket, head, (client) => serveWebSocket(client, options.services));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const shownHost = options.host.includes(':') ? `[${options.host}]` : options.host;
+
+  return {
+    url: `http://${shownHost}:${port}/?${tokenParameter}=${token}`,
+    port,
+    token,
+    close: async () => {
+      for (const client of sockets.clients) client.terminate();
+      sockets.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,27 @@
+import type { AboutInfo } from '@shared/api/about.ts';
+import { availableParallelism } from 'node:os';
+import { readDatabaseInfo } from '../storage/database-info.ts';
+import { appIdentity } from './app-version.ts';
+import type { ServiceContext } from './context.ts';
+
+export async function about(_input: Record<string, never>, ctx: ServiceContext): Promise<AboutInfo> {
+  const backend = await ctx.backend();
+  return {
+    app: {
+      ...appIdentity,
+      runtime: ctx.runtime,
+      nodeVersion: process.versions.node,
+      electronVersion: process.versions.electron ?? null,
+      platform: process.platform,
+      arch: process.arch,
+      cpuCount: availableParallelism(),
+    },
+    tensorflow: {
+      backend: backend.name,
+      tfjsBackend: backend.tfjsBackend,
+      version: backend.tfjsVersion,
+      fallbacks: backend.fallbacks.map((fallback) => ({ ...fallback })),
+    },
+    database: readDatabaseInfo(ctx.db),
+  };
+}

@@ -1,0 +1,42 @@
+import { initBackend, type BackendInfo } from '../learning/backend.ts';
+import { openDatabase, type AppDatabase } from '../storage/database.ts';
+import type { ServiceContext } from './context.ts';
+import { createDispatcher, type Dispatch } from './dispatcher.ts';
+import { EventBus } from './event-bus.ts';
+import { handlers } from './handlers.ts';
+
+export interface AppServicesOptions {
+  readonly dbPath: string;
+  readonly runtime: 'electron' | 'node';
+  /** better-sqlite3 addon built for Electron's ABI (see README). */
+  readonly nativeBinding?: string;
+}
+
+/** The running services behind a transport (the host, the Electron main process, the CLI). */
+export interface AppServices {
+  readonly dispatch: Dispatch;
+  readonly events: EventBus;
+  readonly db: AppDatabase;
+  /** Initialises the TensorFlow.js backend now, so a bad `DDRL_BACKEND` fails at start. */
+  backend(): Promise<BackendInfo>;
+  close(): void;
+}
+
+export function startServices(options: AppServicesOptions): AppServices {
+  const db = openDatabase({ path: options.dbPath, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });
+  const events = new EventBus();
+  let backend: Promise<BackendInfo> | undefined;
+  const ctx: ServiceContext = {
+    db,
+    events,
+    runtime: options.runtime,
+    backend: () => (backend ??= initBackend()),
+  };
+  return {
+    dispatch: createDispatcher(handlers, ctx),
+    events,
+    db,
+    backend: ctx.backend,
+    close: () => db.close(),
+  };
+}

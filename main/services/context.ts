@@ -1,0 +1,13 @@
+import type { BackendInfo } from '../learning/backend.ts';
+import type { AppDatabase } from '../storage/database.ts';
+import type { EventBus } from './event-bus.ts';
+
+/** What every handler receives besides its validated input. */
+export interface ServiceContext {
+  readonly db: AppDatabase;
+  readonly events: EventBus;
+  /** `electron` inside the desktop app, `node` for the host and the CLI. */
+  readonly runtime: 'electron' | 'node';
+  /** The TensorFlow.js backend, initialised once on first use. */
+  backend(): Promise<BackendInfo>;
+}

@@ -1,0 +1,10 @@
+import type { CallName, CallOutput, ParsedCallInput } from '@shared/api/contract.ts';
+import { about } from './about.ts';
+import type { ServiceContext } from './context.ts';
+
+export type Handler<N extends CallName> = (input: ParsedCallInput<N>, ctx: ServiceContext) => Promise<CallOutput<N>>;
+
+/** The service behind every call of the contract; a call without one does not compile. */
+export const handlers: { readonly [N in CallName]: Handler<N> } = {
+  'about.get': about,
+};

@@ -1,0 +1,77 @@
+import type { ApiTransport, ConnectionState } from '@shared/api/client.ts';
+import type { CallReply } from '@shared/api/contract.ts';
+import type { ApiEvent } from '@shared/api/events.ts';
+import { hostPaths, serverMessage, tokenParameter, type ClientMessage } from '@shared/api/protocol.ts';
+
+const maxRetryMs = 5000;
+
+/**
+ * The headless host's WebSocket: calls carry ids and resolve on the reply with
+ * the same id; a dropped connection fails the pending calls and reconnects with backoff.
+ */
+export function websocketTransport(origin: string, token: string): ApiTransport {
+  const endpoint = `${origin.replace(/^http/, 'ws')}${hostPaths.webSocket}?${tokenParameter}=${encodeURIComponent(token)}`;
+  const pending = new Map<number, (reply: CallReply) => void>();
+  const queued: ClientMessage[] = [];
+  const eventListeners = new Set<(event: ApiEvent) => void>();
+  const stateListeners = new Set<(state: ConnectionState) => void>();
+  let state: ConnectionState = 'connecting';
+  let nextId = 0;
+  let retryMs = 250;
+  let socket: WebSocket;
+
+  const setState = (next: ConnectionState) => {
+    state = next;
+    stateListeners.forEach((listener) => listener(next));
+  };
+
+  const connect = () => {
+    socket = new WebSocket(endpoint);
+    socket.addEventListener('open', () => {
+      retryMs = 250;
+      setState('open');
+      queued.splice(0).forEach((message) => socket.send(JSON.stringify(message)));
+    });
+    socket.addEventListener('message', (message) => {
+      const parsed = serverMessage.safeParse(JSON.parse(String(message.data)));
+      if (!parsed.success) return;
+      const data = parsed.data;
+      if (data.type === 'event') {
+        eventListeners.forEach((listener) => listener(data.event));
+        return;
+      }
+      const resolve = data.id === null ? undefined : pending.get(data.id);
+      if (data.id !== null) pending.delete(data.id);
+      resolve?.(data.type === 'result' ? { ok: true, output: data.output } : { ok: false, error: data.error });
+    });
+    socket.addEventListener('close', () => {
+      for (const resolve of pending.values()) resolve({ ok: false, error: { code: 'failed', message: 'The connection to the host was lost before it answered.' } });
+      pending.clear();
+      setState('closed');
+      setTimeout(connect, retryMs);
+      retryMs = Math.min(retryMs * 2, maxRetryMs);
+    });
+  };
+  connect();
+
+  return {
+    kind: 'websocket',
+    invoke(call, input) {
+      const message: ClientMessage = { type: 'call', id: nextId++, call, input };
+      return new Promise((resolve) => {
+        pending.set(message.id, resolve);
+        if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
+        else queued.push(message);
+      });
+    },
+    subscribe(listener) {
+      eventListeners.add(listener);
+      return () => eventListeners.delete(listener);
+    },
+    onConnection(listener) {
+      stateListeners.add(listener);
+      listener(state);
+      return () => stateListeners.delete(listener);
+    },
+  };
+}

@@ -1,0 +1,28 @@
+import type { Component } from 'svelte';
+import type { AppState } from './lib/app-state.svelte.ts';
+import AboutView from './views/AboutView.svelte';
+
+/** A screen of the app: one entry here adds it to the navigation with its Ctrl+key shortcut. */
+export interface Section {
+  readonly id: string;
+  readonly label: string;
+  /** Ctrl (Cmd on macOS) + this key opens the section. */
+  readonly key: string;
+  /** SVG path data on a 24x24 grid. */
+  readonly icon: string;
+  readonly view: Component<{ app: AppState }>;
+}
+
+export const sections: readonly [Section, ...Section[]] = [
+  {
+    id: 'about',
+    label: 'About',
+    key: '1',
+    icon: 'M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm0 4.5a1.25 1.25 0 1 1 0 2.5 1.25 1.25 0 0 1 0-2.5zM10.75 11h2.5v6.5h-2.5z',
+    view: AboutView,
+  },
+];
+
+export function sectionById(id: string): Section {
+  return sections.find((section) => section.id === id) ?? sections[0];
+}

@@ -1,0 +1,26 @@
+import type { AboutInfo } from './about.ts';
+
+/** 1536 -> "1.5 KiB". */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return unit === 0 ? `${value} B` : `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
+
+/** The about record as plain lines: `ddrl about` prints them, the About view copies them for bug reports. */
+export function formatAboutText(info: AboutInfo): string[] {
+  const { app, tensorflow, database } = info;
+  const runtime = app.electronVersion ? `Electron ${app.electronVersion}, Node ${app.nodeVersion}` : `Node ${app.nodeVersion}`;
+  return [
+    `${app.name} ${app.version} (${app.runtime}: ${runtime}, ${app.platform}-${app.arch}, ${app.cpuCount} cores)`,
+    `TensorFlow.js ${tensorflow.version}: backend ${tensorflow.backend} (tfjs '${tensorflow.tfjsBackend}')`,
+    ...tensorflow.fallbacks.map((fallback) => `  not ${fallback.name}: ${fallback.reason}`),
+    `Database ${database.path}`,
+    `  schema ${database.schemaVersion} of ${database.latestSchemaVersion}, SQLite ${database.sqliteVersion}, journal ${database.journalMode}, ${formatBytes(database.sizeBytes)}, created ${database.createdAt}`,
+  ];
+}

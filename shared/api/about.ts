@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+/** A TensorFlow.js backend that was tried before the one in use, and why it was not used. */
+export const backendFallback = z.object({ name: z.string(), reason: z.string() });
+
+/** What `about.get` reports: the app, the TensorFlow.js backend that loaded, and the database. */
+export const aboutInfo = z.object({
+  app: z.object({
+    name: z.string(),
+    version: z.string(),
+    /** `electron` inside the desktop app, `node` for the headless host. */
+    runtime: z.enum(['electron', 'node']),
+    nodeVersion: z.string(),
+    electronVersion: z.string().nullable(),
+    platform: z.string(),
+    arch: z.string(),
+    cpuCount: z.number().int().positive(),
+  }),
+  tensorflow: z.object({
+    /** Our name for the backend: `node-gpu`, `node`, `wasm` or `cpu`. */
+    backend: z.string(),
+    /** The name TensorFlow.js itself reports (`tensorflow`, `wasm`, `cpu`). */
+    tfjsBackend: z.string(),
+    version: z.string(),
+    fallbacks: z.array(backendFallback),
+  }),
+  database: z.object({
+    path: z.string(),
+    schemaVersion: z.number().int().nonnegative(),
+    latestSchemaVersion: z.number().int().nonnegative(),
+    sqliteVersion: z.string(),
+    journalMode: z.string(),
+    sizeBytes: z.number().int().nonnegative(),
+    createdAt: z.string(),
+  }),
+});
+export type AboutInfo = z.infer<typeof aboutInfo>;

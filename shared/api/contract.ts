@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { aboutInfo } from './about.ts';
+import { apiErrorBody } from './errors.ts';
+
+interface CallSpec {
+  readonly summary: string;
+  readonly input: z.ZodType;
+  readonly output: z.ZodType;
+}
+
+const noInput = z.object({}).strict();
+
+/**
+ * Every call the renderer can make: its name, input schema and output schema.
+ * Adding a call is one entry here plus its handler in `main/services/handlers.ts`
+ * (the compiler points at a missing handler); both transports pick it up.
+ */
+export const apiCalls = {
+  'about.get': {
+    summary: 'App version, the TensorFlow.js backend in use and the database file.',
+    input: noInput,
+    output: aboutInfo,
+  },
+} as const satisfies Record<string, CallSpec>;
+
+export type CallName = keyof typeof apiCalls;
+/** What a caller passes (before defaults are applied). */
+export type CallInput<N extends CallName> = z.input<(typeof apiCalls)[N]['input']>;
+/** What a handler receives (after validation). */
+export type ParsedCallInput<N extends CallName> = z.output<(typeof apiCalls)[N]['input']>;
+export type CallOutput<N extends CallName> = z.output<(typeof apiCalls)[N]['output']>;
+
+export const callNames = Object.keys(apiCalls) as CallName[];
+
+export function isCallName(name: string): name is CallName {
+  return Object.hasOwn(apiCalls, name);
+}
+
+/** The answer to one call, the same on every transport. */
+export const callReply = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), output: z.unknown() }),
+  z.object({ ok: z.literal(false), error: apiErrorBody }),
+]);
+export type CallReply = z.infer<typeof callReply>;
