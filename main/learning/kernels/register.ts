@@ -4,7 +4,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { batchMatMulGrad } from './matmul-grad.ts';
+import { stockGradients } from './stock-gradients.ts';
 
 export function registerLearningKernels(): void {
-  for (const config of [batchMatMulGrad]) tf.registerGradient(config);
+  // Ours last: they replace the stock configs of the same kernels.
+  for (const config of [...stockGradients, batchMatMulGrad]) tf.registerGradient(config);
 }

@@ -1,0 +1,130 @@
+/**
+ * 3x3 convolution (padding 1, stride 1 or 2, NHWC) as three mutually adjoint ops, each
+ * computed with forward convolutions only: wasm has no Conv2DBackpropFilter kernel, its
+ * Conv2DBackpropInput is slow, and tfjs registers no gradient for either, so the stock
+ * conv cannot be differentiated twice (gradient matching needs that).
+ *
+ *   forward      y  = conv(x, W) + b
+ *   inputGrad    dx = conv^T(dy, W)        (adjoint of forward in x)
+ *   filterGrad   dW = x (*) dy             (adjoint of forward in W)
+ *
+ * Every op is linear in each argument, so each one's gradient is again one of the three:
+ * the recursion closes and any order of derivative stays on fast kernels.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+export type ConvStride = 1 | 2;
+const KERNEL = 3;
+const PAD = 1;
+
+function checkStride(stride: number): asserts stride is ConvStride {
+  if (stride !== 1 && stride !== 2) throw new Error(`Convolution stride ${stride} is not supported: use 1 or 2.`);
+}
+
+/** PyTorch's output size for kernel 3, padding 1. */
+export function convOutSize(size: number, stride: ConvStride): number {
+  return Math.floor((size + 2 * PAD - KERNEL) / stride) + 1;
+}
+
+/** Sums over every axis but the last (bias gradient) as one matMul: wasm reduces leading axes via a transpose. */
+function sumToChannels(t: tf.Tensor4D): tf.Tensor1D {
+  const channels = t.shape[3];
+  const rows = t.size / channels;
+  return tf.reshape(tf.matMul(tf.ones([1, rows]), tf.reshape(t, [rows, channels])), [channels]);
+}
+
+/** y = conv(x, W) + b with PyTorch padding 1; the bias add is fused into the conv kernel. */
+export function conv2d(x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor1D, stride: ConvStride): tf.Tensor4D {
+  checkStride(stride);
+  const op = tf.customGrad((xIn: tf.Tensor, wIn: tf.Tensor, bIn: tf.Tensor, save: tf.GradSaveFunc) => {
+    save([xIn, wIn]);
+    const value = tf.fused.conv2d({ x: xIn as tf.Tensor4D, filter: wIn as tf.Tensor4D, bias: bIn, strides: stride, pad: PAD });
+    const gradFunc = (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+      const g = dy as tf.Tensor4D;
+      return [...convGrads(g, saved, stride), sumToChannels(g)];
+    };
+    return { value, gradFunc };
+  });
+  return op(x, w, b) as tf.Tensor4D;
+}
+
+/** y = conv(x, W) without bias: the adjoint ops below need the bare linear map. */
+function convNoBias(x: tf.Tensor4D, w: tf.Tensor4D, stride: ConvStride): tf.Tensor4D {
+  const op = tf.customGrad((xIn: tf.Tensor, wIn: tf.Tensor, save: tf.GradSaveFunc) => {
+    save([xIn, wIn]);
+    const value = tf.conv2d(xIn as tf.Tensor4D, wIn as tf.Tensor4D, stride, PAD);
+    const gradFunc = (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => convGrads(dy as tf.Tensor4D, saved, stride);
+    return { value, gradFunc };
+  });
+  return op(x, w) as tf.Tensor4D;
+}
+
+/** The input and filter gradients of conv(x, W) for upstream gradient dy. */
+function convGrads(dy: tf.Tensor4D, saved: tf.Tensor[], stride: ConvStride): [tf.Tensor4D, tf.Tensor4D] {
+  const [x, w] = saved as [tf.Tensor4D, tf.Tensor4D];
+  return [convInputGrad(dy, w, stride, [x.shape[1], x.shape[2]]), convFilterGrad(x, dy, stride)];
+}
+
+/**
+ * dx = conv^T(dy, W): the input gradient of a stride-s conv. For stride 2, dy is first
+ * spread onto the input grid (zeros between), then it is a stride-1 conv with W rotated
+ * by 180 degrees and its channel axes swapped.
+ */
+export function convInputGrad(dy: tf.Tensor4D, w: tf.Tensor4D, stride: ConvStride, inputHw: readonly [number, number]): tf.Tensor4D {
+  const op = tf.customGrad((dyIn: tf.Tensor, wIn: tf.Tensor, save: tf.GradSaveFunc) => {
+    const g = dyIn as tf.Tensor4D;
+    const ws = wIn as tf.Tensor4D;
+    save([g, ws]);
+    const flipped = tf.transpose(tf.reverse(ws, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
+    const spread = stride === 1 ? g : spreadOntoGrid(g);
+    // Padding that makes the output exactly the input's size (derivation in the file comment).
+    const [h, wd] = inputHw;
+    const padBottom = h + PAD - stride * g.shape[1];
+    const padRight = wd + PAD - stride * g.shape[2];
+    const pad: tf.ExplicitPadding = [[0, 0], [KERNEL - 1 - PAD, padBottom], [KERNEL - 1 - PAD, padRight], [0, 0]];
+    const value = tf.conv2d(spread, flipped, 1, pad);
+    const gradFunc = (cot: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+      const [sg, sw] = saved as [tf.Tensor4D, tf.Tensor4D];
+      const c = cot as tf.Tensor4D;
+      // <conv^T(dy, W), C> = <dy, conv(C, W)>, and in W it is the filter gradient of (C, dy).
+      return [convNoBias(c, sw, stride), convFilterGrad(c, sg, stride)];
+    };
+    return { value, gradFunc };
+  });
+  return op(dy, w) as tf.Tensor4D;
+}
+
+/**
+ * dW = x (*) dy: the filter gradient. With the batch and channel axes of x swapped and dy
+ * read as a filter [h, w, N, C_out], it is one 'valid' forward conv whose dilation is the
+ * original stride; the result [C_in, 3, 3, C_out] is transposed to [3, 3, C_in, C_out].
+ */
+export function convFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, stride: ConvStride): tf.Tensor4D {
+  const op = tf.customGrad((xIn: tf.Tensor, dyIn: tf.Tensor, save: tf.GradSaveFunc) => {
+    const xs = xIn as tf.Tensor4D;
+    const g = dyIn as tf.Tensor4D;
+    save([xs, g]);
+    const xT = tf.transpose(xs, [3, 1, 2, 0]) as tf.Tensor4D;
+    const dyAsFilter = tf.transpose(g, [1, 2, 0, 3]) as tf.Tensor4D;
+    // Pad x so that exactly 3 output positions fit: 2 + s*(h-1) + 1 rows after padding.
+    const padBottom = KERNEL - 1 + stride * (g.shape[1] - 1) + 1 - xs.shape[1] - PAD;
+    const padRight = KERNEL - 1 + stride * (g.shape[2] - 1) + 1 - xs.shape[2] - PAD;
+    const pad: tf.ExplicitPadding = [[0, 0], [PAD, padBottom], [PAD, padRight], [0, 0]];
+    const value = tf.transpose(tf.conv2d(xT, dyAsFilter, 1, pad, 'NHWC', stride), [1, 2, 0, 3]);
+    const gradFunc = (cot: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+      const [sx, sg] = saved as [tf.Tensor4D, tf.Tensor4D];
+      const v = cot as tf.Tensor4D;
+      // <x (*) dy, V> = <conv(x, V), dy>: adjoint in x is conv^T(dy, V), in dy it is conv(x, V).
+      return [convInputGrad(sg, v, stride, [sx.shape[1], sx.shape[2]]), convNoBias(sx, v, stride)];
+    };
+    return { value, gradFunc };
+  });
+  return op(x, dy) as tf.Tensor4D;
+}
+
+/** Places dy[i, j] at (2i, 2j) of a grid twice the size, zeros elsewhere. */
+function spreadOntoGrid(dy: tf.Tensor4D): tf.Tensor4D {
+  const [n, h, w, c] = dy.shape;
+  const spaced = tf.pad(tf.reshape(dy, [n, h, 1, w, 1, c]), [[0, 0], [0, 0], [0, 1], [0, 0], [0, 1], [0, 0]]);
+  return tf.reshape(spaced, [n, 2 * h, 2 * w, c]);
+}
