@@ -53,9 +53,7 @@ app
     const nativeBinding = electronSqliteBinding();
     const services = startServices({ dbPath: databasePath(), runtime: 'electron', ...(nativeBinding ? { nativeBinding } : {}) });
     // The dispatcher validates `input` against the call's schema before any service sees it.
-    ipcMain.handle(ipcChannels.call, (_event, call: unknown, input: unknown) =>
-      services.dispatch(typeof call === 'string' ? call : String(call), input),
-    );
+    ipcMain.handle(ipcChannels.call, (_event, call: unknown, input: unknown) => services.dispatch(typeof call === 'string' ? call : String(call), input));
     await services.backend();
     createWindow(services);
     app.on('window-all-closed', () => {

@@ -118,7 +118,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const sockets = new WebSocketServer({ noServer: true, maxPayload: maxCallBytes });
   server.on('upgrade', (request, socket, head) => {
     const url = new URL(request.url ?? '/', 'http://host.invalid');
-    const refusal = url.pathname === hostPaths.webSocket ? checkAccess(request, url, token) : { status: 401 as const, message: `No WebSocket endpoint at ${url.pathname}.` };
+    const refusal =
+      url.pathname === hostPaths.webSocket ? checkAccess(request, url, token) : { status: 401 as const, message: `No WebSocket endpoint at ${url.pathname}.` };
     if (refusal) {
       const reason = refusal.status === 401 ? 'Unauthorized' : 'Forbidden';
       socket.end(`HTTP/1.1 ${refusal.status} ${reason}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${refusal.message}\n`);

@@ -36,7 +36,11 @@ export function serveWebSocket(socket: WebSocket, services: AppServices): void {
     const parsed = clientMessage.safeParse(raw);
     if (!parsed.success) {
       const expected = 'expected {"type":"call","id":<integer>=0>,"call":"<name>","input":{...}}';
-      send(socket, { type: 'error', id: salvageId(raw), error: { code: 'bad_message', message: `Malformed message (${describeIssues(parsed.error, 'message')}); ${expected}.` } });
+      send(socket, {
+        type: 'error',
+        id: salvageId(raw),
+        error: { code: 'bad_message', message: `Malformed message (${describeIssues(parsed.error, 'message')}); ${expected}.` },
+      });
       return;
     }
     const { id, call, input } = parsed.data;

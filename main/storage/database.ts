@@ -36,7 +36,8 @@ function checkPlace(path: string): boolean {
   let exists = false;
   try {
     const stats = statSync(path);
-    if (stats.isDirectory()) throw new DatabaseOpenError(`The database path ${path} is a folder, not a file. Pass a file path such as ${resolve(path, 'ddrl.sqlite')}.`);
+    if (stats.isDirectory())
+      throw new DatabaseOpenError(`The database path ${path} is a folder, not a file. Pass a file path such as ${resolve(path, 'ddrl.sqlite')}.`);
     exists = true;
   } catch (error) {
     if (error instanceof DatabaseOpenError) throw error;

@@ -8,7 +8,14 @@ import { databasePathFrom, dbOption, dbUsage } from './db-option.ts';
 export const aboutCommand: CliCommand = {
   path: ['about'],
   summary: 'Show the app version, the TensorFlow.js backend and the database',
-  usage: ['Usage: ddrl about [--db PATH] [--json]', '', dbUsage, '  --json          print the about record as JSON', '', 'DDRL_BACKEND=node-gpu|node|wasm|cpu forces a TensorFlow.js backend.'].join('\n'),
+  usage: [
+    'Usage: ddrl about [--db PATH] [--json]',
+    '',
+    dbUsage,
+    '  --json          print the about record as JSON',
+    '',
+    'DDRL_BACKEND=node-gpu|node|wasm|cpu forces a TensorFlow.js backend.',
+  ].join('\n'),
   async run(argv, io) {
     const { values } = parseOptions(argv, { ...dbOption, json: { type: 'boolean' } });
     const services = startServices({ dbPath: databasePathFrom(values), runtime: 'node' });

@@ -45,7 +45,8 @@ export function websocketTransport(origin: string, token: string): ApiTransport 
       resolve?.(data.type === 'result' ? { ok: true, output: data.output } : { ok: false, error: data.error });
     });
     socket.addEventListener('close', () => {
-      for (const resolve of pending.values()) resolve({ ok: false, error: { code: 'failed', message: 'The connection to the host was lost before it answered.' } });
+      for (const resolve of pending.values())
+        resolve({ ok: false, error: { code: 'failed', message: 'The connection to the host was lost before it answered.' } });
       pending.clear();
       setState('closed');
       setTimeout(connect, retryMs);

@@ -1,0 +1,47 @@
+// `npm test`: lint, type checks, unit tests, the Electron build, e2e. Ends with one line `tests: N passed, N failed`.
+import { mkdirSync, readFileSync } from 'node:fs';
+import { typecheck } from './typecheck.ts';
+import { bin, runStep } from './run-step.ts';
+
+interface VitestJson {
+  numPassedTests: number;
+  numFailedTests: number;
+}
+
+const reportDir = 'node_modules/.tmp';
+
+/** Runs one Vitest config with a JSON report; a missing report (a crash) counts as one failure. */
+async function vitest(name: string, configArgs: string[]): Promise<{ code: number; passed: number; failed: number }> {
+  const outputFile = `${reportDir}/${name}-results.json`;
+  const code = await runStep(bin('vitest'), ['run', ...configArgs, '--reporter=default', '--reporter=json', `--outputFile.json=${outputFile}`]);
+  try {
+    const report = JSON.parse(readFileSync(outputFile, 'utf8')) as VitestJson;
+    return { code, passed: report.numPassedTests, failed: Math.max(report.numFailedTests, code === 0 ? 0 : 1) };
+  } catch {
+    return { code, passed: 0, failed: 1 };
+  }
+}
+
+mkdirSync(reportDir, { recursive: true });
+const failedSteps: string[] = [];
+const step = async (name: string, run: () => Promise<number>) => {
+  process.stdout.write(`\n== ${name}\n`);
+  if ((await run()) !== 0) failedSteps.push(name);
+};
+
+await step('lint (eslint)', () => runStep(bin('eslint'), ['.']));
+await step('format (prettier --check)', () => runStep(bin('prettier'), ['--check', '.']));
+await step('type checks', typecheck);
+process.stdout.write('\n== unit tests\n');
+const unit = await vitest('unit', []);
+if (unit.code !== 0) failedSteps.push('unit tests');
+await step('build (electron-vite)', () => runStep(bin('electron-vite'), ['build']));
+process.stdout.write('\n== e2e tests\n');
+const e2e = failedSteps.includes('build (electron-vite)') ? { code: 1, passed: 0, failed: 1 } : await vitest('e2e', ['-c', 'vitest.e2e.config.ts']);
+if (e2e.code !== 0) failedSteps.push('e2e tests');
+
+const checkFailures = failedSteps.filter((name) => !name.endsWith('tests')).length;
+process.stdout.write(`\nunit: ${unit.passed} passed, ${unit.failed} failed; e2e: ${e2e.passed} passed, ${e2e.failed} failed\n`);
+if (failedSteps.length > 0) process.stdout.write(`failed steps: ${failedSteps.join(', ')}\n`);
+process.stdout.write(`tests: ${unit.passed + e2e.passed} passed, ${unit.failed + e2e.failed + checkFailures} failed\n`);
+process.exitCode = failedSteps.length === 0 ? 0 : 1;
