@@ -176,7 +176,9 @@ function paintWater(index: number): Picture {
 // ---------------------------------------------------------------------------
 // Space: dark sky, coloured nebula, stars, and on some pictures a planet.
 
-const NEBULA_COLORS: readonly Rgb[] = [0x7a5cff, 0x2f8f4a, 0xc0396b, 0x2f6fd0, 0xd08a2f, 0x23a3a3, 0x9b2fd0, 0x8f8f2f, 0xd04f2f, 0x4f4fd0, 0x2fd08a, 0xa05030, 0x6080a0];
+const NEBULA_COLORS: readonly Rgb[] = [
+  0x7a5cff, 0x2f8f4a, 0xc0396b, 0x2f6fd0, 0xd08a2f, 0x23a3a3, 0x9b2fd0, 0x8f8f2f, 0xd04f2f, 0x4f4fd0, 0x2fd08a, 0xa05030, 0x6080a0,
+];
 const PLANET_COLORS: readonly (readonly [Rgb, Rgb])[] = [
   [0x3a7be0, 0xc9b34a],
   [0xd0643a, 0x8a2f1f],
