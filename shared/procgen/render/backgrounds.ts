@@ -12,30 +12,39 @@ export type BackgroundFamily = 'water' | 'space' | 'platform';
 
 export const BACKGROUND_COUNTS: Readonly<Record<BackgroundFamily, number>> = { water: 7, space: 13, platform: 62 };
 
-/** Source pictures are this many pixels high; widths follow each aspect ratio. */
+/**
+ * Source pictures are this many pixels high (widths follow each aspect ratio):
+ * enough for 64 px observations; large replay renders ask for more detail.
+ */
 const PICTURE_HEIGHT = 256;
+const DETAILED_PICTURE_HEIGHT = 768;
+
+/** The picture height that keeps an output `size` px square sharp. */
+export function pictureHeightFor(size: number): number {
+  return size <= 128 ? PICTURE_HEIGHT : DETAILED_PICTURE_HEIGHT;
+}
 const PLATFORM_SCENES = 49;
 
 const cache = new Map<string, Picture>();
 
-export function backgroundPicture(family: BackgroundFamily, index: number): Picture {
+export function backgroundPicture(family: BackgroundFamily, index: number, height = PICTURE_HEIGHT): Picture {
   const count = BACKGROUND_COUNTS[family];
   if (!Number.isInteger(index) || index < 0 || index >= count) {
     throw new RangeError(`background index ${index} is out of range for '${family}' (0..${count - 1})`);
   }
-  const key = `${family}:${index}`;
+  const key = `${family}:${index}:${height}`;
   let picture = cache.get(key);
   if (!picture) {
-    picture = paintBackground(family, index);
+    picture = paintBackground(family, index, height);
     cache.set(key, picture);
   }
   return picture;
 }
 
-function paintBackground(family: BackgroundFamily, index: number): Picture {
-  if (family === 'water') return paintWater(index);
-  if (family === 'space' || index >= PLATFORM_SCENES) return paintSpace(family === 'space' ? index : index - PLATFORM_SCENES);
-  return paintPlatform(index);
+function paintBackground(family: BackgroundFamily, index: number, height: number): Picture {
+  if (family === 'water') return paintWater(index, height);
+  if (family === 'space' || index >= PLATFORM_SCENES) return paintSpace(family === 'space' ? index : index - PLATFORM_SCENES, height);
+  return paintPlatform(index, height);
 }
 
 // ---------------------------------------------------------------------------
@@ -81,11 +90,13 @@ function fbm(x: number, y: number, seed: number, octaves: number): number {
 
 class Canvas {
   readonly width: number;
-  readonly height = PICTURE_HEIGHT;
   readonly rgb: Uint8Array;
 
-  constructor(aspectRatio: number) {
-    this.width = Math.round(PICTURE_HEIGHT * aspectRatio);
+  constructor(
+    aspectRatio: number,
+    readonly height: number,
+  ) {
+    this.width = Math.round(height * aspectRatio);
     this.rgb = new Uint8Array(this.width * this.height * 3);
   }
 
@@ -158,8 +169,8 @@ const WATER_PALETTES: readonly (readonly Rgb[])[] = [
   [0xe0f0ff, 0x4f86c6, 0x284a7a, 0x0c1420],
 ];
 
-function paintWater(index: number): Picture {
-  const canvas = new Canvas(1 + (index % 4) * 0.22);
+function paintWater(index: number, height: number): Picture {
+  const canvas = new Canvas(1 + (index % 4) * 0.22, height);
   const palette = WATER_PALETTES[index]!;
   const seed = 1000 + index;
   const stretch = 3 + (index % 3) * 2;
@@ -187,8 +198,8 @@ const PLANET_COLORS: readonly (readonly [Rgb, Rgb])[] = [
   [0x5fa05f, 0x2f6f8f],
 ];
 
-function paintSpace(index: number): Picture {
-  const canvas = new Canvas(1 + (index % 3) * 0.15);
+function paintSpace(index: number, height: number): Picture {
+  const canvas = new Canvas(1 + (index % 3) * 0.15, height);
   const seed = 2000 + index;
   const nebula = NEBULA_COLORS[index]!;
   const base = mix(0x000000, nebula, 0.08);
@@ -202,7 +213,7 @@ function paintSpace(index: number): Picture {
   for (let s = 0; s < starCount; s++) {
     const sx = hash(s, 1, seed) * (canvas.width / canvas.height);
     const sy = hash(s, 2, seed);
-    const size = 0.002 + hash(s, 3, seed) ** 6 * 0.008;
+    const size = 0.0012 + hash(s, 3, seed) ** 8 * 0.004;
     const brightness = 0.5 + hash(s, 4, seed) * 0.5;
     canvas.dot(sx, sy, size, mix(0x000000, 0xffffff, brightness));
   }
@@ -240,11 +251,11 @@ const SKIES: readonly (readonly Rgb[])[] = [
 ];
 const GROUNDS: readonly Rgb[] = [0x4f9a3a, 0x8a5a3a, 0x2a3f5a, 0x6a5aa0, 0x2f8f6f, 0xc09a4a, 0x5a6a6a];
 
-function paintPlatform(index: number): Picture {
+function paintPlatform(index: number, height: number): Picture {
   const sky = SKIES[index % 7]!;
   const scenery = Math.floor(index / 7);
   const ground = GROUNDS[(index + scenery) % 7]!;
-  const canvas = new Canvas(1.2 + (index % 5) * 0.2);
+  const canvas = new Canvas(1.2 + (index % 5) * 0.2, height);
   const seed = 3000 + index;
   canvas.fill((_u, v) => gradient(sky, v));
   const night = index % 7 === 2;

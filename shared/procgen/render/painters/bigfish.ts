@@ -4,7 +4,7 @@
  * direction of travel and come in 3 colour themes, so the size that decides
  * "eat or be eaten" is readable pixel for pixel.
  */
-import { backgroundPicture } from '../backgrounds.ts';
+import { backgroundPicture, pictureHeightFor } from '../backgrounds.ts';
 import { copyBlock, createSurface, type Surface } from '../raster.ts';
 import { FISH } from '../../games/bigfish.ts';
 import { PLAYER } from '../../engine/objects.ts';
@@ -70,7 +70,7 @@ export const bigfishPainter: PainterFactory = (size) => {
     prepareLevel(game, frame, cacheOffset) {
       background = createSurface(frame.memory, cacheOffset, size, size);
       view.place(size, game);
-      paintWorldBackground(background, view, backgroundPicture('water', game.backgroundIndex), game.mainWidth, game.mainHeight, game.bgPctX);
+      paintWorldBackground(background, view, backgroundPicture('water', game.backgroundIndex, pictureHeightFor(size)), game.mainWidth, game.mainHeight, game.bgPctX);
     },
     paint(game, frame) {
       copyBlock(background!, 0, 0, frame, 0, 0, size, size);

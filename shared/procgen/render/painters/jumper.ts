@@ -6,7 +6,7 @@
  * and draws the carrot, spikes, trails, the bunny, the compass and the
  * mid-air jump ellipse on top.
  */
-import { backgroundPicture } from '../backgrounds.ts';
+import { backgroundPicture, pictureHeightFor } from '../backgrounds.ts';
 import { copyBlock, createSurface, drawLine, fillEllipse, fillRect, type Surface } from '../raster.ts';
 import { PLAYER, TRAIL, WALL_OBJ } from '../../engine/objects.ts';
 import { OBJ, type RenderableGame, type RenderableJumper, type RenderMode } from '../renderable.ts';
@@ -192,6 +192,8 @@ interface LayerGeometry {
   /** Layer pixel y of world y = 0 (an integer). */
   worldBottom: number;
   unit: number;
+  /** Output frame side in pixels. */
+  size: number;
 }
 
 /** The world plus a margin of half a view and one cell on every side. */
@@ -207,6 +209,7 @@ function layerGeometry(size: number, game: RenderableGame): LayerGeometry {
     worldLeft,
     worldBottom,
     unit,
+    size,
   };
 }
 
@@ -218,7 +221,7 @@ function paintStaticLayer(layer: Surface, layout: LayerGeometry, game: Renderabl
   const unit = layout.unit;
   const W = game.mainWidth;
   const H = game.mainHeight;
-  const picture = backgroundPicture('platform', game.backgroundIndex);
+  const picture = backgroundPicture('platform', game.backgroundIndex, pictureHeightFor(layout.size));
   const pictureAspect = picture.width / picture.height;
   const worldAspect = W / H;
   const shift = game.bgPctX * (pictureAspect - worldAspect);

@@ -4,7 +4,7 @@
  * The ship faces right; enemies (7 colour themes) face their motion; player
  * and enemy bullets differ; explosions have 5 frames; the finish rocket has 4.
  */
-import { backgroundPicture } from '../backgrounds.ts';
+import { backgroundPicture, pictureHeightFor } from '../backgrounds.ts';
 import { EXPLOSION, PLAYER } from '../../engine/objects.ts';
 import { copyBlock, createSurface, type Surface } from '../raster.ts';
 import { OBJ, type RenderableGame } from '../renderable.ts';
@@ -45,8 +45,9 @@ function paintEnemy(color: Rgb): Sprite {
     .ellipse(0.5, 0.57, 0.05, 0.07, 0x202030).sprite;
 }
 
+/** A bolt along the sprite's vertical axis (rotated to its motion), smaller than its hitbox like Procgen's tiles. */
 function paintBullet(core: Rgb, glow: Rgb): Sprite {
-  return new SpriteBuilder(16, 16).ellipse(0.5, 0.5, 0.5, 0.5, glow).ellipse(0.5, 0.5, 0.28, 0.28, core).sprite;
+  return new SpriteBuilder(16, 16).ellipse(0.5, 0.5, 0.22, 0.4, glow).ellipse(0.5, 0.5, 0.1, 0.28, core).sprite;
 }
 
 /** Five frames of a burst: bright and small, then wide, dim and ragged. */
@@ -160,7 +161,7 @@ export const starpilotPainter: PainterFactory = (size) => {
       const band = createSurface(frame.memory, cacheOffset, tileWidth + size, size);
       strip = band;
       view.place(size, game);
-      const picture = backgroundPicture('space', game.backgroundIndex);
+      const picture = backgroundPicture('space', game.backgroundIndex, pictureHeightFor(size));
       // The tile spans rows -size..2*size of the frame; only the middle band shows.
       const m = band.memory;
       for (let j = 0; j < size; j++) {
