@@ -1,0 +1,64 @@
+import { aboutInfo, type AboutInfo } from '@shared/api/about.ts';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openApp, type AppWindow } from './app-window.ts';
+import { repoRoot, runDdrl } from './host-process.ts';
+
+let dir: string;
+let dbPath: string;
+let app: AppWindow;
+let expected: AboutInfo;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'ddrl-e2e-about-'));
+  dbPath = join(dir, 'ddrl.sqlite');
+  app = await openApp(dbPath);
+  await app.page.getByTestId('about-version').waitFor();
+  // What the CLI reads from the same database file: the page must show the same facts.
+  const cli = await runDdrl(['about', '--json', '--db', dbPath]);
+  expect(cli.code, cli.stderr).toBe(0);
+  expected = aboutInfo.parse(JSON.parse(cli.stdout));
+});
+afterAll(async () => {
+  await app?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the About view', () => {
+  it('shows the version, backend and database read from the real services', async () => {
+    const { page } = app;
+    const version = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
+    await expect.poll(() => page.getByTestId('about-version').textContent()).toBe(version);
+    expect(await page.getByTestId('about-backend').textContent()).toBe(expected.tensorflow.backend);
+    expect(await page.getByTestId('about-tfjs-version').textContent()).toBe(expected.tensorflow.version);
+    expect(await page.getByTestId('about-db-path').textContent()).toBe(dbPath);
+    expect(await page.getByTestId('about-schema').textContent()).toBe(`version ${expected.database.schemaVersion} of ${expected.database.latestSchemaVersion}`);
+    // The creation time is stored in the file at its first open: the same value proves the page read this database.
+    const created = await page.evaluate((iso) => new Date(iso).toLocaleString(), expected.database.createdAt);
+    expect(await page.getByTestId('about-created').textContent()).toBe(created);
+    const backends = await page.getByTestId('about-backends').textContent();
+    for (const fallback of expected.tensorflow.fallbacks) expect(backends).toContain(fallback.reason);
+  });
+
+  it('shows the connection, backend and database in the status bar', async () => {
+    const { page } = app;
+    const transport = app.kind === 'electron' ? 'Electron IPC' : 'WebSocket';
+    expect(await page.getByTestId('status-connection').textContent()).toContain(`Connected · ${transport}`);
+    expect(await page.getByTestId('status-backend').textContent()).toContain(expected.tensorflow.backend);
+    expect(await page.getByTestId('status-database').getAttribute('title')).toBe(dbPath);
+    expect(await page.title()).toBe('About · DDRL Studio');
+    const path = await app.screenshot('about');
+    expect(readFileSync(path).length).toBeGreaterThan(10_000);
+  });
+
+  it('moves between sections with Ctrl+digit and keeps focus visible', async () => {
+    const { page } = app;
+    await page.keyboard.press('Control+1');
+    expect(await page.locator('nav button[aria-current="page"]').textContent()).toContain('About');
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => document.activeElement?.textContent?.trim());
+    expect(focused).toContain('About');
+  });
+});
