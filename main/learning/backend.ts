@@ -81,7 +81,11 @@ export async function initBackend(requested?: string): Promise<BackendInfo> {
     fallbacks.push({ name, reason });
   }
   const why = fallbacks.map((f) => `${f.name}: ${f.reason}`).join('; ');
-  throw new Error(forcedName === undefined ? `No TensorFlow.js backend could start (${why}).` : `Backend '${forcedName}' could not start: ${why}. Valid backends: ${BACKEND_NAMES.join(', ')}.`);
+  throw new Error(
+    forcedName === undefined
+      ? `No TensorFlow.js backend could start (${why}).`
+      : `Backend '${forcedName}' could not start: ${why}. Valid backends: ${BACKEND_NAMES.join(', ')}.`,
+  );
 }
 
 /** Starts one backend; resolves to undefined on success, or the reason it failed. */

@@ -12,6 +12,7 @@
  * the recursion closes and any order of derivative stays on fast kernels.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { customOp, type Padding4D } from './custom-op.ts';
 
 export type ConvStride = 1 | 2;
 const KERNEL = 3;
@@ -36,27 +37,20 @@ function sumToChannels(t: tf.Tensor4D): tf.Tensor1D {
 /** y = conv(x, W) + b with PyTorch padding 1; the bias add is fused into the conv kernel. */
 export function conv2d(x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor1D, stride: ConvStride): tf.Tensor4D {
   checkStride(stride);
-  const op = tf.customGrad((xIn: tf.Tensor, wIn: tf.Tensor, bIn: tf.Tensor, save: tf.GradSaveFunc) => {
-    save([xIn, wIn]);
+  return customOp([x, w, b], ([xIn, wIn, bIn], save) => {
+    save([xIn!, wIn!]);
     const value = tf.fused.conv2d({ x: xIn as tf.Tensor4D, filter: wIn as tf.Tensor4D, bias: bIn, strides: stride, pad: PAD });
-    const gradFunc = (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
-      const g = dy as tf.Tensor4D;
-      return [...convGrads(g, saved, stride), sumToChannels(g)];
-    };
-    return { value, gradFunc };
+    return { value, gradFunc: (dy, saved) => [...convGrads(dy, saved, stride), sumToChannels(dy)] };
   });
-  return op(x, w, b) as tf.Tensor4D;
 }
 
 /** y = conv(x, W) without bias: the adjoint ops below need the bare linear map. */
 function convNoBias(x: tf.Tensor4D, w: tf.Tensor4D, stride: ConvStride): tf.Tensor4D {
-  const op = tf.customGrad((xIn: tf.Tensor, wIn: tf.Tensor, save: tf.GradSaveFunc) => {
-    save([xIn, wIn]);
+  return customOp([x, w], ([xIn, wIn], save) => {
+    save([xIn!, wIn!]);
     const value = tf.conv2d(xIn as tf.Tensor4D, wIn as tf.Tensor4D, stride, PAD);
-    const gradFunc = (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => convGrads(dy as tf.Tensor4D, saved, stride);
-    return { value, gradFunc };
+    return { value, gradFunc: (dy, saved) => convGrads(dy, saved, stride) };
   });
-  return op(x, w) as tf.Tensor4D;
 }
 
 /** The input and filter gradients of conv(x, W) for upstream gradient dy. */
@@ -71,7 +65,7 @@ function convGrads(dy: tf.Tensor4D, saved: tf.Tensor[], stride: ConvStride): [tf
  * by 180 degrees and its channel axes swapped.
  */
 export function convInputGrad(dy: tf.Tensor4D, w: tf.Tensor4D, stride: ConvStride, inputHw: readonly [number, number]): tf.Tensor4D {
-  const op = tf.customGrad((dyIn: tf.Tensor, wIn: tf.Tensor, save: tf.GradSaveFunc) => {
+  return customOp([dy, w], ([dyIn, wIn], save) => {
     const g = dyIn as tf.Tensor4D;
     const ws = wIn as tf.Tensor4D;
     save([g, ws]);
@@ -81,17 +75,20 @@ export function convInputGrad(dy: tf.Tensor4D, w: tf.Tensor4D, stride: ConvStrid
     const [h, wd] = inputHw;
     const padBottom = h + PAD - stride * g.shape[1];
     const padRight = wd + PAD - stride * g.shape[2];
-    const pad: tf.ExplicitPadding = [[0, 0], [KERNEL - 1 - PAD, padBottom], [KERNEL - 1 - PAD, padRight], [0, 0]];
+    const pad: Padding4D = [
+      [0, 0],
+      [KERNEL - 1 - PAD, padBottom],
+      [KERNEL - 1 - PAD, padRight],
+      [0, 0],
+    ];
     const value = tf.conv2d(spread, flipped, 1, pad);
-    const gradFunc = (cot: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+    const gradFunc = (c: tf.Tensor4D, saved: tf.Tensor[]) => {
       const [sg, sw] = saved as [tf.Tensor4D, tf.Tensor4D];
-      const c = cot as tf.Tensor4D;
       // <conv^T(dy, W), C> = <dy, conv(C, W)>, and in W it is the filter gradient of (C, dy).
       return [convNoBias(c, sw, stride), convFilterGrad(c, sg, stride)];
     };
     return { value, gradFunc };
   });
-  return op(dy, w) as tf.Tensor4D;
 }
 
 /**
@@ -100,7 +97,7 @@ export function convInputGrad(dy: tf.Tensor4D, w: tf.Tensor4D, stride: ConvStrid
  * original stride; the result [C_in, 3, 3, C_out] is transposed to [3, 3, C_in, C_out].
  */
 export function convFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, stride: ConvStride): tf.Tensor4D {
-  const op = tf.customGrad((xIn: tf.Tensor, dyIn: tf.Tensor, save: tf.GradSaveFunc) => {
+  return customOp([x, dy], ([xIn, dyIn], save) => {
     const xs = xIn as tf.Tensor4D;
     const g = dyIn as tf.Tensor4D;
     save([xs, g]);
@@ -109,22 +106,32 @@ export function convFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, stride: ConvStri
     // Pad x so that exactly 3 output positions fit: 2 + s*(h-1) + 1 rows after padding.
     const padBottom = KERNEL - 1 + stride * (g.shape[1] - 1) + 1 - xs.shape[1] - PAD;
     const padRight = KERNEL - 1 + stride * (g.shape[2] - 1) + 1 - xs.shape[2] - PAD;
-    const pad: tf.ExplicitPadding = [[0, 0], [PAD, padBottom], [PAD, padRight], [0, 0]];
-    const value = tf.transpose(tf.conv2d(xT, dyAsFilter, 1, pad, 'NHWC', stride), [1, 2, 0, 3]);
-    const gradFunc = (cot: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+    const pad: Padding4D = [
+      [0, 0],
+      [PAD, padBottom],
+      [PAD, padRight],
+      [0, 0],
+    ];
+    const value = tf.transpose(tf.conv2d(xT, dyAsFilter, 1, pad, 'NHWC', stride), [1, 2, 0, 3]) as tf.Tensor4D;
+    const gradFunc = (v: tf.Tensor4D, saved: tf.Tensor[]) => {
       const [sx, sg] = saved as [tf.Tensor4D, tf.Tensor4D];
-      const v = cot as tf.Tensor4D;
       // <x (*) dy, V> = <conv(x, V), dy>: adjoint in x is conv^T(dy, V), in dy it is conv(x, V).
       return [convInputGrad(sg, v, stride, [sx.shape[1], sx.shape[2]]), convNoBias(sx, v, stride)];
     };
     return { value, gradFunc };
   });
-  return op(x, dy) as tf.Tensor4D;
 }
 
 /** Places dy[i, j] at (2i, 2j) of a grid twice the size, zeros elsewhere. */
 function spreadOntoGrid(dy: tf.Tensor4D): tf.Tensor4D {
   const [n, h, w, c] = dy.shape;
-  const spaced = tf.pad(tf.reshape(dy, [n, h, 1, w, 1, c]), [[0, 0], [0, 0], [0, 1], [0, 0], [0, 1], [0, 0]]);
+  const spaced = tf.pad(tf.reshape(dy, [n, h, 1, w, 1, c]), [
+    [0, 0],
+    [0, 0],
+    [0, 1],
+    [0, 0],
+    [0, 1],
+    [0, 0],
+  ]);
   return tf.reshape(spaced, [n, 2 * h, 2 * w, c]);
 }

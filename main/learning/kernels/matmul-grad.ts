@@ -5,9 +5,11 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-/** Swaps the last two axes of a rank-3 tensor (BatchMatMul always sees rank 3). */
+/** Swaps the last two axes (BatchMatMul sees rank 2 or higher). */
 function swapLast(t: tf.Tensor): tf.Tensor {
-  return tf.transpose(t, [0, 2, 1]);
+  const perm = t.shape.map((_, i) => i);
+  perm.push(...perm.splice(-2).reverse());
+  return tf.transpose(t, perm);
 }
 
 /** Transposes only when the flag asks for it. */

@@ -1,0 +1,74 @@
+/**
+ * Pooling layers as pairs of mutually adjoint linear ops, so that any order of derivative
+ * exists (tfjs registers no gradient for MaxPoolGrad or AvgPoolGrad) and each op is one
+ * native kernel on wasm.
+ *
+ * Max-pool 3x3, stride 2, padding 1 with PyTorch's semantics (padding never wins the max):
+ * the forward pass records each window's argmax; its gradient scatters dy onto those
+ * positions, and the gradient of that scatter gathers from them. Using the same argmax
+ * for both keeps them exact adjoints even when a window has ties (flat backgrounds).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { customOp } from './custom-op.ts';
+
+const MAX_WINDOW = 3;
+const MAX_STRIDE = 2;
+const MAX_PAD = 1;
+
+export function maxPool3x3s2(x: tf.Tensor4D): tf.Tensor4D {
+  return customOp([x], ([xIn], save) => {
+    const xs = xIn as tf.Tensor4D;
+    // wasm's MaxPoolWithArgmax starts each window at FLT_MIN (the smallest positive float),
+    // so it is wrong for negative windows: search a copy shifted to >= 1 (same order), and
+    // read the values at the argmax from x itself.
+    const positive = tf.add(tf.sub(xs, tf.min(xs)), 1) as tf.Tensor4D;
+    const { indexes } = tf.maxPoolWithArgmax(positive, MAX_WINDOW, MAX_STRIDE, MAX_PAD, true);
+    save([indexes as tf.Tensor]);
+    const value = tf.reshape(tf.gather(tf.reshape(xs, [xs.size]), tf.reshape(indexes, [indexes.size])), indexes.shape) as tf.Tensor4D;
+    return { value, gradFunc: (dy, saved) => [scatterToArgmax(dy, saved[0]!, x.shape)] };
+  });
+}
+
+/** dx: each window's gradient added at its argmax (windows overlap, so positions can receive several). */
+function scatterToArgmax(dy: tf.Tensor4D, argmax: tf.Tensor, xShape: Shape4D): tf.Tensor4D {
+  return customOp([dy], ([dyIn], save) => {
+    save([argmax]);
+    const flat = tf.scatterND(tf.reshape(argmax, [argmax.size, 1]), tf.reshape(dyIn!, [dyIn!.size]), [sizeOf(xShape)]);
+    return { value: tf.reshape(flat, xShape), gradFunc: (cot, saved) => [gatherAtArgmax(cot, saved[0]!, dy.shape)] };
+  });
+}
+
+/** The adjoint of scatterToArgmax: each window reads the value at its argmax. */
+function gatherAtArgmax(v: tf.Tensor4D, argmax: tf.Tensor, yShape: Shape4D): tf.Tensor4D {
+  return customOp([v], ([vIn], save) => {
+    save([argmax]);
+    const value = tf.reshape(tf.gather(tf.reshape(vIn!, [vIn!.size]), tf.reshape(argmax, [argmax.size])), yShape) as tf.Tensor4D;
+    return { value, gradFunc: (cot, saved) => [scatterToArgmax(cot, saved[0]!, v.shape)] };
+  });
+}
+
+type Shape4D = [number, number, number, number];
+
+function sizeOf(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+/** Average pool 2x2, stride 2 (PyTorch's avg_pool2d(x, 2): odd trailing rows/columns are dropped). */
+export function avgPool2x2(x: tf.Tensor4D): tf.Tensor4D {
+  return customOp([x], ([xIn]) => ({
+    value: tf.avgPool(xIn as tf.Tensor4D, 2, 2, 'valid'),
+    gradFunc: (dy) => [spreadAverage(dy, x.shape)],
+  }));
+}
+
+/** The adjoint of avgPool2x2: each output's gradient spread as a quarter over its 2x2 block. */
+function spreadAverage(dy: tf.Tensor4D, xShape: Shape4D): tf.Tensor4D {
+  return customOp([dy], ([dyIn]) => {
+    const [n, h, w, c] = dy.shape;
+    const blocks = tf.mul(tf.reshape(dyIn!, [n, h, 1, w, 1, c]), tf.fill([1, 1, 2, 1, 2, 1], 0.25));
+    const spread = tf.reshape(blocks, [n, 2 * h, 2 * w, c]) as tf.Tensor4D;
+    const [, fullH, fullW] = xShape;
+    const value = fullH === 2 * h && fullW === 2 * w ? spread : tf.pad(spread, [[0, 0], [0, fullH - 2 * h], [0, fullW - 2 * w], [0, 0]]);
+    return { value, gradFunc: (cot) => [avgPool2x2(cot)] };
+  });
+}
