@@ -10,11 +10,13 @@ import { jumperPainter } from './painters/jumper.ts';
 import type { Painter, PainterFactory } from './painters/painter.ts';
 import { starpilotPainter } from './painters/starpilot.ts';
 import { createSurface, type Surface } from './raster.ts';
-import type { RenderableGame, RenderGameName, RenderMode } from './renderable.ts';
+import type { Mode } from '../engine/game.ts';
+import type { GameName } from '../games/index.ts';
+import type { RenderableGame } from './renderable.ts';
 
 export const OBSERVATION_SIZE = 64;
 
-const PAINTERS: Readonly<Record<RenderGameName, PainterFactory>> = {
+const PAINTERS: Readonly<Record<GameName, PainterFactory>> = {
   bigfish: bigfishPainter,
   starpilot: starpilotPainter,
   jumper: jumperPainter,
@@ -33,7 +35,7 @@ export class FrameRenderer {
   private backgroundIndex = NaN;
   private bgPctX = NaN;
 
-  constructor(game: RenderGameName, mode: RenderMode, size: number = OBSERVATION_SIZE) {
+  constructor(game: GameName, mode: Mode, size: number = OBSERVATION_SIZE) {
     const factory = PAINTERS[game];
     if (!factory) throw new RangeError(`cannot render unknown game '${game}': expected one of ${Object.keys(PAINTERS).join(', ')}`);
     if (mode !== 'easy' && mode !== 'hard') throw new RangeError(`cannot render mode '${mode}': expected easy or hard`);

@@ -5,9 +5,6 @@
  */
 import type { Entity } from '../engine/entity.ts';
 
-export type RenderGameName = 'bigfish' | 'starpilot' | 'jumper';
-export type RenderMode = 'easy' | 'hard';
-
 export interface RenderableGame {
   readonly mainWidth: number;
   readonly mainHeight: number;
@@ -34,9 +31,3 @@ export interface RenderableJumper extends RenderableGame {
   /** Horizontal action input of the last step: -1, 0 or 1. */
   readonly actionVx: number;
 }
-
-/** Game-specific object ids the painters draw (procgen starpilot.cpp, jumper.cpp). */
-export const OBJ = {
-  starpilot: { bulletPlayer: 1, bullet2: 2, bullet3: 3, flyer: 4, meteor: 5, cloud: 6, turret: 7, fastFlyer: 8, finishLine: 9 },
-  jumper: { goal: 1, spike: 2, caveWall: 6, caveWallTop: 7 },
-} as const;

@@ -6,7 +6,7 @@
  */
 import { backgroundPicture, pictureHeightFor } from '../backgrounds.ts';
 import { copyBlock, createSurface, type Surface } from '../raster.ts';
-import { FISH } from '../../games/bigfish.ts';
+import { FISH, FISH_ASPECT_RATIOS } from '../../games/bigfish.ts';
 import { PLAYER } from '../../engine/objects.ts';
 import type { RenderableGame } from '../renderable.ts';
 import { mix, SpriteBuilder, type Rgb, type Sprite } from '../sprite.ts';
@@ -21,11 +21,11 @@ interface FishLook {
   striped: boolean;
 }
 
-/** fishTile_074, _078, _080 aspect ratios, our own colours. */
+/** Our own colours on Procgen's three fish shapes (fishTile_074, _078, _080 aspect ratios). */
 const FISH_THEMES: readonly FishLook[] = [
-  { body: 0xff8a1f, fin: 0xffffff, aspect: 78 / 46, striped: true },
-  { body: 0xe0409a, fin: 0x7a1a5a, aspect: 112 / 88, striped: false },
-  { body: 0xf2d22a, fin: 0x2a5ad0, aspect: 108 / 58, striped: true },
+  { body: 0xff8a1f, fin: 0xffffff, aspect: FISH_ASPECT_RATIOS[0]!, striped: true },
+  { body: 0xe0409a, fin: 0x7a1a5a, aspect: FISH_ASPECT_RATIOS[1]!, striped: false },
+  { body: 0xf2d22a, fin: 0x2a5ad0, aspect: FISH_ASPECT_RATIOS[2]!, striped: true },
 ];
 const AGENT_LOOK: FishLook = { body: 0x2fd07a, fin: 0x0f7a3f, aspect: 1, striped: false };
 
@@ -70,7 +70,14 @@ export const bigfishPainter: PainterFactory = (size) => {
     prepareLevel(game, frame, cacheOffset) {
       background = createSurface(frame.memory, cacheOffset, size, size);
       view.place(size, game);
-      paintWorldBackground(background, view, backgroundPicture('water', game.backgroundIndex, pictureHeightFor(size)), game.mainWidth, game.mainHeight, game.bgPctX);
+      paintWorldBackground(
+        background,
+        view,
+        backgroundPicture('water', game.backgroundIndex, pictureHeightFor(size)),
+        game.mainWidth,
+        game.mainHeight,
+        game.bgPctX,
+      );
     },
     paint(game, frame) {
       copyBlock(background!, 0, 0, frame, 0, 0, size, size);

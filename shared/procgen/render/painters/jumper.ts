@@ -9,13 +9,15 @@
 import { backgroundPicture, pictureHeightFor } from '../backgrounds.ts';
 import { copyBlock, createSurface, drawLine, fillEllipse, fillRect, type Surface } from '../raster.ts';
 import { PLAYER, TRAIL, WALL_OBJ } from '../../engine/objects.ts';
-import { OBJ, type RenderableGame, type RenderableJumper, type RenderMode } from '../renderable.ts';
+import type { Mode } from '../../engine/game.ts';
+import { CAVEWALL, CAVEWALL_TOP, GOAL, SPIKE } from '../../games/jumper.ts';
+import type { RenderableGame, RenderableJumper } from '../renderable.ts';
 import { blue, green, red, SpriteBuilder, type Rgb, type Sprite } from '../sprite.ts';
 import { View } from '../view.ts';
 import type { PainterFactory } from './painter.ts';
 
 /** Compass size in world units per mode (jumper.cpp `compass_dim`). */
-const COMPASS_DIM: Readonly<Record<RenderMode, number>> = { easy: 3, hard: 2 };
+const COMPASS_DIM: Readonly<Record<Mode, number>> = { easy: 3, hard: 2 };
 const COMPASS_FACE: Rgb = 0xa8a69e; // (168,166,158)
 const COMPASS_NEEDLE: Rgb = 0xfcba03; // (252,186,3)
 
@@ -93,8 +95,8 @@ export const jumperPainter: PainterFactory = (size, mode) => {
       const e = items[i]!;
       if (e.renderZ !== renderZ) continue;
       if (e.type === PLAYER) view.drawEntity(frame, e, bunnyPose(game));
-      else if (e.type === OBJ.jumper.goal) view.drawEntity(frame, e, carrot);
-      else if (e.type === OBJ.jumper.spike) view.drawEntity(frame, e, spike);
+      else if (e.type === GOAL) view.drawEntity(frame, e, carrot);
+      else if (e.type === SPIKE) view.drawEntity(frame, e, spike);
       else if (e.type === TRAIL) view.drawEntity(frame, e, trail);
     }
   }
@@ -107,7 +109,7 @@ export const jumperPainter: PainterFactory = (size, mode) => {
     let goalY = agent.y;
     for (let i = 1; i < count; i++) {
       const e = items[i]!;
-      if (e.type === OBJ.jumper.goal) {
+      if (e.type === GOAL) {
         goalX = e.x;
         goalY = e.y;
         break;
@@ -233,12 +235,12 @@ function paintStaticLayer(layer: Surface, layout: LayerGeometry, game: Renderabl
       const x = (i + 0.5 - layout.worldLeft) / unit;
       const col = Math.floor(x);
       const inside = col >= 0 && col < W && row >= 0 && row < H;
-      const type = inside ? game.grid[row * W + col]! : OBJ.jumper.caveWall;
+      const type = inside ? game.grid[row * W + col]! : CAVEWALL;
       const p = layer.offset + j * layer.stride + i * 3;
       let source: Uint8Array;
       let q: number;
-      if (type === OBJ.jumper.caveWall || type === OBJ.jumper.caveWallTop || type === WALL_OBJ) {
-        const tile = type === OBJ.jumper.caveWallTop ? top : wall;
+      if (type === CAVEWALL || type === CAVEWALL_TOP || type === WALL_OBJ) {
+        const tile = type === CAVEWALL_TOP ? top : wall;
         const tu = Math.min(tile.width - 1, Math.floor((x - col) * tile.width));
         const tv = Math.min(tile.height - 1, Math.floor((1 - (y - row)) * tile.height));
         source = tile.rgb;

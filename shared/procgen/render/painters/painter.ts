@@ -4,7 +4,8 @@
  * per-step copy is a native `copyWithin` that allocates nothing.
  */
 import type { Surface } from '../raster.ts';
-import type { RenderableGame, RenderMode } from '../renderable.ts';
+import type { Mode } from '../../engine/game.ts';
+import type { RenderableGame } from '../renderable.ts';
 
 export interface Painter {
   /** Cache bytes this level needs after the frame. */
@@ -16,4 +17,4 @@ export interface Painter {
 }
 
 /** Makes a painter (and its sprites) for output frames `size` px square. */
-export type PainterFactory = (size: number, mode: RenderMode) => Painter;
+export type PainterFactory = (size: number, mode: Mode) => Painter;

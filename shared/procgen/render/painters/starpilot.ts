@@ -7,19 +7,28 @@
 import { backgroundPicture, pictureHeightFor } from '../backgrounds.ts';
 import { EXPLOSION, PLAYER } from '../../engine/objects.ts';
 import { copyBlock, createSurface, type Surface } from '../raster.ts';
-import { OBJ, type RenderableGame } from '../renderable.ts';
+import {
+  BACKGROUND_SCROLL_PER_STEP,
+  BULLET2,
+  BULLET3,
+  BULLET_PLAYER,
+  CLOUD,
+  FAST_FLYER,
+  FINISH_ASPECT_RATIOS,
+  FINISH_LINE,
+  FLYER,
+  METEOR,
+  TURRET,
+} from '../../games/starpilot.ts';
+import type { RenderableGame } from '../renderable.ts';
 import { mix, SpriteBuilder, type Rgb, type Sprite } from '../sprite.ts';
 import { View } from '../view.ts';
 import type { PainterFactory } from './painter.ts';
 
 /** Side of one background tile in frame heights (`bg_k`). */
 const TILE_SCALE = 3;
-/** Scroll speed in world units per step: `hp_slow_v * 2 / char_dim` = .5 * 2 / 5. */
-const SCROLL_PER_STEP = 0.2;
 
 const SHIP_COLORS: readonly Rgb[] = [0xe03a3a, 0x3ac05a, 0xe08a20, 0xa050e0, 0xe0d040, 0x40c0d0, 0xa0a0a8];
-/** spaceRockets_001..004 aspect ratios (width / height). */
-const ROCKET_ASPECTS: readonly number[] = [122 / 374, 157 / 309, 118 / 315, 136 / 369];
 const ROCKET_COLORS: readonly (readonly [Rgb, Rgb])[] = [
   [0xf0f0f0, 0xd03030],
   [0xf0e080, 0x3050c0],
@@ -68,7 +77,7 @@ function paintExplosion(frame: number): Sprite {
 function paintRocket(theme: number): Sprite {
   const [hull, trim] = ROCKET_COLORS[theme]!;
   const height = 120;
-  const width = Math.max(12, Math.round(height * ROCKET_ASPECTS[theme]!));
+  const width = Math.max(12, Math.round(height * FINISH_ASPECT_RATIOS[theme]!));
   const b = new SpriteBuilder(width, height);
   b.polygon([0.5, 0, 0.8, 0.16, 0.8, 0.86, 0.2, 0.86, 0.2, 0.16], hull);
   b.polygon([0.5, 0, 0.75, 0.13, 0.25, 0.13], trim);
@@ -109,38 +118,41 @@ export const starpilotPainter: PainterFactory = (size) => {
   const view = new View();
   const player = paintPlayer();
   const enemies = SHIP_COLORS.map(paintEnemy);
-  const bullets: Record<number, Sprite> = {
-    [OBJ.starpilot.bulletPlayer]: paintBullet(0xffffff, 0x40e0ff),
-    [OBJ.starpilot.bullet2]: paintBullet(0xfff0a0, 0xff3030),
-    [OBJ.starpilot.bullet3]: paintBullet(0xffffff, 0xc040ff),
-  };
+  const playerBullet = paintBullet(0xffffff, 0x40e0ff);
+  const enemyBullet = paintBullet(0xfff0a0, 0xff3030);
+  const turretBullet = paintBullet(0xffffff, 0xc040ff);
   const explosions = [0, 1, 2, 3, 4].map(paintExplosion);
-  const rockets = ROCKET_ASPECTS.map((_, theme) => paintRocket(theme));
+  const rockets = FINISH_ASPECT_RATIOS.map((_, theme) => paintRocket(theme));
   const meteors = Array.from({ length: 8 }, (_, theme) => paintMeteor(theme));
   const clouds = Array.from({ length: 9 }, (_, theme) => paintCloud(theme));
   const turrets = [0, 1].map(paintTurret);
 
   function spriteFor(type: number, theme: number, lifeTime: number): Sprite | undefined {
-    const T = OBJ.starpilot;
     switch (type) {
       case PLAYER:
         return player;
-      case T.flyer:
-      case T.fastFlyer:
+      case FLYER:
+      case FAST_FLYER:
         return enemies[theme];
-      case T.finishLine:
+      case FINISH_LINE:
         return rockets[theme];
-      case T.meteor:
+      case METEOR:
         return meteors[theme];
-      case T.cloud:
+      case CLOUD:
         return clouds[theme];
-      case T.turret:
+      case TURRET:
         return turrets[theme];
       case EXPLOSION:
         // Procgen advances the explosion image once per step, up to the fifth.
         return explosions[Math.min(4, lifeTime)];
+      case BULLET_PLAYER:
+        return playerBullet;
+      case BULLET2:
+        return enemyBullet;
+      case BULLET3:
+        return turretBullet;
       default:
-        return bullets[type];
+        return undefined;
     }
   }
 
@@ -176,7 +188,7 @@ export const starpilotPainter: PainterFactory = (size) => {
       }
     },
     paint(game, frame) {
-      const scroll = Math.floor(game.curTime * SCROLL_PER_STEP * view.unit) % tileWidth;
+      const scroll = Math.floor(game.curTime * BACKGROUND_SCROLL_PER_STEP * view.unit) % tileWidth;
       copyBlock(strip!, scroll, 0, frame, 0, 0, size, size);
       drawLayer(game, frame, -1);
       drawLayer(game, frame, 0);
