@@ -1,14 +1,25 @@
 import { spawn } from 'node:child_process';
 
-/** Runs a command with inherited output; resolves to its exit code (never rejects). */
+const forwarded = ['SIGINT', 'SIGTERM'] as const;
+
+/**
+ * Runs a command with inherited output; resolves to its exit code (never rejects).
+ * While it runs, SIGINT/SIGTERM are passed to it, so stopping the parent stops it cleanly.
+ */
 export function runStep(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   return new Promise((resolve) => {
     const child = spawn(command, args, { stdio: 'inherit', env });
+    const forward = (signal: NodeJS.Signals) => child.kill(signal);
+    forwarded.forEach((signal) => process.on(signal, forward));
+    const done = (code: number) => {
+      forwarded.forEach((signal) => process.off(signal, forward));
+      resolve(code);
+    };
     child.on('error', (error) => {
       process.stderr.write(`${command}: ${error.message}\n`);
-      resolve(127);
+      done(127);
     });
-    child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+    child.on('exit', (code, signal) => done(code ?? (signal ? 128 : 1)));
   });
 }
 
