@@ -1,0 +1,92 @@
+/**
+ * Procgen's `RandGen` (procgen/src/randgen.cpp): a `std::mt19937` with the exact
+ * draws the games use. Every level is generated and played from one of these,
+ * so a level is a pure function of its seed only if this matches std::mt19937
+ * word for word.
+ */
+
+const N = 624;
+const M = 397;
+const UPPER_MASK = 0x80000000;
+const LOWER_MASK = 0x7fffffff;
+const MATRIX_A = 0x9908b0df;
+const TWO_POW_32 = 4294967296;
+
+export class RandGen {
+  /** The 624-word Mersenne Twister state. */
+  private readonly state = new Uint32Array(N);
+  /** Next word of `state` to temper; N means "twist before the next draw". */
+  private index = N + 1;
+
+  /** `std::mt19937::seed((uint32_t)s)`: the standard initialisation. */
+  seed(s: number): void {
+    const mt = this.state;
+    mt[0] = s >>> 0;
+    for (let i = 1; i < N; i++) {
+      const prev = mt[i - 1]!;
+      mt[i] = (Math.imul(1812433253, prev ^ (prev >>> 30)) + i) >>> 0;
+    }
+    this.index = N;
+  }
+
+  /** Whether `seed()` has been called; Procgen asserts this before every draw. */
+  get isSeeded(): boolean {
+    return this.index <= N;
+  }
+
+  /** The next raw 32-bit output as a non-negative number in [0, 2^32). */
+  nextUint32(): number {
+    if (this.index >= N) {
+      if (this.index > N) throw new Error('RandGen used before seed(): call seed(levelSeed) first.');
+      this.twist();
+    }
+    let y = this.state[this.index++]!;
+    y ^= y >>> 11;
+    y ^= (y << 7) & 0x9d2c5680;
+    y ^= (y << 15) & 0xefc60000;
+    y ^= y >>> 18;
+    return y >>> 0;
+  }
+
+  private twist(): void {
+    const mt = this.state;
+    for (let i = 0; i < N; i++) {
+      const y = (mt[i]! & UPPER_MASK) | (mt[(i + 1) % N]! & LOWER_MASK);
+      mt[i] = mt[(i + M) % N]! ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
+    }
+    this.index = 0;
+  }
+
+  /** `randn(n)`: x % n, in [0, n). */
+  randn(n: number): number {
+    return this.nextUint32() % (n >>> 0);
+  }
+
+  /** `randint(lo, hi)`: lo + x % (hi - lo) in uint32 arithmetic, as a C++ int; `hi` is exclusive. */
+  randint(lo: number, hi: number): number {
+    const range = (hi - lo) >>> 0;
+    return (lo + (this.nextUint32() % range)) | 0;
+  }
+
+  /** `randint()` without bounds: the raw word reinterpreted as a C++ int (may be negative). */
+  randintRaw(): number {
+    return this.nextUint32() | 0;
+  }
+
+  /** `rand01()`: (float)(x / 2^32), a float32 in [0, 1]. */
+  rand01(): number {
+    return Math.fround(this.nextUint32() / TWO_POW_32);
+  }
+
+  /** `choose_one(v)` over the first `length` items of `items`. */
+  chooseOne(items: ArrayLike<number>, length: number = items.length): number {
+    if (length <= 0) throw new Error('chooseOne needs at least one item to choose from.');
+    return items[this.randn(length)]!;
+  }
+
+  /** Copies the full generator state (clone/restore) without allocating. */
+  copyFrom(other: RandGen): void {
+    this.state.set(other.state);
+    this.index = other.index;
+  }
+}
