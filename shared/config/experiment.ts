@@ -1,0 +1,187 @@
+import { z } from 'zod';
+import { GAME_NAMES, type GameName } from '../procgen/games/index.ts';
+
+/**
+ * One experiment, every hyperparameter in one typed schema. Defaults are the
+ * paper's protocol (reference: ddrl-method.md and the official code), so
+ * `parseExperimentConfig({ game: 'bigfish' })` is the paper's bigfish run.
+ * Error messages name the field and the allowed range.
+ */
+
+const int = (min: number, max: number, what: string) =>
+  z
+    .number({ error: `expected a whole number (${what})` })
+    .int({ error: `expected a whole number ${min}..${max} (${what})` })
+    .min(min, { error: `must be at least ${min} (${what})` })
+    .max(max, { error: `must be at most ${max} (${what})` });
+
+const real = (min: number, max: number, what: string, exclusiveMin = false) => {
+  const base = z.number({ error: `expected a number (${what})` });
+  const lower = exclusiveMin
+    ? base.gt(min, { error: `must be greater than ${min} (${what})` })
+    : base.min(min, { error: `must be at least ${min} (${what})` });
+  return lower.max(max, { error: `must be at most ${max} (${what})` });
+};
+
+const INT32_MAX = 2147483647;
+
+/** Which levels a stage plays: Procgen's `start_level` / `num_levels` (0 = any level). */
+export const levelSetSchema = z
+  .object({
+    startLevel: int(0, INT32_MAX, 'first level seed').default(100),
+    numLevels: int(0, INT32_MAX, '0 means unrestricted levels').default(200),
+  })
+  .strict();
+
+export const bcLossSchema = z.enum(['mse', 'mae', 'cross-entropy'], {
+  error: 'expected one of mse, mae, cross-entropy',
+});
+
+/** Behavioural cloning of a student (baselines and synthetic students alike). */
+export const bcSchema = z
+  .object({
+    steps: int(1, 10_000_000, 'Adam steps per student').default(10_000),
+    batchSize: int(1, 65_536, 'samples per step; capped at the data size').default(256),
+    learningRate: real(0, 10, 'Adam learning rate', true).default(0.005),
+    loss: bcLossSchema.default('mse'),
+  })
+  .strict();
+
+/** PPO for the expert, pfrl/Procgen defaults. */
+export const ppoSchema = z
+  .object({
+    totalSteps: int(1, 1_000_000_000, 'environment steps').default(25_000_000),
+    numEnvs: int(1, 1024, 'parallel environments').default(64),
+    rolloutSteps: int(1, 100_000, 'steps per environment per update').default(256),
+    learningRate: real(0, 1, 'Adam learning rate', true).default(5e-4),
+    gamma: real(0, 1, 'discount').default(0.999),
+    gaeLambda: real(0, 1, 'GAE lambda').default(0.95),
+    clip: real(0, 10, 'policy and value clip range', true).default(0.2),
+    entropyCoef: real(0, 10, 'entropy bonus').default(0.01),
+    valueCoef: real(0, 100, 'value loss weight').default(0.5),
+    maxGradNorm: real(0, 1000, 'gradient norm clip', true).default(0.5),
+    epochs: int(1, 100, 'passes over each rollout').default(3),
+    minibatches: int(1, 1024, 'minibatches per epoch').default(8),
+  })
+  .strict();
+
+/** The expert: trained by PPO, an oracle planner over clone()/restore(), or reused. */
+export const expertSchema = z
+  .object({
+    source: z.enum(['ppo', 'planner', 'reuse'], { error: 'expected one of ppo, planner, reuse' }).default('ppo'),
+    /** With source 'reuse': the run whose expert is taken. */
+    reuseRunId: z.string().min(1).nullable().default(null),
+    ppo: ppoSchema.default(ppoSchema.parse({})),
+    planner: z
+      .object({
+        horizon: int(1, 1000, 'steps looked ahead per decision').default(24),
+        rollouts: int(1, 10_000, 'random rollouts per action').default(4),
+      })
+      .strict()
+      .default({ horizon: 24, rollouts: 4 }),
+  })
+  .strict();
+
+/** The offline dataset: episodes on the training levels, actions sampled from the expert. */
+export const collectSchema = z
+  .object({
+    episodes: int(1, 1_000_000, 'episodes collected').default(100),
+    /** Softmax temperature of the expert's policy; 1 samples it as the paper does. */
+    temperature: real(0, 100, '1 = sample the policy as is', true).default(1),
+    /** Probability of a uniformly random action instead (mixed-quality data). */
+    epsilon: real(0, 1, 'probability of a random action').default(0),
+  })
+  .strict();
+
+export const baselinesSchema = z
+  .object({
+    /** Percentile BC: keep the top p% of episodes by return (100 = plain BC on everything). */
+    percentiles: z
+      .array(int(1, 100, 'percent of episodes kept'))
+      .min(1, { error: 'give at least one percentile, e.g. [100]' })
+      .default([100, 40, 25, 10]),
+  })
+  .strict();
+
+export const distillSchema = z
+  .object({
+    /** 'paper': frozen expert, squared L2 over all gradients. 'dc': fresh nets, layer-wise cosine, inner loop. */
+    variant: z.enum(['paper', 'dc'], { error: 'expected paper or dc' }).default('paper'),
+    size: int(1, 100_000, 'synthetic samples; at least one per action').default(150),
+    allocation: z.enum(['balanced', 'proportional'], { error: 'expected balanced or proportional' }).default('balanced'),
+    iterations: int(1, 1_000_000, 'outer iterations').default(1000),
+    learningRate: real(0, 1e6, 'SGD learning rate on pixels', true).default(0.1),
+    momentum: real(0, 1, 'SGD momentum on pixels').default(0.5),
+    realBatch: int(1, 100_000, 'real samples per action per iteration').default(75),
+    loss: z.enum(['mse', 'mae'], { error: 'expected mse or mae' }).default('mse'),
+    /** 'dc' only: network updates on the synthetic set between matching steps. */
+    innerSteps: int(0, 10_000, 'inner training steps (dc)').default(50),
+    /** Store a copy of the synthetic set every this many iterations (0 = only the final one). */
+    snapshotEvery: int(0, 1_000_000, 'iterations between stored snapshots').default(50),
+  })
+  .strict();
+
+export const studentsSchema = z
+  .object({
+    count: int(1, 1000, 'independently initialised students per method').default(10),
+    bc: bcSchema.default(bcSchema.parse({})),
+  })
+  .strict();
+
+export const evaluateSchema = z
+  .object({
+    episodesId: int(0, 1_000_000, 'episodes per student on the training levels').default(100),
+    episodesOod: int(0, 1_000_000, 'episodes per student on unrestricted levels').default(100),
+    greedy: z.boolean({ error: 'expected true or false' }).default(false),
+  })
+  .strict();
+
+export const experimentConfigSchema = z
+  .object({
+    game: z.enum(GAME_NAMES as [GameName, ...GameName[]], { error: `expected one of ${GAME_NAMES.join(', ')}` }),
+    mode: z.enum(['easy', 'hard'], { error: 'expected easy or hard' }).default('easy'),
+    /** Seeds every random choice of the run (inits, sampling, level draws). */
+    seed: int(0, INT32_MAX, 'run seed').default(0),
+    trainLevels: levelSetSchema.default({ startLevel: 100, numLevels: 200 }),
+    expert: expertSchema.default(expertSchema.parse({})),
+    collect: collectSchema.default(collectSchema.parse({})),
+    baselines: baselinesSchema.default(baselinesSchema.parse({})),
+    distill: distillSchema.default(distillSchema.parse({})),
+    students: studentsSchema.default(studentsSchema.parse({})),
+    evaluate: evaluateSchema.default(evaluateSchema.parse({})),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    if (config.distill.size < 15) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['distill', 'size'],
+        message: `must be at least 15, one synthetic sample per action (got ${config.distill.size})`,
+      });
+    }
+    if (config.expert.source === 'reuse' && config.expert.reuseRunId === null) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['expert', 'reuseRunId'],
+        message: "expert.source is 'reuse': name the run whose expert to reuse (expert.reuseRunId=RUN)",
+      });
+    }
+  });
+
+export type ExperimentConfig = z.output<typeof experimentConfigSchema>;
+export type ExperimentConfigInput = z.input<typeof experimentConfigSchema>;
+
+/** A config that failed validation; `message` lists every bad field with its allowed range. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function parseExperimentConfig(input: unknown): ExperimentConfig {
+  const result = experimentConfigSchema.safeParse(input);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    const field = issue.path.map(String).join('.') || '(config)';
+    return `${field}: ${issue.message}`;
+  });
+  throw new ConfigError(`Invalid experiment config:\n  ${lines.join('\n  ')}`);
+}
