@@ -17,4 +17,6 @@ export function handleShortcut(event: KeyboardEvent, shortcuts: readonly Shortcu
 }
 
 /** How the platform writes the section modifier: ⌘ on macOS, Ctrl+ elsewhere. */
-export const sectionModifier = /Mac OS X/.test(navigator.userAgent) ? '⌘' : 'Ctrl+';
+export function sectionModifier(): string {
+  return /Mac OS X/.test(navigator.userAgent) ? '⌘' : 'Ctrl+';
+}
