@@ -17,8 +17,7 @@ describe('experiment config', () => {
   });
 
   it('names the field and the allowed range of every bad value', () => {
-    const attempt = () =>
-      parseExperimentConfig({ game: 'pong', distill: { size: 10, learningRate: -1 }, students: { bc: { loss: 'hinge' } } });
+    const attempt = () => parseExperimentConfig({ game: 'pong', distill: { size: 10, learningRate: -1 }, students: { bc: { loss: 'hinge' } } });
     expect(attempt).toThrow(ConfigError);
     const message = (() => {
       try {

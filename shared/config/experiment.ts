@@ -17,9 +17,7 @@ const int = (min: number, max: number, what: string) =>
 
 const real = (min: number, max: number, what: string, exclusiveMin = false) => {
   const base = z.number({ error: `expected a number (${what})` });
-  const lower = exclusiveMin
-    ? base.gt(min, { error: `must be greater than ${min} (${what})` })
-    : base.min(min, { error: `must be at least ${min} (${what})` });
+  const lower = exclusiveMin ? base.gt(min, { error: `must be greater than ${min} (${what})` }) : base.min(min, { error: `must be at least ${min} (${what})` });
   return lower.max(max, { error: `must be at most ${max} (${what})` });
 };
 

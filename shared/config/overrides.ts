@@ -22,9 +22,7 @@ function isObject(value: Json | undefined): value is JsonObject {
 
 /** Every settable key, dotted (`distill.size`, ...), for error messages and the UI. */
 export function configKeys(shape: JsonObject = defaultShape, prefix = ''): string[] {
-  return Object.entries(shape).flatMap(([key, value]) =>
-    isObject(value) ? configKeys(value, `${prefix}${key}.`) : [`${prefix}${key}`],
-  );
+  return Object.entries(shape).flatMap(([key, value]) => (isObject(value) ? configKeys(value, `${prefix}${key}.`) : [`${prefix}${key}`]));
 }
 
 function parseValue(text: string): Json {
@@ -83,7 +81,10 @@ export function parseSweep(text: string): Sweep {
   const key = eq > 0 ? text.slice(0, eq) : text;
   const raw = eq > 0 ? text.slice(eq + 1) : '';
   const { path } = parseAssignment(`${key}=0`);
-  const values = raw.split(',').filter((v) => v.trim() !== '').map((v) => parseValue(v.trim()));
+  const values = raw
+    .split(',')
+    .filter((v) => v.trim() !== '')
+    .map((v) => parseValue(v.trim()));
   if (values.length === 0) throw new ConfigError(`Sweep '${text}' has no values: write key=v1,v2,..., e.g. distill.size=15,50,150.`);
   return { path, values };
 }
@@ -110,4 +111,3 @@ export function expandSweeps(base: ExperimentConfigInput, sweeps: readonly Sweep
   }
   return points.map(({ input, labels }) => ({ config: parseExperimentConfig(input), label: labels.join(' ') }));
 }
-

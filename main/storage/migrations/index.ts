@@ -1,7 +1,8 @@
 import type { Migration } from './migration.ts';
 import { appMeta } from './001-app-meta.ts';
+import { experiments } from './002-experiments.ts';
 
 /** Every migration in order; the one place to add one (its version is its position, from 1). */
-export const migrations: readonly Migration[] = [appMeta];
+export const migrations: readonly Migration[] = [appMeta, experiments];
 
 export const latestSchemaVersion = migrations.length;

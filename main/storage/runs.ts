@@ -1,0 +1,174 @@
+import type { Database } from 'better-sqlite3';
+import { parseExperimentConfig, type ExperimentConfig } from '@shared/config/experiment.ts';
+import { STAGES, type RunStatus, type StageName, type StageStatus } from '@shared/config/stages.ts';
+import { now } from './blobs.ts';
+
+export interface ExperimentRow {
+  readonly id: number;
+  readonly name: string;
+  readonly preset: string | null;
+  readonly createdAt: string;
+}
+
+export interface RunRow {
+  readonly id: number;
+  readonly experimentId: number;
+  readonly label: string;
+  readonly config: ExperimentConfig;
+  readonly status: RunStatus;
+  readonly createdAt: string;
+  readonly finishedAt: string | null;
+  readonly error: string | null;
+}
+
+export interface StageRow {
+  readonly stage: StageName;
+  readonly status: StageStatus;
+  readonly startedAt: string | null;
+  readonly finishedAt: string | null;
+  readonly seconds: number | null;
+  readonly error: string | null;
+  readonly checkpoint: string | null;
+}
+
+/** A run id that does not exist, or a run in the wrong state for the request. */
+export class RunNotFoundError extends Error {
+  override readonly name = 'RunNotFoundError';
+}
+
+interface RunRecord {
+  id: number;
+  experiment_id: number;
+  label: string;
+  config: string;
+  status: RunStatus;
+  created_at: string;
+  finished_at: string | null;
+  error: string | null;
+}
+
+const toRun = (r: RunRecord): RunRow => ({
+  id: r.id,
+  experimentId: r.experiment_id,
+  label: r.label,
+  config: parseExperimentConfig(JSON.parse(r.config)),
+  status: r.status,
+  createdAt: r.created_at,
+  finishedAt: r.finished_at,
+  error: r.error,
+});
+
+/** Creates an experiment with one queued run per config (one for a plain run, several for a sweep). */
+export function createExperiment(
+  db: Database,
+  experiment: { name: string; preset: string | null },
+  runs: readonly { label: string; config: ExperimentConfig }[],
+): { experimentId: number; runIds: number[] } {
+  return db.transaction(() => {
+    const created = now();
+    const experimentId = Number(
+      db.prepare('INSERT INTO experiments (name, preset, created_at) VALUES (?, ?, ?)').run(experiment.name, experiment.preset, created).lastInsertRowid,
+    );
+    const insertRun = db.prepare("INSERT INTO runs (experiment_id, label, config, status, created_at) VALUES (?, ?, ?, 'queued', ?)");
+    const insertStage = db.prepare("INSERT INTO stages (run_id, stage, position, status) VALUES (?, ?, ?, 'pending')");
+    const runIds = runs.map(({ label, config }) => {
+      const runId = Number(insertRun.run(experimentId, label, JSON.stringify(config), created).lastInsertRowid);
+      STAGES.forEach((stage, position) => insertStage.run(runId, stage, position));
+      return runId;
+    });
+    return { experimentId, runIds };
+  })();
+}
+
+export function getExperiment(db: Database, id: number): ExperimentRow | undefined {
+  const r = db.prepare('SELECT id, name, preset, created_at FROM experiments WHERE id = ?').get(id) as
+    { id: number; name: string; preset: string | null; created_at: string } | undefined;
+  return r && { id: r.id, name: r.name, preset: r.preset, createdAt: r.created_at };
+}
+
+export function getRun(db: Database, id: number): RunRow {
+  const r = db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunRecord | undefined;
+  if (!r) {
+    const last = db.prepare('SELECT max(id) AS id FROM runs').get() as { id: number | null };
+    throw new RunNotFoundError(
+      `No run with id ${id}. ` + (last.id === null ? 'There are no runs yet: start one with `ddrl run --preset NAME`.' : 'List the runs with `ddrl runs`.'),
+    );
+  }
+  return toRun(r);
+}
+
+/** Runs, newest first; `limit` keeps listings fast with thousands of runs. */
+export function listRuns(db: Database, limit = 200): RunRow[] {
+  return (db.prepare('SELECT * FROM runs ORDER BY id DESC LIMIT ?').all(limit) as RunRecord[]).map(toRun);
+}
+
+export function setRunStatus(db: Database, id: number, status: RunStatus, error: string | null = null): void {
+  const finished = status === 'done' || status === 'failed' || status === 'cancelled' ? now() : null;
+  db.prepare('UPDATE runs SET status = ?, error = ?, finished_at = ? WHERE id = ?').run(status, error, finished, id);
+}
+
+export function getStages(db: Database, runId: number): StageRow[] {
+  const rows = db
+    .prepare('SELECT stage, status, started_at, finished_at, seconds, error, checkpoint FROM stages WHERE run_id = ? ORDER BY position')
+    .all(runId) as {
+    stage: StageName;
+    status: StageStatus;
+    started_at: string | null;
+    finished_at: string | null;
+    seconds: number | null;
+    error: string | null;
+    checkpoint: string | null;
+  }[];
+  return rows.map((r) => ({
+    stage: r.stage,
+    status: r.status,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+    seconds: r.seconds,
+    error: r.error,
+    checkpoint: r.checkpoint,
+  }));
+}
+
+export function markStageRunning(db: Database, runId: number, stage: StageName): void {
+  db.prepare("UPDATE stages SET status = 'running', started_at = coalesce(started_at, ?), error = NULL WHERE run_id = ? AND stage = ?").run(
+    now(),
+    runId,
+    stage,
+  );
+}
+
+/** Ends a stage. Call it inside the transaction that stores the stage's results. */
+export function finishStage(
+  db: Database,
+  runId: number,
+  stage: StageName,
+  status: Exclude<StageStatus, 'pending' | 'running'>,
+  seconds: number,
+  error: string | null = null,
+): void {
+  db.prepare('UPDATE stages SET status = ?, finished_at = ?, seconds = coalesce(seconds, 0) + ?, error = ? WHERE run_id = ? AND stage = ?').run(
+    status,
+    now(),
+    seconds,
+    error,
+    runId,
+    stage,
+  );
+}
+
+/** Progress inside a stage (JSON), stored with the partial results it describes. */
+export function saveStageCheckpoint(db: Database, runId: number, stage: StageName, checkpoint: unknown): void {
+  db.prepare('UPDATE stages SET checkpoint = ? WHERE run_id = ? AND stage = ?').run(JSON.stringify(checkpoint), runId, stage);
+}
+
+/**
+ * After a crash, stages left 'running' are 'pending' again (their partial
+ * results stay, described by their checkpoint); the run is queued to resume.
+ */
+export function requeueInterrupted(db: Database, runId: number): void {
+  db.transaction(() => {
+    db.prepare("UPDATE stages SET status = 'pending' WHERE run_id = ? AND status IN ('running', 'failed', 'cancelled')").run(runId);
+    db.prepare("UPDATE runs SET status = 'queued', error = NULL, finished_at = NULL WHERE id = ?").run(runId);
+  })();
+}

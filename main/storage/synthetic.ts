@@ -1,0 +1,68 @@
+import type { Database } from 'better-sqlite3';
+import { blobOf, float32Of, uint8Of } from './blobs.ts';
+import { decodeFrames, encodeFrames } from './frame-codec.ts';
+import { OBSERVATION_BYTES } from './datasets.ts';
+
+/**
+ * Snapshots of a synthetic set during distillation. Every snapshot keeps the
+ * pixels clamped to uint8 for viewing (compact); the final one also keeps the
+ * float32 pixels the students train on (the paper never clamps them).
+ */
+export interface SyntheticSnapshot {
+  readonly iteration: number;
+  readonly loss: number | null;
+  readonly labels: Uint8Array;
+  readonly frames: Uint8Array;
+  readonly pixels: Float32Array | null;
+}
+
+export function toViewFrames(pixels: Float32Array): Uint8Array {
+  const frames = new Uint8Array(pixels.length);
+  for (let i = 0; i < pixels.length; i++) frames[i] = Math.round(Math.min(255, Math.max(0, pixels[i]!)));
+  return frames;
+}
+
+export function saveSyntheticSnapshot(
+  db: Database,
+  runId: number,
+  iteration: number,
+  loss: number | null,
+  labels: Uint8Array,
+  pixels: Float32Array,
+  keepPixels: boolean,
+): void {
+  if (pixels.length !== labels.length * OBSERVATION_BYTES)
+    throw new RangeError(`${labels.length} labels need ${labels.length * OBSERVATION_BYTES} pixels, got ${pixels.length}.`);
+  db.prepare('INSERT OR REPLACE INTO synthetic_snapshots (run_id, iteration, loss, labels, frames, pixels) VALUES (?, ?, ?, ?, ?, ?)').run(
+    runId,
+    iteration,
+    loss,
+    blobOf(labels),
+    Buffer.from(encodeFrames(toViewFrames(pixels), OBSERVATION_BYTES)),
+    keepPixels ? blobOf(pixels) : null,
+  );
+}
+
+export function listSyntheticIterations(db: Database, runId: number): { iteration: number; loss: number | null }[] {
+  return db.prepare('SELECT iteration, loss FROM synthetic_snapshots WHERE run_id = ? ORDER BY iteration').all(runId) as {
+    iteration: number;
+    loss: number | null;
+  }[];
+}
+
+export function loadSyntheticSnapshot(db: Database, runId: number, iteration?: number): SyntheticSnapshot | undefined {
+  const r = (
+    iteration === undefined
+      ? db.prepare('SELECT * FROM synthetic_snapshots WHERE run_id = ? ORDER BY iteration DESC LIMIT 1').get(runId)
+      : db.prepare('SELECT * FROM synthetic_snapshots WHERE run_id = ? AND iteration = ?').get(runId, iteration)
+  ) as { iteration: number; loss: number | null; labels: Buffer; frames: Buffer; pixels: Buffer | null } | undefined;
+  return (
+    r && {
+      iteration: r.iteration,
+      loss: r.loss,
+      labels: uint8Of(r.labels),
+      frames: decodeFrames(r.frames, OBSERVATION_BYTES),
+      pixels: r.pixels ? float32Of(r.pixels) : null,
+    }
+  );
+}

@@ -1,0 +1,9 @@
+/** The stages of a run, in the order they execute; each is resumable on its own. */
+export const STAGES = ['expert', 'collect', 'baselines', 'distill', 'students', 'evaluate'] as const;
+export type StageName = (typeof STAGES)[number];
+
+export const RUN_STATUSES = ['queued', 'running', 'done', 'failed', 'cancelled'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+export const STAGE_STATUSES = ['pending', 'running', 'done', 'failed', 'cancelled'] as const;
+export type StageStatus = (typeof STAGE_STATUSES)[number];
