@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { _electron, chromium, type Browser, type Page } from 'playwright-core';
 import { electronAvailability } from '../scripts/electron-binary.ts';
+import { buildElectronSqlite } from '../scripts/electron-native.ts';
 import { repoRoot, startHostProcess, type HostProcess } from './host-process.ts';
 
 export const screenshotDir = join(repoRoot, 'e2e', 'screenshots');
@@ -45,6 +46,7 @@ async function screenshotOf(page: Page, name: string): Promise<string> {
 export async function openApp(dbPath: string, log: (line: string) => void = console.log): Promise<AppWindow> {
   const electron = electronAvailability();
   if (electron.available && process.env.DDRL_E2E_SURFACE !== 'chromium') {
+    await buildElectronSqlite(electron.version);
     const app = await _electron.launch({ executablePath: electron.executable, args: [repoRoot, `--db=${dbPath}`], cwd: repoRoot });
     const page = await app.firstWindow();
     await page.setViewportSize(viewport);

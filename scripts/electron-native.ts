@@ -20,7 +20,9 @@ export async function buildElectronSqlite(electronVersion: string): Promise<void
   if ((await runStep('sh', ['-c', prebuilt], cwdEnv)) !== 0) {
     const compile = `cd ${JSON.stringify(work)} && npx --yes node-gyp rebuild --release --target=${electronVersion} --dist-url=https://electronjs.org/headers`;
     if ((await runStep('sh', ['-c', compile], cwdEnv)) !== 0) {
-      throw new Error(`Could not build better-sqlite3 for Electron ${electronVersion}: neither a prebuilt binary nor a local compile (needs python3, make and a C++ compiler) worked.`);
+      throw new Error(
+        `Could not build better-sqlite3 for Electron ${electronVersion}: neither a prebuilt binary nor a local compile (needs python3, make and a C++ compiler) worked.`,
+      );
     }
   }
   copyFileSync(join(work, 'build', 'Release', 'better_sqlite3.node'), electronSqliteBinding);

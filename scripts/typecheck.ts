@@ -7,6 +7,7 @@ export async function typecheck(): Promise<number> {
   const checks: [string, string[]][] = [
     [bin('tsc'), ['-p', 'tsconfig.node.json', '--noEmit']],
     [bin('tsc'), ['-p', 'tsconfig.web.json', '--noEmit']],
+    [bin('tsc'), ['-p', 'tsconfig.e2e.json', '--noEmit']],
     [bin('svelte-check'), ['--tsconfig', 'tsconfig.web.json', '--fail-on-warnings', '--output', 'human']],
   ];
   // Electron's typings ship in its package, which is absent where its binary could not download.

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CliCommand } from '../command.ts';
+import { UsageError, type CliCommand } from '../command.ts';
 import { parseIntegerOption, parseOptions } from '../parse-options.ts';
 import { startServices } from '../../services/app-services.ts';
 import { startHost } from '../../host/server.ts';
@@ -33,7 +33,11 @@ export const serveCommand: CliCommand = {
     const services = startServices({ dbPath: databasePathFrom(values), runtime: 'node' });
     try {
       const backend = await services.backend();
-      const running = await startHost({ services, rendererDir, host, port });
+      const running = await startHost({ services, rendererDir, host, port }).catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'EADDRINUSE') throw new UsageError(`--port ${port} is in use on ${host}; pick another port, or --port 0 for a free one.`);
+        if (error.code === 'EADDRNOTAVAIL') throw new UsageError(`--host ${host} is not an address of this machine; use 127.0.0.1 (default) or 0.0.0.0.`);
+        throw error;
+      });
       io.out(`DDRL Studio host on ${host}:${running.port} (TensorFlow.js ${backend.name}, database ${services.db.path})`);
       io.out(`Open: ${running.url}`);
       await new Promise<void>((resolve) => {
