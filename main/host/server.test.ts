@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { startServices, type AppServices } from '../services/app-services.ts';
+import { latestSchemaVersion } from '../storage/migrations/index.ts';
 import { startHost, type RunningHost } from './server.ts';
 
 let dir: string;
@@ -128,7 +129,7 @@ describe('the headless host over WebSocket', () => {
   it('answers calls by id and pushes events', async () => {
     const { socket, next } = await openSocket(`?token=${host.token}`);
     socket.send(JSON.stringify({ type: 'call', id: 7, call: 'about.get', input: {} }));
-    expect(await next()).toMatchObject({ type: 'result', id: 7, output: { database: { schemaVersion: 1 } } });
+    expect(await next()).toMatchObject({ type: 'result', id: 7, output: { database: { schemaVersion: latestSchemaVersion } } });
     services.events.emit({ type: 'run-status', runId: 3, status: 'running' });
     expect(await next()).toEqual({ type: 'event', event: { type: 'run-status', runId: 3, status: 'running' } });
     socket.close();

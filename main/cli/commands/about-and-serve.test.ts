@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { latestSchemaVersion } from '../../storage/migrations/index.ts';
 import type { CliIo } from '../command.ts';
 import { runCli } from '../ddrl.ts';
 
@@ -51,7 +52,7 @@ describe('ddrl', () => {
     expect(code).toBe(0);
     const info = aboutInfo.parse(JSON.parse(out));
     expect(info.database.path).toBe(path);
-    expect(info.database.schemaVersion).toBe(1);
+    expect(info.database.schemaVersion).toBe(latestSchemaVersion);
   });
 
   it('exits 1 with a clear message for a folder as --db', async () => {
