@@ -90,7 +90,10 @@ describe.skipIf(!haveTraces)('real Procgen traces', () => {
               count: recorded.n_entities,
             });
             if (recorded.entities) {
-              expect({ where, entities: entities.items.slice(0, entities.count).map((e) => pick(e)) }).toEqual({ where, entities: recorded.entities.map((e) => asFloat32(e)) });
+              expect({ where, entities: entities.items.slice(0, entities.count).map((e) => pick(e)) }).toEqual({
+                where,
+                entities: recorded.entities.map((e) => asFloat32(e)),
+              });
             }
           });
           expect(episodeReturn).toBe(episode.return);

@@ -13,7 +13,7 @@ const word = new Uint32Array(bits.buffer);
 /** The float32 next to `r` in the direction of `toward` (r != toward, r finite and non-zero). */
 function adjacentFloat(r: number, toward: number): number {
   bits[0] = r;
-  word[0] = word[0]! + ((toward > r) === (r > 0) ? 1 : -1);
+  word[0] = word[0]! + (toward > r === r > 0 ? 1 : -1);
   return bits[0]!;
 }
 

@@ -5,7 +5,6 @@ import { f32, fmaf } from './float32.ts';
 import { EXPLOSION, INVALID_OBJ, PLAYER, SPACE, TRAIL, WALL_OBJ } from './objects.ts';
 import { RandGen } from './rng.ts';
 
-
 export const MODES = ['easy', 'hard'] as const;
 export type Mode = (typeof MODES)[number];
 

@@ -2,7 +2,6 @@ import type { Entity } from '../engine/entity.ts';
 import { f32 } from '../engine/float32.ts';
 import { ProcgenGame } from '../engine/game.ts';
 
-
 /** Entity type of the other fish. */
 export const FISH = 2;
 const FISH_MIN_R = f32(0.25);

@@ -4,7 +4,6 @@ import { ProcgenGame } from '../engine/game.ts';
 import { PLAYER, SPACE, TRAIL, WALL_OBJ } from '../engine/objects.ts';
 import { MazeGen } from './maze-gen.ts';
 
-
 /** Entity types (jumper.cpp). */
 export const GOAL = 1;
 export const SPIKE = 2;
