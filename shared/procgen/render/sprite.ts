@@ -25,8 +25,11 @@ export const blue = (c: Rgb): number => c & 255;
 
 /** Mixes two colours, `t` = 0 gives `a`, 1 gives `b`. */
 export function mix(a: Rgb, b: Rgb, t: number): Rgb {
-  const channel = (x: number, y: number): number => Math.round(x + (y - x) * t);
-  return (channel(red(a), red(b)) << 16) | (channel(green(a), green(b)) << 8) | channel(blue(a), blue(b));
+  return (mixChannel(red(a), red(b), t) << 16) | (mixChannel(green(a), green(b), t) << 8) | mixChannel(blue(a), blue(b), t);
+}
+
+function mixChannel(x: number, y: number, t: number): number {
+  return Math.round(x + (y - x) * t);
 }
 
 /** Paints shapes into a new sprite; later shapes cover earlier ones. */
