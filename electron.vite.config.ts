@@ -1,5 +1,6 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'electron-vite';
+import type { Plugin } from 'vite';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
@@ -10,6 +11,14 @@ const alias = { '@shared': resolve(root, 'shared') };
 // binary could not install, build for the version package.json asks for.
 const packageJson = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { optionalDependencies: { electron: string } };
 process.env.ELECTRON_MAJOR_VER ??= /\d+/.exec(packageJson.optionalDependencies.electron)?.[0];
+
+// Vite's dev server injects <style> tags and talks to the page over its own WebSocket; the built app keeps the strict policy.
+const devServerCsp: Plugin = {
+  name: 'ddrl-dev-server-csp',
+  apply: 'serve',
+  transformIndexHtml: (html) =>
+    html.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'").replace("connect-src 'self'", "connect-src 'self' ws://localhost:*"),
+};
 
 export default defineConfig({
   main: {
@@ -34,7 +43,7 @@ export default defineConfig({
   renderer: {
     root: resolve(root, 'renderer'),
     resolve: { alias },
-    plugins: [svelte({ configFile: false })],
+    plugins: [svelte({ configFile: false }), devServerCsp],
     build: {
       outDir: resolve(root, 'out/renderer'),
       rolldownOptions: { input: resolve(root, 'renderer/index.html') },

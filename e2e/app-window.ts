@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { _electron, chromium, type Browser, type Page } from 'playwright-core';
 import { electronAvailability } from '../scripts/electron-binary.ts';
@@ -8,10 +8,15 @@ import { repoRoot, startHostProcess, type HostProcess } from './host-process.ts'
 export const screenshotDir = join(repoRoot, 'e2e', 'screenshots');
 const viewport = { width: 1280, height: 800 };
 
+const chromiumPath = '/usr/bin/chromium';
+
 /** Debian's Chromium, never a downloaded browser. */
 export function launchChromium(): Promise<Browser> {
+  if (!existsSync(chromiumPath)) {
+    throw new Error(`${chromiumPath} is missing: install Debian's Chromium as root (apt-get update && apt-get install -y chromium), or run .ci/run.`);
+  }
   return chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath: chromiumPath,
     args: [
       '--no-sandbox',
       '--disable-gpu',

@@ -18,6 +18,13 @@ function databasePath(): string {
   return resolveDatabasePath(flag);
 }
 
+/** Only our own page may call the services (Electron's security checklist: validate IPC senders). */
+function isAppFrame(url: string | undefined): boolean {
+  if (!url) return false;
+  const devServer = process.env.ELECTRON_RENDERER_URL;
+  return devServer ? url.startsWith(devServer) : url.startsWith('file://');
+}
+
 function createWindow(services: AppServices): void {
   const window = new BrowserWindow({
     width: 1280,
@@ -53,7 +60,12 @@ app
     const nativeBinding = electronSqliteBinding();
     const services = startServices({ dbPath: databasePath(), runtime: 'electron', ...(nativeBinding ? { nativeBinding } : {}) });
     // The dispatcher validates `input` against the call's schema before any service sees it.
-    ipcMain.handle(ipcChannels.call, (_event, call: unknown, input: unknown) => services.dispatch(typeof call === 'string' ? call : String(call), input));
+    ipcMain.handle(ipcChannels.call, (event, call: unknown, input: unknown) => {
+      if (!isAppFrame(event.senderFrame?.url)) {
+        return { ok: false, error: { code: 'bad_message', message: `Calls are accepted only from the app's own pages, not ${event.senderFrame?.url}.` } };
+      }
+      return services.dispatch(typeof call === 'string' ? call : String(call), input);
+    });
     await services.backend();
     createWindow(services);
     app.on('window-all-closed', () => {
