@@ -5,8 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { latestSchemaVersion } from '../../storage/migrations/index.ts';
-import type { CliIo } from '../command.ts';
-import { runCli } from '../ddrl.ts';
+import { runCaptured } from '../run-captured.ts';
 
 let dir: string;
 beforeAll(() => {
@@ -15,10 +14,7 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function run(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { out: (line) => out.push(line), err: (line) => err.push(line), isTty: false };
-  const code = await runCli(argv, io);
+  const { code, out, err } = await runCaptured(argv);
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
