@@ -1,10 +1,11 @@
 import type { AboutInfo } from '@shared/api/about.ts';
+import type { ParsedCallInput } from '@shared/api/contract.ts';
 import { availableParallelism } from 'node:os';
 import { readDatabaseInfo } from '../storage/database-info.ts';
 import { appIdentity } from './app-version.ts';
 import type { ServiceContext } from './context.ts';
 
-export async function about(_input: Record<string, never>, ctx: ServiceContext): Promise<AboutInfo> {
+export async function about(_input: ParsedCallInput<'about.get'>, ctx: ServiceContext): Promise<AboutInfo> {
   const backend = await ctx.backend();
   return {
     app: {

@@ -1,9 +1,7 @@
 import { apiCalls, callNames, isCallName, type CallName, type CallReply } from '@shared/api/contract.ts';
 import { ApiError, describeIssues } from '@shared/api/errors.ts';
 import type { ServiceContext } from './context.ts';
-import type { Handler } from './handlers.ts';
-
-export type HandlerTable = { readonly [N in CallName]: Handler<N> };
+import type { Handler, HandlerTable } from './handlers.ts';
 
 /** Runs one call from any transport; never throws, every failure is an error reply. */
 export type Dispatch = (call: string, rawInput: unknown) => Promise<CallReply>;

@@ -4,7 +4,9 @@ import type { ServiceContext } from './context.ts';
 
 export type Handler<N extends CallName> = (input: ParsedCallInput<N>, ctx: ServiceContext) => Promise<CallOutput<N>>;
 
+export type HandlerTable = { readonly [N in CallName]: Handler<N> };
+
 /** The service behind every call of the contract; a call without one does not compile. */
-export const handlers: { readonly [N in CallName]: Handler<N> } = {
+export const handlers: HandlerTable = {
   'about.get': about,
 };
