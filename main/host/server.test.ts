@@ -96,7 +96,7 @@ describe('the headless host over HTTP', () => {
   it('refuses a call without the token, with a wrong token or from another origin', async () => {
     const missing = await post('/api/call/about.get', '{}');
     expect(missing.status).toBe(401);
-    expect(await missing.json()).toMatchObject({ ok: false, error: { message: expect.stringContaining('Missing token') } });
+    expect(await missing.json()).toMatchObject({ ok: false, error: { code: 'unauthorized', message: expect.stringContaining('Missing token') } });
     expect((await post('/api/call/about.get', '{}', { Authorization: 'Bearer forged' })).status).toBe(401);
     const foreign = await post(`/api/call/about.get?token=${host.token}`, '{}', { Origin: 'https://evil.example' });
     expect(foreign.status).toBe(403);

@@ -42,7 +42,7 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
 }
 
 function refuse(response: ServerResponse, refusal: Refusal): void {
-  sendJson(response, refusal.status, { ok: false, error: { code: 'bad_message', message: refusal.message } });
+  sendJson(response, refusal.status, { ok: false, error: { code: 'unauthorized', message: refusal.message } });
 }
 
 async function readBody(request: IncomingMessage): Promise<string> {

@@ -5,9 +5,10 @@ import { z } from 'zod';
  * - `bad_message`: the transport message itself was malformed (not JSON, wrong shape);
  * - `unknown_call`: no call has that name;
  * - `invalid_input`: the input did not match the call's schema;
- * - `failed`: the service ran and threw (its message is passed on).
+ * - `failed`: the service ran and threw (its message is passed on);
+ * - `unauthorized`: the host refused the request (missing or wrong token, foreign origin).
  */
-export const apiErrorCode = z.enum(['bad_message', 'unknown_call', 'invalid_input', 'failed']);
+export const apiErrorCode = z.enum(['bad_message', 'unknown_call', 'invalid_input', 'failed', 'unauthorized']);
 export type ApiErrorCode = z.infer<typeof apiErrorCode>;
 
 export const apiErrorBody = z.object({ code: apiErrorCode, message: z.string() });
