@@ -5,8 +5,39 @@
  * pixel `i` is inside the span `[x0, x1)` iff `x0 <= i + 0.5 < x1`. Every
  * function clips to the surface and allocates nothing, so painters may call
  * them in the per-step hot path.
+ *
+ * Geometry is passed in a reusable `Shape`, not as arguments: V8 boxes a
+ * fractional number passed to a function it does not inline, which would
+ * be garbage on every draw call. Colours are packed 0xRRGGBB integers.
  */
-import type { Sprite } from './sprite.ts';
+import { blue, green, red, type Rgb, type Sprite } from './sprite.ts';
+
+/** The geometry of one draw call, in output pixels; fields are overwritten by each caller. */
+export class Shape {
+  x0 = 0.5;
+  y0 = 0.5;
+  x1 = 0.5;
+  y1 = 0.5;
+  /** Radians, clockwise on screen (QPainter::rotate), about the rect centre. */
+  rotation = 0.5;
+  /** 0..1 opacity. */
+  alpha = 0.5;
+  /** Line width in pixels. */
+  thickness = 0.5;
+  mirrored = false;
+
+  /** Sets the rect [x0, x1) x [y0, y1) with no rotation or mirroring, opaque. */
+  rect(x0: number, y0: number, x1: number, y1: number): this {
+    this.x0 = x0;
+    this.y0 = y0;
+    this.x1 = x1;
+    this.y1 = y1;
+    this.rotation = 0;
+    this.alpha = 1;
+    this.mirrored = false;
+    return this;
+  }
+}
 
 /** A rectangle of RGB pixels inside `memory`, rows `stride` bytes apart. */
 export interface Surface {
@@ -34,12 +65,16 @@ function clamp(value: number, low: number, high: number): number {
   return value < low ? low : value > high ? high : value;
 }
 
-/** Fills `[x0,x1) x [y0,y1)` with a colour; `alpha` in 0..1 blends over what is there. */
-export function fillRect(s: Surface, x0: number, y0: number, x1: number, y1: number, r: number, g: number, b: number, alpha = 1): void {
-  const i0 = clamp(firstCovered(x0), 0, s.width);
-  const i1 = clamp(firstCovered(x1), 0, s.width);
-  const j0 = clamp(firstCovered(y0), 0, s.height);
-  const j1 = clamp(firstCovered(y1), 0, s.height);
+/** Fills the rect of `shape` with `color`; `shape.alpha` below 1 blends over what is there. */
+export function fillRect(s: Surface, shape: Shape, color: Rgb): void {
+  const i0 = clamp(firstCovered(shape.x0), 0, s.width);
+  const i1 = clamp(firstCovered(shape.x1), 0, s.width);
+  const j0 = clamp(firstCovered(shape.y0), 0, s.height);
+  const j1 = clamp(firstCovered(shape.y1), 0, s.height);
+  const alpha = shape.alpha;
+  const r = red(color);
+  const g = green(color);
+  const b = blue(color);
   const m = s.memory;
   if (alpha >= 1) {
     for (let j = j0; j < j1; j++) {
@@ -64,8 +99,12 @@ export function fillRect(s: Surface, x0: number, y0: number, x1: number, y1: num
   }
 }
 
-/** Fills the ellipse inscribed in `[x0,x1) x [y0,y1)`. */
-export function fillEllipse(s: Surface, x0: number, y0: number, x1: number, y1: number, r: number, g: number, b: number, alpha = 1): void {
+/** Fills the ellipse inscribed in the rect of `shape`, blended by `shape.alpha`. */
+export function fillEllipse(s: Surface, shape: Shape, color: Rgb): void {
+  const { x0, y0, x1, y1, alpha } = shape;
+  const r = red(color);
+  const g = green(color);
+  const b = blue(color);
   const cx = (x0 + x1) * 0.5;
   const cy = (y0 + y1) * 0.5;
   const ax = (x1 - x0) * 0.5;
@@ -95,9 +134,13 @@ export function fillEllipse(s: Surface, x0: number, y0: number, x1: number, y1: 
   }
 }
 
-/** A segment `thickness` pixels wide (at least one pixel) with square ends. */
-export function drawLine(s: Surface, xa: number, ya: number, xb: number, yb: number, thickness: number, r: number, g: number, b: number): void {
-  const half = Math.max(0.5, thickness * 0.5);
+/** The segment (x0, y0)-(x1, y1) of `shape`, `shape.thickness` pixels wide (at least one), opaque. */
+export function drawLine(s: Surface, shape: Shape, color: Rgb): void {
+  const { x0: xa, y0: ya, x1: xb, y1: yb } = shape;
+  const r = red(color);
+  const g = green(color);
+  const b = blue(color);
+  const half = Math.max(0.5, shape.thickness * 0.5);
   const dx = xb - xa;
   const dy = yb - ya;
   const lengthSq = dx * dx + dy * dy;
@@ -124,14 +167,17 @@ export function drawLine(s: Surface, xa: number, ya: number, xb: number, yb: num
 }
 
 /**
- * Draws `sprite` scaled (nearest neighbour) into the rect `(x, y, w, h)`,
- * mirrored horizontally when `mirrored`, then rotated by `rotation` radians
- * (clockwise on screen, as QPainter::rotate) about the rect centre.
+ * Draws `sprite` scaled (nearest neighbour) into the rect of `shape`,
+ * mirrored horizontally when `shape.mirrored`, then rotated by
+ * `shape.rotation` about the rect centre, blended by `shape.alpha`.
  */
-export function drawSprite(s: Surface, sprite: Sprite, x: number, y: number, w: number, h: number, rotation: number, mirrored: boolean, alpha: number): void {
+export function drawSprite(s: Surface, sprite: Sprite, shape: Shape): void {
+  const { x0: x, y0: y, rotation, mirrored, alpha } = shape;
+  const w = shape.x1 - x;
+  const h = shape.y1 - y;
   if (w <= 0 || h <= 0 || alpha <= 0) return;
   if (rotation === 0) {
-    drawSpriteAxisAligned(s, sprite, x, y, w, h, mirrored, alpha);
+    drawSpriteAxisAligned(s, sprite, shape);
     return;
   }
   const cx = x + w * 0.5;
@@ -157,12 +203,15 @@ export function drawSprite(s: Surface, sprite: Sprite, x: number, y: number, w: 
       if (lx < 0 || ly < 0 || lx >= w || ly >= h) continue;
       let u = (lx * scaleU) | 0;
       if (mirrored) u = sprite.width - 1 - u;
-      blendTexel(s.memory, p, sprite, ((ly * scaleV) | 0) * sprite.width + u, alpha);
+      blendTexel(s.memory, p, sprite, ((ly * scaleV) | 0) * sprite.width + u, shape);
     }
   }
 }
 
-function drawSpriteAxisAligned(s: Surface, sprite: Sprite, x: number, y: number, w: number, h: number, mirrored: boolean, alpha: number): void {
+function drawSpriteAxisAligned(s: Surface, sprite: Sprite, shape: Shape): void {
+  const { x0: x, y0: y, mirrored } = shape;
+  const w = shape.x1 - x;
+  const h = shape.y1 - y;
   const i0 = clamp(firstCovered(x), 0, s.width);
   const i1 = clamp(firstCovered(x + w), 0, s.width);
   const j0 = clamp(firstCovered(y), 0, s.height);
@@ -177,12 +226,13 @@ function drawSpriteAxisAligned(s: Surface, sprite: Sprite, x: number, y: number,
     let p = s.offset + j * s.stride + i0 * 3;
     for (let i = i0; i < i1; i++, p += 3) {
       const u = Math.min(lastU, ((i + 0.5 - x) * scaleU) | 0);
-      blendTexel(s.memory, p, sprite, row + (mirrored ? lastU - u : u), alpha);
+      blendTexel(s.memory, p, sprite, row + (mirrored ? lastU - u : u), shape);
     }
   }
 }
 
-function blendTexel(m: Uint8Array, p: number, sprite: Sprite, texel: number, alpha: number): void {
+function blendTexel(m: Uint8Array, p: number, sprite: Sprite, texel: number, shape: Shape): void {
+  const alpha = shape.alpha;
   const coverage = sprite.alpha[texel]!;
   if (coverage === 0) return;
   const q = texel * 3;

@@ -4,7 +4,7 @@
  * world (x, y) to screen (originX + x*unit, originY - y*unit).
  */
 import type { Entity } from '../engine/entity.ts';
-import { drawSprite, type Surface } from './raster.ts';
+import { drawSprite, Shape, type Surface } from './raster.ts';
 import type { RenderableGame } from './renderable.ts';
 import type { Picture, Sprite } from './sprite.ts';
 
@@ -15,35 +15,31 @@ export class View {
   originY = 0;
   /** World units across the output (Procgen's `view_dim`). */
   span = 0;
-
-  /** Places the camera by the game's rule for an output `size` px square. */
-  place(size: number, game: RenderableGame): void {
-    if (game.centerAgent) {
-      const agent = game.entities.items[0]!;
-      this.follow(size, game.visibility, agent.x, agent.y);
-    } else {
-      this.showWorld(size, game.mainWidth, game.mainHeight);
-    }
-  }
-
-  /** The whole world, as bigfish and starpilot (`center_agent = false`): visibility = max(W, H). */
-  showWorld(size: number, mainWidth: number, mainHeight: number): void {
-    this.span = Math.max(mainWidth, mainHeight);
-    this.unit = size / this.span;
-    this.originX = (this.span / 2 - mainWidth / 2) * this.unit;
-    this.originY = (this.span / 2 + mainHeight / 2) * this.unit;
-  }
+  /** Scratch geometry for the draw calls (see `Shape`). */
+  readonly shape = new Shape();
 
   /**
-   * `span` units centred on (cx, cy), as jumper. The origin is rounded to whole
-   * pixels so a pre-drawn static layer lines up with the entities exactly; the
-   * picture as a whole is at most half a pixel off Procgen's camera.
+   * Places the camera by the game's rule for an output `size` px square:
+   * the whole world (bigfish, starpilot: `center_agent = false`, visibility =
+   * max(W, H)), or `visibility` units centred on the agent (jumper). A
+   * following camera's origin is rounded to whole pixels so a pre-drawn static
+   * layer lines up with the entities exactly; the picture as a whole is then
+   * at most half a pixel off Procgen's camera.
    */
-  follow(size: number, span: number, cx: number, cy: number): void {
-    this.span = span;
-    this.unit = size / span;
-    this.originX = Math.round((span / 2 - cx) * this.unit);
-    this.originY = Math.round((span / 2 + cy) * this.unit);
+  place(size: number, game: RenderableGame): void {
+    // Fields are read here rather than passed on: fractional arguments to a non-inlined call are boxed (garbage).
+    if (game.centerAgent) {
+      const agent = game.entities.items[0]!;
+      this.span = game.visibility;
+      this.unit = size / this.span;
+      this.originX = Math.round((this.span / 2 - agent.x) * this.unit);
+      this.originY = Math.round((this.span / 2 + agent.y) * this.unit);
+    } else {
+      this.span = Math.max(game.mainWidth, game.mainHeight);
+      this.unit = size / this.span;
+      this.originX = (this.span / 2 - game.mainWidth / 2) * this.unit;
+      this.originY = (this.span / 2 + game.mainHeight / 2) * this.unit;
+    }
   }
 
   screenX(x: number): number {
@@ -56,8 +52,15 @@ export class View {
 
   /** Draws `sprite` over the entity's hitbox rect with its rotation, mirroring and alpha. */
   drawEntity(s: Surface, e: Entity, sprite: Sprite): void {
-    const unit = this.unit;
-    drawSprite(s, sprite, this.screenX(e.x - e.rx), this.screenY(e.y + e.ry), 2 * e.rx * unit, 2 * e.ry * unit, e.rotation, e.isReflected, e.alpha);
+    const shape = this.shape;
+    shape.x0 = this.originX + (e.x - e.rx) * this.unit;
+    shape.y0 = this.originY - (e.y + e.ry) * this.unit;
+    shape.x1 = this.originX + (e.x + e.rx) * this.unit;
+    shape.y1 = this.originY - (e.y - e.ry) * this.unit;
+    shape.rotation = e.rotation;
+    shape.mirrored = e.isReflected;
+    shape.alpha = e.alpha;
+    drawSprite(s, sprite, shape);
   }
 }
 

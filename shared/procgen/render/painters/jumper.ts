@@ -12,7 +12,7 @@ import { PLAYER, TRAIL, WALL_OBJ } from '../../engine/objects.ts';
 import type { Mode } from '../../engine/game.ts';
 import { CAVEWALL, CAVEWALL_TOP, GOAL, SPIKE } from '../../games/jumper.ts';
 import type { RenderableGame, RenderableJumper } from '../renderable.ts';
-import { blue, green, red, SpriteBuilder, type Rgb, type Sprite } from '../sprite.ts';
+import { SpriteBuilder, type Rgb, type Sprite } from '../sprite.ts';
 import { View } from '../view.ts';
 import type { PainterFactory } from './painter.ts';
 
@@ -20,6 +20,8 @@ import type { PainterFactory } from './painter.ts';
 const COMPASS_DIM: Readonly<Record<Mode, number>> = { easy: 3, hard: 2 };
 const COMPASS_FACE: Rgb = 0xa8a69e; // (168,166,158)
 const COMPASS_NEEDLE: Rgb = 0xfcba03; // (252,186,3)
+/** QColor(255, 255, 255, 120). */
+const JUMP_MARK_ALPHA = 120 / 255;
 
 /** Blue, green, yellow, brown tiles: [body, pattern, top surface, top accent]. */
 const WALL_THEMES: readonly (readonly [Rgb, Rgb, Rgb, Rgb])[] = [
@@ -105,49 +107,31 @@ export const jumperPainter: PainterFactory = (size, mode) => {
   function drawCompass(game: RenderableJumper, frame: Surface): void {
     const { items, count } = game.entities;
     const agent = items[0]!;
-    let goalX = agent.x;
-    let goalY = agent.y;
+    let goal = agent;
     for (let i = 1; i < count; i++) {
-      const e = items[i]!;
-      if (e.type === GOAL) {
-        goalX = e.x;
-        goalY = e.y;
+      if (items[i]!.type === GOAL) {
+        goal = items[i]!;
         break;
       }
     }
     const unit = view.unit;
+    const shape = view.shape;
     const left = (view.span - compassDim - 0.25) * unit;
     const top = 0.25 * unit;
     const diameter = compassDim * unit;
-    fillEllipse(frame, left, top, left + diameter, top + diameter, red(COMPASS_FACE), green(COMPASS_FACE), blue(COMPASS_FACE));
+    fillEllipse(frame, shape.rect(left, top, left + diameter, top + diameter), COMPASS_FACE);
     const cx = left + diameter / 2;
     const cy = top + diameter / 2;
     const reach = (diameter / 2) * 0.95;
-    const theta = Math.atan2(goalY - agent.y, goalX - agent.x);
-    const needle = size / (256 / compassDim);
-    drawLine(
-      frame,
-      cx,
-      cy,
-      cx + reach * Math.cos(theta),
-      cy - reach * Math.sin(theta),
-      needle,
-      red(COMPASS_NEEDLE),
-      green(COMPASS_NEEDLE),
-      blue(COMPASS_NEEDLE),
-    );
-    const distance = Math.hypot(goalX - agent.x, goalY - agent.y) / (game.mainWidth * Math.SQRT2);
+    const theta = Math.atan2(goal.y - agent.y, goal.x - agent.x);
+    shape.rect(cx, cy, cx + reach * Math.cos(theta), cy - reach * Math.sin(theta)).thickness = size / (256 / compassDim);
+    drawLine(frame, shape, COMPASS_NEEDLE);
+    const dx = goal.x - agent.x;
+    const dy = goal.y - agent.y;
+    // Not Math.hypot: a builtin call would box its arguments (garbage every frame).
+    const distance = Math.sqrt(dx * dx + dy * dy) / (game.mainWidth * Math.SQRT2);
     const barTop = top + diameter;
-    fillRect(
-      frame,
-      left,
-      barTop,
-      left + diameter * distance,
-      barTop + (compassDim / 8) * unit,
-      red(COMPASS_NEEDLE),
-      green(COMPASS_NEEDLE),
-      blue(COMPASS_NEEDLE),
-    );
+    fillRect(frame, shape.rect(left, barTop, left + diameter * distance, barTop + (compassDim / 8) * unit), COMPASS_NEEDLE);
   }
 
   /** The translucent ellipse at the feet on a mid-air (second) jump. */
@@ -158,7 +142,9 @@ export const jumperPainter: PainterFactory = (size, mode) => {
     const x = Math.trunc(view.screenX(agent.x - agent.rx));
     const h = 2 * agent.ry * view.unit;
     const y = Math.trunc(view.screenY(agent.y + agent.ry) + h * (5 / 6));
-    fillEllipse(frame, x, y, x + Math.trunc(2 * agent.rx * view.unit), y + Math.trunc(h / 3), 255, 255, 255, 120 / 255);
+    const shape = view.shape.rect(x, y, x + Math.trunc(2 * agent.rx * view.unit), y + Math.trunc(h / 3));
+    shape.alpha = JUMP_MARK_ALPHA;
+    fillEllipse(frame, shape, 0xffffff);
   }
 
   return {
