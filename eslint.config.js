@@ -42,6 +42,11 @@ export default tseslint.config(
     rules: restrict(banned.node, banned.electron, banned.tfjs, banned.nativeAndServer, banned.main, banned.renderer),
   },
   {
+    // Tests of shared code run in Node under Vitest and may read fixtures from disk.
+    files: ['shared/**/*.test.ts'],
+    rules: restrict(banned.electron, banned.tfjs, banned.nativeAndServer, banned.main, banned.renderer),
+  },
+  {
     files: ['main/services/**', 'main/storage/**', 'main/learning/**', 'main/workers/**'],
     rules: restrict(banned.electron, banned.renderer, banned.transports),
   },
