@@ -53,9 +53,11 @@ describe('the About view', () => {
     expect(readFileSync(path).length).toBeGreaterThan(10_000);
   });
 
-  it('moves between sections with Ctrl+digit and keeps focus visible', async () => {
+  it('opens a section with Ctrl+digit (recorded in the URL hash) and moves focus with Tab', async () => {
     const { page } = app;
+    expect(new URL(page.url()).hash).toBe('');
     await page.keyboard.press('Control+1');
+    expect(new URL(page.url()).hash).toBe('#/about');
     expect(await page.locator('nav button[aria-current="page"]').textContent()).toContain('About');
     await page.keyboard.press('Tab');
     const focused = await page.evaluate(() => document.activeElement?.textContent?.trim());
