@@ -4,12 +4,13 @@ import { buildElectronSqlite } from './electron-native.ts';
 import { bin, runStep } from './run-step.ts';
 
 const args = process.argv.slice(2);
+const build = () => runStep(bin('electron-vite'), ['build', '--logLevel', 'warn']);
 
 async function start(): Promise<number> {
   const electron = electronAvailability();
   if (electron.available) {
     await buildElectronSqlite(electron.version);
-    if ((await runStep(bin('electron-vite'), ['build'])) !== 0) return 1;
+    if ((await build()) !== 0) return 1;
     return runStep(electron.executable, ['.', ...args]);
   }
   process.stdout.write(
@@ -19,7 +20,7 @@ async function start(): Promise<number> {
       '',
     ].join('\n'),
   );
-  if ((await runStep(bin('electron-vite'), ['build'])) !== 0) return 1;
+  if ((await build()) !== 0) return 1;
   return runStep(process.execPath, ['bin/ddrl.js', 'serve', ...args]);
 }
 
