@@ -2,6 +2,7 @@
 import { app, BrowserWindow, dialog, ipcMain, shell } from 'electron';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { ipcChannels } from '@shared/api/ipc.ts';
 import { startServices, type AppServices } from '../services/app-services.ts';
 import { resolveDatabasePath } from '../storage/database-path.ts';
@@ -13,9 +14,10 @@ function electronSqliteBinding(): string | undefined {
 }
 
 function databasePath(): string {
-  const flag = process.argv.find((arg) => arg.startsWith('--db='))?.slice('--db='.length);
+  // `--db PATH` or `--db=PATH` after `electron .`; Chromium's own switches are ignored.
+  const { values } = parseArgs({ args: process.argv.slice(1), options: { db: { type: 'string' } }, strict: false, allowPositionals: true });
   // The same file as the CLI and the host use, so every tool sees the same experiments.
-  return resolveDatabasePath(flag);
+  return resolveDatabasePath(typeof values.db === 'string' ? values.db : undefined);
 }
 
 /** Only our own page may call the services (Electron's security checklist: validate IPC senders). */
