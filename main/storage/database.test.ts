@@ -65,6 +65,13 @@ describe('openDatabase', () => {
     expect(() => openDatabase({ path: join(file, 'ddrl.sqlite') })).toThrow(/a part of the path is a file, not a folder.*--db PATH/);
   });
 
+  // /proc refuses new files even to root, so this holds whoever runs the tests.
+  it.runIf(process.platform === 'linux')('refuses a place where no file can be created', () => {
+    expect(() => openDatabase({ path: '/proc/ddrl-test.sqlite' })).toThrow(
+      /^(Cannot write the database at \/proc\/ddrl-test.sqlite: permission denied|Cannot open the database at \/proc\/ddrl-test.sqlite: the file cannot be created or opened there)/,
+    );
+  });
+
   it('refuses a file that is not SQLite and does not change it', () => {
     const path = join(dir, 'notes.sqlite');
     writeFileSync(path, 'these are my notes, not a database\n'.repeat(50));

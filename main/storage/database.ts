@@ -28,6 +28,8 @@ function reason(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return 'permission denied';
   if (code === 'ENOTDIR') return 'a part of the path is a file, not a folder';
+  // SQLite's own wording when the file cannot be created, e.g. on a read-only or virtual file system.
+  if (error instanceof Error && /unable to open database file/.test(error.message)) return 'the file cannot be created or opened there (read-only place?)';
   return error instanceof Error ? error.message : String(error);
 }
 
