@@ -1,5 +1,6 @@
 // Builds better-sqlite3 for Electron's ABI into .electron-native/, leaving the Node build
 // in node_modules (used by the CLI, the host and the tests) untouched.
+import { pathToFileURL } from 'node:url';
 import { copyFileSync, cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { electronAvailability } from './electron-binary.ts';
@@ -29,7 +30,7 @@ export async function buildElectronSqlite(electronVersion: string): Promise<void
   process.stdout.write(`Built ${electronSqliteBinding} for Electron ${electronVersion}.\n`);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const electron = electronAvailability();
   if (!electron.available) {
     process.stderr.write(`electron:native: Electron is not available: ${electron.reason}.\n`);

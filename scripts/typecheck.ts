@@ -1,4 +1,5 @@
 // Type checks: the Node side, the renderer (tsc + svelte-check) and, where Electron's types are installed, the Electron layer.
+import { pathToFileURL } from 'node:url';
 import { electronAvailability } from './electron-binary.ts';
 import { bin, runStep } from './run-step.ts';
 import { existsSync } from 'node:fs';
@@ -21,4 +22,4 @@ export async function typecheck(): Promise<number> {
   return failed === 0 ? 0 : 1;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) process.exitCode = await typecheck();
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) process.exitCode = await typecheck();
