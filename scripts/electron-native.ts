@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { copyFileSync, cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { electronAvailability } from './electron-binary.ts';
-import { runStep } from './run-step.ts';
+import { bin, runStep } from './run-step.ts';
 
 export const electronSqliteBinding = join('.electron-native', 'better_sqlite3.node');
 
@@ -15,12 +15,10 @@ export async function buildElectronSqlite(electronVersion: string): Promise<void
   mkdirSync('.electron-native', { recursive: true });
   cpSync(join('node_modules', 'better-sqlite3'), work, { recursive: true });
   rmSync(join(work, 'build'), { recursive: true, force: true });
-  const cwdEnv = { ...process.env };
-  const prebuilt = `cd ${JSON.stringify(work)} && ${JSON.stringify(join(process.cwd(), 'node_modules', '.bin', 'prebuild-install'))} --runtime electron --target ${electronVersion}`;
   // A prebuilt binary when one is published for this Electron; else compile against Electron's headers.
-  if ((await runStep('sh', ['-c', prebuilt], cwdEnv)) !== 0) {
-    const compile = `cd ${JSON.stringify(work)} && npx --yes node-gyp rebuild --release --target=${electronVersion} --dist-url=https://electronjs.org/headers`;
-    if ((await runStep('sh', ['-c', compile], cwdEnv)) !== 0) {
+  if ((await runStep(bin('prebuild-install'), ['--runtime', 'electron', '--target', electronVersion], work)) !== 0) {
+    const compile = ['--yes', 'node-gyp', 'rebuild', '--release', `--target=${electronVersion}`, '--dist-url=https://electronjs.org/headers'];
+    if ((await runStep('npx', compile, work)) !== 0) {
       throw new Error(
         `Could not build better-sqlite3 for Electron ${electronVersion}: neither a prebuilt binary nor a local compile (needs python3, make and a C++ compiler) worked.`,
       );

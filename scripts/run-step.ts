@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 
 const forwarded = ['SIGINT', 'SIGTERM'] as const;
 
@@ -6,9 +7,9 @@ const forwarded = ['SIGINT', 'SIGTERM'] as const;
  * Runs a command with inherited output; resolves to its exit code (never rejects).
  * While it runs, SIGINT/SIGTERM are passed to it, so stopping the parent stops it cleanly.
  */
-export function runStep(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export function runStep(command: string, args: readonly string[], cwd?: string): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { stdio: 'inherit', env });
+    const child = spawn(command, args, { stdio: 'inherit', cwd });
     const forward = (signal: NodeJS.Signals) => child.kill(signal);
     forwarded.forEach((signal) => process.on(signal, forward));
     const done = (code: number) => {
@@ -23,7 +24,7 @@ export function runStep(command: string, args: readonly string[], env: NodeJS.Pr
   });
 }
 
-/** A local tool from node_modules/.bin. */
+/** A local tool from the project's node_modules/.bin. */
 export function bin(name: string): string {
-  return `node_modules/.bin/${name}`;
+  return join(import.meta.dirname, '..', 'node_modules', '.bin', name);
 }
