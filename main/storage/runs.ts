@@ -19,6 +19,10 @@ export interface RunRow {
   readonly createdAt: string;
   readonly finishedAt: string | null;
   readonly error: string | null;
+  readonly cancelRequested: boolean;
+  /** The process executing (or last executing) the run. */
+  readonly runnerPid: number | null;
+  readonly datasetId: number | null;
 }
 
 export interface StageRow {
@@ -45,6 +49,9 @@ interface RunRecord {
   created_at: string;
   finished_at: string | null;
   error: string | null;
+  cancel_requested: number;
+  runner_pid: number | null;
+  dataset_id: number | null;
 }
 
 const toRun = (r: RunRecord): RunRow => ({
@@ -56,6 +63,9 @@ const toRun = (r: RunRecord): RunRow => ({
   createdAt: r.created_at,
   finishedAt: r.finished_at,
   error: r.error,
+  cancelRequested: r.cancel_requested !== 0,
+  runnerPid: r.runner_pid,
+  datasetId: r.dataset_id,
 });
 
 /** Creates an experiment with one queued run per config (one for a plain run, several for a sweep). */
@@ -105,6 +115,29 @@ export function listRuns(db: Database, limit = 200): RunRow[] {
 export function setRunStatus(db: Database, id: number, status: RunStatus, error: string | null = null): void {
   const finished = status === 'done' || status === 'failed' || status === 'cancelled' ? now() : null;
   db.prepare('UPDATE runs SET status = ?, error = ?, finished_at = ? WHERE id = ?').run(status, error, finished, id);
+}
+
+/** Marks the run as executing in process `pid` (cleared cancel request: a resume starts afresh). */
+export function claimRun(db: Database, id: number, pid: number): void {
+  db.prepare("UPDATE runs SET status = 'running', runner_pid = ?, cancel_requested = 0, error = NULL, finished_at = NULL WHERE id = ?").run(pid, id);
+}
+
+/** Asks the executing worker (in any process) to stop at its next step; a queued run is cancelled at once. */
+export function requestCancel(db: Database, id: number): void {
+  db.transaction(() => {
+    db.prepare('UPDATE runs SET cancel_requested = 1 WHERE id = ?').run(id);
+    db.prepare("UPDATE runs SET status = 'cancelled', finished_at = ? WHERE id = ? AND status = 'queued'").run(now(), id);
+  })();
+}
+
+export function isCancelRequested(db: Database, id: number): boolean {
+  const r = db.prepare('SELECT cancel_requested FROM runs WHERE id = ?').get(id) as { cancel_requested: number } | undefined;
+  return r !== undefined && r.cancel_requested !== 0;
+}
+
+/** The dataset the run learns from; call it in the transaction that finishes the collect stage. */
+export function setRunDataset(db: Database, id: number, datasetId: number): void {
+  db.prepare('UPDATE runs SET dataset_id = ? WHERE id = ?').run(datasetId, id);
 }
 
 export function getStages(db: Database, runId: number): StageRow[] {

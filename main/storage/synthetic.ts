@@ -43,6 +43,11 @@ export function saveSyntheticSnapshot(
   );
 }
 
+/** Drops the float pixels of a run's snapshots (only the newest keeps them: they are 4x the frames' size). */
+export function dropSnapshotPixels(db: Database, runId: number): void {
+  db.prepare('UPDATE synthetic_snapshots SET pixels = NULL WHERE run_id = ? AND pixels IS NOT NULL').run(runId);
+}
+
 export function listSyntheticIterations(db: Database, runId: number): { iteration: number; loss: number | null }[] {
   return db.prepare('SELECT iteration, loss FROM synthetic_snapshots WHERE run_id = ? ORDER BY iteration').all(runId) as {
     iteration: number;

@@ -68,15 +68,32 @@ export const expertSchema = z
   .object({
     source: z.enum(['ppo', 'planner', 'reuse'], { error: 'expected one of ppo, planner, reuse' }).default('ppo'),
     /** With source 'reuse': the run whose expert is taken. */
-    reuseRunId: z.string().min(1).nullable().default(null),
+    reuseRunId: int(1, INT32_MAX, 'id of a run with an expert').nullable().default(null),
+    /** IMPALA conv channels per stage; the paper's are [16, 32, 32]. Smaller trains and distills faster on CPU. */
+    channels: z
+      .array(int(1, 256, 'channels of one IMPALA stage'))
+      .min(1, { error: 'give 1 to 4 stages, e.g. [16, 32, 32]' })
+      .max(4, { error: 'give 1 to 4 stages, e.g. [16, 32, 32]' })
+      .default([16, 32, 32]),
     ppo: ppoSchema.default(ppoSchema.parse({})),
     planner: z
       .object({
         horizon: int(1, 1000, 'steps looked ahead per decision').default(24),
         rollouts: int(1, 10_000, 'random rollouts per action').default(4),
+        /** Demonstration episodes on the training levels, imitated by the expert network. */
+        episodes: int(1, 100_000, 'planner demonstration episodes').default(100),
       })
       .strict()
-      .default({ horizon: 24, rollouts: 4 }),
+      .default({ horizon: 24, rollouts: 4, episodes: 100 }),
+    /** Cross-entropy cloning of the planner's demonstrations into the expert network. */
+    imitation: z
+      .object({
+        steps: int(1, 10_000_000, 'Adam steps').default(3000),
+        batchSize: int(1, 65_536, 'samples per step').default(64),
+        learningRate: real(0, 10, 'Adam learning rate', true).default(5e-4),
+      })
+      .strict()
+      .default({ steps: 3000, batchSize: 64, learningRate: 5e-4 }),
   })
   .strict();
 
@@ -88,6 +105,8 @@ export const collectSchema = z
     temperature: real(0, 100, '1 = sample the policy as is', true).default(1),
     /** Probability of a uniformly random action instead (mixed-quality data). */
     epsilon: real(0, 1, 'probability of a random action').default(0),
+    /** Use this stored dataset (e.g. one made by `ddrl import`) instead of collecting. */
+    datasetId: int(1, INT32_MAX, 'id of a stored dataset (ddrl datasets)').nullable().default(null),
   })
   .strict();
 

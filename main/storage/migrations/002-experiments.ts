@@ -27,7 +27,13 @@ export const experiments: Migration = {
         status        TEXT NOT NULL CHECK (status IN ('queued', 'running', 'done', 'failed', 'cancelled')),
         created_at    TEXT NOT NULL,
         finished_at   TEXT,
-        error         TEXT
+        error         TEXT,
+        -- Set by \`ddrl cancel\` from any process; the executing worker polls it between steps.
+        cancel_requested INTEGER NOT NULL DEFAULT 0,
+        -- The process executing the run, so a resume can tell a live run from a killed one.
+        runner_pid    INTEGER,
+        -- The offline dataset the run learns from (collected by it, or imported).
+        dataset_id    INTEGER REFERENCES datasets(id) ON DELETE SET NULL
       ) STRICT;
       CREATE INDEX runs_by_experiment ON runs (experiment_id);
 
@@ -100,6 +106,18 @@ export const experiments: Migration = {
         frames    BLOB NOT NULL,
         pixels    BLOB,
         PRIMARY KEY (run_id, iteration)
+      ) STRICT;
+
+      -- What each method of a run learns from: BC p% (episodes kept, transitions) or the synthetic set.
+      CREATE TABLE method_data (
+        run_id   INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        method   TEXT NOT NULL,
+        kind     TEXT NOT NULL CHECK (kind IN ('expert', 'bc', 'synthetic')),
+        episodes INTEGER NOT NULL,
+        samples  INTEGER NOT NULL,
+        -- Indices of the dataset transitions used (int32 BLOB); NULL for the synthetic set and the expert.
+        step_indices BLOB,
+        PRIMARY KEY (run_id, method)
       ) STRICT;
 
       CREATE TABLE eval_episodes (

@@ -1,0 +1,67 @@
+/**
+ * Executes one run: its stages in order, skipping those already done. Each
+ * stage's results and its 'done' mark are written in one transaction; a
+ * failure marks the stage and the run failed with the error text; a
+ * cancellation keeps everything finished so `ddrl resume` continues.
+ */
+import type { Database } from 'better-sqlite3';
+import { STAGES, type RunStatus, type StageName, type StageStatus } from '@shared/config/stages.ts';
+import { claimRun, finishStage, getRun, getStages, markStageRunning, setRunStatus } from '../storage/runs.ts';
+import { RunCancelledError, StageContext, type StageDefinition, type StageProgress } from './stage-context.ts';
+import { stageDefinitions } from './stages/index.ts';
+
+export interface ExecuteHooks {
+  readonly signal: AbortSignal;
+  onProgress(progress: StageProgress): void;
+  /** A stage ended (done, failed or cancelled) after `seconds` in this attempt. */
+  onStageEnd?(stage: StageName, status: StageStatus, seconds: number): void;
+}
+
+/** A run that cannot start: it is finished, or another live process executes it. */
+export class RunStateError extends Error {
+  override readonly name = 'RunStateError';
+}
+
+export async function executeRun(db: Database, runId: number, hooks: ExecuteHooks): Promise<RunStatus> {
+  const run = getRun(db, runId);
+  if (run.status === 'done') throw new RunStateError(`Run ${runId} is already done: see its results with \`ddrl results ${runId}\`.`);
+  claimRun(db, runId, process.pid);
+  const checkpoints = new Map(getStages(db, runId).map((s) => [s.stage, s]));
+  for (const name of STAGES) {
+    const previous = checkpoints.get(name)!;
+    if (previous.status === 'done') continue;
+    const definition: StageDefinition = stageDefinitions[name];
+    const ctx = new StageContext(
+      db,
+      runId,
+      run.config,
+      name,
+      previous.checkpoint === null ? null : JSON.parse(previous.checkpoint),
+      hooks.signal,
+      hooks.onProgress,
+    );
+    markStageRunning(db, runId, name);
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
+    try {
+      ctx.throwIfCancelled();
+      const commit = await definition.run(ctx);
+      db.transaction(() => {
+        commit(db);
+        finishStage(db, runId, name, 'done', seconds());
+      })();
+      hooks.onStageEnd?.(name, 'done', seconds());
+    } catch (error) {
+      const cancelled = error instanceof RunCancelledError;
+      const message = error instanceof Error ? (cancelled ? error.message : (error.stack ?? error.message)) : String(error);
+      db.transaction(() => {
+        finishStage(db, runId, name, cancelled ? 'cancelled' : 'failed', seconds(), message);
+        setRunStatus(db, runId, cancelled ? 'cancelled' : 'failed', cancelled ? message : `${name}: ${error instanceof Error ? error.message : String(error)}`);
+      })();
+      hooks.onStageEnd?.(name, cancelled ? 'cancelled' : 'failed', seconds());
+      return cancelled ? 'cancelled' : 'failed';
+    }
+  }
+  setRunStatus(db, runId, 'done');
+  return 'done';
+}

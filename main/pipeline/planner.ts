@@ -1,0 +1,175 @@
+/**
+ * The oracle planner: a strong expert in minutes instead of 25M PPO steps.
+ * Procgen is deterministic given the full state (both RNGs included), so a
+ * clone of the game predicts the future exactly. Per decision the planner
+ * scores candidate action sequences of `horizon` steps on a scratch clone
+ * (no rendering) and plays the first action of the best one; the rest of
+ * that sequence is kept and re-scored next step, so a plan that once found
+ * a reward is never forgotten. Candidates: for each distinct action of the
+ * game, `rollouts` sequences that start with it and continue with random
+ * actions held for a few steps (held actions explore further than jitter).
+ *
+ * Score = reward collected - a death penalty (the episode ended without
+ * completing the level before the timeout) + for jumper a shaped term from
+ * the breadth-first distance to the goal, since random rollouts rarely reach it.
+ */
+import type { ProcgenGame } from '@shared/procgen/engine/game.ts';
+import { createGame, type GameName } from '@shared/procgen/games/index.ts';
+import { CAVEWALL, CAVEWALL_TOP, GOAL } from '@shared/procgen/games/jumper.ts';
+import { WALL_OBJ } from '@shared/procgen/engine/objects.ts';
+import type { Mode } from '@shared/procgen/engine/game.ts';
+import { Random } from '../learning/random.ts';
+
+export interface PlannerOptions {
+  readonly horizon: number;
+  readonly rollouts: number;
+}
+
+/** Actions that differ in effect, per game (the others duplicate one of these). */
+const DISTINCT_ACTIONS: Readonly<Record<GameName, readonly number[]>> = {
+  // Special keys do nothing in bigfish: the 9 moves.
+  bigfish: [0, 1, 2, 3, 4, 5, 6, 7, 8],
+  // 9 fires right without moving, 10 fires left.
+  starpilot: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+  // Down does nothing in jumper: left, stay, right, each with or without a jump.
+  jumper: [1, 2, 4, 5, 7, 8],
+};
+
+/** Losing the rest of the episode costs about what a good agent would still collect. */
+const DEATH_PENALTY: Readonly<Record<GameName, number>> = { bigfish: 10, starpilot: 10, jumper: 10 };
+/** Jumper: score per grid cell closer to the goal. */
+const JUMPER_DISTANCE_WEIGHT = 0.25;
+/** Random continuations hold an action this many steps at most. */
+const MAX_HOLD = 4;
+
+/** Breadth-first distances (in cells) from the goal over a jumper grid; -1 where unreachable. */
+export function jumperGoalDistances(game: ProcgenGame): Int32Array {
+  const W = game.mainWidth;
+  const H = game.mainHeight;
+  const dist = new Int32Array(W * H).fill(-1);
+  let goalCell = -1;
+  for (let i = 0; i < game.entities.count; i++) {
+    const e = game.entities.items[i]!;
+    if (e.type === GOAL) goalCell = Math.floor(e.y) * W + Math.floor(e.x);
+  }
+  if (goalCell < 0) return dist;
+  const queue = new Int32Array(W * H);
+  let head = 0;
+  let tail = 0;
+  queue[tail++] = goalCell;
+  dist[goalCell] = 0;
+  while (head < tail) {
+    const c = queue[head++]!;
+    const x = c % W;
+    const y = (c - x) / W;
+    for (const [nx, ny] of [
+      [x - 1, y],
+      [x + 1, y],
+      [x, y - 1],
+      [x, y + 1],
+    ] as const) {
+      if (nx < 0 || ny < 0 || nx >= W || ny >= H) continue;
+      const n = ny * W + nx;
+      const cell = game.grid[n]!;
+      if (dist[n] !== -1 || cell === WALL_OBJ || cell === CAVEWALL || cell === CAVEWALL_TOP) continue;
+      dist[n] = dist[c]! + 1;
+      queue[tail++] = n;
+    }
+  }
+  return dist;
+}
+
+export class OraclePlanner {
+  private readonly scratch: ProcgenGame;
+  private readonly actions: readonly number[];
+  private readonly random: Random;
+  /** The best sequence found so far, from the current step on. */
+  private plan: Int32Array;
+  private planLength = 0;
+  private readonly candidate: Int32Array;
+  private goalDistances: Int32Array | null = null;
+  private distancesForSeed = NaN;
+
+  constructor(
+    readonly game: GameName,
+    mode: Mode,
+    private readonly options: PlannerOptions,
+    seed: number,
+  ) {
+    this.scratch = createGame(game, mode);
+    this.actions = DISTINCT_ACTIONS[game];
+    this.random = new Random(seed);
+    this.plan = new Int32Array(options.horizon);
+    this.candidate = new Int32Array(options.horizon);
+  }
+
+  /** Forget the kept plan (call when a new episode starts). */
+  reset(): void {
+    this.planLength = 0;
+  }
+
+  /** The action to play now in `state` (which is not modified). */
+  act(state: ProcgenGame): number {
+    const { horizon, rollouts } = this.options;
+    let bestScore = -Infinity;
+    // The kept plan, shifted by the step just played, padded with a random tail.
+    if (this.planLength > 0) {
+      this.candidate.set(this.plan.subarray(0, this.planLength));
+      this.fillRandom(this.candidate, this.planLength);
+      bestScore = this.score(state, this.candidate);
+      this.plan.set(this.candidate);
+    }
+    for (const first of this.actions) {
+      for (let r = 0; r < rollouts; r++) {
+        this.candidate[0] = first;
+        this.fillRandom(this.candidate, 1);
+        const s = this.score(state, this.candidate);
+        if (s > bestScore) {
+          bestScore = s;
+          this.plan.set(this.candidate);
+        }
+      }
+    }
+    const action = this.plan[0]!;
+    this.plan.copyWithin(0, 1);
+    this.planLength = horizon - 1;
+    return action;
+  }
+
+  private fillRandom(seq: Int32Array, from: number): void {
+    let i = from;
+    while (i < seq.length) {
+      const action = this.actions[this.random.int(this.actions.length)]!;
+      const hold = 1 + this.random.int(MAX_HOLD);
+      for (let k = 0; k < hold && i < seq.length; k++) seq[i++] = action;
+    }
+  }
+
+  private score(state: ProcgenGame, seq: Int32Array): number {
+    const g = this.scratch;
+    g.copyFrom(state);
+    let total = 0;
+    for (let t = 0; t < seq.length; t++) {
+      g.step(seq[t]!);
+      // Earlier rewards count slightly more, so the planner does not dawdle.
+      total += g.reward * (1 - 0.01 * t);
+      if (g.done) {
+        if (!g.levelComplete && g.curTime < g.timeout) total -= DEATH_PENALTY[this.game];
+        return total;
+      }
+    }
+    if (this.game === 'jumper') total -= JUMPER_DISTANCE_WEIGHT * this.distanceToGoal(g);
+    return total;
+  }
+
+  private distanceToGoal(g: ProcgenGame): number {
+    if (this.distancesForSeed !== g.levelSeed || !this.goalDistances) {
+      this.goalDistances = jumperGoalDistances(g);
+      this.distancesForSeed = g.levelSeed;
+    }
+    const x = Math.floor(g.agent.x);
+    const y = Math.floor(g.agent.y);
+    const d = this.goalDistances[y * g.mainWidth + x];
+    return d === undefined || d < 0 ? g.mainWidth + g.mainHeight : d;
+  }
+}

@@ -1,0 +1,183 @@
+/**
+ * A run's results as the paper reports them: per method (expert, BC p%,
+ * synthetic) and split (ID, OOD), the mean over students of each student's
+ * mean return, a 95% confidence interval (Student t over students), the
+ * per-student spread, the Procgen-normalised mean and the data each used.
+ * Printed as a table, or exported as CSV and JSON.
+ */
+import type { Database } from 'better-sqlite3';
+import type { GameName } from '@shared/procgen/games/index.ts';
+import type { Mode } from '@shared/procgen/engine/game.ts';
+import { evalReturns, type Split } from '../storage/evaluations.ts';
+import { listMethodData } from '../storage/methods.ts';
+import { getRun } from '../storage/runs.ts';
+
+/** Procgen's normalisation constants (Rmin, Rmax), arXiv 1912.01588; see procgen-rules §5. */
+export const RETURN_BOUNDS: Readonly<Record<GameName, Readonly<Record<Mode, readonly [number, number]>>>> = {
+  bigfish: { easy: [1, 40], hard: [0, 40] },
+  starpilot: { easy: [2.5, 64], hard: [1.5, 35] },
+  jumper: { easy: [3, 10], hard: [1, 10] },
+};
+
+export function normalisedReturn(game: GameName, mode: Mode, value: number): number {
+  const [low, high] = RETURN_BOUNDS[game][mode];
+  return (value - low) / (high - low);
+}
+
+/** Two-sided 95% Student t quantiles for 1..30 degrees of freedom. */
+const T95 = [
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069,
+  2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+];
+
+/** The 0.975 quantile of Student's t (table to 30, then the Cornish-Fisher expansion). */
+export function tQuantile95(df: number): number {
+  if (df < 1) return NaN;
+  if (df <= 30) return T95[df - 1]!;
+  const z = 1.959964;
+  return z + (z ** 3 + z) / (4 * df) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * df * df);
+}
+
+export interface Summary {
+  readonly n: number;
+  readonly mean: number;
+  readonly std: number;
+  /** Half width of the 95% interval (NaN with one value). */
+  readonly halfWidth: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+export function summarise(values: readonly number[]): Summary {
+  const n = values.length;
+  const mean = values.reduce((s, v) => s + v, 0) / n;
+  const std = n > 1 ? Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1)) : 0;
+  return { n, mean, std, halfWidth: n > 1 ? (tQuantile95(n - 1) * std) / Math.sqrt(n) : NaN, min: Math.min(...values), max: Math.max(...values) };
+}
+
+export interface ResultRow {
+  readonly method: string;
+  readonly split: Split;
+  /** Models averaged (students; 1 for the expert). */
+  readonly models: number;
+  readonly episodesPerModel: number;
+  /** With several students the interval is over their means; with one model, over its episodes. */
+  readonly intervalOver: 'students' | 'episodes';
+  readonly mean: number;
+  readonly ciLow: number;
+  readonly ciHigh: number;
+  /** Spread of the per-student means (of the episodes for a single model). */
+  readonly std: number;
+  readonly min: number;
+  readonly max: number;
+  readonly normalised: number;
+  readonly dataKind: 'expert' | 'bc' | 'synthetic';
+  /** Transitions (expert, BC) or synthetic samples the method learned from. */
+  readonly dataSamples: number;
+  readonly dataEpisodes: number;
+}
+
+export interface RunResults {
+  readonly runId: number;
+  readonly game: GameName;
+  readonly mode: Mode;
+  readonly rows: readonly ResultRow[];
+}
+
+export function runResults(db: Database, runId: number): RunResults {
+  const run = getRun(db, runId);
+  const { game, mode } = run.config;
+  const data = new Map(listMethodData(db, runId).map((m) => [m.method, m]));
+  const returns = evalReturns(db, runId);
+  const order = [...data.keys()];
+  const rows: ResultRow[] = [];
+  for (const method of order) {
+    for (const split of ['id', 'ood'] as const) {
+      const models = returns.filter((r) => r.split === split && (r.role === 'expert' ? 'expert' : r.method) === method);
+      if (models.length === 0) continue;
+      const perModel = models.map((m) => m.returns.reduce((s, v) => s + v, 0) / m.returns.length);
+      const s = models.length > 1 ? summarise(perModel) : summarise(models[0]!.returns);
+      const d = data.get(method)!;
+      rows.push({
+        method,
+        split,
+        models: models.length,
+        episodesPerModel: models[0]!.returns.length,
+        intervalOver: models.length > 1 ? 'students' : 'episodes',
+        mean: s.mean,
+        ciLow: s.mean - s.halfWidth,
+        ciHigh: s.mean + s.halfWidth,
+        std: s.std,
+        min: s.min,
+        max: s.max,
+        normalised: normalisedReturn(game, mode, s.mean),
+        dataKind: d.kind,
+        dataSamples: d.samples,
+        dataEpisodes: d.episodes,
+      });
+    }
+  }
+  return { runId, game, mode, rows };
+}
+
+const fixed = (v: number, digits = 2): string => (Number.isFinite(v) ? v.toFixed(digits) : '-');
+
+function dataUsed(row: ResultRow): string {
+  if (row.dataKind === 'synthetic') return `${row.dataSamples} synthetic samples`;
+  if (row.dataKind === 'expert') return row.dataSamples ? `${row.dataSamples} demo transitions` : 'reused';
+  return `${row.dataSamples} transitions (${row.dataEpisodes} ep.)`;
+}
+
+/** The paper-style table: one line per method, ID and OOD side by side. */
+export function formatResultsTable(results: RunResults): string {
+  const methods = [...new Set(results.rows.map((r) => r.method))];
+  const cell = (row: ResultRow | undefined): string =>
+    row ? `${fixed(row.mean)} [${fixed(row.ciLow)}, ${fixed(row.ciHigh)}] ${fixed(row.min, 1)}..${fixed(row.max, 1)} (${fixed(row.normalised)})` : '-';
+  const header = ['method', 'n', 'ID mean [95% CI] min..max (norm.)', 'OOD mean [95% CI] min..max (norm.)', 'data used'];
+  const lines = methods.map((method) => {
+    const id = results.rows.find((r) => r.method === method && r.split === 'id');
+    const ood = results.rows.find((r) => r.method === method && r.split === 'ood');
+    const any = (id ?? ood)!;
+    return [method, `${any.models}x${any.episodesPerModel}`, cell(id), cell(ood), dataUsed(any)];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+  const format = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  return [
+    `Run ${results.runId}: ${results.game} (${results.mode}). Returns: mean over models of each model's mean episode return; 95% CI over students (over episodes for the single expert); normalised with Procgen's (Rmin, Rmax) = (${RETURN_BOUNDS[results.game][results.mode].join(', ')}).`,
+    format(header),
+    format(widths.map((w) => '-'.repeat(w))),
+    ...lines.map(format),
+  ].join('\n');
+}
+
+const CSV_COLUMNS = [
+  'method',
+  'split',
+  'models',
+  'episodesPerModel',
+  'intervalOver',
+  'mean',
+  'ciLow',
+  'ciHigh',
+  'std',
+  'min',
+  'max',
+  'normalised',
+  'dataKind',
+  'dataSamples',
+  'dataEpisodes',
+] as const satisfies readonly (keyof ResultRow)[];
+
+export function resultsCsv(results: RunResults): string {
+  const value = (v: string | number): string => (typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : v);
+  return [CSV_COLUMNS.join(','), ...results.rows.map((r) => CSV_COLUMNS.map((c) => value(r[c])).join(','))].join('\n') + '\n';
+}
+
+export function resultsJson(results: RunResults): string {
+  // NaN (no interval with one value) is not JSON: null says "not defined".
+  return JSON.stringify(results, (_key, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2);
+}

@@ -1,0 +1,82 @@
+/**
+ * Stage 2, the offline dataset: N episodes on the training levels with
+ * actions sampled from the expert network (temperature, epsilon), 64x64
+ * observations rendered, every episode re-simulated from (level seed,
+ * actions) to check it reproduces its rewards before it is stored. Or, with
+ * `collect.datasetId`, a stored (e.g. imported) dataset of the same game.
+ */
+import type { Database } from 'better-sqlite3';
+import { getDatasetInfo, listDatasetEpisodes, saveDataset, type Episode } from '../../storage/datasets.ts';
+import { appendMetrics } from '../../storage/metrics.ts';
+import { setRunDataset } from '../../storage/runs.ts';
+import { disposeTrainable } from '../../learning/nets/trainable.ts';
+import type { GameName } from '@shared/procgen/games/index.ts';
+import type { Mode } from '@shared/procgen/engine/game.ts';
+import { NetworkPolicy } from '../network-policy.ts';
+import { drawLevelSeeds, playEpisodes, resimulationMismatch } from '../play.ts';
+import { loadExpert } from '../training-data.ts';
+import { seedFor, type StageCommit, type StageContext, type StageDefinition } from '../stage-context.ts';
+
+/** Episodes played at once: one batched forward pass decides for all of them. */
+export const POLICY_SLOTS = 16;
+
+/**
+ * Re-simulates every episode of a stored dataset; returns one line per
+ * episode that does not reproduce its stored rewards (empty when all match).
+ * Imported episodes have no level seed and are skipped.
+ */
+export function verifyDataset(db: Database, datasetId: number): string[] {
+  const info = getDatasetInfo(db, datasetId);
+  return listDatasetEpisodes(db, datasetId).flatMap((e) => {
+    if (e.levelSeed === null) return [];
+    const mismatch = resimulationMismatch(info.game as GameName, info.mode as Mode, e.levelSeed, e.actions, e.rewards);
+    return mismatch ? [`episode ${e.idx} (level ${e.levelSeed}): ${mismatch}`] : [];
+  });
+}
+
+function useStoredDataset(ctx: StageContext, datasetId: number): StageCommit {
+  const info = getDatasetInfo(ctx.db, datasetId);
+  if (info.game !== ctx.config.game || info.mode !== ctx.config.mode) {
+    throw new Error(`collect.datasetId=${datasetId} holds ${info.game}/${info.mode} episodes but this run plays ${ctx.config.game}/${ctx.config.mode}.`);
+  }
+  return (db) => setRunDataset(db, ctx.runId, datasetId);
+}
+
+async function collectWithExpert(ctx: StageContext): Promise<StageCommit> {
+  const { game, mode, trainLevels, collect } = ctx.config;
+  const expert = loadExpert(ctx.db, ctx.runId);
+  const levelSeeds = drawLevelSeeds(trainLevels, seedFor(ctx.config.seed, 'collect'), collect.episodes);
+  let finished = 0;
+  const episodes = playEpisodes({
+    game,
+    mode,
+    levelSeeds,
+    slots: POLICY_SLOTS,
+    recordObservations: true,
+    source: new NetworkPolicy(expert, { temperature: collect.temperature, epsilon: collect.epsilon, greedy: false }, ctx.random('collect/actions')),
+    onStep: () => ctx.throwIfCancelled(),
+    onEpisode: () => ctx.progress(++finished, levelSeeds.length, 'episodes collected'),
+  });
+  disposeTrainable(expert);
+  for (const e of episodes) {
+    const mismatch = resimulationMismatch(game, mode, e.levelSeed, e.actions, e.rewards);
+    if (mismatch) throw new Error(`Collected episode on level ${e.levelSeed} does not re-simulate: ${mismatch}.`);
+  }
+  return (db) => {
+    const datasetId = saveDataset(db, { runId: ctx.runId, name: `collected by run ${ctx.runId}`, game, mode, source: 'collected' }, episodes as Episode[]);
+    setRunDataset(db, ctx.runId, datasetId);
+    appendMetrics(
+      db,
+      ctx.runId,
+      episodes.map((e, step) => ({ series: 'collect/return', step, value: e.rewards.reduce((s, r) => s + r, 0) })),
+    );
+  };
+}
+
+export const collectStage: StageDefinition = {
+  name: 'collect',
+  async run(ctx) {
+    const { datasetId } = ctx.config.collect;
+    return datasetId === null ? collectWithExpert(ctx) : useStoredDataset(ctx, datasetId);
+  },
+};

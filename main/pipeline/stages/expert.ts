@@ -1,0 +1,157 @@
+/**
+ * Stage 1, the expert. `planner`: the oracle planner plays demonstration
+ * episodes on the training levels (stored as a dataset, checkpointed), then
+ * an IMPALA network imitates them by cross-entropy, so everything downstream
+ * has a policy network exactly as with PPO. `reuse`: another run's expert
+ * network. `ppo`: the learning core's PPO.
+ */
+import type { Database } from 'better-sqlite3';
+import { getRun } from '../../storage/runs.ts';
+import { findModel, saveModel } from '../../storage/models.ts';
+import { appendMetrics } from '../../storage/metrics.ts';
+import { loadDataset, saveDataset, type Episode } from '../../storage/datasets.ts';
+import { saveMethodData } from '../../storage/methods.ts';
+import { actionAgreement, trainBc } from '../../learning/train/bc.ts';
+import { weightsOf, disposeTrainable } from '../../learning/nets/trainable.ts';
+import { subset } from '../../learning/train/data.ts';
+import { OraclePlanner } from '../planner.ts';
+import { drawLevelSeeds, playEpisodes, type ActionSource, type PlayedEpisode } from '../play.ts';
+import { architectureOf, episodeDatasetOf } from '../training-data.ts';
+import { seedFor, type StageCommit, type StageContext, type StageDefinition } from '../stage-context.ts';
+import type { ProcgenGame } from '@shared/procgen/engine/game.ts';
+
+export const EXPERT_KEY = { role: 'expert', method: 'expert', member: 0 } as const;
+
+/** Planner decisions are independent per slot; a few slots keep the loop simple and renders batched. */
+const PLANNER_SLOTS = 4;
+/** Samples of the demonstrations used to measure the expert network's action agreement. */
+const AGREEMENT_SAMPLES = 2048;
+
+interface ExpertCheckpoint {
+  readonly demoDatasetId: number;
+}
+
+function plannerSource(ctx: StageContext): ActionSource {
+  const { game, mode, expert } = ctx.config;
+  const planners = Array.from(
+    { length: PLANNER_SLOTS },
+    (_, slot) => new OraclePlanner(game, mode, expert.planner, seedFor(ctx.config.seed, `planner/${slot}`)),
+  );
+  return {
+    needsFrames: false,
+    begin: (slot) => planners[slot]!.reset(),
+    choose(active: readonly number[], games: readonly ProcgenGame[], _frames: Uint8Array, out: Uint8Array) {
+      active.forEach((slot, i) => (out[i] = planners[slot]!.act(games[slot]!)));
+    },
+  };
+}
+
+/** Plays and stores the planner's demonstrations (or finds them stored by an interrupted attempt). */
+function demonstrations(ctx: StageContext): number {
+  const stored = ctx.checkpoint as ExpertCheckpoint | null;
+  if (stored?.demoDatasetId) return stored.demoDatasetId;
+  const { game, mode, trainLevels, expert } = ctx.config;
+  const levelSeeds = drawLevelSeeds(trainLevels, seedFor(ctx.config.seed, 'expert/demos'), expert.planner.episodes);
+  let finished = 0;
+  const episodes: PlayedEpisode[] = playEpisodes({
+    game,
+    mode,
+    levelSeeds,
+    slots: PLANNER_SLOTS,
+    recordObservations: true,
+    source: plannerSource(ctx),
+    onStep: () => ctx.throwIfCancelled(),
+    onEpisode: (_index, episode) => {
+      finished++;
+      ctx.progress(finished, levelSeeds.length, `planner demonstrations, last return ${sum(episode.rewards)}`);
+    },
+  });
+  let datasetId = 0;
+  ctx.saveProgress((db): ExpertCheckpoint => {
+    datasetId = saveDataset(db, { runId: ctx.runId, name: 'expert demonstrations (planner)', game, mode, source: 'collected' }, episodes as Episode[]);
+    appendMetrics(
+      db,
+      ctx.runId,
+      episodes.map((e, step) => ({ series: 'planner/return', step, value: sum(e.rewards) })),
+    );
+    return { demoDatasetId: datasetId };
+  });
+  return datasetId;
+}
+
+async function plannerExpert(ctx: StageContext): Promise<StageCommit> {
+  const demoDatasetId = demonstrations(ctx);
+  const data = episodeDatasetOf(loadDataset(ctx.db, demoDatasetId));
+  const { imitation, channels } = ctx.config.expert;
+  const losses: { step: number; value: number }[] = [];
+  const { net } = await trainBc(
+    data,
+    {
+      network: { kind: 'impala', channels },
+      init: 'pytorch',
+      loss: 'ce',
+      learningRate: imitation.learningRate,
+      batchSize: imitation.batchSize,
+      steps: imitation.steps,
+      seed: seedFor(ctx.config.seed, 'expert/init'),
+      progressEvery: 10,
+    },
+    {
+      signal: ctx.signal,
+      onProgress: (p) => {
+        ctx.throwIfCancelled();
+        losses.push({ step: p.step, value: p.loss });
+        ctx.progress(p.step, p.totalSteps, `imitating the planner, loss ${p.loss.toFixed(3)}`);
+      },
+    },
+  );
+  const probe = ctx.random('expert/agreement');
+  const indices = Array.from({ length: Math.min(AGREEMENT_SAMPLES, data.count) }, () => probe.int(data.count));
+  const agreement = actionAgreement(net, subset(data, indices));
+  const weights = await weightsOf(net);
+  const architecture = architectureOf(net.def);
+  disposeTrainable(net);
+  return (db: Database) => {
+    saveModel(db, ctx.runId, EXPERT_KEY, architecture, weights);
+    appendMetrics(db, ctx.runId, [
+      ...losses.map((l) => ({ series: 'expert/imitation-loss', ...l })),
+      { series: 'expert/agreement', step: 0, value: agreement },
+    ]);
+    saveMethodData(db, ctx.runId, { method: 'expert', kind: 'expert', episodes: countEpisodes(data.episodeIds), samples: data.count, stepIndices: null });
+  };
+}
+
+function reusedExpert(ctx: StageContext): StageCommit {
+  const from = ctx.config.expert.reuseRunId!;
+  getRun(ctx.db, from); // a clear error when the run does not exist
+  const model = findModel(ctx.db, from, EXPERT_KEY);
+  if (!model) throw new Error(`expert.reuseRunId=${from}: run ${from} has no expert network (its expert stage has not finished).`);
+  return (db) => {
+    saveModel(db, ctx.runId, EXPERT_KEY, model.architecture, model.weights);
+    saveMethodData(db, ctx.runId, { method: 'expert', kind: 'expert', episodes: 0, samples: 0, stepIndices: null });
+  };
+}
+
+function countEpisodes(episodeIds: Int32Array): number {
+  return episodeIds.length === 0 ? 0 : episodeIds[episodeIds.length - 1]! + 1;
+}
+
+function sum(values: Float32Array): number {
+  let s = 0;
+  for (const v of values) s += v;
+  return s;
+}
+
+export const expertStage: StageDefinition = {
+  name: 'expert',
+  async run(ctx) {
+    switch (ctx.config.expert.source) {
+      case 'planner':
+        return plannerExpert(ctx);
+      case 'reuse':
+        return reusedExpert(ctx);
+      case 'ppo':
+        throw new Error('expert.source=ppo: the PPO trainer is not available in this build; use expert.source=planner or reuse.');
+    }
+  },
+};

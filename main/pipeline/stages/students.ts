@@ -1,0 +1,92 @@
+/**
+ * Stage 5, students: K independently initialised students per method (BC on
+ * each baseline's transitions, and BC on the synthetic set), trained with the
+ * learning core's behavioural cloning. Each finished student is stored with
+ * the checkpoint in one transaction; a resumed stage skips stored students.
+ */
+import { loadDataset } from '../../storage/datasets.ts';
+import { appendMetrics } from '../../storage/metrics.ts';
+import { listMethodData } from '../../storage/methods.ts';
+import { findModel, saveModel } from '../../storage/models.ts';
+import { getRun } from '../../storage/runs.ts';
+import { loadSyntheticSnapshot } from '../../storage/synthetic.ts';
+import { disposeTrainable, weightsOf } from '../../learning/nets/trainable.ts';
+import { trainBc } from '../../learning/train/bc.ts';
+import { subset, type EpisodeDataset, type LabelledSet } from '../../learning/train/data.ts';
+import { architectureOf, bcLossOf, episodeDatasetOf, syntheticSetOf } from '../training-data.ts';
+import { seedFor, type StageContext, type StageDefinition } from '../stage-context.ts';
+
+/** The methods whose students this run trains, in table order, and where their data comes from. */
+function studentMethods(ctx: StageContext): { method: string; data: () => LabelledSet }[] {
+  const methods = listMethodData(ctx.db, ctx.runId).filter((m) => m.kind !== 'expert');
+  let dataset: EpisodeDataset | undefined;
+  const full = (): EpisodeDataset => {
+    const datasetId = getRun(ctx.db, ctx.runId).datasetId;
+    if (datasetId === null) throw new Error(`Run ${ctx.runId} has no dataset: its collect stage has not finished.`);
+    return (dataset ??= episodeDatasetOf(loadDataset(ctx.db, datasetId)));
+  };
+  return methods.map((m) => ({
+    method: m.method,
+    data: (): LabelledSet => {
+      if (m.kind === 'synthetic') {
+        const snapshot = loadSyntheticSnapshot(ctx.db, ctx.runId);
+        if (!snapshot) throw new Error(`Run ${ctx.runId} has no synthetic set: its distill stage has not finished.`);
+        return syntheticSetOf(snapshot);
+      }
+      const data = full();
+      return m.stepIndices!.length === data.count ? data : subset(data, m.stepIndices!);
+    },
+  }));
+}
+
+export const studentsStage: StageDefinition = {
+  name: 'students',
+  async run(ctx) {
+    const { count, bc } = ctx.config.students;
+    const methods = studentMethods(ctx);
+    const total = methods.length * count;
+    let trained = 0;
+    for (const { method, data } of methods) {
+      let set: LabelledSet | undefined;
+      for (let member = 0; member < count; member++) {
+        const key = { role: 'student', method, member } as const;
+        if (findModel(ctx.db, ctx.runId, key)) {
+          trained++;
+          continue;
+        }
+        set ??= data();
+        const at = trained;
+        const { net, losses } = await trainBc(
+          set,
+          {
+            network: { kind: 'student' },
+            init: 'pytorch',
+            loss: bcLossOf(bc.loss),
+            learningRate: bc.learningRate,
+            batchSize: bc.batchSize,
+            steps: bc.steps,
+            seed: seedFor(ctx.config.seed, `student/${method}/${member}`),
+            progressEvery: Math.max(1, Math.floor(bc.steps / 20)),
+          },
+          {
+            signal: ctx.signal,
+            onProgress: (p) => {
+              ctx.throwIfCancelled();
+              ctx.progress(at + p.step / p.totalSteps, total, `${method} student ${member + 1}/${count}, loss ${p.loss.toFixed(4)}`);
+            },
+          },
+        );
+        const weights = await weightsOf(net);
+        const architecture = architectureOf(net.def);
+        disposeTrainable(net);
+        trained++;
+        ctx.saveProgress((db) => {
+          saveModel(db, ctx.runId, key, architecture, weights);
+          appendMetrics(db, ctx.runId, [{ series: `students/${method}/final-loss`, step: member, value: losses[losses.length - 1]! }]);
+          return { trained };
+        });
+      }
+    }
+    return () => {};
+  },
+};

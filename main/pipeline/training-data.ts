@@ -1,0 +1,44 @@
+/** Stored data and models in the shapes the learning core trains on. */
+import type { BcLoss } from '../learning/losses.ts';
+import type { NetworkDef } from '../learning/nets/network.ts';
+import { trainableFromWeights, type TrainableNet } from '../learning/nets/trainable.ts';
+import type { EpisodeDataset, LabelledSet } from '../learning/train/data.ts';
+import type { LoadedDataset } from '../storage/datasets.ts';
+import { findModel } from '../storage/models.ts';
+import type { SyntheticSnapshot } from '../storage/synthetic.ts';
+import type { Database } from 'better-sqlite3';
+
+/** Every transition of a stored dataset, labelled with its episode and that episode's return. */
+export function episodeDatasetOf(loaded: LoadedDataset): EpisodeDataset {
+  const count = loaded.actions.length;
+  const episodeIds = new Int32Array(count);
+  const episodeReturns = new Float32Array(count);
+  for (let e = 0; e < loaded.info.episodes; e++) {
+    episodeIds.fill(e, loaded.episodeStarts[e]!, loaded.episodeStarts[e + 1]!);
+    episodeReturns.fill(loaded.returns[e]!, loaded.episodeStarts[e]!, loaded.episodeStarts[e + 1]!);
+  }
+  return { count, obs: loaded.observations, actions: Int32Array.from(loaded.actions), episodeIds, episodeReturns };
+}
+
+/** The final synthetic set (float pixels, never clamped) as a labelled set. */
+export function syntheticSetOf(snapshot: SyntheticSnapshot): LabelledSet {
+  if (!snapshot.pixels) throw new Error(`Synthetic snapshot ${snapshot.iteration} keeps no float pixels: only the final set can train students.`);
+  return { count: snapshot.labels.length, obs: snapshot.pixels, actions: Int32Array.from(snapshot.labels) };
+}
+
+/** The config's loss names are spelled out; the learning core's are short. */
+export function bcLossOf(loss: 'mse' | 'mae' | 'cross-entropy'): BcLoss {
+  return loss === 'cross-entropy' ? 'ce' : loss;
+}
+
+/** How a model's architecture is recorded next to its weights, e.g. `impala[8,16,16]`. */
+export function architectureOf(def: NetworkDef): string {
+  return `${def.kind}[${def.channels.join(',')}]`;
+}
+
+/** The expert network of a run; a clear error when the run has none. */
+export function loadExpert(db: Database, runId: number): TrainableNet {
+  const stored = findModel(db, runId, { role: 'expert', method: 'expert', member: 0 });
+  if (!stored) throw new Error(`Run ${runId} has no expert network yet: its expert stage has not finished.`);
+  return trainableFromWeights(stored.weights);
+}

@@ -1,0 +1,42 @@
+import type { Database } from 'better-sqlite3';
+import { blobOf } from './blobs.ts';
+
+/** What one method of a run learns from, for the results' "data used" column. */
+export interface MethodData {
+  readonly method: string;
+  readonly kind: 'expert' | 'bc' | 'synthetic';
+  /** Episodes of the dataset used (0 for the synthetic set). */
+  readonly episodes: number;
+  /** Transitions (BC, expert) or synthetic samples. */
+  readonly samples: number;
+  /** Indices of the dataset transitions used; null for the synthetic set and the expert. */
+  readonly stepIndices: Int32Array | null;
+}
+
+export function saveMethodData(db: Database, runId: number, data: MethodData): void {
+  db.prepare('INSERT OR REPLACE INTO method_data (run_id, method, kind, episodes, samples, step_indices) VALUES (?, ?, ?, ?, ?, ?)').run(
+    runId,
+    data.method,
+    data.kind,
+    data.episodes,
+    data.samples,
+    data.stepIndices ? blobOf(data.stepIndices) : null,
+  );
+}
+
+export function listMethodData(db: Database, runId: number): MethodData[] {
+  const rows = db.prepare('SELECT method, kind, episodes, samples, step_indices FROM method_data WHERE run_id = ? ORDER BY rowid').all(runId) as {
+    method: string;
+    kind: MethodData['kind'];
+    episodes: number;
+    samples: number;
+    step_indices: Buffer | null;
+  }[];
+  return rows.map((r) => ({
+    method: r.method,
+    kind: r.kind,
+    episodes: r.episodes,
+    samples: r.samples,
+    stepIndices: r.step_indices ? new Int32Array(new Uint8Array(r.step_indices).buffer) : null,
+  }));
+}
