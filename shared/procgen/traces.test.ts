@@ -1,7 +1,4 @@
-// Tests run under Node only, so reading the trace files with node:fs is fine here.
-// eslint-disable-next-line no-restricted-imports
 import { existsSync, readFileSync } from 'node:fs';
-// eslint-disable-next-line no-restricted-imports
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Entity } from './engine/entity.ts';

@@ -65,8 +65,31 @@ export class Entity {
     return this;
   }
 
+  /** Field-by-field copy: Object.assign would box every number it copies. */
   copyFrom(other: Entity): this {
-    Object.assign(this, other);
+    this.type = other.type;
+    this.x = other.x;
+    this.y = other.y;
+    this.vx = other.vx;
+    this.vy = other.vy;
+    this.rx = other.rx;
+    this.ry = other.ry;
+    this.imageTheme = other.imageTheme;
+    this.renderZ = other.renderZ;
+    this.rotation = other.rotation;
+    this.isReflected = other.isReflected;
+    this.alpha = other.alpha;
+    this.alphaDecay = other.alphaDecay;
+    this.growRate = other.growRate;
+    this.lifeTime = other.lifeTime;
+    this.expireTime = other.expireTime;
+    this.willErase = other.willErase;
+    this.autoErase = other.autoErase;
+    this.collidesWithEntities = other.collidesWithEntities;
+    this.smartStep = other.smartStep;
+    this.health = other.health;
+    this.spawnTime = other.spawnTime;
+    this.fireTime = other.fireTime;
     return this;
   }
 }

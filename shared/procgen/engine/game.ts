@@ -4,6 +4,7 @@ import { EntityList } from './entity-list.ts';
 import { f32, fmaf } from './float32.ts';
 import { EXPLOSION, INVALID_OBJ, PLAYER, SPACE, TRAIL, WALL_OBJ } from './objects.ts';
 import { RandGen } from './rng.ts';
+import { checkLevelSeed } from '../levels.ts';
 
 export const MODES = ['easy', 'hard'] as const;
 export type Mode = (typeof MODES)[number];
@@ -134,7 +135,8 @@ export abstract class ProcgenGame {
 
   /** Starts the level `seed` (`Game::reset` after the seed choice). */
   resetLevel(seed: number): void {
-    this.levelSeed = seed | 0;
+    checkLevelSeed(seed);
+    this.levelSeed = seed;
     this.rng.seed(seed);
     this.resetCommon();
     this.gameReset();
@@ -154,22 +156,24 @@ export abstract class ProcgenGame {
     const r = AGENT_START_R;
     const ax = fmaf(this.rng.rand01(), f32(W - f32(2 * r)), r);
     const ay = fmaf(this.rng.rand01(), f32(H - f32(2 * r)), r);
-    const agent = this.addEntity(ax, ay, 0, 0, r, r, PLAYER);
+    const agent = this.addEntity(PLAYER);
+    agent.x = ax;
+    agent.y = ay;
+    agent.rx = r;
+    agent.ry = r;
     agent.smartStep = true;
     agent.renderZ = 1;
     this.agent = agent;
     this.grid.fill(SPACE);
   }
 
-  /** Appends an entity initialised like Procgen's `Entity` constructor. */
-  protected addEntity(x: number, y: number, vx: number, vy: number, rx: number, ry: number, type: number): Entity {
+  /**
+   * Appends an entity of `type` initialised like Procgen's `Entity`
+   * constructor, at rest at the origin; the caller sets its position, size
+   * and velocity (assigning fields directly, so no number is boxed per call).
+   */
+  protected addEntity(type: number): Entity {
     const e = this.entities.add();
-    e.x = f32(x);
-    e.y = f32(y);
-    e.vx = f32(vx);
-    e.vy = f32(vy);
-    e.rx = f32(rx);
-    e.ry = f32(ry);
     e.type = type;
     e.health = 1;
     e.fireTime = -1;
@@ -251,7 +255,6 @@ export abstract class ProcgenGame {
     if (e.willErase) return;
     let n = Math.trunc(4 * Math.sqrt(fmaf(e.vx, e.vx, f32(e.vy * e.vy))));
     if (n < 4) n = 4;
-    const pct = f32(1 / n);
     const cmp = f32(Math.abs(e.vx) - Math.abs(e.vy));
     let xFirst = cmp === 0 ? this.stepRandInt % 2 === 0 : cmp > 0;
     if (e.type === PLAYER) {
@@ -264,11 +267,11 @@ export abstract class ProcgenGame {
       let blockX: boolean;
       let blockY: boolean;
       if (xFirst) {
-        blockX = this.subStep(e, f32(e.vx * pct), 0);
-        blockY = this.subStep(e, 0, f32(e.vy * pct));
+        blockX = this.subStep(e, true, n);
+        blockY = this.subStep(e, false, n);
       } else {
-        blockY = this.subStep(e, 0, f32(e.vy * pct));
-        blockX = this.subStep(e, f32(e.vx * pct), 0);
+        blockY = this.subStep(e, false, n);
+        blockX = this.subStep(e, true, n);
       }
       if (!blockX) freeX += 1;
       if (!blockY) freeY += 1;
@@ -279,21 +282,27 @@ export abstract class ProcgenGame {
   }
 
   /**
-   * `sub_step`: tries to move by (dx, dy); if a corner (at 98% of the half
-   * extents) lands in a blocking cell, snaps flush against that cell instead.
-   * Entity-entity blocking never happens in our games, so it is not modelled.
+   * `sub_step`: tries to move one 1/n-th of the velocity along one axis; if a
+   * corner (at 98% of the half extents) lands in a blocking cell, snaps flush
+   * against that cell instead. Entity-entity blocking never happens in our
+   * games, so it is not modelled. Takes only integers and booleans so that no
+   * number is boxed per call.
    */
-  private subStep(e: Entity, dx: number, dy: number): boolean {
+  private subStep(e: Entity, horizontal: boolean, n: number): boolean {
     if (e.willErase) return false;
+    const pct = f32(1 / n);
+    const dx = horizontal ? f32(e.vx * pct) : 0;
+    const dy = horizontal ? 0 : f32(e.vy * pct);
     let nx = f32(e.x + dx);
     let ny = f32(e.y + dy);
     const mx = f32(e.rx * CORNER_MARGIN);
     const my = f32(e.ry * CORNER_MARGIN);
+    // A zero horizontal move counts as vertical, as in Procgen (`is_horizontal = vx != 0`).
     const block =
-      this.isBlocked(e, this.cellAtPoint(f32(nx - mx), f32(ny - my))) ||
-      this.isBlocked(e, this.cellAtPoint(f32(nx - mx), f32(ny + my))) ||
-      this.isBlocked(e, this.cellAtPoint(f32(nx + mx), f32(ny - my))) ||
-      this.isBlocked(e, this.cellAtPoint(f32(nx + mx), f32(ny + my)));
+      this.isBlocked(e, this.cellAt(Math.floor(f32(nx - mx)), Math.floor(f32(ny - my)))) ||
+      this.isBlocked(e, this.cellAt(Math.floor(f32(nx - mx)), Math.floor(f32(ny + my)))) ||
+      this.isBlocked(e, this.cellAt(Math.floor(f32(nx + mx)), Math.floor(f32(ny - my)))) ||
+      this.isBlocked(e, this.cellAt(Math.floor(f32(nx + mx)), Math.floor(f32(ny + my))));
     if (block) {
       if (dx !== 0) {
         nx = dx > 0 ? f32(Math.floor(f32(nx + e.rx)) - e.rx) : f32(Math.ceil(f32(nx - e.rx)) + e.rx);
@@ -314,9 +323,12 @@ export abstract class ProcgenGame {
     return this.grid[y * this.mainWidth + x]!;
   }
 
-  /** The cell containing the world point (x, y) (`get_obj_from_floats`). */
+  /**
+   * The cell containing the world point (x, y) (`get_obj_from_floats`; floor()
+   * of a negative coordinate is negative, which is outside). Hot paths inline
+   * `cellAt(Math.floor(x), Math.floor(y))` so that only integers cross a call.
+   */
   cellAtPoint(x: number, y: number): number {
-    if (x < 0 || y < 0) return this.outOfBoundsObject;
     return this.cellAt(Math.floor(x), Math.floor(y));
   }
 

@@ -26,6 +26,8 @@ export class BigFish extends ProcgenGame {
   fishEaten = 0;
   /** Agent growth per fish eaten. */
   rInc = 0;
+  /** The four rand01() draws of one fish spawn. */
+  private readonly draws = new Float32Array(4);
 
   protected chooseWorldDim(): void {
     this.mainWidth = 20;
@@ -59,20 +61,7 @@ export class BigFish extends ProcgenGame {
   }
 
   protected gameStep(): void {
-    const rng = this.rng;
-    if (rng.randn(10) === 1) {
-      // pow() of a float in C++ is a double; the sum is rounded once on store.
-      const r = f32((FISH_MAX_R - FISH_MIN_R) * Math.pow(rng.rand01(), 1.4) + FISH_MIN_R);
-      const y = f32(rng.rand01() * f32(this.mainHeight - f32(2 * r)));
-      const movesRight = rng.rand01() < 0.5;
-      const speed = 0.15 + rng.rand01() * 0.25;
-      const vx = f32(movesRight ? speed : -speed);
-      const x = movesRight ? f32(-r) : f32(this.mainWidth + r);
-      const fish = this.addEntity(x, y, vx, 0, r, r, FISH);
-      fish.imageTheme = rng.randn(FISH_ASPECT_RATIOS.length);
-      fish.ry = f32(fish.rx / FISH_ASPECT_RATIOS[fish.imageTheme]!);
-      fish.isReflected = !movesRight;
-    }
+    if (this.rng.randn(10) === 1) this.spawnFish();
     if (this.fishEaten >= FISH_QUOTA) {
       this.done = true;
       this.reward += COMPLETION_BONUS;
@@ -80,6 +69,26 @@ export class BigFish extends ProcgenGame {
     }
     if (this.actionVx > 0) this.agent.isReflected = false;
     if (this.actionVx < 0) this.agent.isReflected = true;
+  }
+
+  /** A fish of random size enters at a side edge. */
+  private spawnFish(): void {
+    const rng = this.rng;
+    const u = this.draws;
+    rng.fillRand01(u, 4);
+    // pow() of a float in C++ is a double; the sum is rounded once on store.
+    const r = f32((FISH_MAX_R - FISH_MIN_R) * Math.pow(u[0]!, 1.4) + FISH_MIN_R);
+    const y = f32(u[1]! * f32(this.mainHeight - f32(2 * r)));
+    const movesRight = u[2]! < 0.5;
+    const speed = 0.15 + u[3]! * 0.25;
+    const fish = this.addEntity(FISH);
+    fish.x = movesRight ? f32(-r) : f32(this.mainWidth + r);
+    fish.y = y;
+    fish.vx = f32(movesRight ? speed : -speed);
+    fish.rx = r;
+    fish.imageTheme = rng.randn(FISH_ASPECT_RATIOS.length);
+    fish.ry = f32(r / FISH_ASPECT_RATIOS[fish.imageTheme]!);
+    fish.isReflected = !movesRight;
   }
 
   protected copyGameFieldsFrom(other: this): void {

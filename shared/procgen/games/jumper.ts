@@ -135,9 +135,10 @@ export class Jumper extends ProcgenGame {
 
     this.keepWidePath(agentCell, goalCell);
 
-    const goal = this.addEntity((goalCell % W) + 0.5, Math.trunc(goalCell / W) + 0.5, 0, 0, 0.5, 0.5, GOAL);
-    this.goalX = goal.x;
-    this.goalY = goal.y;
+    const goal = this.addEntity(GOAL);
+    goal.x = this.goalX = (goalCell % W) + 0.5;
+    goal.y = this.goalY = Math.trunc(goalCell / W) + 0.5;
+    goal.rx = goal.ry = 0.5;
 
     for (let i = 0; i < size; i++) {
       const x = i % W;
@@ -166,7 +167,11 @@ export class Jumper extends ProcgenGame {
     for (let i = 0; i < size; i++) {
       if (grid[i] !== SPIKE) continue;
       grid[i] = SPACE;
-      this.addEntity((i % W) + 0.5, f32(Math.trunc(i / W) + SPIKE_RY), 0, 0, SPIKE_RX, SPIKE_RY, SPIKE);
+      const spike = this.addEntity(SPIKE);
+      spike.x = (i % W) + 0.5;
+      spike.y = f32(Math.trunc(i / W) + SPIKE_RY);
+      spike.rx = SPIKE_RX;
+      spike.ry = SPIKE_RY;
     }
 
     for (let i = 0; i < size; i++) {
@@ -347,8 +352,8 @@ export class Jumper extends ProcgenGame {
     if (this.actionVx < 0) this.facingRight = false;
     // C++ computes these in double and rounds to float when passing them.
     const footY = f32(agent.y - (agent.ry + 0.01));
-    const below1 = this.cellAtPoint(f32(agent.x - (agent.rx - 0.01)), footY);
-    const below2 = this.cellAtPoint(f32(agent.x + (agent.rx - 0.01)), footY);
+    const below1 = this.cellAt(Math.floor(f32(agent.x - (agent.rx - 0.01))), Math.floor(footY));
+    const below2 = this.cellAt(Math.floor(f32(agent.x + (agent.rx - 0.01))), Math.floor(footY));
     this.jumpDelta = 0;
     this.hasSupport = this.canSupport(below1) || this.canSupport(below2);
     if (this.hasSupport) this.jumpCount = 2;
@@ -387,7 +392,12 @@ export class Jumper extends ProcgenGame {
     if (this.actionVx > 0) agent.isReflected = false;
     if (this.actionVx < 0) agent.isReflected = true;
     if (f32(Math.abs(agent.vx) + Math.abs(agent.vy)) > 0.05) {
-      const trail = this.addEntity(agent.x, agent.y - agent.ry * 0.5, 0, TRAIL_VY, TRAIL_RX, TRAIL_RY, TRAIL);
+      const trail = this.addEntity(TRAIL);
+      trail.x = agent.x;
+      trail.y = f32(agent.y - agent.ry * 0.5);
+      trail.vy = TRAIL_VY;
+      trail.rx = TRAIL_RX;
+      trail.ry = TRAIL_RY;
       trail.expireTime = 8;
       trail.alpha = 0.5;
     }

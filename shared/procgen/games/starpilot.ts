@@ -121,12 +121,6 @@ export class StarPilot extends ProcgenGame {
     this.agent.imageTheme = this.rng.randn(1);
   }
 
-  /** `rand_pos(r, 0, max)`: a centre keeping a radius-r object inside [0, max]. */
-  private randPos(r: number, max: number): number {
-    if (max <= 2 * r) return f32(max / 2);
-    return fmaf(f32(max - f32(2 * r)), this.rng.rand01(), r);
-  }
-
   /** `add_spawners`: the whole level's enemy schedule, drawn in Procgen's RNG order. */
   private addSpawners(): void {
     const rng = this.rng;
@@ -149,7 +143,8 @@ export class StarPilot extends ProcgenGame {
         groupSize = rng.randint(0, this.maxGroupSize) + 1;
         flyerTheme = rng.randn(NUM_SHIP_THEMES);
       }
-      const y = this.randPos(r, this.mainHeight);
+      // `rand_pos(r, 0, H)`: a centre keeping the enemy inside the world (H > 2r for every type).
+      const y = fmaf(f32(this.mainHeight - f32(2 * r)), rng.rand01(), r);
       for (let j = 0; j < groupSize; j++) {
         let fireTime = rng.randint(10, 100);
         // (rand01() - .5) is a double expression in C++, rounded once on store.
@@ -234,7 +229,7 @@ export class StarPilot extends ProcgenGame {
     if (src.type === BULLET_PLAYER && target.type !== CLOUD && this.isDestructible(target.type)) {
       src.willErase = true;
       target.health = f32(target.health - 1);
-      this.addEntity(src.x, src.y, target.vx, target.vy, f32(0.5 * src.rx), f32(0.5 * src.rx), EXPLOSION);
+      this.explode(src, target);
     }
   }
 
@@ -245,8 +240,7 @@ export class StarPilot extends ProcgenGame {
       if (m.type === PLAYER) continue;
       if (this.shouldFire(m)) this.fireAtAgent(m);
       if (m.health <= 0 && this.isDestructible(m.type) && !m.willErase) {
-        const r = f32(0.5 * m.rx);
-        this.addEntity(m.x, m.y, m.vx, m.vy, r, r, EXPLOSION);
+        this.explode(m, m);
         this.reward += ENEMY_REWARD;
         m.willErase = true;
       }
@@ -260,12 +254,23 @@ export class StarPilot extends ProcgenGame {
     if (this.specialAction !== 0) this.firePlayerBullet();
 
     if (this.curTime === SHOOTER_WIN_TIME) {
-      const ry = this.mainHeight / 2;
-      const finish = this.addEntity(this.mainWidth, ry, f32(-this.slowV * V_SCALE), 0, 2, ry, FINISH_LINE);
+      const finish = this.addEntity(FINISH_LINE);
+      finish.vx = f32(-this.slowV * V_SCALE);
+      finish.y = finish.ry = this.mainHeight / 2;
       finish.imageTheme = this.rng.randn(FINISH_ASPECT_RATIOS.length);
       finish.rx = f32(finish.ry * FINISH_ASPECT_RATIOS[finish.imageTheme]!);
       finish.x = f32(this.mainWidth + finish.rx);
     }
+  }
+
+  /** An explosion at `at`, half its size, moving with `mover`. */
+  private explode(at: Entity, mover: Entity): void {
+    const e = this.addEntity(EXPLOSION);
+    e.x = at.x;
+    e.y = at.y;
+    e.vx = mover.vx;
+    e.vy = mover.vy;
+    e.rx = e.ry = f32(0.5 * at.rx);
   }
 
   /** An enemy bullet aimed at the agent's current position. */
@@ -278,8 +283,13 @@ export class StarPilot extends ProcgenGame {
     const scale = f32(f32(this.hpVs[bulletType]! * V_SCALE) / Math.sqrt(fmaf(bvx, bvx, f32(bvy * bvy))));
     bvx = f32(bvx * scale);
     bvy = f32(bvy * scale);
-    const bullet = this.addEntity(m.x, m.y, bvx, bvy, r, r, bulletType);
-    faceDirection(bullet, bvx, bvy, -HALF_PI);
+    const bullet = this.addEntity(bulletType);
+    bullet.x = m.x;
+    bullet.y = m.y;
+    bullet.vx = bvx;
+    bullet.vy = bvy;
+    bullet.rx = bullet.ry = r;
+    faceDirection(bullet, -HALF_PI);
   }
 
   /** Action 10 ('A') fires left, every other special action fires right. */
@@ -291,9 +301,14 @@ export class StarPilot extends ProcgenGame {
     const vy = f32(Math.sin(theta) * vScale);
     const xOff = f32(agent.rx * Math.cos(theta));
     const r = this.hpBulletR[PLAYER]!;
-    const bullet = this.addEntity(f32(agent.x + xOff), agent.y, vx, vy, r, r, BULLET_PLAYER);
+    const bullet = this.addEntity(BULLET_PLAYER);
+    bullet.x = f32(agent.x + xOff);
+    bullet.y = agent.y;
+    bullet.vx = vx;
+    bullet.vy = vy;
+    bullet.rx = bullet.ry = r;
     bullet.collidesWithEntities = true;
-    faceDirection(bullet, vx, vy, 0);
+    faceDirection(bullet, 0);
     bullet.rotation = f32(bullet.rotation - HALF_PI);
   }
 
@@ -302,7 +317,7 @@ export class StarPilot extends ProcgenGame {
   }
 }
 
-/** `Entity::face_direction`: rotate the sprite to point along (dx, dy). */
-function faceDirection(e: Entity, dx: number, dy: number, offset: number): void {
-  if (dx !== 0 || dy !== 0) e.rotation = f32(-Math.atan2(dy, dx) + offset);
+/** `Entity::face_direction` along the entity's own velocity: rotate the sprite to point where it moves. */
+function faceDirection(e: Entity, offset: number): void {
+  if (e.vx !== 0 || e.vy !== 0) e.rotation = f32(-Math.atan2(e.vy, e.vx) + offset);
 }
