@@ -100,6 +100,24 @@ describe('ProcgenEnv', () => {
     }
   }
 
+  it('clone() gives an independent copy that continues identically', () => {
+    const env = new ProcgenEnv({ game: 'starpilot', mode: 'hard', randSeed: 8 });
+    const next = actionStream(3);
+    for (let t = 0; t < 700; t++) env.step(next());
+    const copy = env.clone();
+    const gameCopy = env.game.clone();
+    const agentAtClone = { ...env.game.agent };
+    expect(state(copy)).toEqual(state(env));
+    const nextCopy = actionStream(11);
+    const nextEnv = actionStream(11);
+    for (let t = 0; t < 700; t++) {
+      env.step(nextEnv());
+      copy.step(nextCopy());
+    }
+    expect(state(copy)).toEqual(state(env));
+    expect({ ...gameCopy.agent }).toEqual(agentAtClone); // the clones do not share state
+  });
+
   it('refuses to restore a state of another game', () => {
     const bigfish = new ProcgenEnv({ game: 'bigfish', mode: 'easy' });
     const jumper = new ProcgenEnv({ game: 'jumper', mode: 'easy' });

@@ -29,6 +29,7 @@ export class ProcgenEnv {
   readonly game: ProcgenGame;
   readonly levels: LevelSeedSampler;
   readonly useSequentialLevels: boolean;
+  private readonly options: ProcgenEnvOptions;
 
   /** Result of the last step. */
   reward = 0;
@@ -42,6 +43,7 @@ export class ProcgenEnv {
   episodeLength = 0;
 
   constructor(options: ProcgenEnvOptions) {
+    this.options = { ...options };
     this.game = createGame(options.game, options.mode);
     const envIndex = options.envIndex ?? 0;
     if (!Number.isInteger(envIndex) || envIndex < 0) {
@@ -83,7 +85,14 @@ export class ProcgenEnv {
     this.done = done;
   }
 
-  /** Makes this environment an exact copy of `other` (same game and mode). */
+  /** A new environment in exactly this state, continuing the same level-seed stream. */
+  clone(): ProcgenEnv {
+    const copy = new ProcgenEnv(this.options);
+    copy.copyFrom(this);
+    return copy;
+  }
+
+  /** Makes this environment an exact copy of `other` (same game and mode); allocation-free once warmed up. */
   copyFrom(other: ProcgenEnv): void {
     this.game.copyFrom(other.game);
     this.levels.rng.copyFrom(other.levels.rng);

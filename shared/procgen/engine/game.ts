@@ -340,6 +340,13 @@ export abstract class ProcgenGame {
 
   // ---- clone / restore ------------------------------------------------------
 
+  /** A new game of the same kind in exactly this state (for planners and replays). */
+  clone(): this {
+    const copy = new (this.constructor as new (mode: Mode) => this)(this.mode);
+    copy.copyFrom(this);
+    return copy;
+  }
+
   /**
    * Makes this game an exact copy of `other` (same game and mode), including
    * both the RNG state and every entity. Allocates nothing once this game has
