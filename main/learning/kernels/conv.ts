@@ -40,7 +40,7 @@ export function conv2d(x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor1D, stride: C
   return customOp([x, w, b], ([xIn, wIn, bIn], save) => {
     save([xIn!, wIn!]);
     const value = tf.fused.conv2d({ x: xIn as tf.Tensor4D, filter: wIn as tf.Tensor4D, bias: bIn, strides: stride, pad: PAD });
-    return { value, gradFunc: (dy, saved) => [...convGrads(dy, saved, stride), sumToChannels(dy)] };
+    return { value, grads: (dy, saved) => [...convGrads(dy, saved, stride), () => sumToChannels(dy)] };
   });
 }
 
@@ -49,14 +49,14 @@ function convNoBias(x: tf.Tensor4D, w: tf.Tensor4D, stride: ConvStride): tf.Tens
   return customOp([x, w], ([xIn, wIn], save) => {
     save([xIn!, wIn!]);
     const value = tf.conv2d(xIn as tf.Tensor4D, wIn as tf.Tensor4D, stride, PAD);
-    return { value, gradFunc: (dy, saved) => convGrads(dy, saved, stride) };
+    return { value, grads: (dy, saved) => convGrads(dy, saved, stride) };
   });
 }
 
 /** The input and filter gradients of conv(x, W) for upstream gradient dy. */
-function convGrads(dy: tf.Tensor4D, saved: tf.Tensor[], stride: ConvStride): [tf.Tensor4D, tf.Tensor4D] {
+function convGrads(dy: tf.Tensor4D, saved: tf.Tensor[], stride: ConvStride): (() => tf.Tensor4D)[] {
   const [x, w] = saved as [tf.Tensor4D, tf.Tensor4D];
-  return [convInputGrad(dy, w, stride, [x.shape[1], x.shape[2]]), convFilterGrad(x, dy, stride)];
+  return [() => convInputGrad(dy, w, stride, [x.shape[1], x.shape[2]]), () => convFilterGrad(x, dy, stride)];
 }
 
 /**
@@ -82,12 +82,12 @@ export function convInputGrad(dy: tf.Tensor4D, w: tf.Tensor4D, stride: ConvStrid
       [0, 0],
     ];
     const value = tf.conv2d(spread, flipped, 1, pad);
-    const gradFunc = (c: tf.Tensor4D, saved: tf.Tensor[]) => {
+    const grads = (c: tf.Tensor4D, saved: tf.Tensor[]) => {
       const [sg, sw] = saved as [tf.Tensor4D, tf.Tensor4D];
       // <conv^T(dy, W), C> = <dy, conv(C, W)>, and in W it is the filter gradient of (C, dy).
-      return [convNoBias(c, sw, stride), convFilterGrad(c, sg, stride)];
+      return [() => convNoBias(c, sw, stride), () => convFilterGrad(c, sg, stride)];
     };
-    return { value, gradFunc };
+    return { value, grads };
   });
 }
 
@@ -113,12 +113,12 @@ export function convFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, stride: ConvStri
       [0, 0],
     ];
     const value = tf.transpose(tf.conv2d(xT, dyAsFilter, 1, pad, 'NHWC', stride), [1, 2, 0, 3]) as tf.Tensor4D;
-    const gradFunc = (v: tf.Tensor4D, saved: tf.Tensor[]) => {
+    const grads = (v: tf.Tensor4D, saved: tf.Tensor[]) => {
       const [sx, sg] = saved as [tf.Tensor4D, tf.Tensor4D];
       // <x (*) dy, V> = <conv(x, V), dy>: adjoint in x is conv^T(dy, V), in dy it is conv(x, V).
-      return [convInputGrad(sg, v, stride, [sx.shape[1], sx.shape[2]]), convNoBias(sx, v, stride)];
+      return [() => convInputGrad(sg, v, stride, [sx.shape[1], sx.shape[2]]), () => convNoBias(sx, v, stride)];
     };
-    return { value, gradFunc };
+    return { value, grads };
   });
 }
 

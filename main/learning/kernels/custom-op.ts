@@ -1,21 +1,41 @@
 /**
- * A typed wrapper over tf.customGrad: the op's inputs as an array, a forward that may
- * save tensors for the backward pass, and a gradient per input. The gradient ops are
- * recorded on any enclosing tape, which is what makes second derivatives work.
+ * An op with a hand-written gradient per input, each computed only if the backward pass
+ * needs it. tf.customGrad computes every input's gradient eagerly (for a first conv that
+ * is a wasted input gradient of the pixels), so this calls the engine's runKernelFunc
+ * (the function customGrad itself uses) with lazy per-input gradients. The gradient ops
+ * are recorded on any enclosing tape, which is what makes second derivatives work.
  */
 import * as tf from '@tensorflow/tfjs-core';
 
 export interface OpBody<T extends tf.Tensor> {
   readonly value: T;
-  readonly gradFunc: (dy: T, saved: tf.Tensor[]) => tf.Tensor[];
+  /** One thunk per input, in input order; the engine calls only the ones it needs. */
+  readonly grads: (dy: T, saved: tf.Tensor[]) => (() => tf.Tensor)[];
+}
+
+interface EngineInternals {
+  runKernelFunc(params: {
+    forwardFunc: (backend: unknown, save: tf.GradSaveFunc) => tf.Tensor;
+    backwardsFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => Record<string, () => tf.Tensor>;
+    inputs: Record<string, tf.Tensor>;
+  }): tf.Tensor;
 }
 
 export function customOp<T extends tf.Tensor>(inputs: readonly tf.Tensor[], body: (inputs: tf.Tensor[], save: tf.GradSaveFunc) => OpBody<T>): T {
-  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const save = args[args.length - 1] as tf.GradSaveFunc;
-    return body(args.slice(0, -1) as tf.Tensor[], save);
-  });
-  return op(...inputs) as T;
+  let grads: OpBody<T>['grads'] | undefined;
+  const engine = tf.engine() as unknown as EngineInternals;
+  return engine.runKernelFunc({
+    inputs: Object.fromEntries(inputs.map((t, i) => [String(i), t])),
+    forwardFunc: (_backend, save) => {
+      const out = body([...inputs], save);
+      grads = out.grads;
+      return out.value;
+    },
+    backwardsFunc: (dy, saved) => {
+      const thunks = grads!(dy as T, saved);
+      return Object.fromEntries(thunks.map((thunk, i) => [String(i), thunk]));
+    },
+  }) as T;
 }
 
 /** Explicit [[top, bottom], [left, right]]-style padding for all four NHWC axes. */

@@ -4,8 +4,8 @@
  * native kernel on wasm.
  *
  * Max-pool 3x3, stride 2, padding 1 with PyTorch's semantics (padding never wins the max):
- * the forward pass records each window's argmax; its gradient scatters dy onto those
- * positions, and the gradient of that scatter gathers from them. Using the same argmax
+ * the gradient finds each window's argmax and scatters dy onto those positions, and the
+ * gradient of that scatter gathers from them. Using the same argmax
  * for both keeps them exact adjoints even when a window has ties (flat backgrounds).
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -17,15 +17,22 @@ const MAX_PAD = 1;
 
 export function maxPool3x3s2(x: tf.Tensor4D): tf.Tensor4D {
   return customOp([x], ([xIn], save) => {
-    const xs = xIn as tf.Tensor4D;
-    // wasm's MaxPoolWithArgmax starts each window at FLT_MIN (the smallest positive float),
-    // so it is wrong for negative windows: search a copy shifted to >= 1 (same order), and
-    // read the values at the argmax from x itself.
-    const positive = tf.add(tf.sub(xs, tf.min(xs)), 1) as tf.Tensor4D;
-    const { indexes } = tf.maxPoolWithArgmax(positive, MAX_WINDOW, MAX_STRIDE, MAX_PAD, true);
-    save([indexes as tf.Tensor]);
-    const value = tf.reshape(tf.gather(tf.reshape(xs, [xs.size]), tf.reshape(indexes, [indexes.size])), indexes.shape) as tf.Tensor4D;
-    return { value, gradFunc: (dy, saved) => [scatterToArgmax(dy, saved[0]!, x.shape)] };
+    save([xIn!]);
+    // The argmax is needed only for gradients, so it is found in the gradient (inference skips it).
+    const value = tf.maxPool(xIn as tf.Tensor4D, MAX_WINDOW, MAX_STRIDE, MAX_PAD);
+    return { value, grads: (dy, saved) => [() => scatterToArgmax(dy, windowArgmax(saved[0] as tf.Tensor4D), x.shape)] };
+  });
+}
+
+/**
+ * Flat index of each window's maximum. wasm's MaxPoolWithArgmax starts every window at
+ * FLT_MIN (the smallest positive float), so it is wrong for negative windows: it searches
+ * a copy shifted to >= 1, which has the same order.
+ */
+function windowArgmax(x: tf.Tensor4D): tf.Tensor4D {
+  return tf.tidy(() => {
+    const positive = tf.add(tf.sub(x, tf.min(x)), 1) as tf.Tensor4D;
+    return tf.maxPoolWithArgmax(positive, MAX_WINDOW, MAX_STRIDE, MAX_PAD, true).indexes as tf.Tensor4D;
   });
 }
 
@@ -34,7 +41,7 @@ function scatterToArgmax(dy: tf.Tensor4D, argmax: tf.Tensor, xShape: Shape4D): t
   return customOp([dy], ([dyIn], save) => {
     save([argmax]);
     const flat = tf.scatterND(tf.reshape(argmax, [argmax.size, 1]), tf.reshape(dyIn!, [dyIn!.size]), [sizeOf(xShape)]);
-    return { value: tf.reshape(flat, xShape), gradFunc: (cot, saved) => [gatherAtArgmax(cot, saved[0]!, dy.shape)] };
+    return { value: tf.reshape(flat, xShape), grads: (cot, saved) => [() => gatherAtArgmax(cot, saved[0]!, dy.shape)] };
   });
 }
 
@@ -43,7 +50,7 @@ function gatherAtArgmax(v: tf.Tensor4D, argmax: tf.Tensor, yShape: Shape4D): tf.
   return customOp([v], ([vIn], save) => {
     save([argmax]);
     const value = tf.reshape(tf.gather(tf.reshape(vIn!, [vIn!.size]), tf.reshape(argmax, [argmax.size])), yShape) as tf.Tensor4D;
-    return { value, gradFunc: (cot, saved) => [scatterToArgmax(cot, saved[0]!, v.shape)] };
+    return { value, grads: (cot, saved) => [() => scatterToArgmax(cot, saved[0]!, v.shape)] };
   });
 }
 
@@ -57,7 +64,7 @@ function sizeOf(shape: readonly number[]): number {
 export function avgPool2x2(x: tf.Tensor4D): tf.Tensor4D {
   return customOp([x], ([xIn]) => ({
     value: tf.avgPool(xIn as tf.Tensor4D, 2, 2, 'valid'),
-    gradFunc: (dy) => [spreadAverage(dy, x.shape)],
+    grads: (dy) => [() => spreadAverage(dy, x.shape)],
   }));
 }
 
@@ -69,6 +76,6 @@ function spreadAverage(dy: tf.Tensor4D, xShape: Shape4D): tf.Tensor4D {
     const spread = tf.reshape(blocks, [n, 2 * h, 2 * w, c]) as tf.Tensor4D;
     const [, fullH, fullW] = xShape;
     const value = fullH === 2 * h && fullW === 2 * w ? spread : tf.pad(spread, [[0, 0], [0, fullH - 2 * h], [0, fullW - 2 * w], [0, 0]]);
-    return { value, gradFunc: (cot) => [avgPool2x2(cot)] };
+    return { value, grads: (cot) => [() => avgPool2x2(cot)] };
   });
 }

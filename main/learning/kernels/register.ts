@@ -4,9 +4,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { batchMatMulGrad } from './matmul-grad.ts';
+import { recomputingGradients } from './recomputing-grads.ts';
 import { stockGradients } from './stock-gradients.ts';
 
 export function registerLearningKernels(): void {
   // Ours last: they replace the stock configs of the same kernels.
-  for (const config of [...stockGradients, batchMatMulGrad]) tf.registerGradient(config);
+  for (const config of [...stockGradients, ...recomputingGradients, batchMatMulGrad]) tf.registerGradient(config);
 }

@@ -57,9 +57,9 @@ describe('layers: first and second derivatives match finite differences', () => 
     it(`${c.name}: d/dx of |dL/dparams|^2 and d/dparams of |dL/dx|^2`, () => {
       const x = c.x();
       const params = c.params();
-      const inputGradNorm = (xx: tf.Tensor, ps: tf.Tensor[]) => tf.sum(tf.square(tf.grad((z: tf.Tensor) => probeLoss(c.apply(z, ps)))(xx)));
+      const inputGradNorm = (xx: tf.Tensor, ps: tf.Tensor[]): tf.Scalar => tf.sum(tf.square(tf.grad((z: tf.Tensor) => probeLoss(c.apply(z, ps)))(xx)));
       params.forEach((p, i) => {
-        const paramGradNorm = (xx: tf.Tensor) => tf.sum(tf.square(tf.grad((pp: tf.Tensor) => probeLoss(c.apply(xx, params.map((q, j) => (j === i ? pp : q)))))(p)));
+        const paramGradNorm = (xx: tf.Tensor): tf.Scalar => tf.sum(tf.square(tf.grad((pp: tf.Tensor) => probeLoss(c.apply(xx, params.map((q, j) => (j === i ? pp : q)))))(p)));
         expect(checkGradient(paramGradNorm, x), `d/dx |dL/dparam ${i}|^2`).toEqual([]);
         expect(checkGradient((pp) => inputGradNorm(x, params.map((q, j) => (j === i ? pp : q))), p), `d/dparam ${i} |dL/dx|^2`).toEqual([]);
       });

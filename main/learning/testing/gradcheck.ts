@@ -20,8 +20,8 @@ export interface Mismatch {
 export function checkGradient(f: (x: tf.Tensor) => tf.Scalar, at: tf.Tensor, options: { samples?: number; eps?: number; rtol?: number; atol?: number } = {}): Mismatch[] {
   const { samples = 6, eps = 1e-2, rtol = 1e-2, atol = 1e-3 } = options;
   const analytic = tf.tidy(() => tf.grad(f)(at).dataSync());
-  const base = at.dataSync().slice();
-  const value = (values: Float32Array) => tf.tidy(() => f(tf.tensor(values, at.shape)).dataSync()[0]!);
+  const base = Float32Array.from(at.dataSync());
+  const value = (values: Float32Array): number => tf.tidy(() => f(tf.tensor(values, at.shape)).dataSync()[0]!);
   const bad: Mismatch[] = [];
   const stride = Math.max(1, Math.floor(base.length / samples));
   for (let k = 0; k < samples && k * stride < base.length; k++) {
@@ -50,4 +50,28 @@ export function separatedValues(shape: number[], gap: number, seed: number): tf.
   }
   for (let i = 0; i < n; i++) values[i] = (order[i]! - n / 2 + 0.5) * gap;
   return tf.tensor(values, shape);
+}
+
+/**
+ * Directional form, for functions of many inputs whose per-coordinate derivatives are
+ * below float32's resolution of f: compares <grad f, d> with (f(x + eps d) - f(x - eps d)) / 2eps.
+ * Directions along the gradient give the largest signal over float32 noise.
+ */
+export function directionalDerivative(f: (x: tf.Tensor) => tf.Scalar, at: tf.Tensor, eps: number, direction: tf.Tensor): { analytic: number; numeric: number } {
+  return tf.tidy(() => {
+    const analytic = tf.sum(tf.mul(tf.grad(f)(at), direction)).dataSync()[0]!;
+    const plus = f(tf.add(at, tf.mul(direction, eps))).dataSync()[0]!;
+    const minus = f(tf.sub(at, tf.mul(direction, eps))).dataSync()[0]!;
+    return { analytic, numeric: (plus - minus) / (2 * eps) };
+  });
+}
+
+/** Unit-RMS directions mixing the (normalised) gradient and random noise in the given proportions. */
+export function mixedDirection(f: (x: tf.Tensor) => tf.Scalar, at: tf.Tensor, gradientShare: number, seed: number): tf.Tensor {
+  return tf.tidy(() => {
+    const unitRms = (t: tf.Tensor) => tf.div(t, tf.sqrt(tf.mean(tf.square(t))));
+    const g = unitRms(tf.grad(f)(at));
+    const r = tf.randomNormal(at.shape, 0, 1, 'float32', seed);
+    return unitRms(tf.add(tf.mul(g, gradientShare), tf.mul(r, 1 - gradientShare)));
+  });
 }

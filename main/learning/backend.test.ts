@@ -1,0 +1,30 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { BACKEND_NAMES, initBackend } from './backend.ts';
+
+describe('initBackend', () => {
+  it('starts the best available backend and says why better ones were not used', async () => {
+    const info = await initBackend();
+    expect(BACKEND_NAMES).toContain(info.name);
+    expect(tf.getBackend()).toBe(info.tfjsBackend);
+    expect(info.tfjsVersion).toBe(tf.version_core);
+    const better = BACKEND_NAMES.slice(0, BACKEND_NAMES.indexOf(info.name));
+    expect(info.fallbacks.map((f) => f.name)).toEqual(better);
+    for (const f of info.fallbacks) expect(f.reason.length).toBeGreaterThan(0);
+  });
+
+  it('forces a named backend', async () => {
+    expect((await initBackend('cpu')).tfjsBackend).toBe('cpu');
+    expect((await initBackend('wasm')).tfjsBackend).toBe('wasm');
+  });
+
+  it('rejects an unknown backend, listing the valid names', async () => {
+    await expect(initBackend('tpu')).rejects.toThrow("Unknown backend 'tpu'. Valid backends: node-gpu, node, wasm, cpu.");
+  });
+
+  it('registers gradients the stock tfjs-core Node bundle lacks', async () => {
+    await initBackend('wasm');
+    const g = tf.grad((x: tf.Tensor) => tf.sum(tf.square(x)))(tf.tensor1d([1, 2]));
+    expect(Array.from(g.dataSync())).toEqual([2, 4]);
+  });
+});

@@ -1,0 +1,138 @@
+/**
+ * The workloads of `../shared/bench/torch_reference.py`, with the same shapes, warm-up
+ * and repetition counts, timed on the current tfjs backend. Each runs the very step
+ * functions the trainers use.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { sgdMomentum, adam, disposeOptimizer } from '../train/optimizers.ts';
+import { oneHotLabels } from '../losses.ts';
+import { createNetwork } from '../nets/create.ts';
+import type { NetworkKind } from '../nets/network.ts';
+import { createTrainable, disposeTrainable } from '../nets/trainable.ts';
+import { Random } from '../random.ts';
+import { bcStep, dcMatchStep, paperMatchStep, type Batch, type SyntheticGroup } from '../train/steps.ts';
+import { initParams } from '../nets/network.ts';
+
+export const WORKLOAD_NAMES = ['bc_step/student', 'bc_step/impala', 'infer/student', 'infer/impala', 'gm_paper/impala', 'gm_dc/student'] as const;
+export type WorkloadName = (typeof WORKLOAD_NAMES)[number];
+
+export interface WorkloadTiming {
+  readonly workload: WorkloadName;
+  readonly ms: number;
+  readonly samples_per_s: number;
+}
+
+const ACTIONS = 15;
+
+/** Mean milliseconds per call after warm-up; a scalar read ends each call so queued work is counted. */
+function timed(fn: () => tf.Tensor, warmup: number, reps: number): number {
+  const once = () => {
+    const out = fn();
+    out.dataSync();
+    out.dispose();
+  };
+  for (let i = 0; i < warmup; i++) once();
+  const start = performance.now();
+  for (let i = 0; i < reps; i++) once();
+  return (performance.now() - start) / reps;
+}
+
+function randomBatch(n: number, random: Random, labels?: number[]): Batch {
+  return tf.tidy(() => ({
+    obs: tf.mul(tf.randomUniform([n, 64, 64, 3], 0, 1, 'float32', random.int(1 << 30)), 255) as tf.Tensor4D,
+    oneHot: oneHotLabels(labels ?? Array.from({ length: n }, () => random.int(ACTIONS)), ACTIONS),
+  }));
+}
+
+function disposeBatch(b: Batch): void {
+  b.obs.dispose();
+  b.oneHot.dispose();
+}
+
+function result(workload: WorkloadName, ms: number, samples: number): WorkloadTiming {
+  return { workload, ms, samples_per_s: (samples * 1000) / ms };
+}
+
+function bcWorkload(kind: NetworkKind, random: Random): WorkloadTiming {
+  const net = createTrainable(createNetwork({ kind }), 'pytorch', random.int(1 << 30));
+  const optimizer = adam(5e-3);
+  const batch = randomBatch(64, random);
+  const ms = timed(() => bcStep(net, optimizer, batch, 'mse'), 3, 10);
+  disposeOptimizer(optimizer);
+  disposeBatch(batch);
+  disposeTrainable(net);
+  return result(`bc_step/${kind}`, ms, 64);
+}
+
+function inferWorkload(kind: NetworkKind, random: Random): WorkloadTiming {
+  const def = createNetwork({ kind });
+  const params = initParams(def, 'pytorch', random.int(1 << 30));
+  const batch = randomBatch(256, random);
+  const ms = timed(() => tf.tidy(() => tf.sum(def.forward(params, batch.obs).logits)), 2, 5);
+  tf.dispose(params);
+  disposeBatch(batch);
+  return result(`infer/${kind}`, ms, 256);
+}
+
+function syntheticGroups(perAction: number, random: Random): SyntheticGroup[] {
+  return Array.from({ length: ACTIONS }, (_, action) => {
+    const b = randomBatch(perAction, random, new Array<number>(perAction).fill(action));
+    const pixels = tf.variable(b.obs, true);
+    b.obs.dispose();
+    return { action, pixels, oneHot: b.oneHot };
+  });
+}
+
+function disposeGroups(groups: SyntheticGroup[]): void {
+  for (const g of groups) tf.dispose([g.pixels, g.oneHot]);
+}
+
+function gmPaperWorkload(random: Random): WorkloadTiming {
+  const def = createNetwork({ kind: 'impala' });
+  const params = initParams(def, 'pytorch', random.int(1 << 30));
+  const real = Array.from({ length: ACTIONS }, (_, c) => randomBatch(64, random, new Array<number>(64).fill(c)));
+  const groups = syntheticGroups(10, random);
+  const optimizer = sgdMomentum(0.1, 0.5);
+  const ms = timed(() => paperMatchStep(def, params, groups, real, 'mse', optimizer), 1, 2);
+  disposeOptimizer(optimizer);
+  disposeGroups(groups);
+  real.forEach(disposeBatch);
+  tf.dispose(params);
+  return result('gm_paper/impala', ms, 150);
+}
+
+function gmDcWorkload(random: Random): WorkloadTiming {
+  const def = createNetwork({ kind: 'student' });
+  const real = randomBatch(256, random);
+  const groups = syntheticGroups(10, random);
+  const optimizer = sgdMomentum(0.1, 0.5);
+  // A fresh network every step, as the reference does (its initialisation is timed too).
+  const ms = timed(() => {
+    const params = initParams(def, 'pytorch', random.int(1 << 30));
+    const distance = dcMatchStep(def, params, groups, real, 'mse', optimizer);
+    tf.dispose(params);
+    return distance;
+  }, 2, 5);
+  disposeOptimizer(optimizer);
+  disposeGroups(groups);
+  disposeBatch(real);
+  return result('gm_dc/student', ms, 150);
+}
+
+export function runWorkload(name: WorkloadName, seed = 0): WorkloadTiming {
+  const random = new Random(seed);
+  switch (name) {
+    case 'bc_step/student':
+      return bcWorkload('student', random);
+    case 'bc_step/impala':
+      return bcWorkload('impala', random);
+    case 'infer/student':
+      return inferWorkload('student', random);
+    case 'infer/impala':
+      return inferWorkload('impala', random);
+    case 'gm_paper/impala':
+      return gmPaperWorkload(random);
+    case 'gm_dc/student':
+      return gmDcWorkload(random);
+  }
+}
