@@ -116,7 +116,12 @@ export class ParallelVecEnv {
     }
     for (let finished = Atomics.load(control, FINISHED); finished < workers; finished = Atomics.load(control, FINISHED)) {
       if (Atomics.wait(control, FINISHED, finished, STEP_TIMEOUT_MS) === 'timed-out') {
-        throw new Error(`environment workers did not finish a step within ${STEP_TIMEOUT_MS / 1000} s (${finished} of ${workers} done)`);
+        // A worker still inside this step would race the next one: this env cannot be used any more.
+        this.closed = true;
+        for (const worker of this.workers) void worker.terminate();
+        throw new Error(
+          `environment workers did not finish a step within ${STEP_TIMEOUT_MS / 1000} s (${finished} of ${workers} done); the environment is closed`,
+        );
       }
     }
     if (localError) throw localError;

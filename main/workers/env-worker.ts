@@ -10,12 +10,12 @@ import { COMMAND, COMMAND_EXIT, COMMAND_STEP, FAILED, FINISHED, GENERATION, type
 const data = workerData as EnvWorkerData;
 const control = new Int32Array(data.control);
 const env = new VecEnv(data.config, vecBufferViews(data.buffer, data.config.numEnvs), { first: data.first, end: data.end });
-parentPort!.postMessage({ ready: true } satisfies EnvWorkerReady);
-
 /** Polls before sleeping: the next step usually follows within microseconds, and a futex wake-up costs more. */
 const SPIN_POLLS = 20_000;
 
+// Read before announcing readiness: the parent may issue the first command the moment it hears from us.
 let generation = Atomics.load(control, GENERATION);
+parentPort!.postMessage({ ready: true } satisfies EnvWorkerReady);
 for (;;) {
   for (let i = 0; i < SPIN_POLLS && Atomics.load(control, GENERATION) === generation; i++);
   Atomics.wait(control, GENERATION, generation);
@@ -34,3 +34,5 @@ for (;;) {
   Atomics.notify(control, FINISHED);
 }
 data.errorPort.close();
+// Loader hooks keep a worker's event loop alive: leave explicitly (ends this thread only).
+process.exit(0);
