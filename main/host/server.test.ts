@@ -13,6 +13,7 @@ let dir: string;
 let services: AppServices;
 let host: RunningHost;
 let base: string;
+const logged: string[] = [];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ddrl-host-'));
@@ -21,7 +22,7 @@ beforeAll(async () => {
   writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>DDRL Studio</title>');
   writeFileSync(join(dir, 'secret.txt'), 'outside the renderer');
   services = startServices({ dbPath: join(dir, 'ddrl.sqlite'), runtime: 'node' });
-  host = await startHost({ services, rendererDir, host: '127.0.0.1', port: 0 });
+  host = await startHost({ services, rendererDir, host: '127.0.0.1', port: 0, log: (line) => logged.push(line) });
   base = `http://127.0.0.1:${host.port}`;
 });
 afterAll(async () => {
@@ -124,6 +125,9 @@ describe('the headless host over WebSocket', () => {
     expect(await upgradeStatus('/api/ws?token=forged')).toBe(401);
     expect(await upgradeStatus(`/api/ws?token=${host.token}`, { Origin: 'https://evil.example' })).toBe(403);
     expect(await upgradeStatus(`/api/ws?token=${host.token}`, { Origin: base })).toBe(101);
+    expect(logged).toContain('refused GET /api/ws from 127.0.0.1: Missing token: open the URL that `ddrl serve` printed (it ends with ?token=...).');
+    expect(logged.some((line) => line.startsWith('refused GET /api/ws from 127.0.0.1: Origin https://evil.example is not allowed'))).toBe(true);
+    expect(logged.some((line) => line.startsWith('client connected from 127.0.0.1'))).toBe(true);
   });
 
   it('answers calls by id and pushes events', async () => {

@@ -14,6 +14,8 @@ export interface HostOptions {
   readonly host: string;
   /** 0 picks a free port. */
   readonly port: number;
+  /** Connections and refused requests, one line each (`ddrl serve` prints them). */
+  readonly log?: (line: string) => void;
 }
 
 export interface RunningHost {
@@ -81,13 +83,19 @@ async function handleHttpCall(request: IncomingMessage, response: ServerResponse
  */
 export async function startHost(options: HostOptions): Promise<RunningHost> {
   const token = createToken();
+  const log = options.log ?? (() => {});
+  const noteRefusal = (request: IncomingMessage, url: URL, refusal: Refusal) =>
+    log(`refused ${request.method} ${url.pathname} from ${request.socket.remoteAddress}: ${refusal.message}`);
 
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://host.invalid');
     void (async () => {
       if (url.pathname.startsWith('/api/')) {
         const refusal = checkAccess(request, url, token);
-        if (refusal) return refuse(response, refusal);
+        if (refusal) {
+          noteRefusal(request, url, refusal);
+          return refuse(response, refusal);
+        }
         if (url.pathname.startsWith(hostPaths.callPrefix)) return handleHttpCall(request, response, url, options.services);
         return sendJson(response, 404, { ok: false, error: { code: 'bad_message', message: `No API endpoint at ${url.pathname}.` } });
       }
@@ -96,6 +104,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         // Only the page needs the token; the scripts and styles it loads are public code.
         const refusal = checkAccess(request, url, token);
         if (refusal) {
+          noteRefusal(request, url, refusal);
           response.writeHead(refusal.status, { 'Content-Type': 'text/plain; charset=utf-8', ...securityHeaders });
           return response.end(`DDRL Studio: ${refusal.message}\n`);
         }
@@ -121,11 +130,17 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     const refusal =
       url.pathname === hostPaths.webSocket ? checkAccess(request, url, token) : { status: 401 as const, message: `No WebSocket endpoint at ${url.pathname}.` };
     if (refusal) {
+      noteRefusal(request, url, refusal);
       const reason = refusal.status === 401 ? 'Unauthorized' : 'Forbidden';
       socket.end(`HTTP/1.1 ${refusal.status} ${reason}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${refusal.message}\n`);
       return;
     }
-    sockets.handleUpgrade(request, socket, head, (client) => serveWebSocket(client, options.services));
+    sockets.handleUpgrade(request, socket, head, (client) => {
+      const peer = request.socket.remoteAddress;
+      log(`client connected from ${peer} (${sockets.clients.size} open)`);
+      client.on('close', () => log(`client from ${peer} left (${sockets.clients.size} open)`));
+      serveWebSocket(client, options.services);
+    });
   });
 
   await new Promise<void>((resolve, reject) => {

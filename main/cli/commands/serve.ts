@@ -33,7 +33,8 @@ export const serveCommand: CliCommand = {
     const services = startServices({ dbPath: databasePathFrom(values), runtime: 'node' });
     try {
       const backend = await services.backend();
-      const running = await startHost({ services, rendererDir, host, port }).catch((error: NodeJS.ErrnoException) => {
+      const log = (line: string) => io.out(`${new Date().toISOString().slice(11, 19)} ${line}`);
+      const running = await startHost({ services, rendererDir, host, port, log }).catch((error: NodeJS.ErrnoException) => {
         if (error.code === 'EADDRINUSE') throw new UsageError(`--port ${port} is in use on ${host}; pick another port, or --port 0 for a free one.`);
         if (error.code === 'EADDRNOTAVAIL') throw new UsageError(`--host ${host} is not an address of this machine; use 127.0.0.1 (default) or 0.0.0.0.`);
         throw error;
