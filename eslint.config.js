@@ -17,7 +17,7 @@ const banned = {
 const restrict = (...patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
 
 export default tseslint.config(
-  { ignores: ['out/', 'dist/', 'node_modules/', 'e2e/screenshots/', 'test-results/', '**/.scratch/'] },
+  { ignores: ['out/', 'dist/', 'node_modules/', 'e2e/screenshots/', 'test-results/', '**/.scratch/', '.electron-native/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...svelte.configs.recommended,
