@@ -44,6 +44,8 @@ export class RunProgressDisplay implements RunQueueListener {
       line = { done: 0, total: 0, message: '', status: 'running', seconds: 0, started: performance.now(), printedTenth: -1 };
       this.lines.set(p.stage, line);
     }
+    // A new total is a new phase of the stage (e.g. demonstrations, then imitation).
+    if (p.total !== line.total) line.printedTenth = -1;
     Object.assign(line, { done: p.done, total: p.total, message: p.message ?? '' });
     if (this.io.isTty) this.redraw();
     else {

@@ -1,6 +1,7 @@
 import type { CallName, CallOutput, ParsedCallInput } from '@shared/api/contract.ts';
 import { about } from './about.ts';
 import type { ServiceContext } from './context.ts';
+import { cancelRunCall, getRunCall, listRunsCall, runResultsCall, startRunCall } from './runs.ts';
 
 export type Handler<N extends CallName> = (input: ParsedCallInput<N>, ctx: ServiceContext) => Promise<CallOutput<N>>;
 
@@ -9,4 +10,9 @@ export type HandlerTable = { readonly [N in CallName]: Handler<N> };
 /** The service behind every call of the contract; a call without one does not compile. */
 export const handlers: HandlerTable = {
   'about.get': about,
+  'runs.list': listRunsCall,
+  'runs.get': getRunCall,
+  'runs.results': runResultsCall,
+  'runs.start': startRunCall,
+  'runs.cancel': cancelRunCall,
 };

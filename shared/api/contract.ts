@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { aboutInfo } from './about.ts';
 import { apiErrorBody } from './errors.ts';
+import { runIdInput, runInfo, runResultsInfo, startRunInput, startRunOutput } from './runs.ts';
 
 interface CallSpec {
   readonly summary: string;
@@ -21,6 +22,11 @@ export const apiCalls = {
     input: noInput,
     output: aboutInfo,
   },
+  'runs.list': { summary: 'Runs, newest first, with their stages.', input: noInput, output: z.array(runInfo) },
+  'runs.get': { summary: 'One run with its stages (status, timings, errors).', input: runIdInput, output: runInfo },
+  'runs.results': { summary: "A run's results per method and split (mean, 95% CI, spread, normalised, data used).", input: runIdInput, output: runResultsInfo },
+  'runs.start': { summary: 'Create an experiment from a preset (+ overrides, sweeps) and queue its runs.', input: startRunInput, output: startRunOutput },
+  'runs.cancel': { summary: 'Cancel a queued or executing run; finished stages are kept.', input: runIdInput, output: runInfo },
 } as const satisfies Record<string, CallSpec>;
 
 export type CallName = keyof typeof apiCalls;

@@ -14,13 +14,14 @@ function paper(game: GameName): ExperimentConfigInput {
   return { game, expert: { source: 'planner' } };
 }
 
+/** Sized to finish in under 10 minutes on a 2-core machine with the wasm backend. */
 function quick(game: GameName): ExperimentConfigInput {
   return {
     game,
-    expert: { source: 'planner', planner: { horizon: 16, rollouts: 2 } },
+    expert: { source: 'planner', channels: [8, 16, 16], planner: { horizon: 16, rollouts: 2, episodes: 20 }, imitation: { steps: 300, batchSize: 64 } },
     collect: { episodes: 20 },
-    distill: { iterations: 60, snapshotEvery: 10, realBatch: 32 },
-    students: { count: 3, bc: { steps: 300, batchSize: 64 } },
+    distill: { iterations: 30, snapshotEvery: 10, realBatch: 16 },
+    students: { count: 2, bc: { steps: 200, batchSize: 32 } },
     evaluate: { episodesId: 10, episodesOod: 10 },
   };
 }

@@ -1,9 +1,31 @@
 import type { CliCommand } from '../command.ts';
 import { aboutCommand } from './about.ts';
 import { benchLearnCommand } from './bench-learn.ts';
+import { cancelCommand } from './cancel.ts';
+import { datasetsCommand } from './datasets.ts';
+import { exportCommand } from './export.ts';
+import { importCommand } from './import.ts';
+import { resultsCommand } from './results.ts';
+import { resumeCommand } from './resume.ts';
 import { runCommand } from './run.ts';
+import { runsCommand } from './runs.ts';
+import { showCommand } from './show.ts';
 import { serveCommand } from './serve.ts';
 import { simulateCommand } from './simulate.ts';
 
 /** Every `ddrl` sub-command, in the order `ddrl --help` lists them. */
-export const commands: readonly CliCommand[] = [serveCommand, aboutCommand, simulateCommand, runCommand, benchLearnCommand];
+export const commands: readonly CliCommand[] = [
+  serveCommand,
+  aboutCommand,
+  simulateCommand,
+  runCommand,
+  runsCommand,
+  showCommand,
+  resultsCommand,
+  resumeCommand,
+  cancelCommand,
+  exportCommand,
+  importCommand,
+  datasetsCommand,
+  benchLearnCommand,
+];

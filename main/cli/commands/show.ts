@@ -1,0 +1,68 @@
+import { formatResultsTable, runResults } from '../../pipeline/results.ts';
+import { bytesPerObservation, getDatasetInfo } from '../../storage/datasets.ts';
+import { listMethodData } from '../../storage/methods.ts';
+import { readSeries } from '../../storage/metrics.ts';
+import { listModels } from '../../storage/models.ts';
+import { getExperiment, getRun, getStages } from '../../storage/runs.ts';
+import { listSyntheticIterations } from '../../storage/synthetic.ts';
+import type { CliCommand } from '../command.ts';
+import { parseOptions } from '../parse-options.ts';
+import { databasePathFrom, dbOption, dbUsage } from './db-option.ts';
+import { parseRunId, withDatabase } from './run-support.ts';
+
+const mean = (values: readonly { value: number }[]): string => (values.length ? (values.reduce((s, v) => s + v.value, 0) / values.length).toFixed(2) : '-');
+
+export const showCommand: CliCommand = {
+  path: ['show'],
+  summary: 'Show a run: config, stages (status, time, errors), data, models, results',
+  usage: ['Usage: ddrl show RUN [--json] [--db PATH]', '', '  --json          the run, its stages and config as JSON', dbUsage].join('\n'),
+  async run(argv, io) {
+    const { values, positionals } = parseOptions(argv, { ...dbOption, json: { type: 'boolean' } }, true);
+    const runId = parseRunId(positionals, 'show');
+    return withDatabase(databasePathFrom(values), (db) => {
+      const c = db.connection;
+      const run = getRun(c, runId);
+      const stages = getStages(c, runId);
+      if (values.json) {
+        io.out(JSON.stringify({ run, stages, methods: listMethodData(c, runId).map(({ stepIndices: _, ...m }) => m) }, null, 2));
+        return 0;
+      }
+      const experiment = getExperiment(c, run.experimentId);
+      const { config } = run;
+      io.out(
+        `Run ${run.id} (${run.label}) of experiment ${run.experimentId} '${experiment?.name ?? '?'}': ${config.game} ${config.mode}, seed ${config.seed}, ${run.status}`,
+      );
+      if (run.error) io.out(`  error: ${run.error}`);
+      io.out(
+        `  expert ${config.expert.source}${config.expert.source === 'reuse' ? ` (run ${config.expert.reuseRunId})` : ''} impala[${config.expert.channels.join(',')}]; ` +
+          `collect ${config.collect.episodes} episodes; distill ${config.distill.variant} ${config.distill.size} samples x ${config.distill.iterations} it.; ` +
+          `${config.students.count} students/method x ${config.students.bc.steps} steps; evaluate ${config.evaluate.episodesId} ID + ${config.evaluate.episodesOod} OOD`,
+      );
+      io.out('');
+      io.out('  stage      status     seconds  note');
+      for (const s of stages) {
+        const note = s.error ? s.error.split('\n')[0]! : s.checkpoint && s.status !== 'done' ? `checkpoint ${s.checkpoint}` : '';
+        io.out(`  ${s.stage.padEnd(9)}  ${s.status.padEnd(9)}  ${(s.seconds === null ? '-' : s.seconds.toFixed(1)).padStart(7)}  ${note}`.trimEnd());
+      }
+      io.out('');
+      const planner = readSeries(c, runId, 'planner/return', 100_000);
+      if (planner.length) io.out(`  planner: mean return ${mean(planner)} over ${planner.length} demonstration episodes`);
+      const agreement = readSeries(c, runId, 'expert/agreement');
+      if (agreement.length) io.out(`  expert network: ${(agreement[0]!.value * 100).toFixed(1)}% action agreement with the planner`);
+      if (run.datasetId !== null) {
+        const info = getDatasetInfo(c, run.datasetId);
+        const returns = readSeries(c, runId, 'collect/return', 100_000);
+        io.out(
+          `  dataset ${info.id} (${info.source}): ${info.episodes} episodes, ${info.transitions} transitions, mean return ${mean(returns)}, ${(bytesPerObservation(c, info.id) / 1024).toFixed(2)} KB per stored observation`,
+        );
+      }
+      const snapshots = listSyntheticIterations(c, runId);
+      if (snapshots.length) io.out(`  synthetic set: ${snapshots.length} snapshots, last at iteration ${snapshots[snapshots.length - 1]!.iteration}`);
+      const models = listModels(c, runId);
+      if (models.length) io.out(`  models: ${models.length} (${models.filter((m) => m.role === 'student').length} students)`);
+      const results = runResults(c, runId);
+      if (results.rows.length) io.out(`\n${formatResultsTable(results)}`);
+      return 0;
+    });
+  },
+};

@@ -1,0 +1,112 @@
+/**
+ * The run calls of the API: list, get (with stages), results, start, cancel.
+ * Started runs execute through one RunQueue per database (one run at a
+ * time, each in a worker thread); progress and state changes go out as events.
+ */
+import type { ParsedCallInput } from '@shared/api/contract.ts';
+import type { RunInfo } from '@shared/api/runs.ts';
+import { ApiError } from '@shared/api/errors.ts';
+import { ConfigError } from '@shared/config/experiment.ts';
+import { applyAssignments, expandSweeps, parseAssignment, parseSweep } from '@shared/config/overrides.ts';
+import { presetConfig } from '@shared/config/presets.ts';
+import type { RunStatus } from '@shared/config/stages.ts';
+import { RunQueue } from '../pipeline/run-queue.ts';
+import { runResults } from '../pipeline/results.ts';
+import { createExperiment, getRun, getStages, listRuns, requestCancel, type RunRow } from '../storage/runs.ts';
+import type { ServiceContext } from './context.ts';
+
+const queues = new WeakMap<ServiceContext['db'], RunQueue>();
+
+/** The API's run states name a finished run 'succeeded'. */
+const apiStatus = (status: RunStatus) => (status === 'done' ? 'succeeded' : status);
+
+function queueOf(ctx: ServiceContext): RunQueue {
+  let queue = queues.get(ctx.db);
+  if (!queue) {
+    queue = new RunQueue(ctx.db.path, {
+      onStart: (runId) => ctx.events.emit({ type: 'run-status', runId, status: 'running' }),
+      onProgress: (runId, p) =>
+        ctx.events.emit({ type: 'progress', runId, phase: p.stage, done: p.done, total: p.total, ...(p.message === undefined ? {} : { message: p.message }) }),
+      onFinish: (runId, status, error) =>
+        ctx.events.emit({ type: 'run-status', runId, status: apiStatus(status), ...(error === undefined ? {} : { message: error }) }),
+    });
+    queues.set(ctx.db, queue);
+  }
+  return queue;
+}
+
+function runInfoOf(ctx: ServiceContext, run: RunRow): RunInfo {
+  return {
+    id: run.id,
+    experimentId: run.experimentId,
+    label: run.label,
+    game: run.config.game,
+    mode: run.config.mode,
+    status: run.status,
+    createdAt: run.createdAt,
+    finishedAt: run.finishedAt,
+    error: run.error,
+    datasetId: run.datasetId,
+    config: run.config as unknown as Record<string, unknown>,
+    stages: getStages(ctx.db.connection, run.id).map(({ checkpoint: _, ...stage }) => stage),
+  };
+}
+
+/** Storage errors (an unknown run id, ...) become the call's error message. */
+function found<T>(get: () => T): T {
+  try {
+    return get();
+  } catch (error) {
+    throw new ApiError('invalid_input', error instanceof Error ? error.message : String(error));
+  }
+}
+
+export async function listRunsCall(_input: ParsedCallInput<'runs.list'>, ctx: ServiceContext): Promise<RunInfo[]> {
+  return listRuns(ctx.db.connection).map((run) => runInfoOf(ctx, run));
+}
+
+export async function getRunCall(input: ParsedCallInput<'runs.get'>, ctx: ServiceContext): Promise<RunInfo> {
+  return runInfoOf(
+    ctx,
+    found(() => getRun(ctx.db.connection, input.runId)),
+  );
+}
+
+export async function runResultsCall(input: ParsedCallInput<'runs.results'>, ctx: ServiceContext) {
+  const results = found(() => runResults(ctx.db.connection, input.runId));
+  // Undefined intervals (a single model's single episode) travel as null.
+  const orNull = (v: number) => (Number.isFinite(v) ? v : null);
+  return { ...results, rows: results.rows.map((r) => ({ ...r, ciLow: orNull(r.ciLow), ciHigh: orNull(r.ciHigh) })) };
+}
+
+export async function startRunCall(input: ParsedCallInput<'runs.start'>, ctx: ServiceContext) {
+  let points;
+  try {
+    const base = applyAssignments(presetConfig(input.preset), input.set.map(parseAssignment));
+    points = expandSweeps(base, input.sweep.map(parseSweep));
+  } catch (error) {
+    if (error instanceof ConfigError) throw new ApiError('invalid_input', error.message);
+    throw error;
+  }
+  const created = createExperiment(
+    ctx.db.connection,
+    { name: input.name ?? input.preset, preset: input.preset },
+    points.map((p) => ({ label: p.label || input.preset, config: p.config })),
+  );
+  const queue = queueOf(ctx);
+  for (const runId of created.runIds) {
+    ctx.events.emit({ type: 'run-status', runId, status: 'queued' });
+    void queue.enqueue(runId);
+  }
+  return created;
+}
+
+export async function cancelRunCall(input: ParsedCallInput<'runs.cancel'>, ctx: ServiceContext): Promise<RunInfo> {
+  const run = found(() => getRun(ctx.db.connection, input.runId));
+  if (run.status !== 'queued' && run.status !== 'running') {
+    throw new ApiError('invalid_input', `Run ${run.id} is ${run.status}, not queued or running: nothing to cancel.`);
+  }
+  requestCancel(ctx.db.connection, run.id);
+  queueOf(ctx).cancel(run.id);
+  return runInfoOf(ctx, getRun(ctx.db.connection, run.id));
+}

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { STAGES, STAGE_STATUSES, RUN_STATUSES } from '../config/stages.ts';
+
+/** One stage of a run as the UI lists it. */
+export const stageInfo = z.object({
+  stage: z.enum(STAGES),
+  status: z.enum(STAGE_STATUSES),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  seconds: z.number().nullable(),
+  error: z.string().nullable(),
+});
+
+/** A run without its large data: enough for lists and the run page header. */
+export const runInfo = z.object({
+  id: z.number().int().positive(),
+  experimentId: z.number().int().positive(),
+  label: z.string(),
+  game: z.string(),
+  mode: z.string(),
+  status: z.enum(RUN_STATUSES),
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+  error: z.string().nullable(),
+  datasetId: z.number().int().nullable(),
+  /** The validated experiment config (every default filled in). */
+  config: z.record(z.string(), z.unknown()),
+  stages: z.array(stageInfo),
+});
+export type RunInfo = z.infer<typeof runInfo>;
+
+/** One row of the results table (a method on one split); null where a value is undefined (an interval from one value). */
+export const resultRow = z.object({
+  method: z.string(),
+  split: z.enum(['id', 'ood']),
+  models: z.number().int(),
+  episodesPerModel: z.number().int(),
+  intervalOver: z.enum(['students', 'episodes']),
+  mean: z.number(),
+  ciLow: z.number().nullable(),
+  ciHigh: z.number().nullable(),
+  std: z.number(),
+  min: z.number(),
+  max: z.number(),
+  normalised: z.number(),
+  dataKind: z.enum(['expert', 'bc', 'synthetic']),
+  dataSamples: z.number().int(),
+  dataEpisodes: z.number().int(),
+});
+
+export const runResultsInfo = z.object({
+  runId: z.number().int().positive(),
+  game: z.string(),
+  mode: z.string(),
+  rows: z.array(resultRow),
+});
+
+export const runIdInput = z.object({ runId: z.number().int().positive() }).strict();
+
+export const startRunInput = z
+  .object({
+    preset: z.string().min(1),
+    /** `key=value` overrides, as `ddrl run --set`. */
+    set: z.array(z.string()).default([]),
+    /** `key=v1,v2` sweeps, as `ddrl run --sweep`. */
+    sweep: z.array(z.string()).default([]),
+    name: z.string().min(1).optional(),
+  })
+  .strict();
+
+export const startRunOutput = z.object({ experimentId: z.number().int().positive(), runIds: z.array(z.number().int().positive()) });
