@@ -33,7 +33,13 @@ export function websocketTransport(origin: string, token: string): ApiTransport 
       queued.splice(0).forEach((message) => socket.send(JSON.stringify(message)));
     });
     socket.addEventListener('message', (message) => {
-      const parsed = serverMessage.safeParse(JSON.parse(String(message.data)));
+      let raw: unknown;
+      try {
+        raw = JSON.parse(String(message.data));
+      } catch {
+        return;
+      }
+      const parsed = serverMessage.safeParse(raw);
       if (!parsed.success) return;
       const data = parsed.data;
       if (data.type === 'event') {
@@ -48,6 +54,7 @@ export function websocketTransport(origin: string, token: string): ApiTransport 
       for (const resolve of pending.values())
         resolve({ ok: false, error: { code: 'failed', message: 'The connection to the host was lost before it answered.' } });
       pending.clear();
+      queued.length = 0;
       setState('closed');
       setTimeout(connect, retryMs);
       retryMs = Math.min(retryMs * 2, maxRetryMs);
