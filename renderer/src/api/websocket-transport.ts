@@ -37,10 +37,14 @@ export function websocketTransport(origin: string, token: string): ApiTransport 
       try {
         raw = JSON.parse(String(message.data));
       } catch {
+        console.warn('DDRL Studio: ignored a host message that is not JSON', message.data);
         return;
       }
       const parsed = serverMessage.safeParse(raw);
-      if (!parsed.success) return;
+      if (!parsed.success) {
+        console.warn('DDRL Studio: ignored a host message of unknown shape', raw, parsed.error.issues);
+        return;
+      }
       const data = parsed.data;
       if (data.type === 'event') {
         eventListeners.forEach((listener) => listener(data.event));
