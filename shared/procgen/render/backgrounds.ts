@@ -41,6 +41,11 @@ export function backgroundPicture(family: BackgroundFamily, index: number, heigh
   return picture;
 }
 
+/** Paints all pictures of a family (at the detail an output `size` needs) ahead of use. */
+export function preloadBackgrounds(family: BackgroundFamily, size: number): void {
+  for (let index = 0; index < BACKGROUND_COUNTS[family]; index++) backgroundPicture(family, index, pictureHeightFor(size));
+}
+
 function paintBackground(family: BackgroundFamily, index: number, height: number): Picture {
   if (family === 'water') return paintWater(index, height);
   if (family === 'space' || index >= PLATFORM_SCENES) return paintSpace(family === 'space' ? index : index - PLATFORM_SCENES, height);

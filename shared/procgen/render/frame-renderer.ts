@@ -59,6 +59,11 @@ export class FrameRenderer {
     out.set(this.frameView, offset);
   }
 
+  /** Paints every background the game can use now (they are cached per thread), so no frame pays for one later. */
+  preload(): void {
+    this.painter.preload();
+  }
+
   /** Draws `game` into a new array (for tools and tests, not hot loops). */
   renderToArray(game: RenderableGame): Uint8Array {
     const out = new Uint8Array(this.frameBytes);

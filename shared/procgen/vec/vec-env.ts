@@ -67,6 +67,8 @@ export class VecEnv {
     }
     this.envs = envs;
     this.renderers = renderers;
+    // Pictures are cached per thread: painting them all now keeps that cost out of the stepping loop.
+    renderers[0]!.preload();
     for (let i = 0; i < envs.length; i++) this.publish(i);
   }
 

@@ -4,7 +4,7 @@
  * direction of travel and come in 3 colour themes, so the size that decides
  * "eat or be eaten" is readable pixel for pixel.
  */
-import { backgroundPicture, pictureHeightFor } from '../backgrounds.ts';
+import { backgroundPicture, pictureHeightFor, preloadBackgrounds } from '../backgrounds.ts';
 import { copyBlock, createSurface, type Surface } from '../raster.ts';
 import { FISH, FISH_ASPECT_RATIOS } from '../../games/bigfish.ts';
 import { PLAYER } from '../../engine/objects.ts';
@@ -66,6 +66,7 @@ export const bigfishPainter: PainterFactory = (size) => {
   }
 
   return {
+    preload: () => preloadBackgrounds('water', size),
     cacheBytes: () => size * size * 3,
     prepareLevel(game, frame, cacheOffset) {
       background = createSurface(frame.memory, cacheOffset, size, size);

@@ -6,7 +6,7 @@
  * and draws the carrot, spikes, trails, the bunny, the compass and the
  * mid-air jump ellipse on top.
  */
-import { backgroundPicture, pictureHeightFor } from '../backgrounds.ts';
+import { backgroundPicture, pictureHeightFor, preloadBackgrounds } from '../backgrounds.ts';
 import { copyBlock, createSurface, drawLine, fillEllipse, fillRect, type Surface } from '../raster.ts';
 import { PLAYER, TRAIL, WALL_OBJ } from '../../engine/objects.ts';
 import type { Mode } from '../../engine/game.ts';
@@ -148,6 +148,7 @@ export const jumperPainter: PainterFactory = (size, mode) => {
   }
 
   return {
+    preload: () => preloadBackgrounds('platform', size),
     cacheBytes(game) {
       const { width, height } = layerGeometry(size, game);
       return width * height * 3;

@@ -14,6 +14,8 @@ export interface Painter {
   prepareLevel(game: RenderableGame, frame: Surface, cacheOffset: number): void;
   /** Draws the current state into `frame`. */
   paint(game: RenderableGame, frame: Surface): void;
+  /** Paints every background picture the game can use now, instead of on first use. */
+  preload(): void;
 }
 
 /** Makes a painter (and its sprites) for output frames `size` px square. */

@@ -4,7 +4,7 @@
  * The ship faces right; enemies (7 colour themes) face their motion; player
  * and enemy bullets differ; explosions have 5 frames; the finish rocket has 4.
  */
-import { backgroundPicture, pictureHeightFor } from '../backgrounds.ts';
+import { backgroundPicture, pictureHeightFor, preloadBackgrounds } from '../backgrounds.ts';
 import { EXPLOSION, PLAYER } from '../../engine/objects.ts';
 import { copyBlock, createSurface, type Surface } from '../raster.ts';
 import {
@@ -167,6 +167,7 @@ export const starpilotPainter: PainterFactory = (size) => {
   }
 
   return {
+    preload: () => preloadBackgrounds('space', size),
     // A horizontal strip one tile plus one frame wide: the visible band of the tiles.
     cacheBytes: () => (tileWidth + size) * size * 3,
     prepareLevel(game, frame, cacheOffset) {
