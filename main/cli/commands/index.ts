@@ -1,5 +1,6 @@
 import type { CliCommand } from '../command.ts';
 import { aboutCommand } from './about.ts';
+import { benchEnvsCommand } from './bench-envs.ts';
 import { benchLearnCommand } from './bench-learn.ts';
 import { cancelCommand } from './cancel.ts';
 import { datasetsCommand } from './datasets.ts';
@@ -28,4 +29,5 @@ export const commands: readonly CliCommand[] = [
   importCommand,
   datasetsCommand,
   benchLearnCommand,
+  benchEnvsCommand,
 ];
