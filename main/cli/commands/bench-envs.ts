@@ -92,7 +92,7 @@ function wholeCalls(steps: number, envs: number): number {
 async function benchOneCore(config: VecEnvConfig, options: BenchOptions): Promise<{ stepsPerS: number; heap: HeapReport }> {
   const env = new VecEnv(config);
   const s = stepper(env.buffers, () => env.step());
-  s.run(wholeCalls(WARMUP_STEPS, options.envs));
+  s.run(wholeCalls(Math.min(WARMUP_STEPS, options.steps), options.envs));
   const steps = wholeCalls(options.steps, options.envs);
   const before = s.busyMs;
   const heap = await measureHeap((count) => s.run(count), steps, wholeCalls(10_000, options.envs));
@@ -103,7 +103,7 @@ async function benchAllCores(config: VecEnvConfig, options: BenchOptions): Promi
   const env = await ParallelVecEnv.create(config, options.threads);
   try {
     const s = stepper(env.buffers, () => env.step());
-    s.run(wholeCalls(WARMUP_STEPS, options.envs));
+    s.run(wholeCalls(Math.min(WARMUP_STEPS, options.steps), options.envs));
     const before = s.busyMs;
     const steps = wholeCalls(options.steps, options.envs);
     s.run(steps);
