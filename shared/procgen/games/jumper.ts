@@ -67,6 +67,7 @@ export class Jumper extends ProcgenGame {
   private queue = new Int32Array(0);
   private parents = new Int32Array(0);
   private mark = new Uint8Array(0);
+  private readonly neighbours = new Int32Array(4);
 
   protected chooseWorldDim(): void {
     const dim = this.mode === 'easy' ? 20 : 40;
@@ -186,18 +187,21 @@ export class Jumper extends ProcgenGame {
   /** One cellular-automaton pass: WALL iff at least 5 of the 3x3 block are WALL (outside counts as WALL). */
   private smoothCaves(): void {
     const W = this.mainWidth;
-    const size = this.grid.length;
+    const H = this.mainHeight;
+    const grid = this.grid;
     const next = this.scratch;
-    for (let i = 0; i < size; i++) {
-      const x = i % W;
-      const y = Math.trunc(i / W);
-      let walls = 0;
-      for (let dx = -1; dx <= 1; dx++) {
-        for (let dy = -1; dy <= 1; dy++) if (this.cellAt(x + dx, y + dy) === WALL_OBJ) walls++;
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        let walls = 0;
+        for (let yy = y - 1; yy <= y + 1; yy++) {
+          for (let xx = x - 1; xx <= x + 1; xx++) {
+            if (xx < 0 || yy < 0 || xx >= W || yy >= H || grid[yy * W + xx] === WALL_OBJ) walls++;
+          }
+        }
+        next[y * W + x] = walls >= 5 ? WALL_OBJ : SPACE;
       }
-      next[i] = walls >= 5 ? WALL_OBJ : SPACE;
     }
-    this.grid.set(next);
+    grid.set(next);
   }
 
   /**
@@ -238,7 +242,6 @@ export class Jumper extends ProcgenGame {
 
   /** Labels the 4-connected SPACE region of `start` with `room` and returns its size (0 for a lone cell). */
   private floodRoom(start: number, room: number): number {
-    const W = this.mainWidth;
     const roomOf = this.parents;
     const queue = this.queue;
     let head = 0;
@@ -246,14 +249,9 @@ export class Jumper extends ProcgenGame {
     queue[tail++] = start;
     let size = 0;
     while (head < tail) {
-      const c = queue[head++]!;
-      const x = c % W;
-      const y = Math.trunc(c / W);
-      for (let k = 0; k < 4; k++) {
-        const nx = x + DX4[k]!;
-        const ny = y + DY4[k]!;
-        if (this.cellAt(nx, ny) !== SPACE) continue;
-        const n = ny * W + nx;
+      const found = this.spaceNeighbours4(queue[head++]!);
+      for (let k = 0; k < found; k++) {
+        const n = this.neighbours[k]!;
         if (roomOf[n] === room) continue;
         roomOf[n] = room;
         size++;
@@ -283,13 +281,9 @@ export class Jumper extends ProcgenGame {
     while (head < tail) {
       const c = queue[head]!;
       if (c === goalCell) break;
-      const x = c % W;
-      const y = Math.trunc(c / W);
-      for (let k = 0; k < 4; k++) {
-        const nx = x + DX4[k]!;
-        const ny = y + DY4[k]!;
-        if (this.cellAt(nx, ny) !== SPACE) continue;
-        const n = ny * W + nx;
+      const found = this.spaceNeighbours4(c);
+      for (let k = 0; k < found; k++) {
+        const n = this.neighbours[k]!;
         if (covered[n]) continue;
         covered[n] = 1;
         queue[tail] = n;
@@ -327,6 +321,20 @@ export class Jumper extends ProcgenGame {
       }
     }
     for (let i = 0; i < size; i++) grid[i] = dist[i]! >= 0 ? SPACE : CAVEWALL;
+  }
+
+  /** Fills `neighbours` with the SPACE 4-neighbours of cell `c`, in Procgen's order; returns how many. */
+  private spaceNeighbours4(c: number): number {
+    const W = this.mainWidth;
+    const x = c % W;
+    const y = Math.trunc(c / W);
+    let found = 0;
+    for (let k = 0; k < 4; k++) {
+      const nx = x + DX4[k]!;
+      const ny = y + DY4[k]!;
+      if (this.cellAt(nx, ny) === SPACE) this.neighbours[found++] = ny * W + nx;
+    }
+    return found;
   }
 
   /** SPACE with SPACE above and a wall (or the world's edge) below. */
