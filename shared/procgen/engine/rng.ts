@@ -57,10 +57,18 @@ export class RandGen {
   private twist(): void {
     if (this.index > N) throw new Error('RandGen used before seed(): call seed(levelSeed) first.');
     const mt = this.state;
-    for (let i = 0; i < N; i++) {
-      const y = (mt[i]! & UPPER_MASK) | (mt[(i + 1) % N]! & LOWER_MASK);
-      mt[i] = mt[(i + M) % N]! ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
+    // The standard three ranges, so no index needs a modulo.
+    let i = 0;
+    for (; i < N - M; i++) {
+      const y = (mt[i]! & UPPER_MASK) | (mt[i + 1]! & LOWER_MASK);
+      mt[i] = mt[i + M]! ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
     }
+    for (; i < N - 1; i++) {
+      const y = (mt[i]! & UPPER_MASK) | (mt[i + 1]! & LOWER_MASK);
+      mt[i] = mt[i + M - N]! ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
+    }
+    const y = (mt[N - 1]! & UPPER_MASK) | (mt[0]! & LOWER_MASK);
+    mt[N - 1] = mt[M - 1]! ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
     this.index = 0;
   }
 
