@@ -59,16 +59,28 @@ function actionTable(): Int32Array {
   return table;
 }
 
-/** Returns `run(steps)`: steps the env (whole calls of `envs` steps) with actions from the table, and its busy time. */
+/** Wall-clock and process CPU time spent stepping. */
+interface Timing {
+  steps: number;
+  wallMs: number;
+  cpuMs: number;
+}
+
+const stepsPerSecond = (t: Timing) => t.steps / (t.wallMs / 1000);
+/** CPU time over wall time: about 1 per stepping thread on an idle machine, less when other jobs take the cores. */
+const cpuShare = (t: Timing) => t.cpuMs / t.wallMs;
+
+/** Steps `step` (whole calls of numEnvs steps) with actions from the fixed table, timing what it runs. */
 function stepper(buffers: VecBuffers, step: () => void) {
   const table = actionTable();
   const actions = buffers.actions;
   const n = buffers.numEnvs;
   let cursor = 0;
-  let busyMs = 0;
+  const timing: Timing = { steps: 0, wallMs: 0, cpuMs: 0 };
   return {
     run(steps: number): void {
-      const start = performance.now();
+      const wall = performance.now();
+      const cpu = process.cpuUsage();
       for (let done = 0; done < steps; done += n) {
         for (let k = 0; k < n; k++) {
           actions[k] = table[cursor]!;
@@ -76,10 +88,16 @@ function stepper(buffers: VecBuffers, step: () => void) {
         }
         step();
       }
-      busyMs += performance.now() - start;
+      const used = process.cpuUsage(cpu);
+      timing.wallMs += performance.now() - wall;
+      timing.cpuMs += (used.user + used.system) / 1000;
+      timing.steps += steps;
     },
-    get busyMs() {
-      return busyMs;
+    /** Timing since the last call (the warm-up is not counted). */
+    take(): Timing {
+      const taken = { ...timing };
+      timing.steps = timing.wallMs = timing.cpuMs = 0;
+      return taken;
     },
   };
 }
@@ -89,31 +107,30 @@ function wholeCalls(steps: number, envs: number): number {
   return Math.ceil(steps / envs) * envs;
 }
 
-async function benchOneCore(config: VecEnvConfig, options: BenchOptions): Promise<{ stepsPerS: number; heap: HeapReport }> {
+async function benchOneCore(config: VecEnvConfig, options: BenchOptions): Promise<{ timing: Timing; heap: HeapReport }> {
   const env = new VecEnv(config);
   const s = stepper(env.buffers, () => env.step());
   s.run(wholeCalls(Math.min(WARMUP_STEPS, options.steps), options.envs));
-  const steps = wholeCalls(options.steps, options.envs);
-  const before = s.busyMs;
-  const heap = await measureHeap((count) => s.run(count), steps, wholeCalls(10_000, options.envs));
-  return { stepsPerS: steps / ((s.busyMs - before) / 1000), heap };
+  s.take();
+  const heap = await measureHeap((count) => s.run(count), wholeCalls(options.steps, options.envs), wholeCalls(10_000, options.envs));
+  return { timing: s.take(), heap };
 }
 
-async function benchAllCores(config: VecEnvConfig, options: BenchOptions): Promise<number> {
+async function benchAllCores(config: VecEnvConfig, options: BenchOptions): Promise<Timing> {
   const env = await ParallelVecEnv.create(config, options.threads);
   try {
     const s = stepper(env.buffers, () => env.step());
     s.run(wholeCalls(Math.min(WARMUP_STEPS, options.steps), options.envs));
-    const before = s.busyMs;
-    const steps = wholeCalls(options.steps, options.envs);
-    s.run(steps);
-    return steps / ((s.busyMs - before) / 1000);
+    s.take();
+    s.run(wholeCalls(options.steps, options.envs));
+    return s.take();
   } finally {
     await env.close();
   }
 }
 
 const integer = (n: number) => Math.round(n).toLocaleString('en-US');
+const round = (n: number) => Number(n.toFixed(3));
 const ratio = (n: number) => `${n.toFixed(2)}x`;
 const kilobytes = (bytes: number) => `${bytes >= 0 ? '+' : '-'}${integer(Math.abs(bytes) / 1024)} KB`;
 
@@ -128,6 +145,21 @@ function parseMode(value: string | undefined): Mode {
   if (!(MODES as readonly string[]).includes(value)) throw new UsageError(`unknown mode '${value}': valid modes are ${MODES.join(', ')}.`);
   return value as Mode;
 }
+
+/** Table columns: title and width. */
+const TABLE: readonly (readonly [string, number])[] = [
+  ['game', 10],
+  ['1 core steps/s', 16],
+  ['Procgen', 10],
+  ['ratio', 8],
+  ['CPU share', 11],
+  ['all cores steps/s', 19],
+  ['target', 10],
+  ['ratio', 8],
+  ['CPU share', 11],
+  ['heap growth', 13],
+  ['alloc/step', 12],
+];
 
 export const benchEnvsCommand: CliCommand = {
   path: ['bench', 'envs'],
@@ -157,50 +189,57 @@ export const benchEnvsCommand: CliCommand = {
           `${integer(wholeCalls(options.steps, options.envs))} steps per run, ${availableParallelism()} cores on this machine.`,
       );
       io.out(`Procgen = the real C++ library, 1 env, no threads, on a 2-vCPU machine (reference/procgen-measured.md); target = ${MULTI_CORE_TARGET}x that.`);
+      io.out('CPU share = CPU time / wall time of the run: below 1 (one core) or the core count (all cores), other jobs took the cores.');
       io.out('');
-      const header = ['game', '1 core steps/s', 'Procgen', 'ratio', `${cores} cores steps/s`, 'target', 'ratio', 'heap growth', 'alloc/step'];
-      io.out(header.map((h, i) => (i === 0 ? h.padEnd(10) : h.padStart(i === 4 ? 17 : 14))).join(''));
+      io.out(TABLE.map(([title, width], i) => (i === 0 ? title.padEnd(width) : title.padStart(width))).join(''));
     }
     for (const game of games) {
       const config: VecEnvConfig = { game, mode: options.mode, numEnvs: options.envs };
       const reference = PROCGEN_STEPS_PER_S[game];
+      const target = reference * MULTI_CORE_TARGET;
       const one = await benchOneCore(config, options);
       const all = await benchAllCores(config, options);
-      const target = reference * MULTI_CORE_TARGET;
+      const oneRate = stepsPerSecond(one.timing);
+      const allRate = stepsPerSecond(all);
       if (values.json) {
+        const common = { game, procgen_steps_per_s: reference };
         io.out(
           JSON.stringify({
-            game,
+            ...common,
             cores: 1,
-            steps_per_s: Math.round(one.stepsPerS),
-            procgen_steps_per_s: reference,
-            ratio: Number((one.stepsPerS / reference).toFixed(3)),
+            steps_per_s: Math.round(oneRate),
+            ratio: round(oneRate / reference),
+            cpu_share: round(cpuShare(one.timing)),
+            steps_per_cpu_s: Math.round(one.timing.steps / (one.timing.cpuMs / 1000)),
             heap_growth_bytes: one.heap.retainedGrowthBytes,
-            allocated_bytes_per_step: Number(one.heap.allocatedBytesPerStep.toFixed(1)),
+            allocated_bytes_per_step: round(one.heap.allocatedBytesPerStep),
           }),
         );
         io.out(
           JSON.stringify({
-            game,
+            ...common,
             cores,
-            steps_per_s: Math.round(all),
-            procgen_steps_per_s: reference,
+            steps_per_s: Math.round(allRate),
             target_steps_per_s: Math.round(target),
-            ratio: Number((all / target).toFixed(3)),
+            ratio: round(allRate / target),
+            cpu_share: round(cpuShare(all)),
           }),
         );
       } else {
         const cells = [
-          integer(one.stepsPerS),
+          game,
+          integer(oneRate),
           integer(reference),
-          ratio(one.stepsPerS / reference),
-          integer(all),
+          ratio(oneRate / reference),
+          cpuShare(one.timing).toFixed(2),
+          integer(allRate),
           integer(target),
-          ratio(all / target),
+          ratio(allRate / target),
+          cpuShare(all).toFixed(2),
           kilobytes(one.heap.retainedGrowthBytes),
           `${one.heap.allocatedBytesPerStep.toFixed(0)} B`,
         ];
-        io.out(game.padEnd(10) + cells.map((c, i) => c.padStart(i === 3 ? 17 : 14)).join(''));
+        io.out(cells.map((cell, i) => (i === 0 ? cell.padEnd(TABLE[i]![1]) : cell.padStart(TABLE[i]![1]))).join(''));
       }
     }
     return 0;

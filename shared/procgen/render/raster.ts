@@ -261,6 +261,11 @@ export function copyBlock(src: Surface, sx: number, sy: number, dst: Surface, dx
   const rowBytes = width * 3;
   let from = src.offset + sy * src.stride + sx * 3;
   let to = dst.offset + dy * dst.stride + dx * 3;
+  if (rowBytes === src.stride && rowBytes === dst.stride) {
+    // Whole rows on both sides: the block is one contiguous run.
+    m.copyWithin(to, from, from + rowBytes * height);
+    return;
+  }
   for (let j = 0; j < height; j++, from += src.stride, to += dst.stride) {
     m.copyWithin(to, from, from + rowBytes);
   }

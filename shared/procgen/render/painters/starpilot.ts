@@ -112,6 +112,35 @@ function paintTurret(theme: number): Sprite {
     .rect(0.42, 0, 0.58, 0.5, 0x303030).sprite;
 }
 
+/** Scroll strips by background and size: they depend on nothing else, so each is painted once per thread. */
+const strips = new Map<string, Uint8Array>();
+
+/**
+ * The visible band of the tiled background as RGB rows one tile plus one frame
+ * wide: the tile is TILE_SCALE frames square and spans rows -size..2*size.
+ */
+function scrollStrip(backgroundIndex: number, size: number): Uint8Array {
+  const key = `${backgroundIndex}:${size}`;
+  let strip = strips.get(key);
+  if (strip) return strip;
+  const picture = backgroundPicture('space', backgroundIndex, pictureHeightFor(size));
+  const tileWidth = TILE_SCALE * size;
+  const width = tileWidth + size;
+  strip = new Uint8Array(width * size * 3);
+  for (let j = 0; j < size; j++) {
+    const row = Math.floor(((j + size + 0.5) / tileWidth) * picture.height) * picture.width;
+    for (let i = 0; i < width; i++) {
+      const q = (row + Math.floor((((i % tileWidth) + 0.5) / tileWidth) * picture.width)) * 3;
+      const p = (j * width + i) * 3;
+      strip[p] = picture.rgb[q]!;
+      strip[p + 1] = picture.rgb[q + 1]!;
+      strip[p + 2] = picture.rgb[q + 2]!;
+    }
+  }
+  strips.set(key, strip);
+  return strip;
+}
+
 export const starpilotPainter: PainterFactory = (size) => {
   const tileWidth = TILE_SCALE * size;
   let strip: Surface | undefined;
@@ -171,22 +200,9 @@ export const starpilotPainter: PainterFactory = (size) => {
     // A horizontal strip one tile plus one frame wide: the visible band of the tiles.
     cacheBytes: () => (tileWidth + size) * size * 3,
     prepareLevel(game, frame, cacheOffset) {
-      const band = createSurface(frame.memory, cacheOffset, tileWidth + size, size);
-      strip = band;
+      strip = createSurface(frame.memory, cacheOffset, tileWidth + size, size);
       view.place(size, game);
-      const picture = backgroundPicture('space', game.backgroundIndex, pictureHeightFor(size));
-      // The tile spans rows -size..2*size of the frame; only the middle band shows.
-      const m = band.memory;
-      for (let j = 0; j < size; j++) {
-        const row = Math.floor(((j + size + 0.5) / tileWidth) * picture.height) * picture.width;
-        for (let i = 0; i < band.width; i++) {
-          const q = (row + Math.floor((((i % tileWidth) + 0.5) / tileWidth) * picture.width)) * 3;
-          const p = band.offset + j * band.stride + i * 3;
-          m[p] = picture.rgb[q]!;
-          m[p + 1] = picture.rgb[q + 1]!;
-          m[p + 2] = picture.rgb[q + 2]!;
-        }
-      }
+      frame.memory.set(scrollStrip(game.backgroundIndex, size), cacheOffset);
     },
     paint(game, frame) {
       const scroll = Math.floor(game.curTime * BACKGROUND_SCROLL_PER_STEP * view.unit) % tileWidth;
