@@ -118,10 +118,12 @@ describe('ProcgenEnv', () => {
     expect({ ...gameCopy.agent }).toEqual(agentAtClone); // the clones do not share state
   });
 
-  it('refuses to restore a state of another game', () => {
+  it('refuses to restore a state of another game or level set', () => {
     const bigfish = new ProcgenEnv({ game: 'bigfish', mode: 'easy' });
     const jumper = new ProcgenEnv({ game: 'jumper', mode: 'easy' });
     expect(() => bigfish.copyFrom(jumper)).toThrow('Cannot copy a jumper/easy state into a bigfish/easy game.');
+    const training = new ProcgenEnv({ game: 'bigfish', mode: 'easy', numLevels: 200, startLevel: 100 });
+    expect(() => bigfish.copyFrom(training)).toThrow('Cannot copy an environment playing levels [100, 300) into one playing [0, 2147483647).');
   });
 });
 

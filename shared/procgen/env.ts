@@ -94,6 +94,11 @@ export class ProcgenEnv {
 
   /** Makes this environment an exact copy of `other` (same game and mode); allocation-free once warmed up. */
   copyFrom(other: ProcgenEnv): void {
+    if (other.levels.low !== this.levels.low || other.levels.high !== this.levels.high) {
+      throw new Error(
+        `Cannot copy an environment playing levels [${other.levels.low}, ${other.levels.high}) into one playing [${this.levels.low}, ${this.levels.high}).`,
+      );
+    }
     this.game.copyFrom(other.game);
     this.levels.rng.copyFrom(other.levels.rng);
     this.reward = other.reward;

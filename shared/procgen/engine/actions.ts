@@ -5,25 +5,6 @@
  */
 export const NUM_ACTIONS = 15;
 
-/** Key combination of each action, for tables and error messages. */
-export const ACTION_KEYS: readonly string[] = [
-  'LEFT+DOWN',
-  'LEFT',
-  'LEFT+UP',
-  'DOWN',
-  'NOOP',
-  'UP',
-  'RIGHT+DOWN',
-  'RIGHT',
-  'RIGHT+UP',
-  'D',
-  'A',
-  'W',
-  'S',
-  'Q',
-  'E',
-];
-
 /** The move part of an action (0..8; 4 = stand still). */
 export function moveOf(action: number): number {
   return action >= 9 ? 4 : action % 9;

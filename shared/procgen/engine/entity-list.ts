@@ -21,11 +21,6 @@ export class EntityList {
     return this.items[this.count++]!.reset();
   }
 
-  /** The live entity at `index` (0 is the agent in a game's main list). */
-  get(index: number): Entity {
-    return this.items[index]!;
-  }
-
   /** Empties the list; the entities stay pooled. */
   clear(): void {
     this.count = 0;

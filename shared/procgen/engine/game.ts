@@ -242,7 +242,7 @@ export abstract class ProcgenGame {
   private readonly shouldErase = (e: Entity): boolean => e.willErase || (e.autoErase && this.isOutOfBounds(e));
 
   /** Fully outside the world rect. */
-  isOutOfBounds(e: Entity): boolean {
+  private isOutOfBounds(e: Entity): boolean {
     return f32(e.x + e.rx) < 0 || f32(e.y + e.ry) < 0 || f32(e.x - e.rx) > this.mainWidth || f32(e.y - e.ry) > this.mainHeight;
   }
 
@@ -332,12 +332,6 @@ export abstract class ProcgenGame {
     return this.cellAt(Math.floor(x), Math.floor(y));
   }
 
-  /** The cell at a grid index, or `outOfBoundsObject` outside the grid. */
-  cellAtIndex(index: number): number {
-    if (index < 0 || index >= this.grid.length) return this.outOfBoundsObject;
-    return this.grid[index]!;
-  }
-
   // ---- clone / restore ------------------------------------------------------
 
   /** A new game of the same kind in exactly this state (for planners and replays). */
@@ -399,6 +393,6 @@ function stepEntity(e: Entity): void {
 }
 
 /** Strict AABB overlap with no margin (`has_collision`). */
-export function overlaps(a: Entity, b: Entity): boolean {
+function overlaps(a: Entity, b: Entity): boolean {
   return Math.abs(f32(a.x - b.x)) < f32(a.rx + b.rx) && Math.abs(f32(a.y - b.y)) < f32(a.ry + b.ry);
 }

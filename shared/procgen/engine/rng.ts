@@ -29,11 +29,6 @@ export class RandGen {
     this.index = N;
   }
 
-  /** Whether `seed()` has been called; Procgen asserts this before every draw. */
-  get isSeeded(): boolean {
-    return this.index <= N;
-  }
-
   /** The last tempered output, read by the draws below (a typed array keeps it unboxed). */
   private readonly word = new Uint32Array(1);
 
