@@ -222,13 +222,27 @@ function drawSpriteAxisAligned(s: Surface, sprite: Sprite, shape: Shape): void {
   const scaleV = sprite.height / h;
   const lastU = sprite.width - 1;
   const lastV = sprite.height - 1;
+  const m = s.memory;
+  const { rgb, alpha } = sprite;
+  const opaque = shape.alpha >= 1;
   for (let j = j0; j < j1; j++) {
     const v = Math.min(lastV, ((j + 0.5 - y) * scaleV) | 0);
     const row = v * sprite.width;
     let p = s.offset + j * s.stride + i0 * 3;
     for (let i = i0; i < i1; i++, p += 3) {
       const u = Math.min(lastU, ((i + 0.5 - x) * scaleU) | 0);
-      blendTexel(s.memory, p, sprite, row + (mirrored ? lastU - u : u), shape);
+      const texel = row + (mirrored ? lastU - u : u);
+      const coverage = alpha[texel]!;
+      if (coverage === 0) continue;
+      if (opaque && coverage === 255) {
+        // The common case, written inline: an opaque texel of an opaque sprite.
+        const q = texel * 3;
+        m[p] = rgb[q]!;
+        m[p + 1] = rgb[q + 1]!;
+        m[p + 2] = rgb[q + 2]!;
+      } else {
+        blendTexel(m, p, sprite, texel, shape);
+      }
     }
   }
 }
