@@ -74,7 +74,7 @@ export async function initBackend(requested?: string): Promise<BackendInfo> {
   for (const name of candidates) {
     const reason = await tryStart(name);
     if (reason === undefined) {
-      registerLearningKernels();
+      registerLearningKernels(tf.getBackend());
       current = { name, tfjsBackend: tf.getBackend(), tfjsVersion: tf.version_core, fallbacks };
       return current;
     }

@@ -6,8 +6,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import { batchMatMulGrad } from './matmul-grad.ts';
 import { recomputingGradients } from './recomputing-grads.ts';
 import { stockGradients } from './stock-gradients.ts';
+import { registerSharedIdentity } from './wasm-identity.ts';
 
-export function registerLearningKernels(): void {
+let sharedIdentityRegistered = false;
+
+export function registerLearningKernels(backendName: string): void {
+  if (backendName === 'wasm' && !sharedIdentityRegistered) {
+    registerSharedIdentity();
+    sharedIdentityRegistered = true;
+  }
   // Ours last: they replace the stock configs of the same kernels.
   for (const config of [...stockGradients, ...recomputingGradients, batchMatMulGrad]) tf.registerGradient(config);
 }
