@@ -3,8 +3,10 @@ import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Entity } from '../engine/entity.ts';
+import { EXPLOSION } from '../engine/objects.ts';
 import type { ProcgenGame } from '../engine/game.ts';
 import { createGame, GAME_NAMES, type GameName } from '../games/index.ts';
+import { GOAL } from '../games/jumper.ts';
 import { FrameRenderer } from './frame-renderer.ts';
 
 /** The traces' pseudo-random actions (procgen-traces/README.md). */
@@ -152,5 +154,66 @@ describe('FrameRenderer', () => {
     expect(() => new FrameRenderer('pong' as GameName, 'easy')).toThrow(/unknown game 'pong': expected one of bigfish, starpilot, jumper/);
     expect(() => new FrameRenderer('bigfish', 'medium' as 'easy')).toThrow(/mode 'medium': expected easy or hard/);
     expect(() => new FrameRenderer('bigfish', 'easy', 10)).toThrow(/render size 10 is invalid: expected an integer number of pixels in 16..2048/);
+  });
+});
+
+describe('information-carrying details', () => {
+  const NEEDLE = [252, 186, 3];
+  const isNeedle = (f: Uint8Array, x: number, y: number) =>
+    f[(y * 64 + x) * 3] === NEEDLE[0] && f[(y * 64 + x) * 3 + 1] === NEEDLE[1] && f[(y * 64 + x) * 3 + 2] === NEEDLE[2];
+
+  /** Jumper frame with the carrot moved to (dx, dy) units from the bunny. */
+  function jumperWithGoalAt(dx: number, dy: number): Uint8Array {
+    const game = createGame('jumper', 'easy');
+    game.resetLevel(1000);
+    const agent = game.entities.items[0]!;
+    const goal = game.entities.items.slice(0, game.entities.count).find((e) => e.type === GOAL)!;
+    goal.x = agent.x + dx;
+    goal.y = agent.y + dy;
+    return new FrameRenderer('jumper', 'easy').renderToArray(game);
+  }
+
+  it('jumper: the compass needle points toward the carrot and the bar grows with its distance', () => {
+    // Compass dial: x 46.7..62.7, y 1.3..17.3 px; the bar starts at x 46.7 just below it.
+    const needle = (frame: Uint8Array) => {
+      const xs: number[] = [];
+      const ys: number[] = [];
+      for (let y = 2; y < 17; y++) {
+        for (let x = 47; x < 63; x++) {
+          if (!isNeedle(frame, x, y)) continue;
+          xs.push(x + 0.5);
+          ys.push(y + 0.5);
+        }
+      }
+      return { x: xs.reduce((a, b) => a + b, 0) / xs.length - 54.7, y: ys.reduce((a, b) => a + b, 0) / ys.length - 9.3 };
+    };
+    const barWidth = (frame: Uint8Array) => {
+      let width = 0;
+      for (let x = 0; x < 64; x++) if (isNeedle(frame, x, 18)) width++;
+      return width;
+    };
+    const right = jumperWithGoalAt(6, 0);
+    const left = jumperWithGoalAt(-6, 0);
+    const up = jumperWithGoalAt(0, 6);
+    expect(needle(right).x).toBeGreaterThan(2);
+    expect(needle(left).x).toBeLessThan(-2);
+    expect(needle(up).y).toBeLessThan(-2);
+    expect(barWidth(jumperWithGoalAt(12, 0))).toBeGreaterThan(barWidth(right));
+    expect(barWidth(right)).toBeGreaterThan(0);
+  });
+
+  it('starpilot: an explosion shows five distinct frames as it ages', () => {
+    const game = playedGame('starpilot', 5, 20);
+    const boom = game.entities.items[game.entities.count - 1]!;
+    const x = boom.x;
+    const y = boom.y;
+    const frames = new Set<string>();
+    for (let age = 0; age < 5; age++) {
+      const e = game.entities.items[game.entities.count - 1]!;
+      e.reset();
+      Object.assign(e, { type: EXPLOSION, x, y, rx: 1.5, ry: 1.5, renderZ: 0, lifeTime: age });
+      frames.add(sha(new FrameRenderer('starpilot', 'easy', 128).renderToArray(game)));
+    }
+    expect(frames.size).toBe(5);
   });
 });
