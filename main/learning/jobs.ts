@@ -21,7 +21,13 @@ export type LearnJob =
 
 export type LearnResult =
   | { readonly kind: 'bc'; readonly weights: Uint8Array; readonly losses: Float32Array }
-  | { readonly kind: 'distill'; readonly synthetic: LabelledSet; readonly allocation: readonly number[]; readonly skippedActions: readonly number[]; readonly distances: Float32Array }
+  | {
+      readonly kind: 'distill';
+      readonly synthetic: LabelledSet;
+      readonly allocation: readonly number[];
+      readonly skippedActions: readonly number[];
+      readonly distances: Float32Array;
+    }
   | { readonly kind: 'ppo'; readonly weights: Uint8Array; readonly episodeReturns: readonly number[] }
   | { readonly kind: 'evaluate'; readonly returns: Float32Array; readonly lengths: Int32Array; readonly levelSeeds: Int32Array };
 

@@ -10,7 +10,10 @@ describe('learning in a worker thread', () => {
     const progress: Progress[] = [];
     let ticks = 0;
     const timer = setInterval(() => ticks++, 5); // the main thread stays responsive meanwhile
-    const result = await runInWorker({ kind: 'bc', data: toyDataset(4, 4), config: { network, steps: 20, batchSize: 8, progressEvery: 5 } }, { backend: 'wasm', onProgress: (p) => progress.push(p) });
+    const result = await runInWorker(
+      { kind: 'bc', data: toyDataset(4, 4), config: { network, steps: 20, batchSize: 8, progressEvery: 5 } },
+      { backend: 'wasm', onProgress: (p) => progress.push(p) },
+    );
     clearInterval(timer);
     expect(result.kind).toBe('bc');
     if (result.kind === 'bc') expect(result.weights.length).toBeGreaterThan(1000);
@@ -28,7 +31,9 @@ describe('learning in a worker thread', () => {
   }, 60_000);
 
   it('reports bad input from the worker as an error naming the value', async () => {
-    await expect(runInWorker({ kind: 'bc', data: toyDataset(1, 4), config: { learningRate: -1 } }, { backend: 'wasm' })).rejects.toThrow(/learningRate = -1 is invalid/);
+    await expect(runInWorker({ kind: 'bc', data: toyDataset(1, 4), config: { learningRate: -1 } }, { backend: 'wasm' })).rejects.toThrow(
+      /learningRate = -1 is invalid/,
+    );
     await expect(runInWorker({ kind: 'bc', data: toyDataset(1, 4), config: {} }, { backend: 'tpu' })).rejects.toThrow(/Unknown backend 'tpu'/);
   }, 60_000);
 });

@@ -47,7 +47,10 @@ export function runInWorker(job: LearnJob, options: WorkerRunOptions = {}): Prom
       if (message.type === 'progress') options.onProgress?.(message.progress);
       else if (message.type === 'backend') options.onBackend?.(message.backend);
       else if (message.type === 'done') settle(() => resolve(message.result));
-      else settle(() => reject(message.cancelled ? Object.assign(new CancelledError('Learning job', 0), { message: message.message }) : new Error(message.message)));
+      else
+        settle(() =>
+          reject(message.cancelled ? Object.assign(new CancelledError('Learning job', 0), { message: message.message }) : new Error(message.message)),
+        );
     });
     worker.on('error', (error) => settle(() => reject(error)));
     worker.on('exit', (code) => settle(() => reject(new Error(`The learning worker exited (code ${code}) before finishing its job.`))));

@@ -21,7 +21,8 @@ const usage = [
 function parseWorkloads(list: string | undefined): WorkloadName[] {
   if (list === undefined) return [...WORKLOAD_NAMES];
   return list.split(',').map((w) => {
-    if (!(WORKLOAD_NAMES as readonly string[]).includes(w)) throw new UsageError(`--workload '${w}' is not valid: use one or more of ${WORKLOAD_NAMES.join(', ')}.`);
+    if (!(WORKLOAD_NAMES as readonly string[]).includes(w))
+      throw new UsageError(`--workload '${w}' is not valid: use one or more of ${WORKLOAD_NAMES.join(', ')}.`);
     return w as WorkloadName;
   });
 }
@@ -31,14 +32,21 @@ export const benchLearnCommand: CliCommand = {
   summary: 'Time training/inference/distillation steps against PyTorch on this machine',
   usage,
   async run(argv, io) {
-    const { values } = parseOptions(argv, { json: { type: 'boolean' }, backend: { type: 'string' }, workload: { type: 'string' }, 'no-reference': { type: 'boolean' } });
+    const { values } = parseOptions(argv, {
+      json: { type: 'boolean' },
+      backend: { type: 'string' },
+      workload: { type: 'string' },
+      'no-reference': { type: 'boolean' },
+    });
     if (values.backend !== undefined && !(BACKEND_NAMES as readonly string[]).includes(values.backend)) {
       throw new UsageError(`--backend '${values.backend}' is not valid: use one of ${BACKEND_NAMES.join(', ')}.`);
     }
     const workloads = parseWorkloads(values.workload);
     const backend = await initBackend(values.backend);
     if (!values.json) {
-      io.out(`TensorFlow.js ${backend.tfjsVersion}, backend ${backend.name}${backend.fallbacks.length ? ` (not used: ${backend.fallbacks.map((f) => `${f.name}: ${f.reason}`).join('; ')})` : ''}`);
+      io.out(
+        `TensorFlow.js ${backend.tfjsVersion}, backend ${backend.name}${backend.fallbacks.length ? ` (not used: ${backend.fallbacks.map((f) => `${f.name}: ${f.reason}`).join('; ')})` : ''}`,
+      );
     }
     const ours = workloads.map((w) => {
       const timing = runWorkload(w);
@@ -52,9 +60,18 @@ export const benchLearnCommand: CliCommand = {
     }
     for (const timing of ours) {
       const ref = reference?.ok ? reference.results.find((r) => r.workload === timing.workload) : undefined;
-      const row = { workload: timing.workload, backend: backend.name, ms: round(timing.ms), samples_per_s: round(timing.samples_per_s), ...(ref ? { reference_ms: ref.ms, ratio: round(timing.ms / ref.ms, 3) } : {}) };
+      const row = {
+        workload: timing.workload,
+        backend: backend.name,
+        ms: round(timing.ms),
+        samples_per_s: round(timing.samples_per_s),
+        ...(ref ? { reference_ms: ref.ms, ratio: round(timing.ms / ref.ms, 3) } : {}),
+      };
       if (values.json) io.out(JSON.stringify(row));
-      else if (ref) io.out(`  ${timing.workload.padEnd(18)} ${row.ms.toFixed(1).padStart(10)} ms vs ${ref.ms.toFixed(1).padStart(8)} ms   ratio ${(timing.ms / ref.ms).toFixed(2)}`);
+      else if (ref)
+        io.out(
+          `  ${timing.workload.padEnd(18)} ${row.ms.toFixed(1).padStart(10)} ms vs ${ref.ms.toFixed(1).padStart(8)} ms   ratio ${(timing.ms / ref.ms).toFixed(2)}`,
+        );
     }
     return 0;
   },

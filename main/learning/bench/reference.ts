@@ -18,14 +18,17 @@ export interface ReferenceTiming {
   readonly samples_per_s: number;
 }
 
-export type ReferenceOutcome = { readonly ok: true; readonly version: string; readonly results: readonly ReferenceTiming[] } | { readonly ok: false; readonly reason: string };
+export type ReferenceOutcome =
+  { readonly ok: true; readonly version: string; readonly results: readonly ReferenceTiming[] } | { readonly ok: false; readonly reason: string };
 
 export async function runTorchReference(threads = 1, script = REFERENCE_SCRIPT): Promise<ReferenceOutcome> {
   if (!existsSync(SYSTEM_PYTHON)) return { ok: false, reason: `${SYSTEM_PYTHON} not found` };
   if (!existsSync(script)) return { ok: false, reason: `reference script not found at ${script}` };
   const { code, stdout, stderr } = await run(SYSTEM_PYTHON, [script, '--threads', String(threads), '--json']);
   if (code !== 0) {
-    const why = /No module named 'torch'/.test(stderr) ? 'PyTorch is not installed (apt-get install -y python3-torch)' : (stderr.trim().split('\n').pop() ?? `exit code ${code}`);
+    const why = /No module named 'torch'/.test(stderr)
+      ? 'PyTorch is not installed (apt-get install -y python3-torch)'
+      : (stderr.trim().split('\n').pop() ?? `exit code ${code}`);
     return { ok: false, reason: why };
   }
   try {

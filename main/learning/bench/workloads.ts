@@ -107,12 +107,16 @@ function gmDcWorkload(random: Random): WorkloadTiming {
   const groups = syntheticGroups(10, random);
   const optimizer = sgdMomentum(0.1, 0.5);
   // A fresh network every step, as the reference does (its initialisation is timed too).
-  const ms = timed(() => {
-    const params = initParams(def, 'pytorch', random.int(1 << 30));
-    const distance = dcMatchStep(def, params, groups, real, 'mse', optimizer);
-    tf.dispose(params);
-    return distance;
-  }, 2, 5);
+  const ms = timed(
+    () => {
+      const params = initParams(def, 'pytorch', random.int(1 << 30));
+      const distance = dcMatchStep(def, params, groups, real, 'mse', optimizer);
+      tf.dispose(params);
+      return distance;
+    },
+    2,
+    5,
+  );
   disposeOptimizer(optimizer);
   disposeGroups(groups);
   disposeBatch(real);

@@ -75,7 +75,15 @@ function spreadAverage(dy: tf.Tensor4D, xShape: Shape4D): tf.Tensor4D {
     const blocks = tf.mul(tf.reshape(dyIn!, [n, h, 1, w, 1, c]), tf.fill([1, 1, 2, 1, 2, 1], 0.25));
     const spread = tf.reshape(blocks, [n, 2 * h, 2 * w, c]) as tf.Tensor4D;
     const [, fullH, fullW] = xShape;
-    const value = fullH === 2 * h && fullW === 2 * w ? spread : tf.pad(spread, [[0, 0], [0, fullH - 2 * h], [0, fullW - 2 * w], [0, 0]]);
+    const value =
+      fullH === 2 * h && fullW === 2 * w
+        ? spread
+        : tf.pad(spread, [
+            [0, 0],
+            [0, fullH - 2 * h],
+            [0, fullW - 2 * w],
+            [0, 0],
+          ]);
     return { value, grads: (cot) => [() => avgPool2x2(cot)] };
   });
 }

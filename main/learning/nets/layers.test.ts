@@ -19,10 +19,30 @@ interface Case {
 const rnd = (shape: number[], seed: number, scale = 0.5) => tf.mul(tf.randomNormal(shape, 0, 1, 'float32', seed), scale);
 
 const cases: Case[] = [
-  { name: 'conv3x3 stride 1', x: () => rnd([2, 5, 5, 3], 1), params: () => [rnd([3, 3, 3, 4], 2), rnd([4], 3)], apply: (x, [w, b]) => conv3x3(x as tf.Tensor4D, w as tf.Tensor4D, b as tf.Tensor1D, 1) },
-  { name: 'conv3x3 stride 2 (even size)', x: () => rnd([2, 6, 6, 3], 4), params: () => [rnd([3, 3, 3, 2], 5), rnd([2], 6)], apply: (x, [w, b]) => conv3x3(x as tf.Tensor4D, w as tf.Tensor4D, b as tf.Tensor1D, 2) },
-  { name: 'conv3x3 stride 2 (odd size)', x: () => rnd([1, 7, 5, 2], 7), params: () => [rnd([3, 3, 2, 3], 8), rnd([3], 9)], apply: (x, [w, b]) => conv3x3(x as tf.Tensor4D, w as tf.Tensor4D, b as tf.Tensor1D, 2) },
-  { name: 'dense', x: () => rnd([3, 5], 10), params: () => [rnd([5, 4], 11), rnd([4], 12)], apply: (x, [w, b]) => dense(x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D) },
+  {
+    name: 'conv3x3 stride 1',
+    x: () => rnd([2, 5, 5, 3], 1),
+    params: () => [rnd([3, 3, 3, 4], 2), rnd([4], 3)],
+    apply: (x, [w, b]) => conv3x3(x as tf.Tensor4D, w as tf.Tensor4D, b as tf.Tensor1D, 1),
+  },
+  {
+    name: 'conv3x3 stride 2 (even size)',
+    x: () => rnd([2, 6, 6, 3], 4),
+    params: () => [rnd([3, 3, 3, 2], 5), rnd([2], 6)],
+    apply: (x, [w, b]) => conv3x3(x as tf.Tensor4D, w as tf.Tensor4D, b as tf.Tensor1D, 2),
+  },
+  {
+    name: 'conv3x3 stride 2 (odd size)',
+    x: () => rnd([1, 7, 5, 2], 7),
+    params: () => [rnd([3, 3, 2, 3], 8), rnd([3], 9)],
+    apply: (x, [w, b]) => conv3x3(x as tf.Tensor4D, w as tf.Tensor4D, b as tf.Tensor1D, 2),
+  },
+  {
+    name: 'dense',
+    x: () => rnd([3, 5], 10),
+    params: () => [rnd([5, 4], 11), rnd([4], 12)],
+    apply: (x, [w, b]) => dense(x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D),
+  },
   // Separated inputs: a finite-difference step never changes which element wins a max or passes a relu.
   { name: 'max-pool 3x3/2 pad 1', x: () => separatedValues([2, 6, 6, 2], 0.04, 13), params: () => [], apply: (x) => maxPool(x as tf.Tensor4D) },
   { name: 'max-pool 3x3/2 pad 1 (odd size)', x: () => separatedValues([1, 5, 5, 2], 0.04, 14), params: () => [], apply: (x) => maxPool(x as tf.Tensor4D) },
@@ -49,7 +69,13 @@ describe('layers: first and second derivatives match finite differences', () => 
       const params = c.params();
       expect(checkGradient((xx) => probeLoss(c.apply(xx, params)), x)).toEqual([]);
       params.forEach((p, i) => {
-        const f = (pp: tf.Tensor) => probeLoss(c.apply(x, params.map((q, j) => (j === i ? pp : q))));
+        const f = (pp: tf.Tensor) =>
+          probeLoss(
+            c.apply(
+              x,
+              params.map((q, j) => (j === i ? pp : q)),
+            ),
+          );
         expect(checkGradient(f, p), `parameter ${i}`).toEqual([]);
       });
     });
@@ -59,11 +85,36 @@ describe('layers: first and second derivatives match finite differences', () => 
       const params = c.params();
       const inputGradNorm = (xx: tf.Tensor, ps: tf.Tensor[]): tf.Scalar => tf.sum(tf.square(tf.grad((z: tf.Tensor) => probeLoss(c.apply(z, ps)))(xx)));
       params.forEach((p, i) => {
-        const paramGradNorm = (xx: tf.Tensor): tf.Scalar => tf.sum(tf.square(tf.grad((pp: tf.Tensor) => probeLoss(c.apply(xx, params.map((q, j) => (j === i ? pp : q)))))(p)));
+        const paramGradNorm = (xx: tf.Tensor): tf.Scalar =>
+          tf.sum(
+            tf.square(
+              tf.grad((pp: tf.Tensor) =>
+                probeLoss(
+                  c.apply(
+                    xx,
+                    params.map((q, j) => (j === i ? pp : q)),
+                  ),
+                ),
+              )(p),
+            ),
+          );
         expect(checkGradient(paramGradNorm, x), `d/dx |dL/dparam ${i}|^2`).toEqual([]);
-        expect(checkGradient((pp) => inputGradNorm(x, params.map((q, j) => (j === i ? pp : q))), p), `d/dparam ${i} |dL/dx|^2`).toEqual([]);
+        expect(
+          checkGradient(
+            (pp) =>
+              inputGradNorm(
+                x,
+                params.map((q, j) => (j === i ? pp : q)),
+              ),
+            p,
+          ),
+          `d/dparam ${i} |dL/dx|^2`,
+        ).toEqual([]);
       });
-      expect(checkGradient((xx) => inputGradNorm(xx, params), x), 'd/dx |dL/dx|^2').toEqual([]);
+      expect(
+        checkGradient((xx) => inputGradNorm(xx, params), x),
+        'd/dx |dL/dx|^2',
+      ).toEqual([]);
     });
   }
 });

@@ -58,7 +58,9 @@ describe('weights', () => {
   it('refuse weights of another shape, naming the tensor and both shapes', () => {
     const small = createNetwork({ kind: 'student', channels: [8, 48, 12, 3] });
     const bytes = encodeWeights(small, initialValues(small, 'pytorch', 1));
-    expect(() => decodeWeights(bytes, createNetwork({ kind: 'student' }))).toThrow("Weight 'conv0.w' has shape [3, 3, 3, 8], expected 'conv0.w' with shape [3, 3, 3, 12] (channels [12, 48, 12, 3]).");
+    expect(() => decodeWeights(bytes, createNetwork({ kind: 'student' }))).toThrow(
+      "Weight 'conv0.w' has shape [3, 3, 3, 8], expected 'conv0.w' with shape [3, 3, 3, 12] (channels [12, 48, 12, 3]).",
+    );
     expect(() => decodeWeights(bytes, createNetwork({ kind: 'impala' }))).toThrow(/Weights are for a 'student' network, expected 'impala'/);
     expect(() => encodeWeights(small, [new Float32Array(3)])).toThrow(/Got 1 weight tensors, the student network has 10/);
     expect(() => decodeWeights(bytes.subarray(0, bytes.length - 4))).toThrow(/truncated/);

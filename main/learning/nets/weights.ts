@@ -20,7 +20,10 @@ export interface DecodedWeights {
 }
 
 export function encodeWeights(def: NetworkDef, values: readonly Float32Array[]): Uint8Array {
-  checkValues(def, values.map((v, i) => ({ name: def.specs[i]?.name ?? `#${i}`, size: v.length })));
+  checkValues(
+    def,
+    values.map((v, i) => ({ name: def.specs[i]?.name ?? `#${i}`, size: v.length })),
+  );
   const header: WeightsHeader = {
     network: { kind: def.kind, channels: [...def.channels], actions: def.actions },
     tensors: def.specs.map((s) => ({ name: s.name, shape: [...s.shape] })),
@@ -64,7 +67,10 @@ export function decodeWeights(bytes: Uint8Array, expected?: NetworkDef): Decoded
   const floats = new Float32Array(bytes.slice(dataOffset).buffer);
   let offset = 0;
   const values = sizes.map((size) => floats.subarray(offset, (offset += size)));
-  checkValues(def, header.tensors.map((t, i) => ({ name: t.name, size: sizes[i]! })));
+  checkValues(
+    def,
+    header.tensors.map((t, i) => ({ name: t.name, size: sizes[i]! })),
+  );
   return { network: header.network, values };
 }
 
@@ -77,7 +83,9 @@ function checkSameNetwork(expected: NetworkDef, header: WeightsHeader): void {
   expected.specs.forEach((spec, i) => {
     const t = header.tensors[i]!;
     if (t.name !== spec.name || t.shape.join(',') !== spec.shape.join(',')) {
-      throw new Error(`Weight '${t.name}' has shape [${t.shape.join(', ')}], expected '${spec.name}' with shape [${spec.shape.join(', ')}] (channels [${expected.channels.join(', ')}]).`);
+      throw new Error(
+        `Weight '${t.name}' has shape [${t.shape.join(', ')}], expected '${spec.name}' with shape [${spec.shape.join(', ')}] (channels [${expected.channels.join(', ')}]).`,
+      );
     }
   });
 }

@@ -17,7 +17,11 @@ export interface Mismatch {
  * Compares the gradient of scalar f at `at` with central differences at `samples`
  * coordinates; returns the coordinates that disagree beyond tolerance.
  */
-export function checkGradient(f: (x: tf.Tensor) => tf.Scalar, at: tf.Tensor, options: { samples?: number; eps?: number; rtol?: number; atol?: number } = {}): Mismatch[] {
+export function checkGradient(
+  f: (x: tf.Tensor) => tf.Scalar,
+  at: tf.Tensor,
+  options: { samples?: number; eps?: number; rtol?: number; atol?: number } = {},
+): Mismatch[] {
   const { samples = 6, eps = 1e-2, rtol = 1e-2, atol = 1e-3 } = options;
   const analytic = tf.tidy(() => tf.grad(f)(at).dataSync());
   const base = Float32Array.from(at.dataSync());

@@ -28,7 +28,9 @@ export interface EpisodeDataset extends LabelledSet {
 export function checkLabelledSet(data: LabelledSet, actionCount: number): void {
   if (data.count < 1) throw new ConfigError('The training set is empty: collect or select at least one sample.');
   if (data.obs.length !== data.count * OBS_VALUES) {
-    throw new ConfigError(`The training set has ${data.obs.length} pixel values for ${data.count} samples; expected ${data.count * OBS_VALUES} (64x64x3 each).`);
+    throw new ConfigError(
+      `The training set has ${data.obs.length} pixel values for ${data.count} samples; expected ${data.count * OBS_VALUES} (64x64x3 each).`,
+    );
   }
   if (data.actions.length !== data.count) throw new ConfigError(`The training set has ${data.actions.length} actions for ${data.count} samples.`);
   for (let i = 0; i < data.count; i++) {

@@ -79,7 +79,9 @@ export function resolveDistillConfig(overrides: Partial<DistillConfig>, actionCo
   checkChoice('init', config.init, INIT_SCHEMES);
   checkNumber('iterations', config.iterations, 1, 1e7, { integer: true });
   if (!(config.syntheticSize >= actionCount)) {
-    throw new ConfigError(`syntheticSize = ${config.syntheticSize} is below the number of actions (${actionCount}): use at least ${actionCount} so every action can have a sample.`);
+    throw new ConfigError(
+      `syntheticSize = ${config.syntheticSize} is below the number of actions (${actionCount}): use at least ${actionCount} so every action can have a sample.`,
+    );
   }
   checkNumber('syntheticSize', config.syntheticSize, actionCount, 100000, { integer: true });
   checkNumber('realBatch', config.realBatch, 1, 4096, { integer: true });
@@ -158,7 +160,13 @@ export async function distill(
           : await dcIteration(data, groups, config, optimizer, random, actionCount, control, it);
       throughput.add(config.syntheticSize);
       if ((it + 1) % config.progressEvery === 0 || it + 1 === config.iterations) {
-        control.onProgress?.({ step: it + 1, totalSteps: config.iterations, loss: distances[it]!, samplesPerSecond: throughput.take(), metrics: { skippedActions: skippedActions.length } });
+        control.onProgress?.({
+          step: it + 1,
+          totalSteps: config.iterations,
+          loss: distances[it]!,
+          samplesPerSecond: throughput.take(),
+          metrics: { skippedActions: skippedActions.length },
+        });
       }
     }
     return { synthetic: await readSynthetic(groups), allocation, skippedActions, distances };
@@ -168,7 +176,15 @@ export async function distill(
   }
 }
 
-function paperIteration(expert: TrainableNet, data: LabelledSet, byAction: Int32Array[], groups: SyntheticGroup[], config: DistillConfig, optimizer: tf.Optimizer, random: Random): number {
+function paperIteration(
+  expert: TrainableNet,
+  data: LabelledSet,
+  byAction: Int32Array[],
+  groups: SyntheticGroup[],
+  config: DistillConfig,
+  optimizer: tf.Optimizer,
+  random: Random,
+): number {
   const builder = new BatchBuilder(data, config.realBatch, expert.def.actions);
   const real = groups.map((g) => builder.build(sampleWithoutReplacement(byAction[g.action]!, config.realBatch, random)));
   try {
@@ -181,7 +197,16 @@ function paperIteration(expert: TrainableNet, data: LabelledSet, byAction: Int32
   }
 }
 
-async function dcIteration(data: LabelledSet, groups: SyntheticGroup[], config: DistillConfig, optimizer: tf.Optimizer, random: Random, actionCount: number, control: RunControl, it: number): Promise<number> {
+async function dcIteration(
+  data: LabelledSet,
+  groups: SyntheticGroup[],
+  config: DistillConfig,
+  optimizer: tf.Optimizer,
+  random: Random,
+  actionCount: number,
+  control: RunControl,
+  it: number,
+): Promise<number> {
   const net = createTrainable(createNetwork({ ...config.network, actions: actionCount }), config.init, random.int(2 ** 31));
   const all = Int32Array.from({ length: data.count }, (_, i) => i);
   const builder = new BatchBuilder(data, Math.min(config.realBatch, data.count), actionCount);

@@ -40,7 +40,14 @@ export async function evaluatePolicy(net: TrainableNet, overrides: Partial<EvalC
   checkNumber('numEnvs', config.numEnvs, 1, 1024, { integer: true });
   const numEnvs = Math.min(config.numEnvs, config.episodes);
   const random = new Random(config.seed);
-  const env = new VecEnv({ game: config.game, mode: config.mode, numEnvs, numLevels: config.numLevels, startLevel: config.startLevel, randSeed: random.int(2 ** 31) });
+  const env = new VecEnv({
+    game: config.game,
+    mode: config.mode,
+    numEnvs,
+    numLevels: config.numLevels,
+    startLevel: config.startLevel,
+    randSeed: random.int(2 ** 31),
+  });
   const actor = new PolicyActor(net, numEnvs);
   const quota = Int32Array.from({ length: numEnvs }, (_, e) => Math.floor(config.episodes / numEnvs) + (e < config.episodes % numEnvs ? 1 : 0));
   const running = new Float64Array(numEnvs);
@@ -72,7 +79,13 @@ export async function evaluatePolicy(net: TrainableNet, overrides: Partial<EvalC
     }
     if (++step % 50 === 0) {
       await checkpoint(control, 'Evaluation', step);
-      control.onProgress?.({ step: finished, totalSteps: config.episodes, loss: 0, samplesPerSecond: throughput.take(), metrics: { meanReturn: mean(returns, finished) } });
+      control.onProgress?.({
+        step: finished,
+        totalSteps: config.episodes,
+        loss: 0,
+        samplesPerSecond: throughput.take(),
+        metrics: { meanReturn: mean(returns, finished) },
+      });
     }
   }
   return { returns, lengths, levelSeeds };

@@ -47,7 +47,9 @@ describe('PPO', () => {
 
   it('rejects bad settings by name', async () => {
     await expect(trainPpo({ game: 'starpilot', learningRate: -1 })).rejects.toThrow(/learningRate = -1 is invalid/);
-    await expect(trainPpo({ game: 'starpilot', network: { kind: 'student' }, numEnvs: 2, rolloutSteps: 2, totalSteps: 4, minibatches: 1 })).rejects.toThrow(/needs a network with a value head/);
+    await expect(trainPpo({ game: 'starpilot', network: { kind: 'student' }, numEnvs: 2, rolloutSteps: 2, totalSteps: 4, minibatches: 1 })).rejects.toThrow(
+      /needs a network with a value head/,
+    );
   });
 });
 

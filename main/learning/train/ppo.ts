@@ -140,7 +140,11 @@ class ReturnScaler {
 }
 
 /** The clipped PPO objective on one minibatch (to minimise), plus its parts for reporting. */
-function ppoLoss(net: TrainableNet, batch: { obs: tf.Tensor4D; oneHot: tf.Tensor2D; oldLogProbs: tf.Tensor1D; advantages: tf.Tensor1D; returns: tf.Tensor1D; oldValues: tf.Tensor1D }, c: PpoConfig) {
+function ppoLoss(
+  net: TrainableNet,
+  batch: { obs: tf.Tensor4D; oneHot: tf.Tensor2D; oldLogProbs: tf.Tensor1D; advantages: tf.Tensor1D; returns: tf.Tensor1D; oldValues: tf.Tensor1D },
+  c: PpoConfig,
+) {
   const out = net.def.forward(net.vars, batch.obs);
   const logProbsAll = logSoftmax(out.logits);
   const logProbs = tf.sum(tf.mul(logProbsAll, batch.oneHot), 1);
@@ -150,7 +154,15 @@ function ppoLoss(net: TrainableNet, batch: { obs: tf.Tensor4D; oneHot: tf.Tensor
   const unclipped = tf.square(tf.sub(values, batch.returns));
   const valueLoss =
     c.valueClip > 0
-      ? tf.mul(0.5, tf.mean(tf.maximum(unclipped, tf.square(tf.sub(tf.add(batch.oldValues, tf.clipByValue(tf.sub(values, batch.oldValues), -c.valueClip, c.valueClip)), batch.returns)))))
+      ? tf.mul(
+          0.5,
+          tf.mean(
+            tf.maximum(
+              unclipped,
+              tf.square(tf.sub(tf.add(batch.oldValues, tf.clipByValue(tf.sub(values, batch.oldValues), -c.valueClip, c.valueClip)), batch.returns)),
+            ),
+          ),
+        )
       : tf.mul(0.5, tf.mean(unclipped));
   const entropy = tf.neg(tf.mean(tf.sum(tf.mul(tf.exp(logProbsAll), logProbsAll), 1)));
   const total = tf.sub(tf.add(policyLoss, tf.mul(c.valueCoef, valueLoss)), tf.mul(c.entropyCoef, entropy)) as tf.Scalar;
@@ -218,14 +230,32 @@ export async function trainPpo(overrides: Partial<PpoConfig> & { game: GameName 
       }
       values.set(actor.act(env.buffers.observations, random, false).values, n);
       computeGae(rewards, values, dones, c, advantages, returns);
-      const stats = await optimise(net, optimizer, { obs, actions, logProbs, values, advantages, returns }, order, mbPixels, minibatch, c, random, control, update);
+      const stats = await optimise(
+        net,
+        optimizer,
+        { obs, actions, logProbs, values, advantages, returns },
+        order,
+        mbPixels,
+        minibatch,
+        c,
+        random,
+        control,
+        update,
+      );
       const recent = episodeReturns.slice(-100);
       control.onProgress?.({
         step: update + 1,
         totalSteps: updates,
         loss: stats.loss,
         samplesPerSecond: throughput.take(),
-        metrics: { envSteps: (update + 1) * n, episodes: episodeReturns.length, meanReturn: recent.length ? recent.reduce((a, r) => a + r, 0) / recent.length : 0, entropy: stats.entropy, valueLoss: stats.valueLoss, policyLoss: stats.policyLoss },
+        metrics: {
+          envSteps: (update + 1) * n,
+          episodes: episodeReturns.length,
+          meanReturn: recent.length ? recent.reduce((a, r) => a + r, 0) / recent.length : 0,
+          entropy: stats.entropy,
+          valueLoss: stats.valueLoss,
+          policyLoss: stats.policyLoss,
+        },
       });
     }
   } catch (error) {
@@ -238,7 +268,14 @@ export async function trainPpo(overrides: Partial<PpoConfig> & { game: GameName 
 }
 
 /** GAE(lambda) advantages and lambda-returns; `values` holds one extra row: the bootstrap. */
-export function computeGae(rewards: Float32Array, values: Float32Array, dones: Uint8Array, c: Pick<PpoConfig, 'numEnvs' | 'rolloutSteps' | 'gamma' | 'lambda'>, advantages: Float32Array, returns: Float32Array): void {
+export function computeGae(
+  rewards: Float32Array,
+  values: Float32Array,
+  dones: Uint8Array,
+  c: Pick<PpoConfig, 'numEnvs' | 'rolloutSteps' | 'gamma' | 'lambda'>,
+  advantages: Float32Array,
+  returns: Float32Array,
+): void {
   const e = c.numEnvs;
   for (let env = 0; env < e; env++) {
     let next = 0;
@@ -263,7 +300,18 @@ interface Rollout {
   readonly returns: Float32Array;
 }
 
-async function optimise(net: TrainableNet, optimizer: tf.Optimizer, r: Rollout, order: Int32Array, pixels: Float32Array, size: number, c: PpoConfig, random: Random, control: RunControl, update: number) {
+async function optimise(
+  net: TrainableNet,
+  optimizer: tf.Optimizer,
+  r: Rollout,
+  order: Int32Array,
+  pixels: Float32Array,
+  size: number,
+  c: PpoConfig,
+  random: Random,
+  control: RunControl,
+  update: number,
+) {
   const pick = (source: Float32Array, idx: Int32Array) => tf.tensor1d(Float32Array.from(idx, (i) => source[i]!));
   let loss = 0;
   let entropy = 0;
@@ -279,7 +327,10 @@ async function optimise(net: TrainableNet, optimizer: tf.Optimizer, r: Rollout, 
       if (c.normalizeAdvantages) normaliseInPlace(adv);
       const batch = {
         obs: tf.tensor4d(pixels, [size, IMAGE_SIZE, IMAGE_SIZE, 3]),
-        oneHot: oneHotLabels(Array.from(idx, (i) => r.actions[i]!), net.def.actions),
+        oneHot: oneHotLabels(
+          Array.from(idx, (i) => r.actions[i]!),
+          net.def.actions,
+        ),
         oldLogProbs: pick(r.logProbs, idx),
         advantages: tf.tensor1d(adv),
         returns: pick(r.returns, idx),

@@ -50,14 +50,24 @@ function policyParamIndexes(def: NetworkDef): number[] {
  * of that action; the distances are summed and one optimizer step moves the pixels.
  * `real[i]` is the real batch for `groups[i]`.
  */
-export function paperMatchStep(def: NetworkDef, params: readonly tf.Tensor[], groups: readonly SyntheticGroup[], real: readonly Batch[], loss: BcLoss, optimizer: tf.Optimizer): tf.Scalar {
+export function paperMatchStep(
+  def: NetworkDef,
+  params: readonly tf.Tensor[],
+  groups: readonly SyntheticGroup[],
+  real: readonly Batch[],
+  loss: BcLoss,
+  optimizer: tf.Optimizer,
+): tf.Scalar {
   return tf.tidy(() => {
     // Real gradients are constants: computed before the tape that differentiates the pixels.
     const realGrads = real.map((batch) => paramGrads(def, params, batch, loss));
-    const { value, grads } = tf.variableGrads(() => {
-      const terms = groups.map((g, i) => squaredL2Distance(paramGrads(def, params, { obs: g.pixels, oneHot: g.oneHot }, loss), realGrads[i]!));
-      return tf.addN(terms) as tf.Scalar;
-    }, groups.map((g) => g.pixels));
+    const { value, grads } = tf.variableGrads(
+      () => {
+        const terms = groups.map((g, i) => squaredL2Distance(paramGrads(def, params, { obs: g.pixels, oneHot: g.oneHot }, loss), realGrads[i]!));
+        return tf.addN(terms) as tf.Scalar;
+      },
+      groups.map((g) => g.pixels),
+    );
     optimizer.applyGradients(grads);
     return value;
   });
@@ -68,13 +78,23 @@ export function paperMatchStep(def: NetworkDef, params: readonly tf.Tensor[], gr
  * of the whole synthetic set and of a real batch, on the given (freshly initialised)
  * parameters; one optimizer step on the pixels.
  */
-export function dcMatchStep(def: NetworkDef, params: readonly tf.Tensor[], groups: readonly SyntheticGroup[], real: Batch, loss: BcLoss, optimizer: tf.Optimizer): tf.Scalar {
+export function dcMatchStep(
+  def: NetworkDef,
+  params: readonly tf.Tensor[],
+  groups: readonly SyntheticGroup[],
+  real: Batch,
+  loss: BcLoss,
+  optimizer: tf.Optimizer,
+): tf.Scalar {
   return tf.tidy(() => {
     const realGrads = paramGrads(def, params, real, loss);
-    const { value, grads } = tf.variableGrads(() => {
-      const syn = syntheticBatch(groups);
-      return layerCosineDistance(paramGrads(def, params, syn, loss), realGrads);
-    }, groups.map((g) => g.pixels));
+    const { value, grads } = tf.variableGrads(
+      () => {
+        const syn = syntheticBatch(groups);
+        return layerCosineDistance(paramGrads(def, params, syn, loss), realGrads);
+      },
+      groups.map((g) => g.pixels),
+    );
     optimizer.applyGradients(grads);
     return value;
   });

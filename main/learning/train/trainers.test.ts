@@ -51,7 +51,11 @@ describe('behavioural cloning', () => {
 
   it('stops between steps when cancelled', async () => {
     const controller = new AbortController();
-    const run = trainBc(toyDataset(4, ACTIONS), { network: smallStudent, steps: 1000, batchSize: 8, progressEvery: 1 }, { signal: controller.signal, onProgress: (p) => p.step === 3 && controller.abort() });
+    const run = trainBc(
+      toyDataset(4, ACTIONS),
+      { network: smallStudent, steps: 1000, batchSize: 8, progressEvery: 1 },
+      { signal: controller.signal, onProgress: (p) => p.step === 3 && controller.abort() },
+    );
     await expect(run).rejects.toThrow(/cancelled after step 3/);
   });
 
@@ -98,8 +102,12 @@ describe('gradient matching', () => {
     const syn = tf.randomUniform([2, 6, 6, 3], 0, 1, 'float32', 2);
     for (const loss of ['mse', 'mae', 'ce'] as const) {
       const realGrads = paramGrads(def, params, real, loss);
-      const distance = (pixels: tf.Tensor) => squaredL2Distance(paramGrads(def, params, { obs: pixels as tf.Tensor4D, oneHot: oneHotLabels([1, 1], ACTIONS) }, loss), realGrads);
-      for (const [share, seed] of [[1, 1], [0.5, 2]] as const) {
+      const distance = (pixels: tf.Tensor) =>
+        squaredL2Distance(paramGrads(def, params, { obs: pixels as tf.Tensor4D, oneHot: oneHotLabels([1, 1], ACTIONS) }, loss), realGrads);
+      for (const [share, seed] of [
+        [1, 1],
+        [0.5, 2],
+      ] as const) {
         const { analytic, numeric } = directionalDerivative(distance, syn, 1e-4, mixedDirection(distance, syn, share, seed));
         expect(Math.abs(analytic - numeric), `${loss}, gradient share ${share}: ${analytic} vs ${numeric}`).toBeLessThan(1e-2 * Math.abs(analytic));
       }
@@ -127,7 +135,11 @@ describe('gradient matching', () => {
     const params = initParams(def, 'pytorch', 11);
     const data = toyDataset(4, ACTIONS);
     const real = { obs: tf.tensor4d(Float32Array.from(data.obs), [16, 64, 64, 3]), oneHot: oneHotLabels(data.actions, ACTIONS) };
-    const groups = [0, 1, 2, 3].map((action) => ({ action, pixels: tf.variable(tf.mul(tf.randomUniform([1, 64, 64, 3], 0, 1, 'float32', action), 255) as tf.Tensor4D), oneHot: oneHotLabels([action], ACTIONS) }));
+    const groups = [0, 1, 2, 3].map((action) => ({
+      action,
+      pixels: tf.variable(tf.mul(tf.randomUniform([1, 64, 64, 3], 0, 1, 'float32', action), 255) as tf.Tensor4D),
+      oneHot: oneHotLabels([action], ACTIONS),
+    }));
     const optimizer = tf.train.momentum(1, 0.5);
     const distances = Array.from({ length: 15 }, () => {
       const d = dcMatchStep(def, params, groups, real, 'mse', optimizer);
@@ -142,7 +154,16 @@ describe('gradient matching', () => {
 
   it('"dc" runs end to end with an inner loop', async () => {
     const data = toyDataset(3, ACTIONS);
-    const result = await distill(data, { variant: 'dc', network: smallStudent, iterations: 2, matchSteps: 2, innerSteps: 2, syntheticSize: 8, allocation: 'proportional', realBatch: 8 });
+    const result = await distill(data, {
+      variant: 'dc',
+      network: smallStudent,
+      iterations: 2,
+      matchSteps: 2,
+      innerSteps: 2,
+      syntheticSize: 8,
+      allocation: 'proportional',
+      realBatch: 8,
+    });
     expect(result.synthetic.count).toBe(8);
     expect(result.distances.every((d) => Number.isFinite(d))).toBe(true);
   });
