@@ -82,6 +82,34 @@ describe('VecEnv', () => {
     expect(vecBufferViews(buffers.buffer, 4).levelSeeds).toEqual(buffers.levelSeeds);
   });
 
+  it('restores a cloned environment exactly: the same actions then give the same frames and rewards', () => {
+    const vec = new VecEnv({ game: 'jumper', mode: 'easy', numEnvs: 2 });
+    const next = actionStream(4);
+    for (let t = 0; t < 30; t++) vec.stepWith([next(), next()]);
+    const snapshot = vec.cloneEnv(1);
+    const observed = vec.buffers.observations.slice();
+    const later: number[] = Array.from({ length: 60 }, () => next());
+    const run = () =>
+      later.map((a) => {
+        vec.stepWith([4, a]);
+        return {
+          reward: vec.buffers.rewards[1],
+          done: vec.buffers.dones[1],
+          level: vec.buffers.levelSeeds[1],
+          frame: vec.buffers.observations.slice(OBSERVATION_BYTES),
+        };
+      });
+    const first = run();
+    vec.restoreEnv(1, snapshot);
+    expect(firstDifference(vec.buffers.observations.subarray(OBSERVATION_BYTES), observed.subarray(OBSERVATION_BYTES))).toBe(-1);
+    const again = run();
+    again.forEach((step, t) => {
+      expect([step.reward, step.done, step.level]).toEqual([first[t]!.reward, first[t]!.done, first[t]!.level]);
+      expect(firstDifference(step.frame, first[t]!.frame)).toBe(-1);
+    });
+    expect(() => vec.cloneEnv(2)).toThrow(/environment 2 is not stepped here: this VecEnv holds environments 0\.\.1/);
+  });
+
   it('names the environment, the bad action and the valid range', () => {
     const vec = new VecEnv({ game: 'jumper', mode: 'easy', numEnvs: 2 });
     expect(() => vec.stepWith([4, 15])).toThrow(/environment 1: .*15.*0\.\.14/);

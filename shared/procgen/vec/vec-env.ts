@@ -95,6 +95,25 @@ export class VecEnv {
     this.step();
   }
 
+  /** A full copy (game, both RNGs, episode bookkeeping) of environment `k`, for planners and replays. */
+  cloneEnv(k: number): ProcgenEnv {
+    return this.env(k).clone();
+  }
+
+  /** Puts environment `k` back into the state of `snapshot` (from `cloneEnv`) and republishes its observation and info. */
+  restoreEnv(k: number, snapshot: ProcgenEnv): void {
+    this.env(k).copyFrom(snapshot);
+    this.publish(k - this.slice.first);
+  }
+
+  private env(k: number): ProcgenEnv {
+    const env = this.envs[k - this.slice.first];
+    if (!Number.isInteger(k) || !env) {
+      throw new RangeError(`environment ${k} is not stepped here: this VecEnv holds environments ${this.slice.first}..${this.slice.end - 1}`);
+    }
+    return env;
+  }
+
   /** Writes environment `i` of the slice (observation, reward, done, info) into the buffers. */
   publish(i: number): void {
     const env = this.envs[i]!;
