@@ -18,9 +18,13 @@ describe('ProcgenEnv', () => {
     const next = actionStream(1);
     let episodes = 0;
     let sawComplete = false;
+    let episodeReturn = 0;
+    let episodeLength = 0;
     for (let t = 0; t < 20000 && episodes < 12; t++) {
       const seedBefore = env.levelSeed;
       env.step(next());
+      episodeReturn += env.reward;
+      episodeLength++;
       expect(env.prevLevelSeed).toBe(seedBefore);
       if (!env.done) {
         expect(env.levelSeed).toBe(seedBefore);
@@ -35,6 +39,9 @@ describe('ProcgenEnv', () => {
       expect(env.levelSeed).toBeGreaterThanOrEqual(1000);
       expect(env.levelSeed).toBeLessThan(1050);
       expect(env.episodeLength).toBe(0);
+      expect([env.finishedReturn, env.finishedLength]).toEqual([episodeReturn, episodeLength]);
+      episodeReturn = 0;
+      episodeLength = 0;
     }
     expect(episodes).toBe(12);
     expect(sawComplete).toBe(true);
@@ -131,7 +138,7 @@ describe('ProcgenEnv', () => {
 function state(env: ProcgenEnv) {
   const g = env.game;
   return {
-    info: [env.reward, env.done, env.levelSeed, env.prevLevelSeed, env.prevLevelComplete, env.episodeReturn, env.episodeLength],
+    info: [env.reward, env.done, env.levelSeed, env.prevLevelSeed, env.prevLevelComplete, env.episodeReturn, env.episodeLength, env.finishedReturn, env.finishedLength],
     time: g.curTime,
     grid: Array.from(g.grid),
     entities: g.entities.items.slice(0, g.entities.count).map((e) => ({ ...e })),

@@ -41,6 +41,9 @@ export class ProcgenEnv {
   /** Return and length of the episode in progress. */
   episodeReturn = 0;
   episodeLength = 0;
+  /** Return and length of the episode the last `done` step ended. */
+  finishedReturn = 0;
+  finishedLength = 0;
 
   constructor(options: ProcgenEnvOptions) {
     this.options = { ...options };
@@ -78,6 +81,8 @@ export class ProcgenEnv {
     this.prevLevelComplete = game.levelComplete;
     let done = game.done;
     if (done) {
+      this.finishedReturn = this.episodeReturn;
+      this.finishedLength = this.episodeLength;
       const next = this.useSequentialLevels && game.levelComplete ? (this.levelSeed + 997) | 0 : this.levels.next();
       this.startLevel(next);
       if (this.useSequentialLevels && game.levelComplete) done = false;
@@ -108,5 +113,7 @@ export class ProcgenEnv {
     this.prevLevelComplete = other.prevLevelComplete;
     this.episodeReturn = other.episodeReturn;
     this.episodeLength = other.episodeLength;
+    this.finishedReturn = other.finishedReturn;
+    this.finishedLength = other.finishedLength;
   }
 }
