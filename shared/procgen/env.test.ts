@@ -138,7 +138,17 @@ describe('ProcgenEnv', () => {
 function state(env: ProcgenEnv) {
   const g = env.game;
   return {
-    info: [env.reward, env.done, env.levelSeed, env.prevLevelSeed, env.prevLevelComplete, env.episodeReturn, env.episodeLength, env.finishedReturn, env.finishedLength],
+    info: [
+      env.reward,
+      env.done,
+      env.levelSeed,
+      env.prevLevelSeed,
+      env.prevLevelComplete,
+      env.episodeReturn,
+      env.episodeLength,
+      env.finishedReturn,
+      env.finishedLength,
+    ],
     time: g.curTime,
     grid: Array.from(g.grid),
     entities: g.entities.items.slice(0, g.entities.count).map((e) => ({ ...e })),
