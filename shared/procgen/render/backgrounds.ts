@@ -133,6 +133,24 @@ class Canvas {
     }
   }
 
+  /**
+   * Fills, in each column, the band from `ridge(u)` down by `depth` (v units;
+   * Infinity = to the bottom): skylines computed once per column, not per pixel.
+   */
+  fillBelow(color: Rgb, ridge: (u: number) => number, depth = Infinity): void {
+    for (let x = 0; x < this.width; x++) {
+      const top = ridge((x + 0.5) / this.height);
+      const y0 = Math.max(0, Math.ceil(top * this.height - 0.5));
+      const y1 = Math.min(this.height, Math.ceil((top + depth) * this.height - 0.5));
+      for (let y = y0; y < y1; y++) {
+        const p = (y * this.width + x) * 3;
+        this.rgb[p] = red(color);
+        this.rgb[p + 1] = green(color);
+        this.rgb[p + 2] = blue(color);
+      }
+    }
+  }
+
   /** A square dot of half-size `half` (in v units) centred at (u, v). */
   dot(u: number, v: number, half: number, color: Rgb): void {
     const x0 = Math.max(0, Math.floor((u - half) * this.height));
@@ -288,7 +306,7 @@ function paintPlatform(index: number, height: number): Picture {
       towers(canvas, near, 0.62, seed + 1);
       break;
     case 4: // cloudscape over a sea
-      canvas.blend(mix(ground, 0x2060c0, 0.6), (_u, v) => (v > 0.72 ? 1 : 0));
+      canvas.fillBelow(mix(ground, 0x2060c0, 0.6), () => 0.72);
       clouds(canvas, seed);
       break;
     case 5: // dunes
@@ -305,18 +323,14 @@ function paintPlatform(index: number, height: number): Picture {
 
 function hills(canvas: Canvas, color: Rgb, level: number, amplitude: number, frequency: number, seed: number): void {
   const phase = hash(seed, 9, seed) * 6.28;
-  canvas.blend(color, (u, v) => (v > level + amplitude * Math.sin(u * frequency * 3.14 + phase) + (fbm(u * 4, 0, seed, 2) - 0.5) * 0.05 ? 1 : 0));
+  canvas.fillBelow(color, (u) => level + amplitude * Math.sin(u * frequency * 3.14 + phase) + (fbm(u * 4, 0, seed, 2) - 0.5) * 0.05);
 }
 
 function mountains(canvas: Canvas, color: Rgb, level: number, seed: number): void {
-  canvas.blend(color, (u, v) => {
-    const ridge = level + 0.35 * Math.abs(fbm(u * 3, 0.5, seed, 3) - 0.5) * 2 + 0.1 * (1 - fbm(u * 1.5, 1.5, seed, 1));
-    return v > ridge ? 1 : 0;
-  });
-  canvas.blend(0xf4f8ff, (u, v) => {
-    const ridge = level + 0.35 * Math.abs(fbm(u * 3, 0.5, seed, 3) - 0.5) * 2 + 0.1 * (1 - fbm(u * 1.5, 1.5, seed, 1));
-    return v > ridge && v < ridge + 0.04 && ridge < level + 0.2 ? 1 : 0;
-  });
+  const ridge = (u: number) => level + 0.35 * Math.abs(fbm(u * 3, 0.5, seed, 3) - 0.5) * 2 + 0.1 * (1 - fbm(u * 1.5, 1.5, seed, 1));
+  canvas.fillBelow(color, ridge);
+  // Snow caps on the high peaks only.
+  canvas.fillBelow(0xf4f8ff, (u) => (ridge(u) < level + 0.2 ? ridge(u) : 2), 0.04);
 }
 
 function pines(canvas: Canvas, color: Rgb, seed: number): void {
@@ -330,16 +344,11 @@ function pines(canvas: Canvas, color: Rgb, seed: number): void {
     const shade = mix(color, 0x0a2a10, hash(k, 3, seed) * 0.5);
     canvas.blend(shade, (u, v) => (v > top && v < 0.86 && Math.abs(u - x) < ((v - top) / height) * width ? 1 : 0));
   }
-  canvas.blend(color, (_u, v) => (v > 0.85 ? 1 : 0));
+  canvas.fillBelow(color, () => 0.85);
 }
 
 function towers(canvas: Canvas, color: Rgb, level: number, seed: number): void {
-  const span = canvas.width / canvas.height;
-  canvas.blend(color, (u, v) => {
-    const column = Math.floor(u * 14);
-    const top = level + (hash(column, 1, seed) - 0.5) * 0.3;
-    return v > top && u < span ? 1 : 0;
-  });
+  canvas.fillBelow(color, (u) => level + (hash(Math.floor(u * 14), 1, seed) - 0.5) * 0.3);
   canvas.blend(mix(color, 0xfff0a0, 0.6), (u, v) => {
     const column = Math.floor(u * 14);
     const top = level + (hash(column, 1, seed) - 0.5) * 0.3;
