@@ -214,32 +214,37 @@ function paintStaticLayer(layer: Surface, layout: LayerGeometry, game: Renderabl
   const pictureAspect = picture.width / picture.height;
   const worldAspect = W / H;
   const shift = game.bgPctX * (pictureAspect - worldAspect);
+  // Per column and per row lookups (cell, texel in a tile, texel in the picture), so the pixel loop only indexes.
+  const columnCell = new Int32Array(layer.width);
+  const columnTile = new Int32Array(layer.width);
+  const columnPicture = new Int32Array(layer.width);
+  for (let i = 0; i < layer.width; i++) {
+    const x = (i + 0.5 - layout.worldLeft) / unit;
+    const col = Math.floor(x);
+    columnCell[i] = col >= 0 && col < W ? col : -1;
+    columnTile[i] = Math.min(wall.width - 1, Math.floor((x - col) * wall.width));
+    const u = (x / W + shift) / (pictureAspect / worldAspect);
+    columnPicture[i] = Math.min(picture.width - 1, Math.max(0, Math.floor(u * picture.width)));
+  }
   const m = layer.memory;
   for (let j = 0; j < layer.height; j++) {
     const y = (layout.worldBottom - (j + 0.5)) / unit;
     const row = Math.floor(y);
-    for (let i = 0; i < layer.width; i++) {
-      const x = (i + 0.5 - layout.worldLeft) / unit;
-      const col = Math.floor(x);
-      const inside = col >= 0 && col < W && row >= 0 && row < H;
-      const type = inside ? game.grid[row * W + col]! : CAVEWALL;
-      const p = layer.offset + j * layer.stride + i * 3;
+    const rowInside = row >= 0 && row < H;
+    const tileRow = Math.min(wall.height - 1, Math.floor((1 - (y - row)) * wall.height)) * wall.width;
+    const pictureRow = Math.min(picture.height - 1, Math.max(0, Math.floor(((H - y) / H) * picture.height))) * picture.width;
+    let p = layer.offset + j * layer.stride;
+    for (let i = 0; i < layer.width; i++, p += 3) {
+      const col = columnCell[i]!;
+      const type = rowInside && col >= 0 ? game.grid[row * W + col]! : CAVEWALL;
       let source: Uint8Array;
       let q: number;
       if (type === CAVEWALL || type === CAVEWALL_TOP || type === WALL_OBJ) {
-        const tile = type === CAVEWALL_TOP ? top : wall;
-        const tu = Math.min(tile.width - 1, Math.floor((x - col) * tile.width));
-        const tv = Math.min(tile.height - 1, Math.floor((1 - (y - row)) * tile.height));
-        source = tile.rgb;
-        q = (tv * tile.width + tu) * 3;
+        source = type === CAVEWALL_TOP ? top.rgb : wall.rgb;
+        q = (tileRow + columnTile[i]!) * 3;
       } else {
-        const u = (x / W + shift) / (pictureAspect / worldAspect);
-        const v = (H - y) / H;
         source = picture.rgb;
-        q =
-          (Math.min(picture.height - 1, Math.floor(v * picture.height)) * picture.width +
-            Math.min(picture.width - 1, Math.max(0, Math.floor(u * picture.width)))) *
-          3;
+        q = (pictureRow + columnPicture[i]!) * 3;
       }
       m[p] = source[q]!;
       m[p + 1] = source[q + 1]!;
