@@ -47,6 +47,7 @@ describe('ParallelVecEnv', () => {
       expect(sameBytes(b.observations, s.observations)).toBe(true);
       expect(sameBytes(b.rewards, s.rewards) && sameBytes(b.dones, s.dones) && sameBytes(b.levelSeeds, s.levelSeeds)).toBe(true);
       expect(sameBytes(b.prevLevelSeeds, s.prevLevelSeeds) && sameBytes(b.prevLevelComplete, s.prevLevelComplete)).toBe(true);
+      expect(sameBytes(b.finishedReturns, s.finishedReturns) && sameBytes(b.finishedLengths, s.finishedLengths)).toBe(true);
     }
   });
 

@@ -15,7 +15,7 @@ import { COMMAND, COMMAND_EXIT, COMMAND_STEP, CONTROL_WORDS, FAILED, FINISHED, G
 /** How long a step may take before the workers are presumed dead. */
 const STEP_TIMEOUT_MS = 60_000;
 
-const WORKER_URL = new URL('../workers/env-worker.ts', import.meta.url);
+const WORKER_URL = new URL(import.meta.url.endsWith('.ts') ? '../workers/env-worker.ts' : '../workers/env-worker.js', import.meta.url);
 
 /** Splits `numEnvs` into `parts` contiguous slices whose sizes differ by at most one. */
 export function splitEnvs(numEnvs: number, parts: number): EnvSlice[] {

@@ -20,13 +20,16 @@ export interface VecBuffers {
   readonly levelSeeds: Int32Array;
   readonly prevLevelSeeds: Int32Array;
   readonly prevLevelComplete: Uint8Array;
+  /** Return and length of the episode that the last step ended, where `dones` is 1 (the auto-reset clears the running sums). */
+  readonly finishedReturns: Float32Array;
+  readonly finishedLengths: Int32Array;
   /** [numEnvs, 64, 64, 3] RGB observations. */
   readonly observations: Uint8Array;
 }
 
 /** Bytes needed for `numEnvs` environments: 4-byte fields first, so every view is aligned. */
 export function vecBufferBytes(numEnvs: number): number {
-  return numEnvs * (4 * 4 + 2 + OBSERVATION_BYTES);
+  return numEnvs * (6 * 4 + 2 + OBSERVATION_BYTES);
 }
 
 /** Views over `buffer` (made by `allocateVecBuffers`, possibly in another thread). */
@@ -43,9 +46,11 @@ export function vecBufferViews(buffer: ArrayBuffer | SharedArrayBuffer, numEnvs:
     rewards: new Float32Array(buffer, 4 * n, n),
     levelSeeds: new Int32Array(buffer, 8 * n, n),
     prevLevelSeeds: new Int32Array(buffer, 12 * n, n),
-    dones: new Uint8Array(buffer, 16 * n, n),
-    prevLevelComplete: new Uint8Array(buffer, 17 * n, n),
-    observations: new Uint8Array(buffer, 18 * n, n * OBSERVATION_BYTES),
+    finishedReturns: new Float32Array(buffer, 16 * n, n),
+    finishedLengths: new Int32Array(buffer, 20 * n, n),
+    dones: new Uint8Array(buffer, 24 * n, n),
+    prevLevelComplete: new Uint8Array(buffer, 25 * n, n),
+    observations: new Uint8Array(buffer, 26 * n, n * OBSERVATION_BYTES),
   };
 }
 

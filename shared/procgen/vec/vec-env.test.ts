@@ -45,6 +45,8 @@ describe('VecEnv', () => {
         expect(vec.buffers.levelSeeds[k]).toBe(env.levelSeed);
         expect(vec.buffers.prevLevelSeeds[k]).toBe(env.prevLevelSeed);
         expect(vec.buffers.prevLevelComplete[k]).toBe(env.prevLevelComplete ? 1 : 0);
+        expect(vec.buffers.finishedReturns[k]).toBe(Math.fround(env.finishedReturn));
+        expect(vec.buffers.finishedLengths[k]).toBe(env.finishedLength);
         if (t > 0 && env.done) resets++;
       }
       for (let k = 0; k < numEnvs; k++) actions[k] = next();

@@ -125,6 +125,8 @@ export class VecEnv {
     b.levelSeeds[k] = env.levelSeed;
     b.prevLevelSeeds[k] = env.prevLevelSeed;
     b.prevLevelComplete[k] = env.prevLevelComplete ? 1 : 0;
+    b.finishedReturns[k] = env.finishedReturn;
+    b.finishedLengths[k] = env.finishedLength;
   }
 }
 
