@@ -112,8 +112,13 @@ function paintTurret(theme: number): Sprite {
     .rect(0.42, 0, 0.58, 0.5, 0x303030).sprite;
 }
 
-/** Scroll strips by background and size: they depend on nothing else, so each is painted once per thread. */
+/**
+ * Scroll strips of observation-sized frames by background and size: they
+ * depend on nothing else, so each is painted once per thread. Large replay
+ * renders (megabytes per strip) are painted per level instead of kept.
+ */
 const strips = new Map<string, Uint8Array>();
+const MAX_CACHED_STRIP_SIZE = 128;
 
 /**
  * The visible band of the tiled background as RGB rows one tile plus one frame
@@ -137,7 +142,7 @@ function scrollStrip(backgroundIndex: number, size: number): Uint8Array {
       strip[p + 2] = picture.rgb[q + 2]!;
     }
   }
-  strips.set(key, strip);
+  if (size <= MAX_CACHED_STRIP_SIZE) strips.set(key, strip);
   return strip;
 }
 
