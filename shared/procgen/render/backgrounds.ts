@@ -25,7 +25,11 @@ export function pictureHeightFor(size: number): number {
 }
 const PLATFORM_SCENES = 49;
 
+/** Observation-detail pictures, all kept (82 pictures, about 20 MB). */
 const cache = new Map<string, Picture>();
+/** Detailed pictures (megabytes each) for large renders: the most recently used few. */
+const detailedCache = new Map<string, Picture>();
+const MAX_DETAILED_PICTURES = 8;
 
 export function backgroundPicture(family: BackgroundFamily, index: number, height = PICTURE_HEIGHT): Picture {
   const count = BACKGROUND_COUNTS[family];
@@ -33,11 +37,16 @@ export function backgroundPicture(family: BackgroundFamily, index: number, heigh
     throw new RangeError(`background index ${index} is out of range for '${family}' (0..${count - 1})`);
   }
   const key = `${family}:${index}:${height}`;
-  let picture = cache.get(key);
-  if (!picture) {
-    picture = paintBackground(family, index, height);
-    cache.set(key, picture);
+  if (height <= PICTURE_HEIGHT) {
+    let picture = cache.get(key);
+    if (!picture) cache.set(key, (picture = paintBackground(family, index, height)));
+    return picture;
   }
+  const picture = detailedCache.get(key) ?? paintBackground(family, index, height);
+  // Map order is insertion order: re-inserting marks the picture most recently used.
+  detailedCache.delete(key);
+  detailedCache.set(key, picture);
+  if (detailedCache.size > MAX_DETAILED_PICTURES) detailedCache.delete(detailedCache.keys().next().value!);
   return picture;
 }
 
