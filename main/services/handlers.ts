@@ -1,6 +1,7 @@
 import type { CallName, CallOutput, ParsedCallInput } from '@shared/api/contract.ts';
 import { about } from './about.ts';
 import type { ServiceContext } from './context.ts';
+import { episodeGetCall, episodesListCall, realSamplesCall, runsPageCall, seriesCall, syntheticGetCall, syntheticListCall } from './inspect.ts';
 import { cancelRunCall, getRunCall, listRunsCall, runResultsCall, startRunCall } from './runs.ts';
 
 export type Handler<N extends CallName> = (input: ParsedCallInput<N>, ctx: ServiceContext) => Promise<CallOutput<N>>;
@@ -15,4 +16,11 @@ export const handlers: HandlerTable = {
   'runs.results': runResultsCall,
   'runs.start': startRunCall,
   'runs.cancel': cancelRunCall,
+  'runs.page': runsPageCall,
+  'runs.series': seriesCall,
+  'episodes.list': episodesListCall,
+  'episodes.get': episodeGetCall,
+  'synthetic.list': syntheticListCall,
+  'synthetic.get': syntheticGetCall,
+  'dataset.samples': realSamplesCall,
 };

@@ -35,7 +35,7 @@ function queueOf(ctx: ServiceContext): RunQueue {
   return queue;
 }
 
-function runInfoOf(ctx: ServiceContext, run: RunRow): RunInfo {
+export function runInfoOf(ctx: ServiceContext, run: RunRow): RunInfo {
   return {
     id: run.id,
     experimentId: run.experimentId,

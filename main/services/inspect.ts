@@ -1,0 +1,134 @@
+/**
+ * The read-only calls of the researcher's screens: a page of runs, metric
+ * series, episodes (for replays), synthetic snapshots and real samples of one
+ * action. Frames go out deflated and base64-encoded (shared/api/frames.ts).
+ */
+import type { ParsedCallInput } from '@shared/api/contract.ts';
+import { ApiError } from '@shared/api/errors.ts';
+import { framesToWire, FRAME_BYTES } from '@shared/api/frames.ts';
+import type { EpisodeData, EpisodesList, MetricSeries, RunsPage, SyntheticSet } from '@shared/api/inspect.ts';
+import { listEvalEpisodes, pageRunIds } from '../storage/browse.ts';
+import { getDatasetInfo, listDatasetEpisodes, loadEpisodeFrames } from '../storage/datasets.ts';
+import { loadEvalEpisode } from '../storage/evaluations.ts';
+import { listSeries, readSeries } from '../storage/metrics.ts';
+import { getRun } from '../storage/runs.ts';
+import { listSyntheticIterations, loadSyntheticSnapshot } from '../storage/synthetic.ts';
+import type { ServiceContext } from './context.ts';
+import { runInfoOf } from './runs.ts';
+
+/** Storage errors (an unknown id, an index out of range) become the call's error message. */
+function found<T>(get: () => T): T {
+  try {
+    return get();
+  } catch (error) {
+    throw new ApiError('invalid_input', error instanceof Error ? error.message : String(error));
+  }
+}
+
+export async function runsPageCall(input: ParsedCallInput<'runs.page'>, ctx: ServiceContext): Promise<RunsPage> {
+  const db = ctx.db.connection;
+  const page = pageRunIds(db, input);
+  return {
+    total: page.total,
+    offset: input.offset,
+    runs: page.ids.map((id) => {
+      const run = getRun(db, id);
+      const experiment = page.experiments.get(run.experimentId);
+      return { ...runInfoOf(ctx, run), experimentName: experiment?.name ?? '', preset: experiment?.preset ?? null };
+    }),
+  };
+}
+
+export async function seriesCall(input: ParsedCallInput<'runs.series'>, ctx: ServiceContext): Promise<MetricSeries[]> {
+  const db = ctx.db.connection;
+  found(() => getRun(db, input.runId));
+  const names = input.series ?? listSeries(db, input.runId);
+  return names.map((series) => {
+    const points = readSeries(db, input.runId, series, input.maxPoints);
+    return { series, steps: points.map((p) => p.step), values: points.map((p) => p.value) };
+  });
+}
+
+export async function episodesListCall(input: ParsedCallInput<'episodes.list'>, ctx: ServiceContext): Promise<EpisodesList> {
+  const db = ctx.db.connection;
+  const run = found(() => getRun(db, input.runId));
+  const models = new Map<number, EpisodesList['models'][number]>();
+  for (const group of listEvalEpisodes(db, run.id)) {
+    let model = models.get(group.modelId);
+    if (!model) {
+      model = { modelId: group.modelId, role: group.role, method: group.method, member: group.member, id: [], ood: [] };
+      models.set(group.modelId, model);
+    }
+    model[group.split] = group.episodes;
+  }
+  const dataset = run.datasetId === null ? null : getDatasetInfo(db, run.datasetId);
+  return {
+    runId: run.id,
+    game: run.config.game,
+    mode: run.config.mode,
+    dataset: dataset && {
+      id: dataset.id,
+      name: dataset.name,
+      source: dataset.source,
+      episodes: listDatasetEpisodes(db, dataset.id).map((e) => ({ idx: e.idx, levelSeed: e.levelSeed, length: e.length, return: e.return })),
+    },
+    models: [...models.values()],
+  };
+}
+
+export async function episodeGetCall(input: ParsedCallInput<'episodes.get'>, ctx: ServiceContext): Promise<EpisodeData> {
+  const db = ctx.db.connection;
+  if (input.source === 'eval') {
+    const e = found(() => loadEvalEpisode(db, input.modelId, input.split, input.idx));
+    return { levelSeed: e.levelSeed, actions: [...e.actions], rewards: [...e.rewards], return: e.return, frames: null };
+  }
+  const episode = found(() => listDatasetEpisodes(db, getDatasetInfo(db, input.datasetId).id)).find((e) => e.idx === input.idx);
+  if (!episode) throw new ApiError('invalid_input', `Dataset ${input.datasetId} has no episode ${input.idx}: see episodes.list for its episodes.`);
+  return {
+    levelSeed: episode.levelSeed,
+    actions: [...episode.actions],
+    rewards: [...episode.rewards],
+    return: episode.return,
+    frames: input.withFrames ? framesToWire(loadEpisodeFrames(db, input.datasetId, input.idx)) : null,
+  };
+}
+
+export async function syntheticListCall(input: ParsedCallInput<'synthetic.list'>, ctx: ServiceContext) {
+  found(() => getRun(ctx.db.connection, input.runId));
+  return { runId: input.runId, iterations: listSyntheticIterations(ctx.db.connection, input.runId) };
+}
+
+export async function syntheticGetCall(input: ParsedCallInput<'synthetic.get'>, ctx: ServiceContext): Promise<SyntheticSet> {
+  found(() => getRun(ctx.db.connection, input.runId));
+  const snapshot = loadSyntheticSnapshot(ctx.db.connection, input.runId, input.iteration);
+  if (!snapshot) {
+    const stored = listSyntheticIterations(ctx.db.connection, input.runId).map((s) => s.iteration);
+    throw new ApiError(
+      'invalid_input',
+      stored.length === 0
+        ? `Run ${input.runId} has no synthetic snapshots yet: its distill stage has not stored one.`
+        : `Run ${input.runId} has no snapshot at iteration ${input.iteration}: stored iterations are ${stored.join(', ')}.`,
+    );
+  }
+  return { iteration: snapshot.iteration, loss: snapshot.loss, labels: [...snapshot.labels], frames: framesToWire(snapshot.frames) };
+}
+
+export async function realSamplesCall(input: ParsedCallInput<'dataset.samples'>, ctx: ServiceContext) {
+  const db = ctx.db.connection;
+  const episodes = found(() => listDatasetEpisodes(db, getDatasetInfo(db, input.datasetId).id));
+  const matches: { episode: number; step: number }[] = [];
+  for (const e of episodes) e.actions.forEach((a, step) => a === input.action && matches.push({ episode: e.idx, step }));
+  // Evenly spaced over the dataset, so the samples show its variety rather than one episode.
+  const picked = Array.from(
+    { length: Math.min(input.count, matches.length) },
+    (_, i) => matches[Math.floor((i * matches.length) / Math.min(input.count, matches.length))]!,
+  );
+  const frames = new Uint8Array(picked.length * FRAME_BYTES);
+  const loaded = new Map<number, Uint8Array>();
+  picked.forEach((sample, i) => {
+    let episodeFrames = loaded.get(sample.episode);
+    if (!episodeFrames) loaded.set(sample.episode, (episodeFrames = loadEpisodeFrames(db, input.datasetId, sample.episode)));
+    frames.set(episodeFrames.subarray(sample.step * FRAME_BYTES, (sample.step + 1) * FRAME_BYTES), i * FRAME_BYTES);
+  });
+  return { action: input.action, available: matches.length, samples: picked, frames: framesToWire(frames) };
+}

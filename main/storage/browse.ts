@@ -1,0 +1,71 @@
+import type { Database } from 'better-sqlite3';
+import type { RunStatus } from '@shared/config/stages.ts';
+import type { Split } from './evaluations.ts';
+
+/** One window of the run list, newest first, filtered in SQL so thousands of runs stay fast. */
+export function pageRunIds(
+  db: Database,
+  filter: { offset: number; limit: number; status?: RunStatus | undefined; search: string },
+): { total: number; ids: number[]; experiments: Map<number, { name: string; preset: string | null }> } {
+  const where: string[] = [];
+  const args: (string | number)[] = [];
+  if (filter.status) {
+    where.push('r.status = ?');
+    args.push(filter.status);
+  }
+  if (filter.search.trim()) {
+    // instr() on lower-cased text: a plain substring match, no LIKE wildcards to escape.
+    where.push(
+      "(instr(lower(r.label), ?) > 0 OR instr(lower(e.name), ?) > 0 OR instr(lower(json_extract(r.config, '$.game')), ?) > 0 OR CAST(r.id AS TEXT) = ?)",
+    );
+    const needle = filter.search.trim().toLowerCase();
+    args.push(needle, needle, needle, needle);
+  }
+  const from = `FROM runs r JOIN experiments e ON e.id = r.experiment_id ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
+  const total = (db.prepare(`SELECT count(*) AS n ${from}`).get(...args) as { n: number }).n;
+  const rows = db
+    .prepare(`SELECT r.id, e.id AS experiment_id, e.name, e.preset ${from} ORDER BY r.id DESC LIMIT ? OFFSET ?`)
+    .all(...args, filter.limit, filter.offset) as { id: number; experiment_id: number; name: string; preset: string | null }[];
+  return { total, ids: rows.map((r) => r.id), experiments: new Map(rows.map((r) => [r.experiment_id, { name: r.name, preset: r.preset }])) };
+}
+
+export interface EvalEpisodeSummary {
+  readonly idx: number;
+  readonly levelSeed: number;
+  readonly length: number;
+  readonly return: number;
+}
+
+/** Every evaluation episode of a run without its steps, grouped by model and split. */
+export function listEvalEpisodes(
+  db: Database,
+  runId: number,
+): { modelId: number; role: 'expert' | 'student'; method: string; member: number; split: Split; episodes: EvalEpisodeSummary[] }[] {
+  const rows = db
+    .prepare(
+      `SELECT m.id AS model_id, m.role, m.method, m.member, e.split, e.idx, e.level_seed, e.length, e.return
+         FROM eval_episodes e JOIN models m ON m.id = e.model_id
+        WHERE m.run_id = ? ORDER BY m.role, m.method, m.member, e.split, e.idx`,
+    )
+    .all(runId) as {
+    model_id: number;
+    role: 'expert' | 'student';
+    method: string;
+    member: number;
+    split: Split;
+    idx: number;
+    level_seed: number;
+    length: number;
+    return: number;
+  }[];
+  const groups: ReturnType<typeof listEvalEpisodes> = [];
+  for (const r of rows) {
+    let group = groups[groups.length - 1];
+    if (!group || group.modelId !== r.model_id || group.split !== r.split) {
+      group = { modelId: r.model_id, role: r.role, method: r.method, member: r.member, split: r.split, episodes: [] };
+      groups.push(group);
+    }
+    group.episodes.push({ idx: r.idx, levelSeed: r.level_seed, length: r.length, return: r.return });
+  }
+  return groups;
+}

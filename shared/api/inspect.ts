@@ -1,0 +1,148 @@
+/**
+ * Read-only calls behind the researcher's screens: a page of runs, metric
+ * series, the episodes of a run (for replays), synthetic snapshots and real
+ * samples per action. Frames cross the API as base64 of deflated raw uint8 RGB
+ * (`frames.ts`), actions and rewards as plain arrays.
+ */
+import { z } from 'zod';
+import { RUN_STATUSES } from '../config/stages.ts';
+import { NUM_ACTIONS } from '../procgen/engine/actions.ts';
+import { runInfo } from './runs.ts';
+
+const id = z.number().int().positive();
+const runId = id;
+
+/** Thousands of runs: the list asks for one window at a time. */
+export const runsPageInput = z
+  .object({
+    offset: z.number().int().min(0).default(0),
+    limit: z.number().int().min(1).max(500).default(100),
+    status: z.enum(RUN_STATUSES).optional(),
+    /** Matched against label, game and experiment name (case-insensitive substring). */
+    search: z.string().max(200).default(''),
+  })
+  .strict();
+
+/** A run row for the list: its config travels too (the list shows preset, game and the differing keys). */
+export const runsPageOutput = z.object({
+  total: z.number().int().nonnegative(),
+  offset: z.number().int().nonnegative(),
+  runs: z.array(runInfo.extend({ experimentName: z.string(), preset: z.string().nullable() })),
+});
+export type RunsPage = z.infer<typeof runsPageOutput>;
+export type RunListEntry = RunsPage['runs'][number];
+
+export const seriesInput = z
+  .object({
+    runId,
+    /** Series to read; all of the run's series when omitted. */
+    series: z.array(z.string().min(1)).optional(),
+    /** Each series is downsampled (mean over equal step buckets) to at most this many points. */
+    maxPoints: z.number().int().min(2).max(10_000).default(400),
+  })
+  .strict();
+
+export const seriesOutput = z.array(
+  z.object({
+    series: z.string(),
+    steps: z.array(z.number()),
+    values: z.array(z.number()),
+  }),
+);
+export type MetricSeries = z.infer<typeof seriesOutput>[number];
+
+const episodeSummary = z.object({ idx: z.number().int(), levelSeed: z.number().int().nullable(), length: z.number().int(), return: z.number() });
+export type EpisodeSummary = z.infer<typeof episodeSummary>;
+
+/** Every episode of a run without its steps: the dataset's and each evaluated model's per split. */
+export const episodesListOutput = z.object({
+  runId,
+  game: z.string(),
+  mode: z.string(),
+  dataset: z.object({ id, name: z.string(), source: z.string(), episodes: z.array(episodeSummary) }).nullable(),
+  models: z.array(
+    z.object({
+      modelId: id,
+      role: z.enum(['expert', 'student']),
+      method: z.string(),
+      member: z.number().int().nonnegative(),
+      id: z.array(episodeSummary),
+      ood: z.array(episodeSummary),
+    }),
+  ),
+});
+export type EpisodesList = z.infer<typeof episodesListOutput>;
+export type ModelEpisodes = EpisodesList['models'][number];
+
+export const episodeRef = z.discriminatedUnion('source', [
+  z.object({ source: z.literal('eval'), modelId: id, split: z.enum(['id', 'ood']), idx: z.number().int().nonnegative() }).strict(),
+  z
+    .object({
+      source: z.literal('dataset'),
+      datasetId: id,
+      idx: z.number().int().nonnegative(),
+      /** The stored 64x64 observations too (imported episodes cannot be re-simulated without them). */
+      withFrames: z.boolean().default(false),
+    })
+    .strict(),
+]);
+export type EpisodeRef = z.input<typeof episodeRef>;
+
+export const episodeOutput = z.object({
+  levelSeed: z.number().int().nullable(),
+  actions: z.array(
+    z
+      .number()
+      .int()
+      .min(0)
+      .max(NUM_ACTIONS - 1),
+  ),
+  rewards: z.array(z.number()),
+  return: z.number(),
+  /** base64 of deflated length x 64 x 64 x 3 uint8, when asked for. */
+  frames: z.string().nullable(),
+});
+export type EpisodeData = z.infer<typeof episodeOutput>;
+
+export const syntheticListOutput = z.object({
+  runId,
+  iterations: z.array(z.object({ iteration: z.number().int(), loss: z.number().nullable() })),
+});
+
+export const syntheticGetInput = z.object({ runId, iteration: z.number().int().nonnegative().optional() }).strict();
+
+export const syntheticGetOutput = z.object({
+  iteration: z.number().int(),
+  loss: z.number().nullable(),
+  labels: z.array(
+    z
+      .number()
+      .int()
+      .min(0)
+      .max(NUM_ACTIONS - 1),
+  ),
+  /** base64 of deflated N x 64 x 64 x 3 uint8 (clamped for viewing). */
+  frames: z.string(),
+});
+export type SyntheticSet = z.infer<typeof syntheticGetOutput>;
+
+export const realSamplesInput = z
+  .object({
+    datasetId: id,
+    action: z
+      .number()
+      .int()
+      .min(0)
+      .max(NUM_ACTIONS - 1),
+    count: z.number().int().min(1).max(64).default(8),
+  })
+  .strict();
+
+/** Real observations whose recorded action is the given one, spread over the dataset's episodes. */
+export const realSamplesOutput = z.object({
+  action: z.number().int(),
+  /** How many transitions of the dataset have this action. */
+  available: z.number().int().nonnegative(),
+  samples: z.array(z.object({ episode: z.number().int(), step: z.number().int() })),
+  frames: z.string(),
+});
