@@ -1,0 +1,36 @@
+/** About `count` round tick values (1, 2 or 5 times a power of ten) covering [lo, hi]. */
+export function niceTicks(lo: number, hi: number, count = 5): number[] {
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [];
+  if (hi === lo) return [lo];
+  const raw = (hi - lo) / Math.max(1, count);
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? raw;
+  const ticks: number[] = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) ticks.push(Math.abs(v) < step * 1e-9 ? 0 : Number(v.toPrecision(12)));
+  return ticks;
+}
+
+/** A compact number for axes and tables: 3 significant digits, exponent form for very small or large values. */
+export function formatNumber(value: number | null | undefined, digits = 3): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '–';
+  if (value === 0) return '0';
+  const abs = Math.abs(value);
+  if (abs >= 1e5 || abs < 1e-3) return value.toExponential(Math.max(0, digits - 1));
+  if (Number.isInteger(value)) return String(value);
+  return Number(value.toPrecision(digits)).toString();
+}
+
+/** The [lo, hi] of some values padded by `pad` of the span (a flat series gets a unit span). */
+export function paddedExtent(values: Iterable<number>, pad = 0.05): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    if (!Number.isFinite(v)) continue;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (lo === Infinity) return [0, 1];
+  if (lo === hi) return [lo - 0.5, hi + 0.5];
+  const span = hi - lo;
+  return [lo - span * pad, hi + span * pad];
+}
