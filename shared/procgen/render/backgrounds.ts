@@ -50,9 +50,10 @@ export function backgroundPicture(family: BackgroundFamily, index: number, heigh
   return picture;
 }
 
-/** Paints all pictures of a family (at the detail an output `size` needs) ahead of use. */
+/** Paints all pictures of a family ahead of use; detailed pictures for large renders are too big to keep them all, so those stay lazy. */
 export function preloadBackgrounds(family: BackgroundFamily, size: number): void {
-  for (let index = 0; index < BACKGROUND_COUNTS[family]; index++) backgroundPicture(family, index, pictureHeightFor(size));
+  if (pictureHeightFor(size) > PICTURE_HEIGHT) return;
+  for (let index = 0; index < BACKGROUND_COUNTS[family]; index++) backgroundPicture(family, index);
 }
 
 function paintBackground(family: BackgroundFamily, index: number, height: number): Picture {
