@@ -5,13 +5,17 @@ import type { Split } from './evaluations.ts';
 /** One window of the run list, newest first, filtered in SQL so thousands of runs stay fast. */
 export function pageRunIds(
   db: Database,
-  filter: { offset: number; limit: number; status?: RunStatus | undefined; search: string },
+  filter: { offset: number; limit: number; status?: RunStatus | undefined; search: string; ids?: readonly number[] | undefined },
 ): { total: number; ids: number[]; experiments: Map<number, { name: string; preset: string | null }> } {
   const where: string[] = [];
   const args: (string | number)[] = [];
   if (filter.status) {
     where.push('r.status = ?');
     args.push(filter.status);
+  }
+  if (filter.ids) {
+    where.push(`r.id IN (${filter.ids.map(() => '?').join(',') || 'NULL'})`);
+    args.push(...filter.ids);
   }
   if (filter.search.trim()) {
     // instr() on lower-cased text: a plain substring match, no LIKE wildcards to escape.

@@ -1,6 +1,7 @@
 import type { Component } from 'svelte';
 import type { AppState } from './lib/app-state.svelte.ts';
 import AboutView from './views/AboutView.svelte';
+import RunsView from './views/RunsView.svelte';
 
 /** A screen of the app: one entry here adds it to the navigation with its Ctrl+key shortcut. */
 export interface Section {
@@ -15,9 +16,16 @@ export interface Section {
 
 export const sections: readonly [Section, ...Section[]] = [
   {
+    id: 'runs',
+    label: 'Runs',
+    key: '1',
+    icon: 'M4 5h3v2H4zm5 0h11v2H9zM4 11h3v2H4zm5 0h11v2H9zM4 17h3v2H4zm5 0h11v2H9z',
+    view: RunsView,
+  },
+  {
     id: 'about',
     label: 'About',
-    key: '1',
+    key: '9',
     icon: 'M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm0 4.5a1.25 1.25 0 1 1 0 2.5 1.25 1.25 0 0 1 0-2.5zM10.75 11h2.5v6.5h-2.5z',
     view: AboutView,
   },

@@ -20,6 +20,8 @@ export const runsPageInput = z
     status: z.enum(RUN_STATUSES).optional(),
     /** Matched against label, game and experiment name (case-insensitive substring). */
     search: z.string().max(200).default(''),
+    /** Only these runs (the run page, the compare view). */
+    ids: z.array(z.number().int().positive()).max(500).optional(),
   })
   .strict();
 

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import type { EpisodesList } from '@shared/api/inspect.ts';
+import { dataUsed, dotsByMethod } from './results.ts';
+
+const episode = (idx: number, ret: number) => ({ idx, levelSeed: idx, length: 10, return: ret });
+
+describe('result dots', () => {
+  it('gives a student method one dot per student (its mean) and the lone expert one dot per episode', () => {
+    const list: EpisodesList = {
+      runId: 1,
+      game: 'bigfish',
+      mode: 'easy',
+      dataset: null,
+      models: [
+        { modelId: 1, role: 'expert', method: 'expert', member: 0, id: [episode(0, 3), episode(1, 5)], ood: [episode(0, 1)] },
+        { modelId: 2, role: 'student', method: 'synthetic', member: 0, id: [episode(0, 1), episode(1, 3)], ood: [] },
+        { modelId: 3, role: 'student', method: 'synthetic', member: 1, id: [episode(0, 4), episode(1, 4)], ood: [] },
+      ],
+    };
+    const dots = dotsByMethod(list);
+    expect(dots.get('expert')).toEqual({ id: [3, 5], ood: [1] });
+    expect(dots.get('synthetic')).toEqual({ id: [2, 4], ood: [] });
+  });
+
+  it('says what each kind of method learned from', () => {
+    const row = { dataKind: 'bc', dataSamples: 587, dataEpisodes: 4 } as Parameters<typeof dataUsed>[0];
+    expect(dataUsed(row)).toBe('587 transitions · 4 ep.');
+    expect(dataUsed({ ...row, dataKind: 'synthetic', dataSamples: 30 })).toBe('30 synthetic samples');
+  });
+});

@@ -1,0 +1,53 @@
+import type { CallOutput } from '@shared/api/contract.ts';
+import type { EpisodesList } from '@shared/api/inspect.ts';
+
+export type RunResults = CallOutput<'runs.results'>;
+export type ResultRow = RunResults['rows'][number];
+export type Split = ResultRow['split'];
+
+/** One method on one split for one run, as the results chart draws it. */
+export interface ResultMark {
+  readonly method: string;
+  readonly split: Split;
+  /** Which run (compare view) the mark belongs to. */
+  readonly series: string;
+  readonly color: string;
+  readonly row: ResultRow;
+  /** Each model's mean episode return (students), or each episode's return (a single model). */
+  readonly dots: readonly number[];
+}
+
+const mean = (values: readonly number[]): number => values.reduce((s, v) => s + v, 0) / values.length;
+
+/** Per method and split: every student's mean return, or the lone model's episode returns (what the interval is over). */
+export function dotsByMethod(episodes: EpisodesList): Map<string, Record<Split, number[]>> {
+  const byMethod = new Map<string, { id: number[][]; ood: number[][] }>();
+  for (const model of episodes.models) {
+    const key = model.role === 'expert' ? 'expert' : model.method;
+    const entry = byMethod.get(key) ?? { id: [], ood: [] };
+    entry.id.push(model.id.map((e) => e.return));
+    entry.ood.push(model.ood.map((e) => e.return));
+    byMethod.set(key, entry);
+  }
+  const out = new Map<string, Record<Split, number[]>>();
+  for (const [method, { id, ood }] of byMethod) {
+    const dots = (models: number[][]) => (models.length === 1 ? (models[0] ?? []) : models.filter((m) => m.length > 0).map(mean));
+    out.set(method, { id: dots(id), ood: dots(ood) });
+  }
+  return out;
+}
+
+export function resultMarks(results: RunResults, episodes: EpisodesList | null, series: string, color: string): ResultMark[] {
+  const dots = episodes ? dotsByMethod(episodes) : new Map<string, Record<Split, number[]>>();
+  return results.rows.map((row) => ({ method: row.method, split: row.split, series, color, row, dots: dots.get(row.method)?.[row.split] ?? [] }));
+}
+
+/** What a method learned from, in words. */
+export function dataUsed(row: ResultRow): string {
+  if (row.dataKind === 'synthetic') return `${row.dataSamples} synthetic samples`;
+  if (row.dataKind === 'expert') return row.dataSamples ? `${row.dataSamples} demo transitions` : 'reused expert';
+  return `${row.dataSamples} transitions · ${row.dataEpisodes} ep.`;
+}
+
+/** Distinguishable colours for runs and methods on the dark theme. */
+export const PALETTE = ['#6ea8fe', '#f0a35e', '#4cc38a', '#d77fd8', '#e3d26f', '#5fd0d6', '#f0605d', '#a3a9f5'];
