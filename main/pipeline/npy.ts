@@ -68,8 +68,9 @@ export function parseNpy(bytes: Uint8Array, name: string): NpyArray {
       `${name} is truncated: shape (${shape.join(', ')}) of '${descr}' needs ${dataBytes} bytes, the file holds ${bytes.length - dataStart}.`,
     );
   }
-  // Copy into a fresh, aligned buffer.
-  const copy = bytes.slice(dataStart, dataStart + dataBytes);
+  // Copy into a fresh, aligned buffer (a Buffer's slice() is a view into a shared pool).
+  const copy = new Uint8Array(dataBytes);
+  copy.set(bytes.subarray(dataStart, dataStart + dataBytes));
   return { shape, dtype: descr, data: dtype.make(copy.buffer, length) };
 }
 

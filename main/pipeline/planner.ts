@@ -6,16 +6,23 @@
  * (no rendering) and plays the first action of the best one; the rest of
  * that sequence is kept and re-scored next step, so a plan that once found
  * a reward is never forgotten. Candidates: for each distinct action of the
- * game, `rollouts` sequences that start with it and continue with random
- * actions held for a few steps (held actions explore further than jitter).
+ * game, that action held for the whole horizon, and `rollouts - 1`
+ * sequences that start with it and continue with random actions held for a
+ * few steps (held actions explore further than jitter).
  *
  * Score = reward collected - a death penalty (the episode ended without
- * completing the level before the timeout) + for jumper a shaped term from
- * the breadth-first distance to the goal, since random rollouts rarely reach it.
+ * completing the level before the timeout) + a small shaped term at the
+ * rollout's end: jumper, the breadth-first distance to the goal (random
+ * rollouts rarely reach it); bigfish, the distance to the nearest fish it
+ * may eat; starpilot, the vertical offset to the nearest enemy ahead (in
+ * its line of fire). Without shaping, most decisions are ties broken at
+ * random, which a network cannot learn to imitate.
  */
 import type { ProcgenGame } from '@shared/procgen/engine/game.ts';
 import { createGame, type GameName } from '@shared/procgen/games/index.ts';
+import { FISH } from '@shared/procgen/games/bigfish.ts';
 import { CAVEWALL, CAVEWALL_TOP, GOAL } from '@shared/procgen/games/jumper.ts';
+import { FAST_FLYER, FLYER, TURRET } from '@shared/procgen/games/starpilot.ts';
 import { WALL_OBJ } from '@shared/procgen/engine/objects.ts';
 import type { Mode } from '@shared/procgen/engine/game.ts';
 import { Random } from '../learning/random.ts';
@@ -39,6 +46,11 @@ const DISTINCT_ACTIONS: Readonly<Record<GameName, readonly number[]>> = {
 const DEATH_PENALTY: Readonly<Record<GameName, number>> = { bigfish: 10, starpilot: 10, jumper: 10 };
 /** Jumper: score per grid cell closer to the goal. */
 const JUMPER_DISTANCE_WEIGHT = 0.25;
+/** Bigfish: score per unit closer to the nearest edible fish (well below one fish's reward). */
+const BIGFISH_FOOD_WEIGHT = 0.05;
+/** Starpilot: score per unit of vertical offset from the nearest enemy ahead. */
+const STARPILOT_AIM_WEIGHT = 0.05;
+const NOOP = 4;
 /** Random continuations hold an action this many steps at most. */
 const MAX_HOLD = 4;
 
@@ -89,6 +101,7 @@ export class OraclePlanner {
   private readonly candidate: Int32Array;
   private goalDistances: Int32Array | null = null;
   private distancesForSeed = NaN;
+  private previous = NOOP;
 
   constructor(
     readonly game: GameName,
@@ -106,34 +119,43 @@ export class OraclePlanner {
   /** Forget the kept plan (call when a new episode starts). */
   reset(): void {
     this.planLength = 0;
+    this.previous = NOOP;
   }
 
   /** The action to play now in `state` (which is not modified). */
   act(state: ProcgenGame): number {
     const { horizon, rollouts } = this.options;
     let bestScore = -Infinity;
+    let bestAction = this.previous;
+    const consider = (seq: Int32Array): void => {
+      const s = this.score(state, seq);
+      // Ties keep the previous action: consistent choices are what a network can imitate.
+      if (s > bestScore + 1e-9 || (Math.abs(s - bestScore) <= 1e-9 && seq[0] === this.previous)) {
+        bestScore = s;
+        bestAction = seq[0]!;
+        this.plan.set(seq);
+      }
+    };
     // The kept plan, shifted by the step just played, padded with a random tail.
     if (this.planLength > 0) {
       this.candidate.set(this.plan.subarray(0, this.planLength));
       this.fillRandom(this.candidate, this.planLength);
-      bestScore = this.score(state, this.candidate);
-      this.plan.set(this.candidate);
+      consider(this.candidate);
     }
     for (const first of this.actions) {
-      for (let r = 0; r < rollouts; r++) {
+      // Holding one action for the whole horizon, then random continuations after it.
+      this.candidate.fill(first);
+      consider(this.candidate);
+      for (let r = 1; r < rollouts; r++) {
         this.candidate[0] = first;
         this.fillRandom(this.candidate, 1);
-        const s = this.score(state, this.candidate);
-        if (s > bestScore) {
-          bestScore = s;
-          this.plan.set(this.candidate);
-        }
+        consider(this.candidate);
       }
     }
-    const action = this.plan[0]!;
     this.plan.copyWithin(0, 1);
     this.planLength = horizon - 1;
-    return action;
+    this.previous = bestAction;
+    return bestAction;
   }
 
   private fillRandom(seq: Int32Array, from: number): void {
@@ -158,8 +180,23 @@ export class OraclePlanner {
         return total;
       }
     }
-    if (this.game === 'jumper') total -= JUMPER_DISTANCE_WEIGHT * this.distanceToGoal(g);
-    return total;
+    return total + this.shaping(g);
+  }
+
+  private shaping(g: ProcgenGame): number {
+    if (this.game === 'jumper') return -JUMPER_DISTANCE_WEIGHT * this.distanceToGoal(g);
+    const agent = g.agent;
+    let nearest = Infinity;
+    for (let i = 1; i < g.entities.count; i++) {
+      const e = g.entities.items[i]!;
+      if (this.game === 'bigfish' && e.type === FISH && e.rx <= agent.rx) {
+        nearest = Math.min(nearest, Math.hypot(e.x - agent.x, e.y - agent.y));
+      } else if (this.game === 'starpilot' && (e.type === FLYER || e.type === FAST_FLYER || e.type === TURRET) && e.x > agent.x) {
+        nearest = Math.min(nearest, Math.abs(e.y - agent.y));
+      }
+    }
+    if (nearest === Infinity) return 0;
+    return -(this.game === 'bigfish' ? BIGFISH_FOOD_WEIGHT : STARPILOT_AIM_WEIGHT) * nearest;
   }
 
   private distanceToGoal(g: ProcgenGame): number {

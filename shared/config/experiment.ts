@@ -90,10 +90,10 @@ export const expertSchema = z
       .object({
         steps: int(1, 10_000_000, 'Adam steps').default(3000),
         batchSize: int(1, 65_536, 'samples per step').default(64),
-        learningRate: real(0, 10, 'Adam learning rate', true).default(5e-4),
+        learningRate: real(0, 10, 'Adam learning rate', true).default(2e-3),
       })
       .strict()
-      .default({ steps: 3000, batchSize: 64, learningRate: 5e-4 }),
+      .default({ steps: 3000, batchSize: 64, learningRate: 2e-3 }),
   })
   .strict();
 

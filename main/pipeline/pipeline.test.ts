@@ -1,0 +1,285 @@
+/**
+ * The pipeline end to end through the real `ddrl` command: real SQLite files,
+ * real (tiny) training, real child processes killed with SIGKILL.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyDataset } from './stages/collect.ts';
+import { encodeNpz } from './npy.ts';
+import { openDatabase } from '../storage/database.ts';
+import { listDatasetEpisodes, loadDataset } from '../storage/datasets.ts';
+
+const REPO = resolve(import.meta.dirname, '../..');
+const DDRL = join(REPO, 'bin/ddrl.js');
+
+/** Every stage, at a size that runs in seconds. */
+const TINY = [
+  'expert.planner.episodes=2',
+  'expert.planner.horizon=8',
+  'expert.planner.rollouts=1',
+  'expert.imitation.steps=5',
+  'expert.channels=[4,8,8]',
+  'collect.episodes=3',
+  'distill.iterations=2',
+  'distill.snapshotEvery=1',
+  'distill.realBatch=4',
+  'distill.size=15',
+  'students.count=1',
+  'students.bc.steps=3',
+  'students.bc.batchSize=16',
+  'evaluate.episodesId=2',
+  'evaluate.episodesOod=2',
+].flatMap((s) => ['--set', s]);
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'ddrl-pipeline-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function ddrl(...args: string[]): { code: number; out: string; err: string } {
+  const r = spawnSync('node', [DDRL, ...args], { encoding: 'utf8', cwd: REPO, timeout: 300_000 });
+  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+}
+
+function startDdrl(...args: string[]): { child: ChildProcess; exited: Promise<number | null> } {
+  const child = spawn('node', [DDRL, ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout!.resume();
+  child.stderr!.resume();
+  return { child, exited: new Promise((done) => child.on('exit', (code) => done(code))) };
+}
+
+function query<T>(db: string, sql: string, ...params: unknown[]): T[] {
+  const c = new BetterSqlite3(db, { readonly: true });
+  try {
+    return c.prepare(sql).all(...params) as T[];
+  } finally {
+    c.close();
+  }
+}
+
+/** Polls until `sql` returns a row (the child commits as it goes). */
+async function waitFor(db: string, sql: string, timeoutMs = 240_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (existsSync(db)) {
+      try {
+        if (query(db, sql).length > 0) return;
+      } catch {
+        // The schema may not exist yet.
+      }
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for: ${sql}`);
+}
+
+interface StageRecord {
+  stage: string;
+  status: string;
+  finished_at: string | null;
+}
+
+describe('a finished run', () => {
+  let db: string;
+  beforeAll(() => {
+    db = join(dir, 'finished.sqlite');
+    const r = ddrl('run', '--preset', 'quick-jumper', ...TINY, '--db', db);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/synthetic\s+1x2/);
+  }, 300_000);
+
+  it('stores every stage done, a dataset that re-simulates, and prints results as table, CSV and JSON', () => {
+    const stages = query<StageRecord>(db, 'SELECT stage, status FROM stages WHERE run_id = 1 ORDER BY position');
+    expect(stages.map((s) => `${s.stage}:${s.status}`)).toEqual([
+      'expert:done',
+      'collect:done',
+      'baselines:done',
+      'distill:done',
+      'students:done',
+      'evaluate:done',
+    ]);
+    const csv = ddrl('results', '1', '--csv', '--db', db);
+    expect(csv.code).toBe(0);
+    const lines = csv.out.trim().split('\n');
+    expect(lines[0]).toMatch(/^method,split,models,/);
+    // expert, bc-100/40/25/10, synthetic, each ID and OOD.
+    expect(lines).toHaveLength(1 + 6 * 2);
+    const json = JSON.parse(ddrl('results', '1', '--json', '--db', db).out);
+    expect(json.rows.find((r: { method: string; split: string }) => r.method === 'synthetic' && r.split === 'ood')).toMatchObject({
+      dataKind: 'synthetic',
+      dataSamples: 15,
+    });
+  });
+
+  it('re-simulates stored episodes from (level seed, actions) and catches a tampered reward', () => {
+    const app = openDatabase({ path: db });
+    try {
+      const datasetId = (app.connection.prepare('SELECT dataset_id FROM runs WHERE id = 1').get() as { dataset_id: number }).dataset_id;
+      expect(verifyDataset(app.connection, datasetId)).toEqual([]);
+      const copy = join(dir, 'tampered.sqlite');
+      app.connection.exec(`VACUUM INTO '${copy}'`);
+      const tampered = openDatabase({ path: copy });
+      const episode = listDatasetEpisodes(tampered.connection, datasetId)[0]!;
+      episode.rewards[0] = episode.rewards[0]! + 1;
+      tampered.connection
+        .prepare('UPDATE dataset_episodes SET rewards = ? WHERE dataset_id = ? AND idx = 0')
+        .run(Buffer.from(episode.rewards.buffer), datasetId);
+      expect(verifyDataset(tampered.connection, datasetId)[0]).toMatch(/^episode 0 \(level \d+\): step 0: re-simulated reward/);
+      tampered.close();
+    } finally {
+      app.close();
+    }
+  });
+
+  it('exports a run and imports its dataset back unchanged (folder and NPZ)', () => {
+    const out = join(dir, 'export');
+    expect(ddrl('export', '1', '--out', out, '--db', db).code).toBe(0);
+    const imported = ddrl('import', join(out, 'dataset'), '--db', db);
+    expect(imported.err).toBe('');
+    const id = Number(/Imported dataset (\d+)/.exec(imported.out)![1]);
+    const app = openDatabase({ path: db });
+    try {
+      const originalId = (app.connection.prepare('SELECT dataset_id FROM runs WHERE id = 1').get() as { dataset_id: number }).dataset_id;
+      const original = loadDataset(app.connection, originalId);
+      const copy = loadDataset(app.connection, id);
+      expect(copy.info).toMatchObject({
+        game: 'jumper',
+        mode: 'easy',
+        source: 'imported',
+        episodes: original.info.episodes,
+        transitions: original.info.transitions,
+      });
+      expect(Buffer.from(copy.observations).equals(Buffer.from(original.observations))).toBe(true);
+      expect(Array.from(copy.actions)).toEqual(Array.from(original.actions));
+      expect(copy.levelSeeds).toEqual(original.levelSeeds);
+      expect(listDatasetEpisodes(app.connection, id).map((e) => Array.from(e.rewards))).toEqual(
+        listDatasetEpisodes(app.connection, originalId).map((e) => Array.from(e.rewards)),
+      );
+      // The same arrays as one NPZ, episodes given by `dones` instead of lengths.
+      const dones = new Uint8Array(original.actions.length);
+      for (let e = 1; e < original.episodeStarts.length; e++) dones[original.episodeStarts[e]! - 1] = 1;
+      const rewards = Float32Array.from(listDatasetEpisodes(app.connection, originalId).flatMap((e) => Array.from(e.rewards)));
+      const npz = join(dir, 'data.npz');
+      writeFileSync(
+        npz,
+        encodeNpz({
+          observations: { data: original.observations, shape: [original.actions.length, 64, 64, 3] },
+          actions: { data: original.actions, shape: [original.actions.length] },
+          rewards: { data: rewards, shape: [rewards.length] },
+          dones: { data: dones, shape: [dones.length] },
+        }),
+      );
+      const fromNpz = ddrl('import', '--game', 'jumper', npz, '--db', db);
+      expect(fromNpz.code).toBe(0);
+      const npzCopy = loadDataset(app.connection, Number(/Imported dataset (\d+)/.exec(fromNpz.out)![1]));
+      expect(Array.from(npzCopy.episodeStarts)).toEqual(Array.from(original.episodeStarts));
+      expect(Buffer.from(npzCopy.observations).equals(Buffer.from(original.observations))).toBe(true);
+    } finally {
+      app.close();
+    }
+  });
+
+  it('refuses bad input with a clear error and stores nothing', () => {
+    const count = () => query<{ n: number }>(db, 'SELECT (SELECT count(*) FROM runs) + (SELECT count(*) FROM datasets) AS n')[0]!.n;
+    const before = count();
+    const unknownPreset = ddrl('run', '--preset', 'paper-pong', '--db', db);
+    expect(unknownPreset.code).toBe(2);
+    expect(unknownPreset.err).toMatch(/Unknown preset 'paper-pong': valid presets are paper-bigfish/);
+    const badKey = ddrl('run', '--preset', 'quick-jumper', '--set', 'distil.size=50', '--db', db);
+    expect(badKey.code).toBe(2);
+    expect(badKey.err).toMatch(/Unknown setting 'distil\.size'/);
+    const badValue = ddrl('run', '--preset', 'quick-jumper', '--set', 'distill.size=5', '--db', db);
+    expect(badValue.code).toBe(2);
+    expect(badValue.err).toMatch(/distill\.size: must be at least 15/);
+    const missing = ddrl('show', '99', '--db', db);
+    expect(missing.code).toBe(1);
+    expect(missing.err).toMatch(/No run with id 99\. List the runs with `ddrl runs`/);
+    const finished = ddrl('resume', '1', '--db', db);
+    expect(finished.code).toBe(1);
+    expect(finished.err).toMatch(/Run 1 is already done: nothing to resume/);
+    const malformedDir = join(dir, 'malformed');
+    mkdirSync(malformedDir, { recursive: true });
+    writeFileSync(join(malformedDir, 'observations.npy'), 'not an array');
+    const malformed = ddrl('import', '--game', 'jumper', malformedDir, '--db', db);
+    expect(malformed.code).toBe(1);
+    expect(malformed.err).toMatch(/observations\.npy is not a \.npy file.*Nothing was stored/);
+    expect(count()).toBe(before);
+  });
+});
+
+describe('a killed run', () => {
+  it('loses no finished stage after SIGKILL mid-stage, and `ddrl resume` continues without redoing them', async () => {
+    const db = join(dir, 'killed.sqlite');
+    const slowStudents = ['--set', 'students.count=3', '--set', 'students.bc.steps=40'];
+    const { child, exited } = startDdrl('run', '--preset', 'quick-jumper', ...TINY, ...slowStudents, '--db', db);
+    // Killed once the first student of the students stage is stored, before the stage ends.
+    await waitFor(db, "SELECT 1 FROM stages WHERE stage = 'students' AND checkpoint IS NOT NULL AND status = 'running'");
+    child.kill('SIGKILL');
+    await exited;
+    expect(query<{ integrity_check: string }>(db, 'PRAGMA integrity_check')[0]!.integrity_check).toBe('ok');
+    const before = query<StageRecord>(db, 'SELECT stage, status, finished_at FROM stages WHERE run_id = 1 ORDER BY position');
+    expect(before.slice(0, 4).every((s) => s.status === 'done')).toBe(true);
+    expect(before[4]).toMatchObject({ stage: 'students', status: 'running' });
+    const studentsBefore = query<{ id: number; method: string; member: number }>(db, "SELECT id, method, member FROM models WHERE role = 'student'");
+    expect(studentsBefore.length).toBeGreaterThan(0);
+
+    const resumed = ddrl('resume', '1', '--db', db);
+    expect(resumed.code).toBe(0);
+    const after = query<StageRecord>(db, 'SELECT stage, status, finished_at FROM stages WHERE run_id = 1 ORDER BY position');
+    expect(after.every((s) => s.status === 'done')).toBe(true);
+    // Finished stages were not redone: their finish times are unchanged.
+    expect(after.slice(0, 4)).toEqual(before.slice(0, 4));
+    // Students trained before the kill were kept, not retrained.
+    const studentsAfter = query<{ id: number; method: string; member: number }>(db, "SELECT id, method, member FROM models WHERE role = 'student'");
+    for (const s of studentsBefore) expect(studentsAfter).toContainEqual(s);
+    expect(studentsAfter).toHaveLength(5 * 3);
+    expect(query<{ integrity_check: string }>(db, 'PRAGMA integrity_check')[0]!.integrity_check).toBe('ok');
+  }, 300_000);
+});
+
+describe('cancellation', () => {
+  it('`ddrl cancel` from another process stops the run at its next step; resume finishes it', async () => {
+    const db = join(dir, 'cancelled.sqlite');
+    const slowDistill = ['--set', 'distill.iterations=40'];
+    const { exited } = startDdrl('run', '--preset', 'quick-jumper', ...TINY, ...slowDistill, '--db', db);
+    await waitFor(db, "SELECT 1 FROM stages WHERE stage = 'distill' AND checkpoint IS NOT NULL");
+    const cancel = ddrl('cancel', '1', '--db', db);
+    expect(cancel.code).toBe(0);
+    expect(cancel.out).toMatch(/asked its process .* to stop/);
+    expect(await exited).toBe(130);
+    const run = query<{ status: string; error: string }>(db, 'SELECT status, error FROM runs WHERE id = 1')[0]!;
+    expect(run.status).toBe('cancelled');
+    const distill = query<{ status: string; checkpoint: string }>(db, "SELECT status, checkpoint FROM stages WHERE run_id = 1 AND stage = 'distill'")[0]!;
+    expect(distill.status).toBe('cancelled');
+    const doneIterations = (JSON.parse(distill.checkpoint) as { iteration: number }).iteration;
+    expect(doneIterations).toBeLessThan(40);
+    expect(ddrl('cancel', '1', '--db', db).err).toMatch(/Run 1 is cancelled, not queued or running/);
+    const resumed = ddrl('resume', '1', '--db', db);
+    expect(resumed.code).toBe(0);
+    // Distillation continued from its last snapshot: one snapshot per iteration, none repeated.
+    const snapshots = query<{ iteration: number }>(db, 'SELECT iteration FROM synthetic_snapshots WHERE run_id = 1 ORDER BY iteration');
+    expect(snapshots.map((s) => s.iteration)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+  }, 300_000);
+});
+
+describe('sweeps', () => {
+  it('create one run per value under one experiment', () => {
+    const db = join(dir, 'sweep.sqlite');
+    const r = ddrl('run', '--preset', 'quick-jumper', ...TINY, '--sweep', 'distill.size=15,30', '--db', db);
+    expect(r.code).toBe(0);
+    const runs = query<{ experiment_id: number; label: string; config: string; status: string }>(
+      db,
+      'SELECT experiment_id, label, config, status FROM runs ORDER BY id',
+    );
+    expect(runs.map((x) => [x.experiment_id, x.label, JSON.parse(x.config).distill.size, x.status])).toEqual([
+      [1, 'distill.size=15', 15, 'done'],
+      [1, 'distill.size=30', 30, 'done'],
+    ]);
+  }, 300_000);
+});
