@@ -1,6 +1,7 @@
 import type { Component } from 'svelte';
 import type { AppState } from './lib/app-state.svelte.ts';
 import AboutView from './views/AboutView.svelte';
+import ReplayView from './views/ReplayView.svelte';
 import RunsView from './views/RunsView.svelte';
 
 /** A screen of the app: one entry here adds it to the navigation with its Ctrl+key shortcut. */
@@ -21,6 +22,13 @@ export const sections: readonly [Section, ...Section[]] = [
     key: '1',
     icon: 'M4 5h3v2H4zm5 0h11v2H9zM4 11h3v2H4zm5 0h11v2H9zM4 17h3v2H4zm5 0h11v2H9z',
     view: RunsView,
+  },
+  {
+    id: 'replay',
+    label: 'Replay',
+    key: '4',
+    icon: 'M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm-2 5.5 6 4.5-6 4.5z',
+    view: ReplayView,
   },
   {
     id: 'about',
