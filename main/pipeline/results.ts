@@ -124,7 +124,7 @@ const fixed = (v: number, digits = 2): string => (Number.isFinite(v) ? v.toFixed
 
 function dataUsed(row: ResultRow): string {
   if (row.dataKind === 'synthetic') return `${row.dataSamples} synthetic samples`;
-  if (row.dataKind === 'expert') return row.dataSamples ? `${row.dataSamples} demo transitions` : 'reused';
+  if (row.dataKind === 'expert') return row.dataSamples ? `${row.dataSamples} demo or PPO steps` : 'reused';
   return `${row.dataSamples} transitions (${row.dataEpisodes} ep.)`;
 }
 

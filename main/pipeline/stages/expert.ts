@@ -3,7 +3,7 @@
  * episodes on the training levels (stored as a dataset, checkpointed), then
  * an IMPALA network imitates them by cross-entropy, so everything downstream
  * has a policy network exactly as with PPO. `reuse`: another run's expert
- * network. `ppo`: the learning core's PPO.
+ * network. `ppo`: the learning core's PPO (the paper's way; 25M steps by default).
  */
 import type { Database } from 'better-sqlite3';
 import { getRun } from '../../storage/runs.ts';
@@ -12,6 +12,7 @@ import { appendMetrics } from '../../storage/metrics.ts';
 import { loadDataset, saveDataset, type Episode } from '../../storage/datasets.ts';
 import { saveMethodData } from '../../storage/methods.ts';
 import { actionAgreement, trainBc } from '../../learning/train/bc.ts';
+import { trainPpo } from '../../learning/train/ppo.ts';
 import { weightsOf, disposeTrainable } from '../../learning/nets/trainable.ts';
 import { subset } from '../../learning/train/data.ts';
 import { OraclePlanner } from '../planner.ts';
@@ -121,6 +122,56 @@ async function plannerExpert(ctx: StageContext): Promise<StageCommit> {
   };
 }
 
+async function ppoExpert(ctx: StageContext): Promise<StageCommit> {
+  const { game, mode, trainLevels, expert } = ctx.config;
+  const { ppo } = expert;
+  const curve: { step: number; value: number }[] = [];
+  const { net, episodeReturns } = await trainPpo(
+    {
+      game,
+      mode,
+      numLevels: trainLevels.numLevels,
+      startLevel: trainLevels.startLevel,
+      network: { kind: 'impala', channels: expert.channels },
+      numEnvs: ppo.numEnvs,
+      rolloutSteps: ppo.rolloutSteps,
+      totalSteps: ppo.totalSteps,
+      learningRate: ppo.learningRate,
+      gamma: ppo.gamma,
+      lambda: ppo.gaeLambda,
+      clip: ppo.clip,
+      entropyCoef: ppo.entropyCoef,
+      valueCoef: ppo.valueCoef,
+      maxGradNorm: ppo.maxGradNorm,
+      epochs: ppo.epochs,
+      minibatches: ppo.minibatches,
+      seed: seedFor(ctx.config.seed, 'expert/ppo'),
+    },
+    {
+      signal: ctx.signal,
+      onProgress: (p) => {
+        ctx.throwIfCancelled();
+        const meanReturn = p.metrics?.meanReturn ?? 0;
+        curve.push({ step: p.metrics?.envSteps ?? p.step, value: meanReturn });
+        ctx.progress(p.step, p.totalSteps, `PPO update, mean return ${meanReturn.toFixed(2)}`);
+      },
+    },
+  );
+  const weights = await weightsOf(net);
+  const architecture = architectureOf(net.def);
+  disposeTrainable(net);
+  const envSteps = curve.length ? curve[curve.length - 1]!.step : 0;
+  return (db) => {
+    saveModel(db, ctx.runId, EXPERT_KEY, architecture, weights);
+    appendMetrics(
+      db,
+      ctx.runId,
+      curve.map((c) => ({ series: 'expert/ppo-return', ...c })),
+    );
+    saveMethodData(db, ctx.runId, { method: 'expert', kind: 'expert', episodes: episodeReturns.length, samples: envSteps, stepIndices: null });
+  };
+}
+
 function reusedExpert(ctx: StageContext): StageCommit {
   const from = ctx.config.expert.reuseRunId!;
   getRun(ctx.db, from); // a clear error when the run does not exist
@@ -151,7 +202,7 @@ export const expertStage: StageDefinition = {
       case 'reuse':
         return reusedExpert(ctx);
       case 'ppo':
-        throw new Error('expert.source=ppo: the PPO trainer is not available in this build; use expert.source=planner or reuse.');
+        return ppoExpert(ctx);
     }
   },
 };
