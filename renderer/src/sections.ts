@@ -3,6 +3,7 @@ import type { AppState } from './lib/app-state.svelte.ts';
 import AboutView from './views/AboutView.svelte';
 import ReplayView from './views/ReplayView.svelte';
 import RunsView from './views/RunsView.svelte';
+import SyntheticView from './views/SyntheticView.svelte';
 
 /** A screen of the app: one entry here adds it to the navigation with its Ctrl+key shortcut. */
 export interface Section {
@@ -29,6 +30,13 @@ export const sections: readonly [Section, ...Section[]] = [
     key: '4',
     icon: 'M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm-2 5.5 6 4.5-6 4.5z',
     view: ReplayView,
+  },
+  {
+    id: 'synthetic',
+    label: 'Synthetic set',
+    key: '5',
+    icon: 'M4 4h7v7H4zm9 0h7v7h-7zM4 13h7v7H4zm9 0h7v7h-7z',
+    view: SyntheticView,
   },
   {
     id: 'about',
