@@ -1,4 +1,5 @@
 import { aboutInfo } from '@shared/api/about.ts';
+import { callNames } from '@shared/api/contract.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,7 +35,7 @@ describe('the service dispatcher', () => {
   it('names an unknown call and lists the valid ones', async () => {
     expect(await services.dispatch('runs.delete', {})).toEqual({
       ok: false,
-      error: { code: 'unknown_call', message: "Unknown call 'runs.delete'. Valid calls: about.get." },
+      error: { code: 'unknown_call', message: `Unknown call 'runs.delete'. Valid calls: ${callNames.join(', ')}.` },
     });
   });
 
