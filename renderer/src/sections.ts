@@ -1,6 +1,7 @@
 import type { Component } from 'svelte';
 import type { AppState } from './lib/app-state.svelte.ts';
 import AboutView from './views/AboutView.svelte';
+import NewExperimentView from './views/NewExperimentView.svelte';
 import ReplayView from './views/ReplayView.svelte';
 import RunsView from './views/RunsView.svelte';
 import SyntheticView from './views/SyntheticView.svelte';
@@ -23,6 +24,13 @@ export const sections: readonly [Section, ...Section[]] = [
     key: '1',
     icon: 'M4 5h3v2H4zm5 0h11v2H9zM4 11h3v2H4zm5 0h11v2H9zM4 17h3v2H4zm5 0h11v2H9z',
     view: RunsView,
+  },
+  {
+    id: 'new',
+    label: 'New experiment',
+    key: '2',
+    icon: 'M11 4h2v7h7v2h-7v7h-2v-7H4v-2h7z',
+    view: NewExperimentView,
   },
   {
     id: 'replay',
