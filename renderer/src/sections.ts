@@ -1,6 +1,7 @@
 import type { Component } from 'svelte';
 import type { AppState } from './lib/app-state.svelte.ts';
 import AboutView from './views/AboutView.svelte';
+import CompareView from './views/CompareView.svelte';
 import NewExperimentView from './views/NewExperimentView.svelte';
 import ReplayView from './views/ReplayView.svelte';
 import RunsView from './views/RunsView.svelte';
@@ -31,6 +32,13 @@ export const sections: readonly [Section, ...Section[]] = [
     key: '2',
     icon: 'M11 4h2v7h7v2h-7v7h-2v-7H4v-2h7z',
     view: NewExperimentView,
+  },
+  {
+    id: 'compare',
+    label: 'Compare',
+    key: '3',
+    icon: 'M4 4h7v16H4zm9 4h7v12h-7z',
+    view: CompareView,
   },
   {
     id: 'replay',

@@ -1,0 +1,127 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { framesFromWire, FRAME_BYTES } from '@shared/api/frames.ts';
+import type { RunsPage } from '@shared/api/inspect.ts';
+import { parseExperimentConfig } from '@shared/config/experiment.ts';
+import { ProcgenEnv } from '@shared/procgen/env.ts';
+import { FrameRenderer } from '@shared/procgen/render/frame-renderer.ts';
+import { saveDataset } from '../storage/datasets.ts';
+import { createExperiment, setRunDataset, setRunStatus } from '../storage/runs.ts';
+import { saveSyntheticSnapshot } from '../storage/synthetic.ts';
+import { startServices, type AppServices } from './app-services.ts';
+
+let dir: string;
+let services: AppServices;
+
+/** A real bigfish episode played with a fixed action pattern, its observations rendered by the engine. */
+function playedEpisode(levelSeed: number) {
+  const env = new ProcgenEnv({ game: 'bigfish', mode: 'easy', startLevel: levelSeed, numLevels: 1 });
+  const renderer = new FrameRenderer('bigfish', 'easy');
+  const actions: number[] = [];
+  const rewards: number[] = [];
+  const frames: Uint8Array[] = [];
+  for (let t = 0; t < 40; t++) {
+    frames.push(renderer.renderToArray(env.game));
+    const action = t % 3 === 0 ? 7 : 1;
+    env.step(action);
+    actions.push(action);
+    rewards.push(env.reward);
+  }
+  const observations = new Uint8Array(frames.length * FRAME_BYTES);
+  frames.forEach((f, i) => observations.set(f, i * FRAME_BYTES));
+  return { levelSeed, actions: Uint8Array.from(actions), rewards: Float32Array.from(rewards), observations };
+}
+
+async function call(name: string, input: unknown): Promise<unknown> {
+  const reply = await services.dispatch(name, input);
+  if (!reply.ok) throw new Error(reply.error.message);
+  return reply.output;
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'ddrl-inspect-calls-'));
+  services = startServices({ dbPath: join(dir, 'ddrl.sqlite'), runtime: 'node' });
+  const db = services.db.connection;
+  const configs = ['bigfish', 'starpilot', 'jumper'].map((game) => ({ label: `${game} run`, config: parseExperimentConfig({ game }) }));
+  for (let i = 0; i < 40; i++) createExperiment(db, { name: `sweep ${i}`, preset: 'quick-bigfish' }, configs);
+  setRunStatus(db, 3, 'done');
+  const datasetId = saveDataset(db, { runId: 1, name: 'played', game: 'bigfish', mode: 'easy', source: 'collected' }, [playedEpisode(5), playedEpisode(9)]);
+  setRunDataset(db, 1, datasetId);
+});
+afterAll(() => {
+  services.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('runs.page', () => {
+  it('pages through 120 runs newest first with the total', async () => {
+    const first = (await call('runs.page', { limit: 50 })) as RunsPage;
+    expect(first.total).toBe(120);
+    expect(first.runs.map((r) => r.id).slice(0, 3)).toEqual([120, 119, 118]);
+    const last = (await call('runs.page', { offset: 100, limit: 50 })) as RunsPage;
+    expect(last.runs.map((r) => r.id)).toEqual(Array.from({ length: 20 }, (_, i) => 20 - i));
+    expect(last.runs[0]).toMatchObject({ experimentName: 'sweep 6', preset: 'quick-bigfish' });
+  });
+
+  it('filters by status, text (label, game, experiment, id) and ids in SQL', async () => {
+    const done = (await call('runs.page', { status: 'done' })) as RunsPage;
+    expect(done.runs.map((r) => r.id)).toEqual([3]);
+    const jumper = (await call('runs.page', { search: 'JUMPER' })) as RunsPage;
+    expect(jumper.total).toBe(40);
+    expect(((await call('runs.page', { search: 'sweep 39' })) as RunsPage).total).toBe(3);
+    expect(((await call('runs.page', { search: '100%_' })) as RunsPage).total).toBe(0);
+    expect(((await call('runs.page', { ids: [7, 2, 999] })) as RunsPage).runs.map((r) => r.id)).toEqual([7, 2]);
+  });
+
+  it('names the bad value of a bad window', async () => {
+    const reply = await services.dispatch('runs.page', { limit: 5000 });
+    expect(reply.ok === false && reply.error.message).toMatch(/limit/);
+  });
+});
+
+describe('episodes and samples', () => {
+  it('lists the dataset episodes without steps and returns one with its frames', async () => {
+    const list = (await call('episodes.list', { runId: 1 })) as { dataset: { id: number; episodes: { idx: number; levelSeed: number; length: number }[] } };
+    expect(list.dataset.episodes).toEqual([
+      expect.objectContaining({ idx: 0, levelSeed: 5, length: 40 }),
+      expect.objectContaining({ idx: 1, levelSeed: 9, length: 40 }),
+    ]);
+    const episode = (await call('episodes.get', { source: 'dataset', datasetId: list.dataset.id, idx: 1, withFrames: true })) as {
+      actions: number[];
+      frames: string;
+    };
+    const played = playedEpisode(9);
+    expect(episode.actions).toEqual([...played.actions]);
+    expect(framesFromWire(episode.frames)).toEqual(played.observations);
+  });
+
+  it('picks real samples of one action spread over the episodes', async () => {
+    const out = (await call('dataset.samples', { datasetId: 1, action: 7, count: 4 })) as {
+      available: number;
+      samples: { episode: number; step: number }[];
+      frames: string;
+    };
+    expect(out.available).toBe(28);
+    expect(out.samples).toHaveLength(4);
+    expect(new Set(out.samples.map((s) => s.episode))).toEqual(new Set([0, 1]));
+    const played = playedEpisode(out.samples[3]!.episode === 0 ? 5 : 9);
+    const step = out.samples[3]!.step;
+    expect(played.actions[step]).toBe(7);
+    expect(framesFromWire(out.frames).subarray(3 * FRAME_BYTES)).toEqual(played.observations.subarray(step * FRAME_BYTES, (step + 1) * FRAME_BYTES));
+  });
+
+  it('says which snapshot iterations exist when asked for another', async () => {
+    const none = await services.dispatch('synthetic.get', { runId: 2 });
+    expect(none.ok === false && none.error.message).toBe('Run 2 has no synthetic snapshots yet: its distill stage has not stored one.');
+    saveSyntheticSnapshot(services.db.connection, 2, 10, 0.5, Uint8Array.from([0, 7]), new Float32Array(2 * FRAME_BYTES).fill(300), false);
+    const wrong = await services.dispatch('synthetic.get', { runId: 2, iteration: 11 });
+    expect(wrong.ok === false && wrong.error.message).toBe('Run 2 has no snapshot at iteration 11: stored iterations are 10.');
+    const got = (await call('synthetic.get', { runId: 2 })) as { labels: number[]; frames: string };
+    expect(got.labels).toEqual([0, 7]);
+    expect(framesFromWire(got.frames).every((v) => v === 255)).toBe(true);
+    const bad = await services.dispatch('episodes.get', { source: 'dataset', datasetId: 1, idx: 99 });
+    expect(bad.ok === false && bad.error.message).toBe('Dataset 1 has no episode 99: see episodes.list for its episodes.');
+  });
+});
