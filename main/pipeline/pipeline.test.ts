@@ -185,6 +185,22 @@ describe('a finished run', () => {
     }
   });
 
+  it("reuses an earlier run's expert network, and names a run that has none", () => {
+    const reused = ddrl('run', '--preset', 'quick-jumper', ...TINY, '--set', 'expert.source=reuse', '--set', 'expert.reuseRunId=1', '--db', db);
+    expect(reused.code).toBe(0);
+    const runId = Number(/run (\d+) in/.exec(reused.out)![1]);
+    const weights = query<{ run_id: number; weights: Buffer }>(
+      db,
+      "SELECT run_id, weights FROM models WHERE role = 'expert' AND run_id IN (1, ?) ORDER BY run_id",
+      runId,
+    );
+    expect(weights).toHaveLength(2);
+    expect(weights[0]!.weights.equals(weights[1]!.weights)).toBe(true);
+    const missing = ddrl('run', '--preset', 'quick-jumper', ...TINY, '--set', 'expert.source=reuse', '--set', 'expert.reuseRunId=999', '--db', db);
+    expect(missing.code).toBe(1);
+    expect(missing.err).toMatch(/failed: expert: No run with id 999/);
+  });
+
   it('refuses bad input with a clear error and stores nothing', () => {
     const count = () => query<{ n: number }>(db, 'SELECT (SELECT count(*) FROM runs) + (SELECT count(*) FROM datasets) AS n')[0]!.n;
     const before = count();
@@ -265,6 +281,22 @@ describe('cancellation', () => {
     // Distillation continued from its last snapshot: one snapshot per iteration, none repeated.
     const snapshots = query<{ iteration: number }>(db, 'SELECT iteration FROM synthetic_snapshots WHERE run_id = 1 ORDER BY iteration');
     expect(snapshots.map((s) => s.iteration)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+  }, 300_000);
+});
+
+describe('an expert trained by PPO', () => {
+  it('feeds the rest of the pipeline like any expert', () => {
+    const db = join(dir, 'ppo.sqlite');
+    const ppo = ['source=ppo', 'ppo.numEnvs=4', 'ppo.rolloutSteps=8', 'ppo.totalSteps=64', 'ppo.minibatches=2', 'ppo.epochs=1'].flatMap((s) => [
+      '--set',
+      `expert.${s}`,
+    ]);
+    const r = ddrl('run', '--preset', 'quick-starpilot', ...TINY, ...ppo, '--db', db);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const curve = query<{ step: number }>(db, "SELECT step FROM metrics WHERE series = 'expert/ppo-return' ORDER BY step");
+    // 64 steps in updates of 4 envs x 8 steps.
+    expect(curve.map((c) => c.step)).toEqual([32, 64]);
   }, 300_000);
 });
 

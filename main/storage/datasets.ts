@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { blobOf, float32Of, now, uint8Of } from './blobs.ts';
-import { decodeFrames, encodeFrames } from './frame-codec.ts';
+import { decodeFrames, decodeFramesInto, encodeFrames } from './frame-codec.ts';
 
 /** Bytes of one 64x64 RGB observation. */
 export const OBSERVATION_BYTES = 64 * 64 * 3;
@@ -171,7 +171,7 @@ export function loadDataset(db: Database, id: number): LoadedDataset {
     returns[r.idx] = r.return;
     levelSeeds.push(r.level_seed);
     actions.set(r.actions, at);
-    observations.set(decodeFrames(r.observations, OBSERVATION_BYTES), at * OBSERVATION_BYTES);
+    decodeFramesInto(r.observations, OBSERVATION_BYTES, observations.subarray(at * OBSERVATION_BYTES, (at + r.length) * OBSERVATION_BYTES));
     at += r.length;
   }
   episodeStarts[info.episodes] = at;

@@ -18,6 +18,37 @@ export function decodeFrames(encoded: Uint8Array, frameBytes: number): Uint8Arra
   const frames = inflateSync(encoded);
   if (frames.length % frameBytes !== 0)
     throw new RangeError(`Stored frames are ${frames.length} bytes, not a whole number of ${frameBytes}-byte frames: the data is damaged.`);
-  for (let i = frameBytes; i < frames.length; i++) frames[i] = (frames[i]! + frames[i - frameBytes]!) & 0xff;
+  undoDeltas(frames, frameBytes);
   return frames;
+}
+
+/**
+ * Decodes straight into `out` (exactly the decoded size: the caller knows the
+ * frame count), so loading a dataset makes no per-episode copies.
+ */
+export function decodeFramesInto(encoded: Uint8Array, frameBytes: number, out: Uint8Array): void {
+  const written = inflateSync(encoded, { out });
+  if (written.length !== out.length || written.buffer !== out.buffer) {
+    throw new RangeError(`Stored frames are ${written.length} bytes, expected ${out.length} (${out.length / frameBytes} frames): the data is damaged.`);
+  }
+  undoDeltas(out, frameBytes);
+}
+
+/**
+ * frames[i] += frames[i - frameBytes] (mod 256), in place. Four bytes per
+ * operation when aligned: per-byte addition without carries between bytes
+ * (add the low 7 bits, then xor in the top bits).
+ */
+function undoDeltas(frames: Uint8Array, frameBytes: number): void {
+  if (frames.byteOffset % 4 === 0 && frameBytes % 4 === 0 && frames.length % 4 === 0) {
+    const words = new Uint32Array(frames.buffer, frames.byteOffset, frames.length / 4);
+    const stride = frameBytes / 4;
+    for (let i = stride; i < words.length; i++) {
+      const a = words[i]!;
+      const b = words[i - stride]!;
+      words[i] = (((a & 0x7f7f7f7f) + (b & 0x7f7f7f7f)) ^ ((a ^ b) & 0x80808080)) >>> 0;
+    }
+    return;
+  }
+  for (let i = frameBytes; i < frames.length; i++) frames[i] = (frames[i]! + frames[i - frameBytes]!) & 0xff;
 }
