@@ -1,0 +1,127 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callFromPage } from './api-call.ts';
+import { openApp, type AppWindow } from './app-window.ts';
+import { runDdrl } from './host-process.ts';
+import { tinyRunsDatabase } from './tiny-runs.ts';
+
+// Runs list, run page, new experiment (start, cancel) and compare, on two real tiny runs.
+let dir: string;
+let dbPath: string;
+let app: AppWindow;
+
+interface CliResults {
+  rows: { method: string; split: 'id' | 'ood'; mean: number }[];
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'ddrl-e2e-runs-'));
+  dbPath = await tinyRunsDatabase(dir);
+  app = await openApp(dbPath);
+}, 900_000);
+afterAll(async () => {
+  await app?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the runs list', () => {
+  it('opens first and lists every run, newest first, with status and finished stages', async () => {
+    const { page } = app;
+    const rows = page.getByTestId('run-row');
+    await expect.poll(() => rows.count()).toBe(2);
+    expect(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-run-id')))).toEqual(['2', '1']);
+    for (const status of await page.getByTestId('run-status').allTextContents()) expect(status).toBe('succeeded');
+    expect(await rows.first().textContent()).toContain('e2e tiny, 45 samples');
+    expect(await page.title()).toBe('Runs · DDRL Studio');
+    await app.screenshot('runs');
+  });
+
+  it('filters in the services by text', async () => {
+    const { page } = app;
+    await page.getByTestId('runs-search').fill('45 samples');
+    await expect.poll(() => page.getByTestId('run-row').count()).toBe(1);
+    expect(await page.getByTestId('run-row').getAttribute('data-run-id')).toBe('2');
+    await page.getByTestId('runs-search').fill('');
+    await expect.poll(() => page.getByTestId('run-row').count()).toBe(2);
+  });
+});
+
+describe('the run page', () => {
+  it('shows the stages, the results the CLI reports and the overridden config', async () => {
+    const { page } = app;
+    await page.locator('[data-run-id="1"] button.link').click();
+    await page.getByTestId('results-table').waitFor();
+    expect(new URL(page.url()).hash).toBe('#/runs/1');
+    const stages = await page.getByTestId('stages').textContent();
+    for (const stage of ['expert', 'collect', 'baselines', 'distill', 'students', 'evaluate']) expect(stages).toContain(stage);
+    expect(await page.locator('[data-testid="stages"] tr.done').count()).toBe(6);
+
+    const cli = await runDdrl(['results', '1', '--json', '--db', dbPath]);
+    expect(cli.code, cli.stderr).toBe(0);
+    const expected = JSON.parse(cli.stdout) as CliResults;
+    const rows = page.getByTestId('results-row');
+    expect(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-method')))).toEqual([...new Set(expected.rows.map((r) => r.method))]);
+    for (const row of expected.rows) {
+      const cell = page.locator(`[data-testid="results-row"][data-method="${row.method}"] [data-testid="${row.split}-mean"]`);
+      expect(Number(await cell.getAttribute('data-value'))).toBeCloseTo(row.mean, 9);
+    }
+    // One error-bar mark per method and split, each with its students' dots.
+    expect(await page.getByTestId('result-mark').count()).toBe(expected.rows.length);
+    expect(await page.locator('[data-testid="result-mark"][data-method="synthetic"][data-split="id"] circle').count()).toBe(2);
+
+    const config = await page.getByTestId('config-table').textContent();
+    expect(config).toContain('distill.size');
+    expect(config).toContain('was 150');
+    expect(await page.locator('[data-testid="chart-distill"] path').count()).toBeGreaterThan(0);
+    await app.screenshot('run-page');
+  });
+});
+
+describe('a new experiment', () => {
+  it('validates fields inline with the schema message, then starts a sweep whose runs appear live and can be cancelled', async () => {
+    const { page } = app;
+    await page.keyboard.press('Control+2');
+    const size = page.locator('[data-testid="field-distill.size"]');
+    await size.locator('input').fill('5');
+    expect(await size.getByRole('alert').textContent()).toContain('must be at least 15');
+    expect(await page.getByTestId('start').isDisabled()).toBe(true);
+    await size.locator('input').fill('30');
+    expect(await size.getByRole('alert').count()).toBe(0);
+    await page.getByTestId('sweep-key').selectOption('seed');
+    await page.getByTestId('sweep-values').fill('3,4');
+    expect(await page.getByTestId('start').textContent()).toContain('Start 2 runs');
+    expect(await page.getByTestId('cli-command').textContent()).toBe('ddrl run --preset quick-bigfish --set distill.size=30 --sweep seed=3,4');
+    await app.screenshot('new-experiment');
+    await page.getByTestId('start').click();
+
+    // Back on the list: the two queued runs arrived through the services.
+    await expect.poll(() => page.getByTestId('run-row').count()).toBe(4);
+    const runs = await callFromPage(page, 'runs.page', { limit: 2 });
+    expect(runs.runs.map((r) => r.label).sort()).toEqual(['seed=3', 'seed=4']);
+    for (const run of runs.runs) {
+      await page.goto(page.url().replace(/#.*$/, `#/runs/${run.id}`));
+      await page.getByTestId('cancel-run').click();
+      await expect.poll(() => page.locator('h1 [data-testid="run-status"]').textContent(), { timeout: 30_000 }).toBe('cancelled');
+    }
+  });
+});
+
+describe('comparing runs', () => {
+  it('shows both runs results side by side and only the config keys that differ', async () => {
+    const { page } = app;
+    await page.keyboard.press('Control+1');
+    await page.locator('[data-run-id="1"] input[type="checkbox"]').check();
+    await page.locator('[data-run-id="2"] input[type="checkbox"]').check();
+    await page.getByTestId('compare-selected').click();
+    await page.getByTestId('config-diff').waitFor();
+    expect(await page.getByTestId('compared-run').count()).toBe(2);
+    const keys = await page.locator('[data-testid="config-diff-row"] td.key').allTextContents();
+    expect(keys).toEqual(expect.arrayContaining(['distill.size', 'expert.source', 'expert.reuseRunId', 'collect.datasetId']));
+    expect(keys).not.toContain('game');
+    const [one, two] = await Promise.all([callFromPage(page, 'runs.results', { runId: 1 }), callFromPage(page, 'runs.results', { runId: 2 })]);
+    expect(await page.getByTestId('result-mark').count()).toBe(one.rows.length + two.rows.length);
+    await app.screenshot('compare');
+  });
+});
