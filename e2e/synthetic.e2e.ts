@@ -1,0 +1,68 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callFromPage } from './api-call.ts';
+import { openApp, type AppWindow } from './app-window.ts';
+import { tinyRunsDatabase } from './tiny-runs.ts';
+
+let dir: string;
+let app: AppWindow;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'ddrl-e2e-synthetic-'));
+  app = await openApp(await tinyRunsDatabase(dir));
+}, 900_000);
+afterAll(async () => {
+  await app?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the synthetic set inspector', () => {
+  it('groups the newest snapshot by action label with the stored labels', async () => {
+    const { page } = app;
+    await page.goto(page.url().replace(/#.*$/, '') + '#/synthetic/2');
+    await page.getByTestId('synthetic-grid').waitFor();
+    const stored = await callFromPage(page, 'synthetic.get', { runId: 2 });
+    const counts = new Map<number, number>();
+    for (const label of stored.labels) counts.set(label, (counts.get(label) ?? 0) + 1);
+    const groups = page.getByTestId('action-group');
+    expect(await groups.count()).toBe(counts.size);
+    for (const [label, count] of counts) expect(await page.locator(`[data-testid="action-group"][data-action="${label}"] button`).count()).toBe(count);
+    expect(await page.locator('[data-testid="action-group"][data-action="4"] h3').textContent()).toContain('NOOP');
+    expect(await page.getByTestId('iteration').textContent()).toBe(`iteration ${stored.iteration}`);
+  });
+
+  it('steps through stored iterations with the keys, the loss cursor following', async () => {
+    const { page } = app;
+    const { iterations } = await callFromPage(page, 'synthetic.list', { runId: 2 });
+    expect(iterations.length).toBeGreaterThan(2);
+    const cursorX = () => page.getByTestId('loss-chart-cursor').getAttribute('x1');
+    const atEnd = await cursorX();
+    await page.keyboard.press('ArrowLeft');
+    expect(await page.getByTestId('iteration').textContent()).toBe(`iteration ${iterations[iterations.length - 2]!.iteration}`);
+    expect(await cursorX()).not.toBe(atEnd);
+    await page.keyboard.press('Home');
+    expect(await page.getByTestId('iteration').textContent()).toBe(`iteration ${iterations[0]!.iteration}`);
+    await page.keyboard.press('End');
+  });
+
+  it('shows a clicked sample large beside real samples of its action from the dataset', async () => {
+    const { page } = app;
+    const group = page.getByTestId('action-group').first();
+    const action = Number(await group.getAttribute('data-action'));
+    await group.locator('button').first().click();
+    await page.getByTestId('real-samples').waitFor();
+    const run = await callFromPage(page, 'runs.get', { runId: 2 });
+    const list = await callFromPage(page, 'episodes.list', { runId: 2 });
+    let available = 0;
+    for (const e of list.dataset!.episodes) {
+      const episode = await callFromPage(page, 'episodes.get', { source: 'dataset', datasetId: run.datasetId!, idx: e.idx });
+      available += episode.actions.filter((a) => a === action).length;
+    }
+    const heading = await page.getByTestId('sample-detail').locator('xpath=following-sibling::h3').textContent();
+    expect(heading).toContain(`of ${available} in the dataset`);
+    expect(await page.locator('[data-testid="real-samples"] canvas').count()).toBe(Math.min(8, available));
+    await app.screenshot('synthetic');
+  });
+});
