@@ -15,6 +15,8 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ddrl-e2e-about-'));
   dbPath = join(dir, 'ddrl.sqlite');
   app = await openApp(dbPath);
+  // The app opens on Runs; About is a section like the others.
+  await app.page.keyboard.press('Control+9');
   await app.page.getByTestId('about-version').waitFor();
   // What the CLI reads from the same database file: the page must show the same facts.
   const cli = await runDdrl(['about', '--json', '--db', dbPath]);
@@ -55,12 +57,14 @@ describe('the About view', () => {
 
   it('opens a section with Ctrl+digit (recorded in the URL hash) and moves focus with Tab', async () => {
     const { page } = app;
-    expect(new URL(page.url()).hash).toBe('');
     await page.keyboard.press('Control+1');
+    expect(new URL(page.url()).hash).toBe('#/runs');
+    expect(await page.locator('nav button[aria-current="page"]').textContent()).toContain('Runs');
+    await page.keyboard.press('Control+9');
     expect(new URL(page.url()).hash).toBe('#/about');
     expect(await page.locator('nav button[aria-current="page"]').textContent()).toContain('About');
     await page.keyboard.press('Tab');
     const focused = await page.evaluate(() => document.activeElement?.textContent?.trim());
-    expect(focused).toContain('About');
+    expect(focused).toContain('Runs');
   });
 });

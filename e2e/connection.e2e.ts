@@ -24,7 +24,7 @@ afterAll(async () => {
 describe('losing the host', () => {
   it('tells the user the connection dropped and what to do', async () => {
     const page = await browser.newPage();
-    await page.goto(host.url);
+    await page.goto(`${host.url}#/about`);
     await page.getByTestId('about-version').waitFor();
     await host.stop();
     const banner = page.getByRole('alert');

@@ -57,7 +57,7 @@ describe('the host token and origin checks', () => {
   });
 
   it('refuses API calls without the token from the app page itself', async () => {
-    await page.goto(host.url);
+    await page.goto(`${host.url}#/about`);
     await page.getByTestId('about-version').waitFor();
     const statuses = await page.evaluate(async (token) => {
       const call = (headers: Record<string, string>) => fetch('/api/call/about.get', { method: 'POST', body: '{}', headers }).then((r) => r.status);
