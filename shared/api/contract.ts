@@ -43,11 +43,27 @@ export const apiCalls = {
   'runs.cancel': { summary: 'Cancel a queued or executing run; finished stages are kept.', input: runIdInput, output: runInfo },
   'runs.page': { summary: 'One window of the runs, newest first, filtered by status and text, with the total.', input: runsPageInput, output: runsPageOutput },
   'runs.series': { summary: "A run's metric series, each downsampled to at most maxPoints.", input: seriesInput, output: seriesOutput },
-  'episodes.list': { summary: "A run's dataset episodes and every model's evaluation episodes, without their steps.", input: runIdInput, output: episodesListOutput },
+  'episodes.list': {
+    summary: "A run's dataset episodes and every model's evaluation episodes, without their steps.",
+    input: runIdInput,
+    output: episodesListOutput,
+  },
   'episodes.get': { summary: 'One episode: level seed, actions, rewards (and stored frames for dataset episodes).', input: episodeRef, output: episodeOutput },
-  'synthetic.list': { summary: "The stored snapshot iterations of a run's synthetic set, with the loss at each.", input: runIdInput, output: syntheticListOutput },
-  'synthetic.get': { summary: 'One synthetic snapshot (the newest without iteration): labels and frames.', input: syntheticGetInput, output: syntheticGetOutput },
-  'dataset.samples': { summary: 'Real observations of one action from a dataset, spread over its episodes.', input: realSamplesInput, output: realSamplesOutput },
+  'synthetic.list': {
+    summary: "The stored snapshot iterations of a run's synthetic set, with the loss at each.",
+    input: runIdInput,
+    output: syntheticListOutput,
+  },
+  'synthetic.get': {
+    summary: 'One synthetic snapshot (the newest without iteration): labels and frames.',
+    input: syntheticGetInput,
+    output: syntheticGetOutput,
+  },
+  'dataset.samples': {
+    summary: 'Real observations of one action from a dataset, spread over its episodes.',
+    input: realSamplesInput,
+    output: realSamplesOutput,
+  },
 } as const satisfies Record<string, CallSpec>;
 
 export type CallName = keyof typeof apiCalls;
