@@ -90,7 +90,7 @@ class EpisodeRecorder {
   }
 }
 
-/** Plays every episode of `levelSeeds`; resolves to them in that order. */
+/** Plays every episode of `levelSeeds`; returns them in that order. */
 export function playEpisodes(options: PlayOptions): PlayedEpisode[] {
   const { game, mode, levelSeeds, source, recordObservations } = options;
   const slots = Math.max(1, Math.min(options.slots, levelSeeds.length));

@@ -6,6 +6,7 @@
  * Printed as a table, or exported as CSV and JSON.
  */
 import type { Database } from 'better-sqlite3';
+import { formatColumns } from '@shared/format/columns.ts';
 import type { GameName } from '@shared/procgen/games/index.ts';
 import type { Mode } from '@shared/procgen/engine/game.ts';
 import { evalReturns, type Split } from '../storage/evaluations.ts';
@@ -81,6 +82,8 @@ export interface RunResults {
   readonly runId: number;
   readonly game: GameName;
   readonly mode: Mode;
+  /** How the expert was made: its data are planner demonstrations or PPO environment steps. */
+  readonly expertSource: 'ppo' | 'planner' | 'reuse';
   readonly rows: readonly ResultRow[];
 }
 
@@ -117,14 +120,16 @@ export function runResults(db: Database, runId: number): RunResults {
       });
     }
   }
-  return { runId, game, mode, rows };
+  return { runId, game, mode, expertSource: run.config.expert.source, rows };
 }
 
 const fixed = (v: number, digits = 2): string => (Number.isFinite(v) ? v.toFixed(digits) : '-');
 
-function dataUsed(row: ResultRow): string {
+const EXPERT_DATA = { planner: 'planner demo transitions', ppo: 'PPO environment steps', reuse: 'reused from another run' } as const;
+
+function dataUsed(row: ResultRow, expertSource: RunResults['expertSource']): string {
   if (row.dataKind === 'synthetic') return `${row.dataSamples} synthetic samples`;
-  if (row.dataKind === 'expert') return row.dataSamples ? `${row.dataSamples} demo or PPO steps` : 'reused';
+  if (row.dataKind === 'expert') return expertSource === 'reuse' ? EXPERT_DATA.reuse : `${row.dataSamples} ${EXPERT_DATA[expertSource]}`;
   return `${row.dataSamples} transitions (${row.dataEpisodes} ep.)`;
 }
 
@@ -138,19 +143,11 @@ export function formatResultsTable(results: RunResults): string {
     const id = results.rows.find((r) => r.method === method && r.split === 'id');
     const ood = results.rows.find((r) => r.method === method && r.split === 'ood');
     const any = (id ?? ood)!;
-    return [method, `${any.models}x${any.episodesPerModel}`, cell(id), cell(ood), dataUsed(any)];
+    return [method, `${any.models}x${any.episodesPerModel}`, cell(id), cell(ood), dataUsed(any, results.expertSource)];
   });
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  const format = (cells: string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i]!))
-      .join('  ')
-      .trimEnd();
   return [
     `Run ${results.runId}: ${results.game} (${results.mode}). Returns: mean over models of each model's mean episode return; 95% CI over students (over episodes for the single expert); normalised with Procgen's (Rmin, Rmax) = (${RETURN_BOUNDS[results.game][results.mode].join(', ')}).`,
-    format(header),
-    format(widths.map((w) => '-'.repeat(w))),
-    ...lines.map(format),
+    ...formatColumns(header, lines, { rule: true }),
   ].join('\n');
 }
 

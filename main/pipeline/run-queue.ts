@@ -41,15 +41,6 @@ export class RunQueue {
     return this.idle;
   }
 
-  /** Run ids not yet started. */
-  queued(): readonly number[] {
-    return this.waiting;
-  }
-
-  executing(): number | undefined {
-    return this.current?.runId;
-  }
-
   /** Stops the executing run at its next step, or drops a waiting one. Returns whether it was here. */
   cancel(runId: number): boolean {
     if (this.current?.runId === runId) {

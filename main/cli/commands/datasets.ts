@@ -1,3 +1,4 @@
+import { formatColumns } from '@shared/format/columns.ts';
 import { listDatasets } from '../../storage/datasets.ts';
 import type { CliCommand } from '../command.ts';
 import { parseOptions } from '../parse-options.ts';
@@ -22,14 +23,7 @@ export const datasetsCommand: CliCommand = {
         d.name,
       ]);
       const header = ['id', 'run', 'game', 'mode', 'source', 'episodes', 'transitions', 'name'];
-      const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-      for (const line of [header, ...rows])
-        io.out(
-          line
-            .map((c, i) => c.padEnd(widths[i]!))
-            .join('  ')
-            .trimEnd(),
-        );
+      formatColumns(header, rows).forEach((line) => io.out(line));
       return 0;
     });
   },

@@ -1,3 +1,4 @@
+import { formatColumns } from '@shared/format/columns.ts';
 import { getStages, listRuns } from '../../storage/runs.ts';
 import type { CliCommand } from '../command.ts';
 import { parseIntegerOption, parseOptions } from '../parse-options.ts';
@@ -34,14 +35,7 @@ export const runsCommand: CliCommand = {
         return [String(r.id), String(r.experimentId), r.config.game, r.label, r.status, stage, r.createdAt.replace('T', ' ').slice(0, 19)];
       });
       const header = ['run', 'exp', 'game', 'label', 'status', 'stage', 'created (UTC)'];
-      const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-      for (const line of [header, ...rows])
-        io.out(
-          line
-            .map((c, i) => c.padEnd(widths[i]!))
-            .join('  ')
-            .trimEnd(),
-        );
+      formatColumns(header, rows).forEach((line) => io.out(line));
       return 0;
     });
   },

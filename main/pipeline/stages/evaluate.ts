@@ -6,9 +6,8 @@
  * Each evaluated model is stored with the checkpoint; a resume skips it.
  */
 import { saveEvalEpisodes, type Split } from '../../storage/evaluations.ts';
-import { listModels } from '../../storage/models.ts';
 import { trainableFromWeights, disposeTrainable } from '../../learning/nets/trainable.ts';
-import { findModel } from '../../storage/models.ts';
+import { findModel, listModels } from '../../storage/models.ts';
 import { NetworkPolicy } from '../network-policy.ts';
 import { drawLevelSeeds, playEpisodes, type PlayedEpisode } from '../play.ts';
 import { seedFor, type StageDefinition } from '../stage-context.ts';
