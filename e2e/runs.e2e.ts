@@ -76,6 +76,12 @@ describe('the run page', () => {
     expect(config).toContain('was 150');
     expect(await page.locator('[data-testid="chart-distill"] path').count()).toBeGreaterThan(0);
     await app.screenshot('run-page');
+
+    // A result mark opens the replay of that method beside the expert, same split, same first level.
+    await page.locator('[data-testid="result-mark"][data-method="synthetic"][data-split="ood"]').click();
+    await expect.poll(() => new URL(page.url()).hash).toMatch(/^#\/replay\/1\?a=e\.\d+\.ood\.0&b=e\.\d+\.ood\.0$/);
+    await page.goBack();
+    await page.getByTestId('results-table').waitFor();
   });
 });
 
