@@ -88,3 +88,14 @@ describe('replaying a dataset episode', () => {
     }
   });
 });
+
+describe('a replay link to an episode the run does not have', () => {
+  it('says what is missing and offers the pickers', async () => {
+    const { page } = app;
+    await page.goto(page.url().replace(/#.*$/, '') + '#/replay/1?a=e.999.id.0');
+    const alert = page.getByTestId('episode-A').getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toBe('Run 1 has no model 999: pick a model or the dataset above.');
+    expect(await page.getByTestId('pick-source-A').locator('option').count()).toBeGreaterThan(1);
+  });
+});
