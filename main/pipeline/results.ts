@@ -12,6 +12,7 @@ import type { Mode } from '@shared/procgen/engine/game.ts';
 import { evalReturns, type Split } from '../storage/evaluations.ts';
 import { listMethodData } from '../storage/methods.ts';
 import { getRun } from '../storage/runs.ts';
+import { summarise } from '@shared/stats.ts';
 
 /** Procgen's normalisation constants (Rmin, Rmax), arXiv 1912.01588; see procgen-rules §5. */
 export const RETURN_BOUNDS: Readonly<Record<GameName, Readonly<Record<Mode, readonly [number, number]>>>> = {
@@ -25,36 +26,7 @@ export function normalisedReturn(game: GameName, mode: Mode, value: number): num
   return (value - low) / (high - low);
 }
 
-/** Two-sided 95% Student t quantiles for 1..30 degrees of freedom. */
-const T95 = [
-  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069,
-  2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
-];
-
-/** The 0.975 quantile of Student's t (table to 30, then the Cornish-Fisher expansion). */
-export function tQuantile95(df: number): number {
-  if (df < 1) return NaN;
-  if (df <= 30) return T95[df - 1]!;
-  const z = 1.959964;
-  return z + (z ** 3 + z) / (4 * df) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * df * df);
-}
-
-export interface Summary {
-  readonly n: number;
-  readonly mean: number;
-  readonly std: number;
-  /** Half width of the 95% interval (NaN with one value). */
-  readonly halfWidth: number;
-  readonly min: number;
-  readonly max: number;
-}
-
-export function summarise(values: readonly number[]): Summary {
-  const n = values.length;
-  const mean = values.reduce((s, v) => s + v, 0) / n;
-  const std = n > 1 ? Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1)) : 0;
-  return { n, mean, std, halfWidth: n > 1 ? (tQuantile95(n - 1) * std) / Math.sqrt(n) : NaN, min: Math.min(...values), max: Math.max(...values) };
-}
+export { summarise, tQuantile95, type Summary } from '@shared/stats.ts';
 
 export interface ResultRow {
   readonly method: string;
