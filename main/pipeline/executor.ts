@@ -6,6 +6,7 @@
  */
 import type { Database } from 'better-sqlite3';
 import { STAGES, type RunStatus, type StageName, type StageStatus } from '@shared/config/stages.ts';
+import { CancelledError } from '../learning/train/control.ts';
 import { claimRun, finishStage, getRun, getStages, markStageRunning, setRunStatus } from '../storage/runs.ts';
 import { RunCancelledError, StageContext, type StageDefinition, type StageProgress } from './stage-context.ts';
 import { stageDefinitions } from './stages/index.ts';
@@ -52,7 +53,8 @@ export async function executeRun(db: Database, runId: number, hooks: ExecuteHook
       })();
       hooks.onStageEnd?.(name, 'done', seconds());
     } catch (error) {
-      const cancelled = error instanceof RunCancelledError;
+      // The learning core's trainers stop on the same signal with their own CancelledError.
+      const cancelled = error instanceof RunCancelledError || error instanceof CancelledError;
       const message = error instanceof Error ? (cancelled ? error.message : (error.stack ?? error.message)) : String(error);
       db.transaction(() => {
         finishStage(db, runId, name, cancelled ? 'cancelled' : 'failed', seconds(), message);

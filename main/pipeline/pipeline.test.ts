@@ -284,6 +284,30 @@ describe('cancellation', () => {
   }, 300_000);
 });
 
+describe('Ctrl-C', () => {
+  it('cancels the run inside a trainer, keeps what finished, and exits with 130', async () => {
+    const db = join(dir, 'interrupted.sqlite');
+    const { child, exited } = startDdrl(
+      'run',
+      '--preset',
+      'quick-jumper',
+      ...TINY,
+      '--set',
+      'distill.iterations=40',
+      '--set',
+      'distill.snapshotEvery=0',
+      '--db',
+      db,
+    );
+    await waitFor(db, "SELECT 1 FROM stages WHERE stage = 'distill' AND status = 'running'");
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(query<{ status: string }>(db, 'SELECT status FROM runs WHERE id = 1')[0]!.status).toBe('cancelled');
+    const stages = query<{ stage: string; status: string }>(db, 'SELECT stage, status FROM stages WHERE run_id = 1 ORDER BY position');
+    expect(stages.map((s) => s.status)).toEqual(['done', 'done', 'done', 'cancelled', 'pending', 'pending']);
+  }, 300_000);
+});
+
 describe('an expert trained by PPO', () => {
   it('feeds the rest of the pipeline like any expert', () => {
     const db = join(dir, 'ppo.sqlite');
