@@ -1,7 +1,9 @@
 /**
  * A network as an ActionSource: one batched forward pass for all playing
  * slots, then actions sampled from softmax(logits / temperature) (the paper
- * samples), greedy when asked, or uniformly random with probability epsilon.
+ * samples), or greedy when asked. (The learning core's PolicyActor serves a
+ * fixed number of environments at temperature 1; slots here finish at
+ * different times and collection may change the temperature.)
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { NUM_ACTIONS } from '@shared/procgen/engine/actions.ts';
@@ -13,7 +15,6 @@ import type { ActionSource } from './play.ts';
 
 export interface SamplingOptions {
   readonly temperature: number;
-  readonly epsilon: number;
   readonly greedy: boolean;
 }
 
@@ -34,20 +35,14 @@ export class NetworkPolicy implements ActionSource {
     if (this.pixels.length < n * OBSERVATION_BYTES) this.pixels = new Float32Array(n * OBSERVATION_BYTES);
     const pixels = this.pixels.subarray(0, n * OBSERVATION_BYTES);
     for (let i = 0; i < pixels.length; i++) pixels[i] = frames[i]!;
-    const { temperature, epsilon, greedy } = this.sampling;
+    const { temperature, greedy } = this.sampling;
     const probs = tf.tidy(() => {
       const logits = this.net.def.forward(this.net.vars, tf.tensor4d(pixels, [n, 64, 64, 3])).logits;
       return tf.softmax(tf.div(logits, temperature));
     });
     const p = probs.dataSync() as Float32Array;
     probs.dispose();
-    for (let i = 0; i < n; i++) {
-      if (epsilon > 0 && this.random.next() < epsilon) {
-        out[i] = this.random.int(NUM_ACTIONS);
-        continue;
-      }
-      out[i] = greedy ? argmax(p, i * NUM_ACTIONS) : sample(p, i * NUM_ACTIONS, this.random.next());
-    }
+    for (let i = 0; i < n; i++) out[i] = greedy ? argmax(p, i * NUM_ACTIONS) : sample(p, i * NUM_ACTIONS, this.random.next());
   }
 }
 

@@ -325,17 +325,23 @@ describe('an expert trained by PPO', () => {
 });
 
 describe('sweeps', () => {
-  it('create one run per value under one experiment', () => {
+  it('create one run per value under one experiment (here: who collects, the expert network or the planner)', () => {
     const db = join(dir, 'sweep.sqlite');
-    const r = ddrl('run', '--preset', 'quick-jumper', ...TINY, '--sweep', 'distill.size=15,30', '--db', db);
+    const r = ddrl('run', '--preset', 'quick-jumper', ...TINY, '--set', 'collect.epsilon=0.2', '--sweep', 'collect.actor=expert-network,planner', '--db', db);
     expect(r.code).toBe(0);
-    const runs = query<{ experiment_id: number; label: string; config: string; status: string }>(
+    const runs = query<{ experiment_id: number; label: string; config: string; status: string; dataset_id: number }>(
       db,
-      'SELECT experiment_id, label, config, status FROM runs ORDER BY id',
+      'SELECT experiment_id, label, config, status, dataset_id FROM runs ORDER BY id',
     );
-    expect(runs.map((x) => [x.experiment_id, x.label, JSON.parse(x.config).distill.size, x.status])).toEqual([
-      [1, 'distill.size=15', 15, 'done'],
-      [1, 'distill.size=30', 30, 'done'],
+    expect(runs.map((x) => [x.experiment_id, x.label, JSON.parse(x.config).collect.actor, x.status])).toEqual([
+      [1, 'collect.actor="expert-network"', 'expert-network', 'done'],
+      [1, 'collect.actor="planner"', 'planner', 'done'],
     ]);
+    const app = openDatabase({ path: db });
+    try {
+      for (const run of runs) expect(verifyDataset(app.connection, run.dataset_id)).toEqual([]);
+    } finally {
+      app.close();
+    }
   }, 300_000);
 });

@@ -10,6 +10,8 @@ import type { Mode, ProcgenGame } from '@shared/procgen/engine/game.ts';
 import { createGame, type GameName } from '@shared/procgen/games/index.ts';
 import { LevelSeedSampler, type LevelSet } from '@shared/procgen/levels.ts';
 import { FrameRenderer } from '@shared/procgen/render/frame-renderer.ts';
+import { NUM_ACTIONS } from '@shared/procgen/engine/actions.ts';
+import type { Random } from '../learning/random.ts';
 import { OBSERVATION_BYTES } from '../storage/datasets.ts';
 
 export interface PlayedEpisode {
@@ -44,6 +46,19 @@ export interface PlayOptions {
   readonly onStep?: () => void;
   /** Called as each episode ends, with its index in `levelSeeds`. */
   readonly onEpisode?: (index: number, episode: PlayedEpisode) => void;
+}
+
+/** Replaces each chosen action by a uniformly random one with probability epsilon (mixed-quality data). */
+export function withEpsilon(source: ActionSource, epsilon: number, random: Random): ActionSource {
+  if (epsilon === 0) return source;
+  return {
+    needsFrames: source.needsFrames,
+    begin: (slot) => source.begin(slot),
+    choose(active, games, frames, out) {
+      source.choose(active, games, frames, out);
+      for (let i = 0; i < active.length; i++) if (random.next() < epsilon) out[i] = random.int(NUM_ACTIONS);
+    },
+  };
 }
 
 /** The first `count` level seeds a Procgen environment with this level set and seed would play. */

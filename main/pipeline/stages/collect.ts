@@ -1,6 +1,7 @@
 /**
  * Stage 2, the offline dataset: N episodes on the training levels with
- * actions sampled from the expert network (temperature, epsilon), 64x64
+ * actions sampled from the expert network (temperature, epsilon) or, with
+ * `collect.actor=planner`, chosen by the planner (epsilon), 64x64
  * observations rendered, every episode re-simulated from (level seed,
  * actions) to check it reproduces its rewards before it is stored. Or, with
  * `collect.datasetId`, a stored (e.g. imported) dataset of the same game.
@@ -13,7 +14,8 @@ import { disposeTrainable } from '../../learning/nets/trainable.ts';
 import type { GameName } from '@shared/procgen/games/index.ts';
 import type { Mode } from '@shared/procgen/engine/game.ts';
 import { NetworkPolicy } from '../network-policy.ts';
-import { drawLevelSeeds, playEpisodes, resimulationMismatch } from '../play.ts';
+import { drawLevelSeeds, playEpisodes, resimulationMismatch, withEpsilon } from '../play.ts';
+import { PLANNER_SLOTS, plannerSource } from './expert.ts';
 import { loadExpert } from '../training-data.ts';
 import { seedFor, type StageCommit, type StageContext, type StageDefinition } from '../stage-context.ts';
 
@@ -44,20 +46,27 @@ function useStoredDataset(ctx: StageContext, datasetId: number): StageCommit {
 
 async function collectWithExpert(ctx: StageContext): Promise<StageCommit> {
   const { game, mode, trainLevels, collect } = ctx.config;
-  const expert = loadExpert(ctx.db, ctx.runId);
+  const byPlanner = collect.actor === 'planner';
+  const expert = byPlanner ? null : loadExpert(ctx.db, ctx.runId);
   const levelSeeds = drawLevelSeeds(trainLevels, seedFor(ctx.config.seed, 'collect'), collect.episodes);
   let finished = 0;
   const episodes = playEpisodes({
     game,
     mode,
     levelSeeds,
-    slots: POLICY_SLOTS,
+    slots: byPlanner ? PLANNER_SLOTS : POLICY_SLOTS,
     recordObservations: true,
-    source: new NetworkPolicy(expert, { temperature: collect.temperature, epsilon: collect.epsilon, greedy: false }, ctx.random('collect/actions')),
+    source: withEpsilon(
+      expert
+        ? new NetworkPolicy(expert, { temperature: collect.temperature, greedy: false }, ctx.random('collect/actions'))
+        : plannerSource(ctx, 'collect/planner'),
+      collect.epsilon,
+      ctx.random('collect/epsilon'),
+    ),
     onStep: () => ctx.throwIfCancelled(),
-    onEpisode: () => ctx.progress(++finished, levelSeeds.length, 'episodes collected'),
+    onEpisode: () => ctx.progress(++finished, levelSeeds.length, `episodes collected by the ${byPlanner ? 'planner' : 'expert network'}`),
   });
-  disposeTrainable(expert);
+  if (expert) disposeTrainable(expert);
   for (const e of episodes) {
     const mismatch = resimulationMismatch(game, mode, e.levelSeed, e.actions, e.rewards);
     if (mismatch) throw new Error(`Collected episode on level ${e.levelSeed} does not re-simulate: ${mismatch}.`);

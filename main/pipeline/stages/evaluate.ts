@@ -47,7 +47,7 @@ export const evaluateStage: StageDefinition = {
                 recordObservations: false,
                 source: new NetworkPolicy(
                   net,
-                  { temperature: 1, epsilon: 0, greedy: evaluate.greedy },
+                  { temperature: 1, greedy: evaluate.greedy },
                   ctx.random(`evaluate/${model.role}/${model.method}/${model.member}/${split}`),
                 ),
                 onStep: () => ctx.throwIfCancelled(),

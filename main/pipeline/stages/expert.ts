@@ -24,7 +24,7 @@ import type { ProcgenGame } from '@shared/procgen/engine/game.ts';
 export const EXPERT_KEY = { role: 'expert', method: 'expert', member: 0 } as const;
 
 /** Planner decisions are independent per slot; a few slots keep the loop simple and renders batched. */
-const PLANNER_SLOTS = 4;
+export const PLANNER_SLOTS = 4;
 /** Samples of the demonstrations used to measure the expert network's action agreement. */
 const AGREEMENT_SAMPLES = 2048;
 
@@ -32,11 +32,12 @@ interface ExpertCheckpoint {
   readonly demoDatasetId: number;
 }
 
-function plannerSource(ctx: StageContext): ActionSource {
+/** The oracle planner as an action source (one planner per slot); `purpose` seeds its rollouts. */
+export function plannerSource(ctx: StageContext, purpose: string): ActionSource {
   const { game, mode, expert } = ctx.config;
   const planners = Array.from(
     { length: PLANNER_SLOTS },
-    (_, slot) => new OraclePlanner(game, mode, expert.planner, seedFor(ctx.config.seed, `planner/${slot}`)),
+    (_, slot) => new OraclePlanner(game, mode, expert.planner, seedFor(ctx.config.seed, `${purpose}/${slot}`)),
   );
   return {
     needsFrames: false,
@@ -60,7 +61,7 @@ function demonstrations(ctx: StageContext): number {
     levelSeeds,
     slots: PLANNER_SLOTS,
     recordObservations: true,
-    source: plannerSource(ctx),
+    source: plannerSource(ctx, 'planner'),
     onStep: () => ctx.throwIfCancelled(),
     onEpisode: (_index, episode) => {
       finished++;
