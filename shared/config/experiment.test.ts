@@ -40,13 +40,6 @@ describe('experiment config', () => {
     expect(() => parseExperimentConfig({ game: 'jumper', distil: {} })).toThrow(/distil/);
   });
 
-  it('lets the planner collect only when it is the expert', () => {
-    expect(() => parseExperimentConfig({ game: 'jumper', collect: { actor: 'planner' } })).toThrow(
-      /collect\.actor: collect\.actor=planner needs expert\.source=planner \(got ppo\)/,
-    );
-    expect(parseExperimentConfig({ game: 'jumper', expert: { source: 'planner' }, collect: { actor: 'planner' } }).collect.actor).toBe('planner');
-  });
-
   it('requires a run id when the expert is reused', () => {
     expect(() => parseExperimentConfig({ game: 'jumper', expert: { source: 'reuse' } })).toThrow(/expert\.reuseRunId/);
   });

@@ -102,8 +102,8 @@ export const collectSchema = z
   .object({
     episodes: int(1, 1_000_000, 'episodes collected').default(100),
     /**
-     * Who acts: the expert network (the paper), or, with a planner expert, the
-     * planner itself (strong data when the imitating network is still weak).
+     * Who acts: the expert network (the paper), or the oracle planner itself
+     * (strong data while the network imitating it is still weak).
      */
     actor: z.enum(['expert-network', 'planner'], { error: 'expected expert-network or planner' }).default('expert-network'),
     /** Softmax temperature of the expert's policy; 1 samples it as the paper does. */
@@ -179,13 +179,6 @@ export const experimentConfigSchema = z
         code: 'custom',
         path: ['distill', 'size'],
         message: `must be at least 15, one synthetic sample per action (got ${config.distill.size})`,
-      });
-    }
-    if (config.collect.actor === 'planner' && config.expert.source !== 'planner') {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['collect', 'actor'],
-        message: `collect.actor=planner needs expert.source=planner (got ${config.expert.source})`,
       });
     }
     if (config.expert.source === 'reuse' && config.expert.reuseRunId === null) {
