@@ -30,10 +30,11 @@ describe('the runs list', () => {
   it('opens first and lists every run, newest first, with status and finished stages', async () => {
     const { page } = app;
     const rows = page.getByTestId('run-row');
-    await expect.poll(() => rows.count()).toBe(2);
-    expect(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-run-id')))).toEqual(['2', '1']);
+    await expect.poll(() => rows.count()).toBe(3);
+    expect(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-run-id')))).toEqual(['3', '2', '1']);
     for (const status of await page.getByTestId('run-status').allTextContents()) expect(status).toBe('succeeded');
     expect(await rows.first().textContent()).toContain('e2e tiny, 45 samples');
+    expect(await rows.first().textContent()).toContain('seed=1');
     expect(await page.title()).toBe('Runs · DDRL Studio');
     await app.screenshot('runs');
   });
@@ -41,10 +42,10 @@ describe('the runs list', () => {
   it('filters in the services by text', async () => {
     const { page } = app;
     await page.getByTestId('runs-search').fill('45 samples');
-    await expect.poll(() => page.getByTestId('run-row').count()).toBe(1);
-    expect(await page.getByTestId('run-row').getAttribute('data-run-id')).toBe('2');
-    await page.getByTestId('runs-search').fill('');
     await expect.poll(() => page.getByTestId('run-row').count()).toBe(2);
+    expect(await page.getByTestId('run-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-run-id')))).toEqual(['3', '2']);
+    await page.getByTestId('runs-search').fill('');
+    await expect.poll(() => page.getByTestId('run-row').count()).toBe(3);
   });
 });
 
@@ -103,9 +104,10 @@ describe('a new experiment', () => {
     await page.getByTestId('start').click();
 
     // Back on the list: the two queued runs arrived through the services.
-    await expect.poll(() => page.getByTestId('run-row').count()).toBe(4);
+    await expect.poll(() => page.getByTestId('run-row').count()).toBe(5);
     const runs = await callFromPage(page, 'runs.page', { limit: 2 });
     expect(runs.runs.map((r) => r.label).sort()).toEqual(['seed=3', 'seed=4']);
+    expect(runs.runs.map((r) => r.id).sort()).toEqual([4, 5]);
     for (const run of runs.runs) {
       await page.goto(page.url().replace(/#.*$/, `#/runs/${run.id}`));
       await page.getByTestId('cancel-run').click();
@@ -132,5 +134,21 @@ describe('comparing runs', () => {
     expect(await page.getByTestId('sweep-key').inputValue()).toBe('distill.size');
     expect(await page.locator('[data-testid="sweep-chart"]').first().locator('circle').count()).toBe(one.rows.filter((r) => r.split === 'id').length * 2);
     await app.screenshot('compare');
+  });
+
+  it('pools runs that differ only in seed into one mark per method with the interval over runs', async () => {
+    const { page } = app;
+    await page.goto(page.url().replace(/#.*$/, '#/compare?runs=2,3'));
+    await page.getByTestId('pool-seeds').waitFor();
+    const [two, three] = await Promise.all([callFromPage(page, 'runs.results', { runId: 2 }), callFromPage(page, 'runs.results', { runId: 3 })]);
+    await expect.poll(() => page.getByTestId('result-mark').count()).toBe(two.rows.length + three.rows.length);
+    expect(await page.locator('[data-testid="config-diff-row"] td.key').allTextContents()).toEqual(['seed']);
+    await page.getByTestId('pool-seeds').check();
+    await expect.poll(() => page.getByTestId('result-mark').count()).toBe(two.rows.length);
+    const synthetic = (r: typeof two) => r.rows.find((row) => row.method === 'synthetic' && row.split === 'id')!.mean;
+    const pooled = page.locator('[data-testid="results-row"][data-method="synthetic"] [data-testid="id-mean"]');
+    expect(Number(await pooled.getAttribute('data-value'))).toBeCloseTo((synthetic(two) + synthetic(three)) / 2, 9);
+    expect(await page.locator('[data-testid="results-row"][data-method="synthetic"]').textContent()).toContain('#2 #3 (2 seeds)');
+    await app.screenshot('compare-seeds');
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EpisodesList } from '@shared/api/inspect.ts';
-import { dataUsed, dotsByMethod } from './results.ts';
+import { dataUsed, dotsByMethod, seedAggregate, type RunResults } from './results.ts';
 
 const episode = (idx: number, ret: number) => ({ idx, levelSeed: idx, length: 10, return: ret });
 
@@ -26,5 +26,42 @@ describe('result dots', () => {
     const row = { dataKind: 'bc', dataSamples: 587, dataEpisodes: 4 } as Parameters<typeof dataUsed>[0];
     expect(dataUsed(row)).toBe('587 transitions · 4 ep.');
     expect(dataUsed({ ...row, dataKind: 'synthetic', dataSamples: 30 })).toBe('30 synthetic samples');
+  });
+});
+
+describe('seed aggregates', () => {
+  const row = (method: string, split: 'id' | 'ood', mean: number) => ({
+    method,
+    split,
+    models: 2,
+    episodesPerModel: 10,
+    intervalOver: 'students' as const,
+    mean,
+    ciLow: null,
+    ciHigh: null,
+    std: 0,
+    min: mean,
+    max: mean,
+    normalised: mean / 10,
+    dataKind: 'synthetic' as const,
+    dataSamples: 150,
+    dataEpisodes: 0,
+  });
+  const run = (runId: number, mean: number): RunResults => ({
+    runId,
+    game: 'bigfish',
+    mode: 'easy',
+    expertSource: 'planner',
+    rows: [row('synthetic', 'id', mean)],
+  });
+
+  it('averages the runs means with a t interval over runs, one dot per run', () => {
+    const [mark] = seedAggregate([run(1, 1), run(2, 2), run(3, 3)], '3 seeds', '#fff');
+    expect(mark!.dots).toEqual([1, 2, 3]);
+    expect(mark!.row.mean).toBe(2);
+    // t(0.975, 2) = 4.303; std 1; half width 4.303 / sqrt(3).
+    expect(mark!.row.ciHigh! - 2).toBeCloseTo(4.303 / Math.sqrt(3), 6);
+    expect(mark!.row.models).toBe(3);
+    expect(mark!.over).toBe('runs (seeds)');
   });
 });

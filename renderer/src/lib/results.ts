@@ -1,5 +1,6 @@
 import type { CallOutput } from '@shared/api/contract.ts';
 import type { EpisodesList } from '@shared/api/inspect.ts';
+import { summarise } from '@shared/stats.ts';
 
 export type RunResults = CallOutput<'runs.results'>;
 export type ResultRow = RunResults['rows'][number];
@@ -13,8 +14,10 @@ export interface ResultMark {
   readonly series: string;
   readonly color: string;
   readonly row: ResultRow;
-  /** Each model's mean episode return (students), or each episode's return (a single model). */
+  /** Each model's mean episode return (students), or each episode's return (a single model); each run's mean for a seed aggregate. */
   readonly dots: readonly number[];
+  /** What the interval is over when it is not the row's own (`runs` for a seed aggregate). */
+  readonly over?: string;
 }
 
 const mean = (values: readonly number[]): number => values.reduce((s, v) => s + v, 0) / values.length;
@@ -51,3 +54,32 @@ export function dataUsed(row: ResultRow): string {
 
 /** Distinguishable colours for runs and methods on the dark theme. */
 export const PALETTE = ['#6ea8fe', '#f0a35e', '#4cc38a', '#d77fd8', '#e3d26f', '#5fd0d6', '#f0605d', '#a3a9f5'];
+
+/**
+ * Runs that differ only in their seed, as one mark per method and split: the
+ * mean over runs of each run's mean, with a 95% interval over runs and each
+ * run as a dot.
+ */
+export function seedAggregate(runs: readonly RunResults[], series: string, color: string): ResultMark[] {
+  const keys = [...new Set(runs.flatMap((r) => r.rows.map((row) => `${row.method}\u0000${row.split}`)))];
+  return keys.flatMap((key) => {
+    const rows = runs.flatMap((r) => r.rows.filter((row) => `${row.method}\u0000${row.split}` === key));
+    const first = rows[0];
+    if (!first) return [];
+    const means = rows.map((row) => row.mean);
+    const s = summarise(means);
+    const orNull = (v: number) => (Number.isFinite(v) ? v : null);
+    const row: ResultRow = {
+      ...first,
+      models: rows.length,
+      mean: s.mean,
+      ciLow: orNull(s.mean - s.halfWidth),
+      ciHigh: orNull(s.mean + s.halfWidth),
+      std: s.std,
+      min: s.min,
+      max: s.max,
+      normalised: rows.reduce((sum, r) => sum + r.normalised, 0) / rows.length,
+    };
+    return [{ method: first.method, split: first.split, series, color, row, dots: means, over: 'runs (seeds)' }];
+  });
+}

@@ -13,6 +13,7 @@ describe('axis helpers', () => {
     expect(formatNumber(12.3456)).toBe('12.3');
     expect(formatNumber(1976)).toBe('1976');
     expect(formatNumber(null)).toBe('–');
+    expect(formatNumber(-3.0e-18)).toBe('0');
   });
 
   it('pads an extent and widens a flat one', () => {

@@ -13,7 +13,8 @@ export function niceTicks(lo: number, hi: number, count = 5): number[] {
 /** A compact number for axes and tables: 3 significant digits, exponent form for very small or large values. */
 export function formatNumber(value: number | null | undefined, digits = 3): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '–';
-  if (value === 0) return '0';
+  // Sums of float rounding (a mean of normalised returns) print as 0, not 3.0e-18.
+  if (Math.abs(value) < 1e-12) return '0';
   const abs = Math.abs(value);
   if (abs >= 1e5 || abs < 1e-3) return value.toExponential(Math.max(0, digits - 1));
   if (Number.isInteger(value)) return String(value);
