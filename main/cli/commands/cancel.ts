@@ -1,8 +1,8 @@
-import { getRun, requestCancel } from '../../storage/runs.ts';
+import { getRun, requestCancel, setRunStatus } from '../../storage/runs.ts';
 import type { CliCommand } from '../command.ts';
 import { parseOptions } from '../parse-options.ts';
 import { databasePathFrom, dbOption, dbUsage } from './db-option.ts';
-import { parseRunId, withDatabase } from './run-support.ts';
+import { parseRunId, processAlive, withDatabase } from './run-support.ts';
 
 export const cancelCommand: CliCommand = {
   path: ['cancel'],
@@ -16,6 +16,12 @@ export const cancelCommand: CliCommand = {
       if (run.status !== 'queued' && run.status !== 'running') {
         io.err(`Run ${runId} is ${run.status}, not queued or running: nothing to cancel.`);
         return 1;
+      }
+      if (run.status === 'running' && (run.runnerPid === null || !processAlive(run.runnerPid))) {
+        // Its process died (killed, crashed): nothing will read the flag.
+        setRunStatus(db.connection, runId, 'cancelled', `cancelled after its process ${run.runnerPid ?? '?'} ended`);
+        io.out(`Run ${runId}: its process ${run.runnerPid ?? '?'} is gone; marked cancelled. \`ddrl resume ${runId}\` continues it.`);
+        return 0;
       }
       requestCancel(db.connection, runId);
       io.out(

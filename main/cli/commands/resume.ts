@@ -2,17 +2,7 @@ import { getRun, requeueInterrupted } from '../../storage/runs.ts';
 import type { CliCommand } from '../command.ts';
 import { parseOptions } from '../parse-options.ts';
 import { databasePathFrom, dbOption, dbUsage } from './db-option.ts';
-import { executeRuns, parseRunId, withDatabase } from './run-support.ts';
-
-/** Whether process `pid` is alive (signal 0 checks without sending anything). */
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import { executeRuns, parseRunId, processAlive, withDatabase } from './run-support.ts';
 
 export const resumeCommand: CliCommand = {
   path: ['resume'],

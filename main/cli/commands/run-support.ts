@@ -14,6 +14,16 @@ export function parseRunId(positionals: readonly string[], command: string): num
   return Number(text);
 }
 
+/** Whether process `pid` is alive (signal 0 checks without sending anything). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export async function withDatabase<T>(path: string, use: (db: AppDatabase) => Promise<T> | T): Promise<T> {
   const db = openDatabase({ path });
   try {
