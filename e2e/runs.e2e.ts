@@ -83,6 +83,14 @@ describe('the run page', () => {
     await expect.poll(() => new URL(page.url()).hash).toMatch(/^#\/replay\/1\?a=e\.\d+\.ood\.0&b=e\.\d+\.ood\.0$/);
     await page.goBack();
     await page.getByTestId('results-table').waitFor();
+
+    // The dataset's episodes, each a link to its replay.
+    const run = await callFromPage(page, 'runs.get', { runId: 1 });
+    expect(await page.locator('[data-testid="dataset-episodes"] tbody tr').count()).toBe(3);
+    await page.locator('[data-testid="dataset-episodes"] tbody tr').nth(1).locator('button').click();
+    expect(new URL(page.url()).hash).toBe(`#/replay/1?a=d.${run.datasetId}.1`);
+    await page.goBack();
+    await page.getByTestId('results-table').waitFor();
   });
 });
 
