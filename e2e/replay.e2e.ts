@@ -73,14 +73,31 @@ describe('replaying evaluation episodes', () => {
   });
 });
 
+describe('choosing another level', () => {
+  it('moves the other episode to the same level while "same level in both" is on', async () => {
+    const { page } = app;
+    await page.getByTestId('pick-episode-A').selectOption('2');
+    await expect.poll(() => page.getByTestId('pick-episode-B').inputValue()).toBe('2');
+    const level = async (slot: string) => (await page.getByTestId(`pick-episode-${slot}`).locator('option:checked').textContent())!.split(' · ')[1];
+    expect(await level('B')).toBe(await level('A'));
+    await expect.poll(() => page.getByTestId('reward-check-B').textContent()).toContain('✓');
+    await page.getByTestId('same-level').uncheck();
+    await page.getByTestId('pick-episode-A').selectOption('1');
+    await expect.poll(() => page.getByTestId('pick-episode-A').inputValue()).toBe('1');
+    expect(await page.getByTestId('pick-episode-B').inputValue()).toBe('2');
+  });
+});
+
 describe('replaying a dataset episode', () => {
   it('re-simulates the observations the dataset stored, pixel for pixel', async () => {
     const { page } = app;
     await page.getByTestId('pick-source-A').selectOption('dataset');
-    await expect.poll(() => page.getByTestId('reward-check-A').textContent()).toContain('✓');
+    await page.getByTestId('pick-episode-A').selectOption('0');
     const list = await callFromPage(page, 'episodes.list', { runId: 1 });
     const stored = await callFromPage(page, 'episodes.get', { source: 'dataset', datasetId: list.dataset!.id, idx: 0, withFrames: true });
     const frames = framesFromWire(stored.frames!);
+    // Episode 0 is loaded once the check names its length.
+    await expect.poll(() => page.getByTestId('reward-check-A').textContent()).toContain(`✓ Re-simulated in the browser: all ${stored.actions.length} rewards`);
     for (const step of [0, 7]) {
       await page.getByTestId('step-slider').fill(String(step));
       expect(await stepOf('A')).toBe(step);
