@@ -70,6 +70,13 @@ describe('replaying evaluation episodes', () => {
     const episode = synthetic.id[0]!;
     expect(await stepOf('A')).toBe(episode.length - 1);
     expect(Number(await page.getByTestId('return-A').textContent())).toBeCloseTo(episode.return, 4);
+
+    // Paused, the address names the step: reloading it shows the same moment.
+    const slider = await page.getByTestId('step-slider').inputValue();
+    await expect.poll(() => new URLSearchParams(page.url().split('?').pop()).get('t')).toBe(slider);
+    await page.reload();
+    await expect.poll(() => page.getByTestId('step-A').textContent()).toContain(`${episode.length - 1} / ${episode.length - 1}`);
+    expect(await page.getByTestId('step-slider').inputValue()).toBe(slider);
   });
 });
 
