@@ -6,8 +6,9 @@ import { FISH_QUOTA, type BigFish } from './games/bigfish.ts';
 
 /**
  * 820 episodes (150k steps) recorded from the real Procgen C++ library, easy and
- * hard, with level seeds far from the reference traces' (testdata/record-episodes.cpp
- * says how). Each episode is checked by its rewards, length, final info and an
+ * hard, with level seeds far from the reference traces'. Actions: x0 = seed + salt,
+ * x <- (1103515245 x + 12345) mod 2^31; policy 0 plays (x >> 16) % 15, policy 1
+ * (survives starpilot longer) {9, 9, 9, 9, 3, 5, 12, 13}[(x >> 16) % 8]. Each episode is checked by its rewards, length, final info and an
  * FNV-1a hash chained over every step's reward, done, info and every entity's type
  * and exact float32 state, so a single differing bit anywhere fails it. Two
  * scenarios start from a patched state to reach the rare endings: bigfish's 30th
