@@ -95,6 +95,12 @@ export function resolveDistillConfig(overrides: Partial<DistillConfig>, actionCo
   return config;
 }
 
+/** Run control plus snapshots of the synthetic set every `snapshotEvery` iterations (not after the last). */
+export interface DistillControl extends RunControl {
+  readonly snapshotEvery?: number;
+  readonly onSnapshot?: (iteration: number, synthetic: LabelledSet & { obs: Float32Array }, distances: Float32Array) => void | Promise<void>;
+}
+
 export interface DistillResult {
   readonly synthetic: LabelledSet & { readonly obs: Float32Array };
   /** Synthetic samples per action (0 for skipped actions). */
@@ -129,12 +135,13 @@ export function allocateSynthetic(realCounts: readonly number[], size: number, a
 /**
  * Distils `data`. The "paper" variant needs the trained `expert` (left untouched); "dc"
  * builds its own networks from `config.network`. `initial` continues from an earlier
- * synthetic set (a stored snapshot) instead of initialising from real samples.
+ * synthetic set (a stored snapshot) instead of initialising from real samples; its
+ * samples keep their order, so sample k is the same sample across snapshots.
  */
 export async function distill(
   data: LabelledSet,
   overrides: Partial<DistillConfig> = {},
-  control: RunControl = {},
+  control: DistillControl = {},
   expert?: TrainableNet,
   initial?: LabelledSet,
 ): Promise<DistillResult> {
@@ -147,7 +154,9 @@ export async function distill(
   const realCounts = byAction.map((ix) => ix.length);
   const allocation = initial ? countsByAction(initial, actionCount) : allocateSynthetic(realCounts, config.syntheticSize, config.allocation);
   const skippedActions = realCounts.flatMap((c, a) => (c === 0 ? [a] : []));
-  const groups = initialGroups(initial ?? data, initial ? indexesByAction(initial, actionCount) : byAction, allocation, actionCount, random);
+  const groups = initial
+    ? initialGroups(initial, indexesByAction(initial, actionCount), allocation, actionCount, null)
+    : initialGroups(data, byAction, allocation, actionCount, random);
   const optimizer = sgdMomentum(config.pixelLearningRate, config.pixelMomentum);
   const distances = new Float32Array(config.iterations);
   const throughput = new Throughput();
@@ -167,6 +176,11 @@ export async function distill(
           samplesPerSecond: throughput.take(),
           metrics: { skippedActions: skippedActions.length },
         });
+      }
+      // Snapshots come from inside the one loop, so the pixels' momentum never restarts.
+      const every = control.snapshotEvery ?? 0;
+      if (control.onSnapshot && every > 0 && (it + 1) % every === 0 && it + 1 < config.iterations) {
+        await control.onSnapshot(it + 1, await readSynthetic(groups), distances.subarray(0, it + 1));
       }
     }
     return { synthetic: await readSynthetic(groups), allocation, skippedActions, distances };
@@ -252,13 +266,18 @@ function sampleWithoutReplacement(pool: Int32Array, n: number, random: Random): 
   return Int32Array.from({ length: n }, (_, i) => copy[i % copy.length]!);
 }
 
-/** Synthetic groups initialised from real samples of each action (pixels on the 0..255 scale). */
-function initialGroups(data: LabelledSet, byAction: Int32Array[], allocation: readonly number[], actionCount: number, random: Random): SyntheticGroup[] {
+/**
+ * Synthetic groups initialised from samples of each action (pixels on the 0..255
+ * scale): drawn at random from real data, or, with no `random`, taken in order
+ * (continuing a stored synthetic set).
+ */
+function initialGroups(data: LabelledSet, byAction: Int32Array[], allocation: readonly number[], actionCount: number, random: Random | null): SyntheticGroup[] {
   const groups: SyntheticGroup[] = [];
   allocation.forEach((count, action) => {
     if (count === 0) return;
     const builder = new BatchBuilder(data, count, actionCount);
-    const batch = builder.build(sampleWithoutReplacement(byAction[action]!, count, random));
+    const pool = byAction[action]!;
+    const batch = builder.build(random ? sampleWithoutReplacement(pool, count, random) : pool.subarray(0, count));
     groups.push({ action, pixels: tf.variable(batch.obs, true), oneHot: batch.oneHot });
     batch.obs.dispose();
   });

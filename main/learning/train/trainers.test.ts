@@ -130,6 +130,30 @@ describe('gradient matching', () => {
     disposeTrainable(expert);
   });
 
+  it('snapshots come from one uninterrupted run, and a continued set keeps its sample order', async () => {
+    const data = toyDataset(4, ACTIONS);
+    const expert = createTrainable(createNetwork(smallImpala), 'pytorch', 9);
+    const snapshots: number[] = [];
+    const first = await distill(
+      data,
+      { variant: 'paper', iterations: 6, syntheticSize: 16, realBatch: 4, seed: 2 },
+      { snapshotEvery: 3, onSnapshot: (iteration, set) => void snapshots.push(iteration, set.count) },
+      expert,
+    );
+    expect(snapshots).toEqual([3, 16]);
+    // With a negligible step the continued set must come back exactly as it went in, sample for sample.
+    const continued = await distill(
+      data,
+      { variant: 'paper', iterations: 1, syntheticSize: 16, realBatch: 4, seed: 5, pixelLearningRate: 1e-30 },
+      {},
+      expert,
+      first.synthetic,
+    );
+    expect(Array.from(continued.synthetic.actions)).toEqual(Array.from(first.synthetic.actions));
+    expect(Buffer.from(continued.synthetic.obs.buffer).equals(Buffer.from(first.synthetic.obs.buffer))).toBe(true);
+    disposeTrainable(expert);
+  });
+
   it('"dc" matching steps lower the layer-wise cosine distance on one network', () => {
     const def = createNetwork(smallStudent);
     const params = initParams(def, 'pytorch', 11);

@@ -1,11 +1,10 @@
 /**
  * Stage 4, distillation (the learning core's gradient matching, paper or dc
- * variant). It runs in chunks of `distill.snapshotEvery` iterations; after
- * each chunk the synthetic set is stored as a snapshot (viewable frames; the
- * newest also keeps its float pixels) together with the checkpoint, so the
- * set's evolution can be replayed and a resumed run continues from the last
- * snapshot. Each chunk restarts the pixels' SGD momentum (0.5 by default):
- * the only difference from one uninterrupted run.
+ * variant). Every `distill.snapshotEvery` iterations the synthetic set is
+ * stored as a snapshot (viewable frames; the newest also keeps its float
+ * pixels) together with the checkpoint, so the set's evolution can be replayed
+ * and a resumed run continues from the last snapshot. Only a resume restarts
+ * the pixels' SGD momentum.
  */
 import { appendMetrics } from '../../storage/metrics.ts';
 import { saveMethodData } from '../../storage/methods.ts';
@@ -43,7 +42,6 @@ export const distillStage: StageDefinition = {
         current = syntheticSetOf(snapshot);
       }
     }
-    const chunk = options.snapshotEvery > 0 ? options.snapshotEvery : options.iterations;
     const base: Partial<DistillConfig> = {
       variant: options.variant,
       syntheticSize: options.size,
@@ -55,15 +53,35 @@ export const distillStage: StageDefinition = {
       innerSteps: options.innerSteps,
       progressEvery: 1,
     };
+    const start = done;
+    /** Stores the set after `iteration` iterations and the distances since the last store. */
+    const store = (iteration: number, synthetic: LabelledSet & { obs: Float32Array }, distances: Float32Array, stored: number): void => {
+      const labels = Uint8Array.from(synthetic.actions);
+      ctx.saveProgress((db): DistillCheckpoint => {
+        dropSnapshotPixels(db, ctx.runId);
+        saveSyntheticSnapshot(db, ctx.runId, iteration, distances[iteration - start - 1]!, labels, synthetic.obs, true);
+        appendMetrics(
+          db,
+          ctx.runId,
+          Array.from(distances.subarray(stored - start, iteration - start), (value, i) => ({ series: 'distill/distance', step: stored + i + 1, value })),
+        );
+        return { iteration };
+      });
+    };
+    let stored = start;
     try {
-      while (done < options.iterations) {
-        const iterations = Math.min(chunk, options.iterations - done);
-        const start = done;
+      // A crash after the last snapshot but before the stage was marked done leaves nothing to run.
+      if (start < options.iterations) {
         const result = await distill(
           data,
-          { ...base, iterations, seed: seedFor(seed, `distill/${start}`) },
+          { ...base, iterations: options.iterations - start, seed: seedFor(seed, `distill/${start}`) },
           {
             signal: ctx.signal,
+            snapshotEvery: options.snapshotEvery,
+            onSnapshot: (iteration, synthetic, distances) => {
+              store(start + iteration, synthetic, distances, stored);
+              stored = start + iteration;
+            },
             onProgress: (p) => {
               ctx.throwIfCancelled();
               ctx.progress(start + p.step, options.iterations, `matching distance ${p.loss.toPrecision(4)}`);
@@ -72,23 +90,11 @@ export const distillStage: StageDefinition = {
           expert,
           current,
         );
-        done += iterations;
+        store(options.iterations, result.synthetic, result.distances, stored);
         current = result.synthetic;
-        const labels = Uint8Array.from(result.synthetic.actions);
-        const last = result.distances[iterations - 1]!;
-        ctx.saveProgress((db): DistillCheckpoint => {
-          dropSnapshotPixels(db, ctx.runId);
-          saveSyntheticSnapshot(db, ctx.runId, done, last, labels, result.synthetic.obs, true);
-          appendMetrics(
-            db,
-            ctx.runId,
-            Array.from(result.distances, (value, i) => ({ series: 'distill/distance', step: start + i + 1, value })),
-          );
-          if (start === 0 && result.skippedActions.length > 0) {
-            appendMetrics(db, ctx.runId, [{ series: 'distill/skipped-actions', step: 0, value: result.skippedActions.length }]);
-          }
-          return { iteration: done };
-        });
+        if (start === 0 && result.skippedActions.length > 0) {
+          appendMetrics(ctx.db, ctx.runId, [{ series: 'distill/skipped-actions', step: 0, value: result.skippedActions.length }]);
+        }
       }
     } finally {
       disposeTrainable(expert);
