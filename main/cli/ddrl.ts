@@ -55,5 +55,10 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
 
 // Only the real process entry point exits; tests import runCli instead.
 if (process.argv[1] && /ddrl(\.ts|\.js)?$/.test(process.argv[1])) {
+  // A reader that stops early (`ddrl runs | head`) closes the pipe: that ends the output, not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
   process.exitCode = await runCli(process.argv.slice(2));
 }
