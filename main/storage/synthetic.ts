@@ -16,7 +16,7 @@ export interface SyntheticSnapshot {
   readonly pixels: Float32Array | null;
 }
 
-export function toViewFrames(pixels: Float32Array): Uint8Array {
+function toViewFrames(pixels: Float32Array): Uint8Array {
   const frames = new Uint8Array(pixels.length);
   for (let i = 0; i < pixels.length; i++) frames[i] = Math.round(Math.min(255, Math.max(0, pixels[i]!)));
   return frames;
