@@ -108,8 +108,8 @@ describe('a finished run', () => {
     expect(csv.code).toBe(0);
     const lines = csv.out.trim().split('\n');
     expect(lines[0]).toMatch(/^method,split,models,/);
-    // expert, bc-100/40/25/10, synthetic, each ID and OOD.
-    expect(lines).toHaveLength(1 + 6 * 2);
+    // planner, expert network, bc-100/40/25/10, synthetic, each ID and OOD.
+    expect(lines).toHaveLength(1 + 7 * 2);
     const json = JSON.parse(ddrl('results', '1', '--json', '--db', db).out);
     expect(json.rows.find((r: { method: string; split: string }) => r.method === 'synthetic' && r.split === 'ood')).toMatchObject({
       dataKind: 'synthetic',
@@ -191,7 +191,7 @@ describe('a finished run', () => {
     const runId = Number(/run (\d+) in/.exec(reused.out)![1]);
     const weights = query<{ run_id: number; weights: Buffer }>(
       db,
-      "SELECT run_id, weights FROM models WHERE role = 'expert' AND run_id IN (1, ?) ORDER BY run_id",
+      "SELECT run_id, weights FROM models WHERE role = 'expert' AND method = 'expert' AND run_id IN (1, ?) ORDER BY run_id",
       runId,
     );
     expect(weights).toHaveLength(2);

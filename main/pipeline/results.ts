@@ -68,7 +68,7 @@ export function runResults(db: Database, runId: number): RunResults {
   const rows: ResultRow[] = [];
   for (const method of order) {
     for (const split of ['id', 'ood'] as const) {
-      const models = returns.filter((r) => r.split === split && (r.role === 'expert' ? 'expert' : r.method) === method);
+      const models = returns.filter((r) => r.split === split && r.method === method);
       if (models.length === 0) continue;
       const perModel = models.map((m) => m.returns.reduce((s, v) => s + v, 0) / m.returns.length);
       const s = models.length > 1 ? summarise(perModel) : summarise(models[0]!.returns);

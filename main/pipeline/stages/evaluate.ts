@@ -8,9 +8,10 @@
 import { saveEvalEpisodes, type Split } from '../../storage/evaluations.ts';
 import { trainableFromWeights, disposeTrainable } from '../../learning/nets/trainable.ts';
 import { findModel, listModels } from '../../storage/models.ts';
-import { NetworkPolicy } from '../network-policy.ts';
-import { drawLevelSeeds, playEpisodes, type PlayedEpisode } from '../play.ts';
+import { drawLevelSeeds, playEpisodes, type PlayedEpisode } from '../../learning/train/episodes.ts';
+import { NetworkActionSource } from '../../learning/train/policy.ts';
 import { seedFor, type StageDefinition } from '../stage-context.ts';
+import { isPlannerModel, PLANNER_SLOTS, plannerSource } from './expert.ts';
 
 /** Students are small: all episodes of a split can share one forward pass. */
 const MAX_SLOTS = 64;
@@ -34,8 +35,9 @@ export const evaluateStage: StageDefinition = {
     let played = evaluated.size * (evaluate.episodesId + evaluate.episodesOod);
     for (const model of models) {
       if (evaluated.has(model.id)) continue;
-      const net = trainableFromWeights(findModel(ctx.db, ctx.runId, model)!.weights);
-      const name = model.role === 'expert' ? 'expert' : `${model.method} student ${model.member + 1}`;
+      const planner = isPlannerModel(model);
+      const net = planner ? undefined : trainableFromWeights(findModel(ctx.db, ctx.runId, model)!.weights);
+      const name = model.role === 'expert' ? model.method : `${model.method} student ${model.member + 1}`;
       try {
         const results = splits.map(({ split, seeds }) => {
           const episodes: PlayedEpisode[] = seeds.length
@@ -43,13 +45,16 @@ export const evaluateStage: StageDefinition = {
                 game,
                 mode,
                 levelSeeds: seeds,
-                slots: MAX_SLOTS,
+                slots: net ? MAX_SLOTS : PLANNER_SLOTS,
                 recordObservations: false,
-                source: new NetworkPolicy(
-                  net,
-                  { temperature: 1, greedy: evaluate.greedy },
-                  ctx.random(`evaluate/${model.role}/${model.method}/${model.member}/${split}`),
-                ),
+                source: net
+                  ? new NetworkActionSource(
+                      net,
+                      MAX_SLOTS,
+                      { temperature: 1, greedy: evaluate.greedy },
+                      ctx.random(`evaluate/${model.role}/${model.method}/${model.member}/${split}`),
+                    )
+                  : plannerSource(ctx, `evaluate/planner/${split}`),
                 onStep: () => ctx.throwIfCancelled(),
                 onEpisode: () => ctx.progress(++played, totalEpisodes, `${name}, ${split.toUpperCase()}`),
               })
@@ -62,7 +67,7 @@ export const evaluateStage: StageDefinition = {
           return { evaluated: [...evaluated] };
         });
       } finally {
-        disposeTrainable(net);
+        if (net) disposeTrainable(net);
       }
     }
     return () => {};

@@ -16,12 +16,24 @@ import { trainPpo } from '../../learning/train/ppo.ts';
 import { weightsOf, disposeTrainable } from '../../learning/nets/trainable.ts';
 import { subset } from '../../learning/train/data.ts';
 import { OraclePlanner } from '../planner.ts';
-import { drawLevelSeeds, playEpisodes, type ActionSource, type PlayedEpisode } from '../play.ts';
+import { drawLevelSeeds, playEpisodes, type ActionSource, type PlayedEpisode } from '../../learning/train/episodes.ts';
 import { architectureOf, episodeDatasetOf } from '../training-data.ts';
 import { seedFor, type StageCommit, type StageContext, type StageDefinition } from '../stage-context.ts';
 import type { ProcgenGame } from '@shared/procgen/engine/game.ts';
 
 export const EXPERT_KEY = { role: 'expert', method: 'expert', member: 0 } as const;
+/**
+ * The oracle planner is a policy of the run too (the data's source when collect.actor is
+ * 'planner'): stored as a weightless model so that evaluation, results and replays treat it
+ * like any other policy.
+ */
+export const PLANNER_KEY = { role: 'expert', method: 'planner', member: 0 } as const;
+const PLANNER_ARCHITECTURE = 'planner';
+
+/** Whether a stored model is the oracle planner (no weights: it searches with clone()/restore()). */
+export function isPlannerModel(model: { readonly architecture: string }): boolean {
+  return model.architecture.startsWith(PLANNER_ARCHITECTURE);
+}
 
 /** Planner decisions are independent per slot; a few slots keep the loop simple and renders batched. */
 export const PLANNER_SLOTS = 4;
@@ -113,13 +125,17 @@ async function plannerExpert(ctx: StageContext): Promise<StageCommit> {
   const weights = await weightsOf(net);
   const architecture = architectureOf(net.def);
   disposeTrainable(net);
+  const { horizon, rollouts } = ctx.config.expert.planner;
+  const demos = { episodes: countEpisodes(data.episodeIds), samples: data.count, stepIndices: null };
   return (db: Database) => {
+    saveModel(db, ctx.runId, PLANNER_KEY, `${PLANNER_ARCHITECTURE}[horizon ${horizon}, rollouts ${rollouts}]`, new Uint8Array(0));
+    saveMethodData(db, ctx.runId, { method: 'planner', kind: 'expert', ...demos });
     saveModel(db, ctx.runId, EXPERT_KEY, architecture, weights);
     appendMetrics(db, ctx.runId, [
       ...losses.map((l) => ({ series: 'expert/imitation-loss', ...l })),
       { series: 'expert/agreement', step: 0, value: agreement },
     ]);
-    saveMethodData(db, ctx.runId, { method: 'expert', kind: 'expert', episodes: countEpisodes(data.episodeIds), samples: data.count, stepIndices: null });
+    saveMethodData(db, ctx.runId, { method: 'expert', kind: 'expert', ...demos });
   };
 }
 

@@ -26,11 +26,10 @@ const mean = (values: readonly number[]): number => values.reduce((s, v) => s + 
 export function dotsByMethod(episodes: EpisodesList): Map<string, Record<Split, number[]>> {
   const byMethod = new Map<string, { id: number[][]; ood: number[][] }>();
   for (const model of episodes.models) {
-    const key = model.role === 'expert' ? 'expert' : model.method;
-    const entry = byMethod.get(key) ?? { id: [], ood: [] };
+    const entry = byMethod.get(model.method) ?? { id: [], ood: [] };
     entry.id.push(model.id.map((e) => e.return));
     entry.ood.push(model.ood.map((e) => e.return));
-    byMethod.set(key, entry);
+    byMethod.set(model.method, entry);
   }
   const out = new Map<string, Record<Split, number[]>>();
   for (const [method, { id, ood }] of byMethod) {
