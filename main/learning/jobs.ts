@@ -10,14 +10,14 @@ import { trainBc, type BcConfig } from './train/bc.ts';
 import type { RunControl } from './train/control.ts';
 import type { LabelledSet } from './train/data.ts';
 import { distill, type DistillConfig } from './train/distill.ts';
-import { evaluatePolicy, type EvalConfig } from './train/evaluate.ts';
+import { evaluatePolicy, type EvalSettings, type EvaluatedEpisode } from './train/evaluate.ts';
 import { trainPpo, type PpoConfig } from './train/ppo.ts';
 
 export type LearnJob =
   | { readonly kind: 'bc'; readonly data: LabelledSet; readonly config: Partial<BcConfig> }
   | { readonly kind: 'distill'; readonly data: LabelledSet; readonly config: Partial<DistillConfig>; readonly expertWeights?: Uint8Array }
   | { readonly kind: 'ppo'; readonly config: Partial<PpoConfig> & { game: GameName }; readonly startWeights?: Uint8Array }
-  | { readonly kind: 'evaluate'; readonly weights: Uint8Array; readonly config: Partial<EvalConfig> & { game: GameName } };
+  | { readonly kind: 'evaluate'; readonly weights: Uint8Array; readonly config: EvalSettings };
 
 export type LearnResult =
   | { readonly kind: 'bc'; readonly weights: Uint8Array; readonly losses: Float32Array }
@@ -29,7 +29,7 @@ export type LearnResult =
       readonly distances: Float32Array;
     }
   | { readonly kind: 'ppo'; readonly weights: Uint8Array; readonly episodeReturns: readonly number[] }
-  | { readonly kind: 'evaluate'; readonly returns: Float32Array; readonly lengths: Int32Array; readonly levelSeeds: Int32Array };
+  | { readonly kind: 'evaluate'; readonly episodes: EvaluatedEpisode[] };
 
 /** Runs a job on the current backend; networks live only for the job's duration. */
 export async function runJob(job: LearnJob, control: RunControl): Promise<LearnResult> {
@@ -63,7 +63,7 @@ export async function runJob(job: LearnJob, control: RunControl): Promise<LearnR
     case 'evaluate': {
       const net = trainableFromWeights(job.weights);
       try {
-        return { kind: 'evaluate', ...(await evaluatePolicy(net, job.config, control)) };
+        return { kind: 'evaluate', episodes: await evaluatePolicy(net, job.config, control) };
       } finally {
         disposeTrainable(net);
       }

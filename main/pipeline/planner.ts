@@ -26,6 +26,7 @@ import { FAST_FLYER, FLYER, TURRET } from '@shared/procgen/games/starpilot.ts';
 import { WALL_OBJ } from '@shared/procgen/engine/objects.ts';
 import type { Mode } from '@shared/procgen/engine/game.ts';
 import { Random } from '../learning/random.ts';
+import type { ActionSource } from '../learning/train/episodes.ts';
 
 export interface PlannerOptions {
   readonly horizon: number;
@@ -209,4 +210,19 @@ export class OraclePlanner {
     const d = this.goalDistances[y * g.mainWidth + x];
     return d === undefined || d < 0 ? g.mainWidth + g.mainHeight : d;
   }
+}
+
+/** Planner decisions are independent per slot; a few slots keep the loop simple and renders batched. */
+export const PLANNER_SLOTS = 4;
+
+/** The oracle planner as an episode player's action source: one planner per slot, slot `s` seeded by `seedOfSlot(s)`. */
+export function plannerActionSource(game: GameName, mode: Mode, options: PlannerOptions, seedOfSlot: (slot: number) => number): ActionSource {
+  const planners = Array.from({ length: PLANNER_SLOTS }, (_, slot) => new OraclePlanner(game, mode, options, seedOfSlot(slot)));
+  return {
+    needsFrames: false,
+    begin: (slot) => planners[slot]!.reset(),
+    choose(active: readonly number[], games: readonly ProcgenGame[], _frames: Uint8Array, out: Uint8Array) {
+      active.forEach((slot, i) => (out[i] = planners[slot]!.act(games[slot]!)));
+    },
+  };
 }

@@ -1,19 +1,38 @@
 /**
- * Acting with a network: observations from a vectorised environment's buffer to a tensor,
- * one forward pass, and actions drawn from the softmax on the JS side (seeded, identical
- * on every backend). Buffers are preallocated; nothing is allocated per step but tensors.
+ * Acting with a network, the one action chooser of the app (PPO's rollouts,
+ * collection, evaluation): observations to a tensor, one batched forward pass,
+ * and actions drawn from softmax(logits / temperature) on the JS side in
+ * float64 (seeded, identical on every backend), or greedy. Buffers are
+ * preallocated; nothing is allocated per step but tensors.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import type { ProcgenGame } from '@shared/procgen/engine/game.ts';
 import type { TrainableNet } from '../nets/trainable.ts';
 import type { Random } from '../random.ts';
 import { IMAGE_SIZE, OBS_VALUES } from './data.ts';
+import type { ActionSource } from './episodes.ts';
+import { checkNumber } from './validate.ts';
+
+export interface Sampling {
+  /** Divides the logits before the softmax: < 1 sharpens, > 1 flattens (1 = the policy itself). */
+  readonly temperature: number;
+  /** Takes the most likely action instead of sampling (temperature then does not matter). */
+  readonly greedy: boolean;
+}
+
+/** Sampling from the policy as it is (the paper's evaluation protocol, PPO's rollouts). */
+export const SAMPLE_POLICY: Sampling = { temperature: 1, greedy: false };
+
+export function checkSampling({ temperature }: Sampling): void {
+  checkNumber('temperature', temperature, 0, 1e6, { minExclusive: true });
+}
 
 export interface PolicyStep {
-  /** Chosen action per environment. */
+  /** Chosen action per observation (the first `count` entries are this step's). */
   readonly actions: Int32Array;
-  /** log pi(action | obs) per environment. */
+  /** log pi(action | obs) under the sampling temperature. */
   readonly logProbs: Float32Array;
-  /** Value estimate per environment (0 for networks without a value head). */
+  /** Value estimate per observation (0 for networks without a value head). */
   readonly values: Float32Array;
 }
 
@@ -24,36 +43,41 @@ export class PolicyActor {
   private readonly values: Float32Array;
   private readonly probs: Float64Array;
 
+  /** `capacity`: the most observations one `act` call decides for. */
   constructor(
     private readonly net: TrainableNet,
-    private readonly numEnvs: number,
+    private readonly capacity: number,
   ) {
-    this.pixels = new Float32Array(numEnvs * OBS_VALUES);
-    this.actions = new Int32Array(numEnvs);
-    this.logProbs = new Float32Array(numEnvs);
-    this.values = new Float32Array(numEnvs);
+    checkNumber('capacity', capacity, 1, 1 << 16, { integer: true });
+    this.pixels = new Float32Array(capacity * OBS_VALUES);
+    this.actions = new Int32Array(capacity);
+    this.logProbs = new Float32Array(capacity);
+    this.values = new Float32Array(capacity);
     this.probs = new Float64Array(net.def.actions);
   }
 
-  /** Acts on [numEnvs, 64, 64, 3] uint8 observations; greedy takes the most likely action. */
-  act(observations: Uint8Array, random: Random, greedy: boolean): PolicyStep {
-    this.pixels.set(observations.subarray(0, this.numEnvs * OBS_VALUES));
+  /** Acts on the first `count` [64, 64, 3] uint8 observations of `observations`. */
+  act(observations: Uint8Array, random: Random, sampling: Sampling, count = this.capacity): PolicyStep {
+    if (!(count >= 1 && count <= this.capacity)) throw new RangeError(`PolicyActor.act: count ${count} is outside 1..${this.capacity} (its capacity).`);
+    const pixels = this.pixels.subarray(0, count * OBS_VALUES);
+    pixels.set(observations.subarray(0, count * OBS_VALUES));
     const [logits, values] = tf.tidy(() => {
-      const out = this.net.def.forward(this.net.vars, tf.tensor4d(this.pixels, [this.numEnvs, IMAGE_SIZE, IMAGE_SIZE, 3]));
-      return [out.logits, out.value ?? tf.zeros([this.numEnvs])];
+      const out = this.net.def.forward(this.net.vars, tf.tensor4d(pixels, [count, IMAGE_SIZE, IMAGE_SIZE, 3]));
+      return [out.logits, out.value ?? tf.zeros([count])];
     });
     const logitValues = logits.dataSync();
     this.values.set(values.dataSync());
     tf.dispose([logits, values]);
     const a = this.net.def.actions;
-    for (let e = 0; e < this.numEnvs; e++) {
+    const inverseTemperature = 1 / sampling.temperature;
+    for (let e = 0; e < count; e++) {
       // Stable softmax in float64.
       let max = -Infinity;
-      for (let k = 0; k < a; k++) max = Math.max(max, logitValues[e * a + k]!);
+      for (let k = 0; k < a; k++) max = Math.max(max, logitValues[e * a + k]! * inverseTemperature);
       let sum = 0;
-      for (let k = 0; k < a; k++) sum += this.probs[k] = Math.exp(logitValues[e * a + k]! - max);
+      for (let k = 0; k < a; k++) sum += this.probs[k] = Math.exp(logitValues[e * a + k]! * inverseTemperature - max);
       let choice = 0;
-      if (greedy) {
+      if (sampling.greedy) {
         for (let k = 1; k < a; k++) if (this.probs[k]! > this.probs[choice]!) choice = k;
       } else {
         let u = random.next() * sum;
@@ -70,5 +94,29 @@ export class PolicyActor {
       this.logProbs[e] = Math.log(this.probs[choice]! / sum);
     }
     return { actions: this.actions, logProbs: this.logProbs, values: this.values };
+  }
+}
+
+/** A network as the episode player's action source: one forward pass for all playing slots. */
+export class NetworkActionSource implements ActionSource {
+  readonly needsFrames = true;
+  private readonly actor: PolicyActor;
+
+  /** `slots`: at least the episode player's slots. */
+  constructor(
+    net: TrainableNet,
+    slots: number,
+    private readonly sampling: Sampling,
+    private readonly random: Random,
+  ) {
+    checkSampling(sampling);
+    this.actor = new PolicyActor(net, slots);
+  }
+
+  begin(): void {}
+
+  choose(active: readonly number[], _games: readonly ProcgenGame[], frames: Uint8Array, out: Uint8Array): void {
+    const { actions } = this.actor.act(frames, this.random, this.sampling, active.length);
+    for (let i = 0; i < active.length; i++) out[i] = actions[i]!;
   }
 }

@@ -1,9 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend.ts';
-import { createNetwork } from '../nets/create.ts';
-import { createTrainable, disposeTrainable } from '../nets/trainable.ts';
-import { evaluatePolicy } from './evaluate.ts';
+import { disposeTrainable } from '../nets/trainable.ts';
 import { computeGae, trainPpo } from './ppo.ts';
 
 beforeAll(async () => {
@@ -50,19 +48,5 @@ describe('PPO', () => {
     await expect(trainPpo({ game: 'starpilot', network: { kind: 'student' }, numEnvs: 2, rolloutSteps: 2, totalSteps: 4, minibatches: 1 })).rejects.toThrow(
       /needs a network with a value head/,
     );
-  });
-});
-
-describe('evaluation', () => {
-  it('plays the requested number of episodes, reproducibly from a seed', async () => {
-    const net = createTrainable(createNetwork(tiny), 'orthogonal', 3);
-    const config = { game: 'starpilot' as const, episodes: 6, numEnvs: 4, seed: 5 };
-    const a = await evaluatePolicy(net, config);
-    const b = await evaluatePolicy(net, config);
-    expect(a.returns).toHaveLength(6);
-    expect(Array.from(a.lengths).every((n) => n > 0)).toBe(true);
-    expect(Array.from(a.levelSeeds).every((s) => s >= 100 && s < 300)).toBe(true);
-    expect(a.returns).toEqual(b.returns);
-    disposeTrainable(net);
   });
 });

@@ -18,7 +18,7 @@ import { Random } from '../random.ts';
 import { checkpoint, Throughput, type RunControl } from './control.ts';
 import { IMAGE_SIZE, OBS_VALUES } from './data.ts';
 import { adam, disposeOptimizer } from './optimizers.ts';
-import { PolicyActor } from './policy.ts';
+import { PolicyActor, SAMPLE_POLICY } from './policy.ts';
 import { checkChoice, checkLearningRate, checkNumber } from './validate.ts';
 
 export interface PpoConfig {
@@ -209,7 +209,7 @@ export async function trainPpo(overrides: Partial<PpoConfig> & { game: GameName 
       for (let t = 0; t < c.rolloutSteps; t++) {
         const base = t * c.numEnvs;
         obs.set(env.buffers.observations.subarray(0, c.numEnvs * OBS_VALUES), base * OBS_VALUES);
-        const step = actor.act(env.buffers.observations, random, false);
+        const step = actor.act(env.buffers.observations, random, SAMPLE_POLICY);
         actions.set(step.actions, base);
         logProbs.set(step.logProbs, base);
         values.set(step.values, base);
@@ -228,7 +228,7 @@ export async function trainPpo(overrides: Partial<PpoConfig> & { game: GameName 
         throughput.add(c.numEnvs);
         if (t % 16 === 0) await checkpoint(control, 'PPO', update);
       }
-      values.set(actor.act(env.buffers.observations, random, false).values, n);
+      values.set(actor.act(env.buffers.observations, random, SAMPLE_POLICY).values, n);
       computeGae(rewards, values, dones, c, advantages, returns);
       const stats = await optimise(
         net,

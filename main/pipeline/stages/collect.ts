@@ -11,16 +11,35 @@ import { getDatasetInfo, listDatasetEpisodes, saveDataset, type Episode } from '
 import { appendMetrics } from '../../storage/metrics.ts';
 import { setRunDataset } from '../../storage/runs.ts';
 import { disposeTrainable } from '../../learning/nets/trainable.ts';
-import type { GameName } from '@shared/procgen/games/index.ts';
+import { drawLevelSeeds, playEpisodes, withEpsilon } from '../../learning/train/episodes.ts';
+import { NetworkActionSource } from '../../learning/train/policy.ts';
+import { createGame, type GameName } from '@shared/procgen/games/index.ts';
 import type { Mode } from '@shared/procgen/engine/game.ts';
-import { NetworkPolicy } from '../network-policy.ts';
-import { drawLevelSeeds, playEpisodes, resimulationMismatch, withEpsilon } from '../play.ts';
-import { PLANNER_SLOTS, plannerSource } from './expert.ts';
+import { plannerSource } from './expert.ts';
+import { PLANNER_SLOTS } from '../planner.ts';
 import { loadExpert } from '../training-data.ts';
 import { seedFor, type StageCommit, type StageContext, type StageDefinition } from '../stage-context.ts';
 
 /** Episodes played at once: one batched forward pass decides for all of them. */
 export const POLICY_SLOTS = 16;
+
+/**
+ * Re-simulates an episode from (game, mode, level seed, actions) and checks it
+ * reproduces the stored rewards and ends exactly at its last action. Returns
+ * null when it matches, else what differs.
+ */
+export function resimulationMismatch(game: GameName, mode: Mode, levelSeed: number, actions: Uint8Array, rewards: Float32Array): string | null {
+  const g = createGame(game, mode);
+  g.resetLevel(levelSeed);
+  for (let t = 0; t < actions.length; t++) {
+    g.step(actions[t]!);
+    if (Math.fround(g.reward) !== rewards[t]) return `step ${t}: re-simulated reward ${g.reward}, stored ${rewards[t]}`;
+    const last = t === actions.length - 1;
+    if (g.done !== last)
+      return last ? `the episode did not end after its ${actions.length} stored actions` : `the episode ended at step ${t}, before its last stored action`;
+  }
+  return null;
+}
 
 /**
  * Re-simulates every episode of a stored dataset; returns one line per
@@ -58,7 +77,7 @@ async function collectWithExpert(ctx: StageContext): Promise<StageCommit> {
     recordObservations: true,
     source: withEpsilon(
       expert
-        ? new NetworkPolicy(expert, { temperature: collect.temperature, greedy: false }, ctx.random('collect/actions'))
+        ? new NetworkActionSource(expert, POLICY_SLOTS, { temperature: collect.temperature, greedy: false }, ctx.random('collect/actions'))
         : plannerSource(ctx, 'collect/planner'),
       collect.epsilon,
       ctx.random('collect/epsilon'),

@@ -11,7 +11,8 @@ import { findModel, listModels } from '../../storage/models.ts';
 import { drawLevelSeeds, playEpisodes, type PlayedEpisode } from '../../learning/train/episodes.ts';
 import { NetworkActionSource } from '../../learning/train/policy.ts';
 import { seedFor, type StageDefinition } from '../stage-context.ts';
-import { isPlannerModel, PLANNER_SLOTS, plannerSource } from './expert.ts';
+import { isPlannerModel, plannerSource } from './expert.ts';
+import { PLANNER_SLOTS } from '../planner.ts';
 
 /** Students are small: all episodes of a split can share one forward pass. */
 const MAX_SLOTS = 64;

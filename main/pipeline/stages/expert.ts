@@ -15,11 +15,10 @@ import { actionAgreement, trainBc } from '../../learning/train/bc.ts';
 import { trainPpo } from '../../learning/train/ppo.ts';
 import { weightsOf, disposeTrainable } from '../../learning/nets/trainable.ts';
 import { subset } from '../../learning/train/data.ts';
-import { OraclePlanner } from '../planner.ts';
-import { drawLevelSeeds, playEpisodes, type ActionSource, type PlayedEpisode } from '../../learning/train/episodes.ts';
+import { PLANNER_SLOTS, plannerActionSource } from '../planner.ts';
+import { drawLevelSeeds, episodeReturn, playEpisodes, type ActionSource, type PlayedEpisode } from '../../learning/train/episodes.ts';
 import { architectureOf, episodeDatasetOf } from '../training-data.ts';
 import { seedFor, type StageCommit, type StageContext, type StageDefinition } from '../stage-context.ts';
-import type { ProcgenGame } from '@shared/procgen/engine/game.ts';
 
 export const EXPERT_KEY = { role: 'expert', method: 'expert', member: 0 } as const;
 /**
@@ -35,8 +34,6 @@ export function isPlannerModel(model: { readonly architecture: string }): boolea
   return model.architecture.startsWith(PLANNER_ARCHITECTURE);
 }
 
-/** Planner decisions are independent per slot; a few slots keep the loop simple and renders batched. */
-export const PLANNER_SLOTS = 4;
 /** Samples of the demonstrations used to measure the expert network's action agreement. */
 const AGREEMENT_SAMPLES = 2048;
 
@@ -47,17 +44,7 @@ interface ExpertCheckpoint {
 /** The oracle planner as an action source (one planner per slot); `purpose` seeds its rollouts. */
 export function plannerSource(ctx: StageContext, purpose: string): ActionSource {
   const { game, mode, expert } = ctx.config;
-  const planners = Array.from(
-    { length: PLANNER_SLOTS },
-    (_, slot) => new OraclePlanner(game, mode, expert.planner, seedFor(ctx.config.seed, `${purpose}/${slot}`)),
-  );
-  return {
-    needsFrames: false,
-    begin: (slot) => planners[slot]!.reset(),
-    choose(active: readonly number[], games: readonly ProcgenGame[], _frames: Uint8Array, out: Uint8Array) {
-      active.forEach((slot, i) => (out[i] = planners[slot]!.act(games[slot]!)));
-    },
-  };
+  return plannerActionSource(game, mode, expert.planner, (slot) => seedFor(ctx.config.seed, `${purpose}/${slot}`));
 }
 
 /** Plays and stores the planner's demonstrations (or finds them stored by an interrupted attempt). */
@@ -77,7 +64,7 @@ function demonstrations(ctx: StageContext): number {
     onStep: () => ctx.throwIfCancelled(),
     onEpisode: (_index, episode) => {
       finished++;
-      ctx.progress(finished, levelSeeds.length, `planner demonstrations, last return ${sum(episode.rewards)}`);
+      ctx.progress(finished, levelSeeds.length, `planner demonstrations, last return ${episodeReturn(episode)}`);
     },
   });
   let datasetId = 0;
@@ -86,7 +73,7 @@ function demonstrations(ctx: StageContext): number {
     appendMetrics(
       db,
       ctx.runId,
-      episodes.map((e, step) => ({ series: 'planner/return', step, value: sum(e.rewards) })),
+      episodes.map((e, step) => ({ series: 'planner/return', step, value: episodeReturn(e) })),
     );
     return { demoDatasetId: datasetId };
   });
@@ -202,12 +189,6 @@ function reusedExpert(ctx: StageContext): StageCommit {
 
 function countEpisodes(episodeIds: Int32Array): number {
   return episodeIds.length === 0 ? 0 : episodeIds[episodeIds.length - 1]! + 1;
-}
-
-function sum(values: Float32Array): number {
-  let s = 0;
-  for (const v of values) s += v;
-  return s;
 }
 
 export const expertStage: StageDefinition = {
