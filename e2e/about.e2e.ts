@@ -42,6 +42,7 @@ describe('the About view', () => {
     expect(await page.getByTestId('about-created').textContent()).toBe(`${created} UTC`);
     const backends = await page.getByTestId('about-backends').textContent();
     for (const fallback of expected.tensorflow.fallbacks) expect(backends).toContain(fallback.reason);
+    expect(await page.getByTestId('about-native-kernels').textContent()).toContain(expected.tensorflow.nativeKernels.detail);
   });
 
   it('shows the connection, backend and database in the status bar', async () => {

@@ -18,6 +18,12 @@ describe('initBackend', () => {
     expect((await initBackend('wasm')).tfjsBackend).toBe('wasm');
   });
 
+  it('reports the native kernels inside wasm, and why they are not used on another backend', async () => {
+    expect((await initBackend('wasm')).nativeKernels).toMatchObject({ isa: expect.stringMatching(/avx2\+fma|generic/), threads: expect.any(Number) });
+    expect((await initBackend('cpu')).nativeKernels).toEqual({ reason: 'they serve the wasm backend, not cpu' });
+    await initBackend('wasm');
+  });
+
   it('rejects an unknown backend, listing the valid names', async () => {
     await expect(initBackend('tpu')).rejects.toThrow("Unknown backend 'tpu'. Valid backends: node-gpu, node, wasm, cpu.");
   });

@@ -7,7 +7,7 @@
  * import and their absence is reported as a fallback reason, not an error.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { registerLearningKernels } from './kernels/register.ts';
+import { registerLearningKernels, type NativeKernelsStatus } from './kernels/register.ts';
 
 export const BACKEND_NAMES = ['node-gpu', 'node', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
@@ -25,6 +25,8 @@ export interface BackendInfo {
   readonly tfjsVersion: string;
   /** Every preferred backend that was not used, and why. */
   readonly fallbacks: readonly BackendFallback[];
+  /** Our native conv and pool kernels inside the wasm backend (instruction set, threads), or why they are not used. */
+  readonly nativeKernels: NativeKernelsStatus;
 }
 
 /** How to bring each backend up; resolves to the tfjs backend name. */
@@ -74,8 +76,8 @@ export async function initBackend(requested?: string): Promise<BackendInfo> {
   for (const name of candidates) {
     const reason = await tryStart(name);
     if (reason === undefined) {
-      registerLearningKernels(tf.getBackend());
-      current = { name, tfjsBackend: tf.getBackend(), tfjsVersion: tf.version_core, fallbacks };
+      const nativeKernels = registerLearningKernels(tf.getBackend());
+      current = { name, tfjsBackend: tf.getBackend(), tfjsVersion: tf.version_core, fallbacks, nativeKernels };
       return current;
     }
     fallbacks.push({ name, reason });

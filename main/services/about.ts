@@ -1,6 +1,7 @@
 import type { AboutInfo } from '@shared/api/about.ts';
 import type { ParsedCallInput } from '@shared/api/contract.ts';
 import { availableParallelism } from 'node:os';
+import { describeNativeKernels } from '../learning/kernels/register.ts';
 import { readDatabaseInfo } from '../storage/database-info.ts';
 import { appIdentity } from './app-version.ts';
 import type { ServiceContext } from './context.ts';
@@ -22,6 +23,7 @@ export async function about(_input: ParsedCallInput<'about.get'>, ctx: ServiceCo
       tfjsBackend: backend.tfjsBackend,
       version: backend.tfjsVersion,
       fallbacks: backend.fallbacks.map((fallback) => ({ ...fallback })),
+      nativeKernels: describeNativeKernels(backend.nativeKernels),
     },
     database: readDatabaseInfo(ctx.db),
   };

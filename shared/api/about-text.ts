@@ -20,6 +20,7 @@ export function formatAboutText(info: AboutInfo): string[] {
     `${app.name} ${app.version} (${app.runtime}: ${runtime}, ${app.platform}-${app.arch}, ${app.cpuCount} cores)`,
     `TensorFlow.js ${tensorflow.version}: backend ${tensorflow.backend} (tfjs '${tensorflow.tfjsBackend}')`,
     ...tensorflow.fallbacks.map((fallback) => `  not ${fallback.name}: ${fallback.reason}`),
+    `  native kernels: ${tensorflow.nativeKernels.active ? 'in use, ' : 'not used: '}${tensorflow.nativeKernels.detail}`,
     `Database ${database.path}`,
     `  schema ${database.schemaVersion} of ${database.latestSchemaVersion}, SQLite ${database.sqliteVersion}, journal ${database.journalMode}, ${formatBytes(database.sizeBytes)}, created ${database.createdAt}`,
   ];

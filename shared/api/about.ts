@@ -23,6 +23,8 @@ export const aboutInfo = z.object({
     tfjsBackend: z.string(),
     version: z.string(),
     fallbacks: z.array(backendFallback),
+    /** Our native conv/pool kernels inside the wasm backend: in use (instruction set, threads), or why not. */
+    nativeKernels: z.object({ active: z.boolean(), detail: z.string() }),
   }),
   database: z.object({
     path: z.string(),

@@ -9,10 +9,12 @@
  *   filterGrad   dW = x (*) dy             (adjoint of forward in W)
  *
  * Every op is linear in each argument, so each one's gradient is again one of the three:
- * the recursion closes and any order of derivative stays on fast kernels.
+ * the recursion closes and any order of derivative stays on fast kernels. Each op runs
+ * on the native kernels when they are active (native-wasm.ts), else on tfjs's.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { customOp, type Padding4D } from './custom-op.ts';
+import { nativeConv3x3, nativeConv3x3FilterGrad, nativeKernelsActive, type ConvGeometry } from './native-wasm.ts';
 
 export type ConvStride = 1 | 2;
 const KERNEL = 3;
@@ -41,12 +43,20 @@ function sumToChannels(t: tf.Tensor4D): tf.Tensor1D {
   });
 }
 
+/** The forward conv's geometry for the native kernels: PyTorch's padding 1 on every side. */
+function forwardGeometry(inputShape: readonly number[], stride: ConvStride): ConvGeometry {
+  return { stride, padTop: PAD, padLeft: PAD, outH: convOutSize(inputShape[1]!, stride), outW: convOutSize(inputShape[2]!, stride) };
+}
+
 /** y = conv(x, W) + b with PyTorch padding 1; the bias add is fused into the conv kernel. */
 export function conv2d(x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor1D, stride: ConvStride): tf.Tensor4D {
   checkStride(stride);
   return customOp([x, w, b], ([xIn, wIn, bIn], save) => {
     save([xIn!, wIn!]);
-    const value = tf.fused.conv2d({ x: xIn as tf.Tensor4D, filter: wIn as tf.Tensor4D, bias: bIn, strides: stride, pad: PAD });
+    const [xs, ws, bs] = [xIn as tf.Tensor4D, wIn as tf.Tensor4D, bIn as tf.Tensor1D];
+    const value = nativeKernelsActive()
+      ? nativeConv3x3(xs, ws, bs, forwardGeometry(xs.shape, stride))
+      : tf.fused.conv2d({ x: xs, filter: ws, bias: bs, strides: stride, pad: PAD });
     return { value, grads: (dy, saved) => [...convGrads(dy, saved, stride), () => sumToChannels(dy)] };
   });
 }
@@ -55,7 +65,8 @@ export function conv2d(x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor1D, stride: C
 function convNoBias(x: tf.Tensor4D, w: tf.Tensor4D, stride: ConvStride): tf.Tensor4D {
   return customOp([x, w], ([xIn, wIn], save) => {
     save([xIn!, wIn!]);
-    const value = tf.conv2d(xIn as tf.Tensor4D, wIn as tf.Tensor4D, stride, PAD);
+    const [xs, ws] = [xIn as tf.Tensor4D, wIn as tf.Tensor4D];
+    const value = nativeKernelsActive() ? nativeConv3x3(xs, ws, null, forwardGeometry(xs.shape, stride)) : tf.conv2d(xs, ws, stride, PAD);
     return { value, grads: (dy, saved) => convGrads(dy, saved, stride) };
   });
 }
@@ -76,19 +87,17 @@ export function convInputGrad(dy: tf.Tensor4D, w: tf.Tensor4D, stride: ConvStrid
     const g = dyIn as tf.Tensor4D;
     const ws = wIn as tf.Tensor4D;
     save([g, ws]);
-    const flipped = tf.transpose(tf.reverse(ws, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
     const spread = stride === 1 ? g : spreadOntoGrid(g);
     // Padding that makes the output exactly the input's size (derivation in the file comment).
     const [h, wd] = inputHw;
-    const padBottom = h + PAD - stride * g.shape[1];
-    const padRight = wd + PAD - stride * g.shape[2];
-    const pad: Padding4D = [
-      [0, 0],
-      [KERNEL - 1 - PAD, padBottom],
-      [KERNEL - 1 - PAD, padRight],
-      [0, 0],
-    ];
-    const value = tf.conv2d(spread, flipped, 1, pad);
+    const value = nativeKernelsActive()
+      ? nativeConv3x3(spread, ws, null, { stride: 1, padTop: KERNEL - 1 - PAD, padLeft: KERNEL - 1 - PAD, outH: h, outW: wd }, true)
+      : tf.conv2d(spread, tf.transpose(tf.reverse(ws, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D, 1, [
+          [0, 0],
+          [KERNEL - 1 - PAD, h + PAD - stride * g.shape[1]],
+          [KERNEL - 1 - PAD, wd + PAD - stride * g.shape[2]],
+          [0, 0],
+        ]);
     const grads = (c: tf.Tensor4D, saved: tf.Tensor[]) => {
       const [sg, sw] = saved as [tf.Tensor4D, tf.Tensor4D];
       // <conv^T(dy, W), C> = <dy, conv(C, W)>, and in W it is the filter gradient of (C, dy).
@@ -98,28 +107,15 @@ export function convInputGrad(dy: tf.Tensor4D, w: tf.Tensor4D, stride: ConvStrid
   });
 }
 
-/**
- * dW = x (*) dy: the filter gradient. With the batch and channel axes of x swapped and dy
- * read as a filter [h, w, N, C_out], it is one 'valid' forward conv whose dilation is the
- * original stride; the result [C_in, 3, 3, C_out] is transposed to [3, 3, C_in, C_out].
- */
+/** dW = x (*) dy: the filter gradient. */
 export function convFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, stride: ConvStride): tf.Tensor4D {
   return customOp([x, dy], ([xIn, dyIn], save) => {
     const xs = xIn as tf.Tensor4D;
     const g = dyIn as tf.Tensor4D;
     save([xs, g]);
-    const xT = tf.transpose(xs, [3, 1, 2, 0]) as tf.Tensor4D;
-    const dyAsFilter = tf.transpose(g, [1, 2, 0, 3]) as tf.Tensor4D;
-    // Pad x so that exactly 3 output positions fit: 2 + s*(h-1) + 1 rows after padding.
-    const padBottom = KERNEL - 1 + stride * (g.shape[1] - 1) + 1 - xs.shape[1] - PAD;
-    const padRight = KERNEL - 1 + stride * (g.shape[2] - 1) + 1 - xs.shape[2] - PAD;
-    const pad: Padding4D = [
-      [0, 0],
-      [PAD, padBottom],
-      [PAD, padRight],
-      [0, 0],
-    ];
-    const value = tf.transpose(tf.conv2d(xT, dyAsFilter, 1, pad, 'NHWC', stride), [1, 2, 0, 3]) as tf.Tensor4D;
+    const value = nativeKernelsActive()
+      ? nativeConv3x3FilterGrad(xs, g, { stride, padTop: PAD, padLeft: PAD, outH: g.shape[1], outW: g.shape[2] })
+      : filterGradByForwardConv(xs, g, stride);
     const grads = (v: tf.Tensor4D, saved: tf.Tensor[]) => {
       const [sx, sg] = saved as [tf.Tensor4D, tf.Tensor4D];
       // <x (*) dy, V> = <conv(x, V), dy>: adjoint in x is conv^T(dy, V), in dy it is conv(x, V).
@@ -127,6 +123,26 @@ export function convFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, stride: ConvStri
     };
     return { value, grads };
   });
+}
+
+/**
+ * dW on tfjs kernels: with the batch and channel axes of x swapped and dy read as a filter
+ * [h, w, N, C_out], one 'valid' forward conv whose dilation is the original stride; the
+ * result [C_in, 3, 3, C_out] is transposed to [3, 3, C_in, C_out].
+ */
+function filterGradByForwardConv(xs: tf.Tensor4D, g: tf.Tensor4D, stride: ConvStride): tf.Tensor4D {
+  const xT = tf.transpose(xs, [3, 1, 2, 0]) as tf.Tensor4D;
+  const dyAsFilter = tf.transpose(g, [1, 2, 0, 3]) as tf.Tensor4D;
+  // Pad x so that exactly 3 output positions fit: 2 + s*(h-1) + 1 rows after padding.
+  const padBottom = KERNEL - 1 + stride * (g.shape[1] - 1) + 1 - xs.shape[1] - PAD;
+  const padRight = KERNEL - 1 + stride * (g.shape[2] - 1) + 1 - xs.shape[2] - PAD;
+  const pad: Padding4D = [
+    [0, 0],
+    [PAD, padBottom],
+    [PAD, padRight],
+    [0, 0],
+  ];
+  return tf.transpose(tf.conv2d(xT, dyAsFilter, 1, pad, 'NHWC', stride), [1, 2, 0, 3]) as tf.Tensor4D;
 }
 
 /** Places dy[i, j] at (2i, 2j) of a grid twice the size, zeros elsewhere. */

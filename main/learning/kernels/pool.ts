@@ -10,6 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { customOp } from './custom-op.ts';
+import { nativeKernelsActive, nativeMaxPoolArgmax } from './native-wasm.ts';
 
 const MAX_WINDOW = 3;
 const MAX_STRIDE = 2;
@@ -25,11 +26,15 @@ export function maxPool3x3s2(x: tf.Tensor4D): tf.Tensor4D {
 }
 
 /**
- * Flat index of each window's maximum. wasm's MaxPoolWithArgmax starts every window at
- * FLT_MIN (the smallest positive float), so it is wrong for negative windows: it searches
- * a copy shifted to >= 1, which has the same order.
+ * Flat index of each window's maximum. On tfjs kernels: wasm's MaxPoolWithArgmax starts
+ * every window at FLT_MIN (the smallest positive float), so it is wrong for negative
+ * windows: it searches a copy shifted to >= 1, which has the same order.
  */
 function windowArgmax(x: tf.Tensor4D): tf.Tensor4D {
+  if (nativeKernelsActive()) {
+    const out = (size: number) => Math.floor((size + 2 * MAX_PAD - MAX_WINDOW) / MAX_STRIDE) + 1;
+    return nativeMaxPoolArgmax(x, MAX_WINDOW, MAX_STRIDE, MAX_PAD, out(x.shape[1]), out(x.shape[2]));
+  }
   return tf.tidy(() => {
     const positive = tf.add(tf.sub(x, tf.min(x)), 1) as tf.Tensor4D;
     return tf.maxPoolWithArgmax(positive, MAX_WINDOW, MAX_STRIDE, MAX_PAD, true).indexes as tf.Tensor4D;

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend.ts';
+import { nativeKernelsActive, setNativeKernelsEnabled } from '../kernels/native-wasm.ts';
 import { checkGradient, separatedValues } from '../testing/gradcheck.ts';
 import { avgPool, conv3x3, dense, maxPool, relu, residualBlock } from './layers.ts';
 
@@ -62,74 +63,90 @@ function probeLoss(y: tf.Tensor): tf.Scalar {
   return tf.sum(tf.mul(tf.square(tf.add(y, 0.3)), probe));
 }
 
-describe('layers: first and second derivatives match finite differences', () => {
-  for (const c of cases) {
-    it(`${c.name}: d/dx and d/dparams`, () => {
-      const x = c.x();
-      const params = c.params();
-      expect(checkGradient((xx) => probeLoss(c.apply(xx, params)), x)).toEqual([]);
-      params.forEach((p, i) => {
-        const f = (pp: tf.Tensor) =>
-          probeLoss(
-            c.apply(
-              x,
-              params.map((q, j) => (j === i ? pp : q)),
-            ),
-          );
-        expect(checkGradient(f, p), `parameter ${i}`).toEqual([]);
-      });
-    });
+/** Every test below runs on the native kernels and on tfjs's own (the fallback where the addon is not built). */
+const KERNEL_PATHS = [
+  { name: 'native kernels', native: true },
+  { name: 'tfjs kernels', native: false },
+];
 
-    it(`${c.name}: d/dx of |dL/dparams|^2 and d/dparams of |dL/dx|^2`, () => {
-      const x = c.x();
-      const params = c.params();
-      const inputGradNorm = (xx: tf.Tensor, ps: tf.Tensor[]): tf.Scalar => tf.sum(tf.square(tf.grad((z: tf.Tensor) => probeLoss(c.apply(z, ps)))(xx)));
-      params.forEach((p, i) => {
-        const paramGradNorm = (xx: tf.Tensor): tf.Scalar =>
-          tf.sum(
-            tf.square(
-              tf.grad((pp: tf.Tensor) =>
-                probeLoss(
-                  c.apply(
-                    xx,
+for (const path of KERNEL_PATHS) {
+  describe(`layers on ${path.name}`, () => {
+    beforeAll(() => {
+      setNativeKernelsEnabled(path.native);
+      expect(nativeKernelsActive(), 'the native kernels are not built: run `npm run build:native`').toBe(path.native);
+    });
+    afterAll(() => setNativeKernelsEnabled(true));
+
+    describe('first and second derivatives match finite differences', () => {
+      for (const c of cases) {
+        it(`${c.name}: d/dx and d/dparams`, () => {
+          const x = c.x();
+          const params = c.params();
+          expect(checkGradient((xx) => probeLoss(c.apply(xx, params)), x)).toEqual([]);
+          params.forEach((p, i) => {
+            const f = (pp: tf.Tensor) =>
+              probeLoss(
+                c.apply(
+                  x,
+                  params.map((q, j) => (j === i ? pp : q)),
+                ),
+              );
+            expect(checkGradient(f, p), `parameter ${i}`).toEqual([]);
+          });
+        });
+
+        it(`${c.name}: d/dx of |dL/dparams|^2 and d/dparams of |dL/dx|^2`, () => {
+          const x = c.x();
+          const params = c.params();
+          const inputGradNorm = (xx: tf.Tensor, ps: tf.Tensor[]): tf.Scalar => tf.sum(tf.square(tf.grad((z: tf.Tensor) => probeLoss(c.apply(z, ps)))(xx)));
+          params.forEach((p, i) => {
+            const paramGradNorm = (xx: tf.Tensor): tf.Scalar =>
+              tf.sum(
+                tf.square(
+                  tf.grad((pp: tf.Tensor) =>
+                    probeLoss(
+                      c.apply(
+                        xx,
+                        params.map((q, j) => (j === i ? pp : q)),
+                      ),
+                    ),
+                  )(p),
+                ),
+              );
+            expect(checkGradient(paramGradNorm, x), `d/dx |dL/dparam ${i}|^2`).toEqual([]);
+            expect(
+              checkGradient(
+                (pp) =>
+                  inputGradNorm(
+                    x,
                     params.map((q, j) => (j === i ? pp : q)),
                   ),
-                ),
-              )(p),
-            ),
-          );
-        expect(checkGradient(paramGradNorm, x), `d/dx |dL/dparam ${i}|^2`).toEqual([]);
-        expect(
-          checkGradient(
-            (pp) =>
-              inputGradNorm(
-                x,
-                params.map((q, j) => (j === i ? pp : q)),
+                p,
               ),
-            p,
-          ),
-          `d/dparam ${i} |dL/dx|^2`,
-        ).toEqual([]);
-      });
-      expect(
-        checkGradient((xx) => inputGradNorm(xx, params), x),
-        'd/dx |dL/dx|^2',
-      ).toEqual([]);
+              `d/dparam ${i} |dL/dx|^2`,
+            ).toEqual([]);
+          });
+          expect(
+            checkGradient((xx) => inputGradNorm(xx, params), x),
+            'd/dx |dL/dx|^2',
+          ).toEqual([]);
+        });
+      }
     });
-  }
-});
 
-describe('layers: values', () => {
-  it('max-pool pads with -inf like PyTorch (an all-negative border still yields its own max)', () => {
-    const x = tf.tensor4d([-5, -4, -3, -2, -6, -7, -8, -9, -1, -10, -11, -12, -13, -14, -15, -16], [1, 4, 4, 1]);
-    // Windows cover rows/columns {-1..1, 1..3}; padding must never win, so (0, 0) is -4, not 0.
-    expect(Array.from(maxPool(x).dataSync())).toEqual([-4, -2, -1, -7]);
-  });
+    describe('values', () => {
+      it('max-pool pads with -inf like PyTorch (an all-negative border still yields its own max)', () => {
+        const x = tf.tensor4d([-5, -4, -3, -2, -6, -7, -8, -9, -1, -10, -11, -12, -13, -14, -15, -16], [1, 4, 4, 1]);
+        // Windows cover rows/columns {-1..1, 1..3}; padding must never win, so (0, 0) is -4, not 0.
+        expect(Array.from(maxPool(x).dataSync())).toEqual([-4, -2, -1, -7]);
+      });
 
-  it('conv3x3 stride 2 uses PyTorch padding (1 on every side), not TF "same"', () => {
-    const x = tf.reshape(tf.range(0, 16, 1, 'float32'), [1, 4, 4, 1]) as tf.Tensor4D;
-    const w = tf.ones([3, 3, 1, 1]) as tf.Tensor4D;
-    // Output (i, j) sums rows 2i-1..2i+1 and columns 2j-1..2j+1 that exist: (1, 0) = 4+5+8+9+12+13.
-    expect(Array.from(conv3x3(x, w, tf.zeros([1]) as tf.Tensor1D, 2).dataSync())).toEqual([10, 24, 51, 90]);
+      it('conv3x3 stride 2 uses PyTorch padding (1 on every side), not TF "same"', () => {
+        const x = tf.reshape(tf.range(0, 16, 1, 'float32'), [1, 4, 4, 1]) as tf.Tensor4D;
+        const w = tf.ones([3, 3, 1, 1]) as tf.Tensor4D;
+        // Output (i, j) sums rows 2i-1..2i+1 and columns 2j-1..2j+1 that exist: (1, 0) = 4+5+8+9+12+13.
+        expect(Array.from(conv3x3(x, w, tf.zeros([1]) as tf.Tensor1D, 2).dataSync())).toEqual([10, 24, 51, 90]);
+      });
+    });
   });
-});
+}

@@ -1,0 +1,94 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../backend.ts';
+import { loadNativeAddon } from '../native/addon.ts';
+import { conv2d, convFilterGrad, convInputGrad, type ConvStride } from './conv.ts';
+import { nativeConv3x3, nativeKernelsActive, nativeMaxPoolArgmax, setNativeKernelsEnabled } from './native-wasm.ts';
+import { maxPool3x3s2 } from './pool.ts';
+
+beforeAll(async () => {
+  const backend = await initBackend('wasm');
+  expect(backend.nativeKernels, 'the native kernels are not built: run `npm run build:native`').toHaveProperty('isa');
+});
+afterAll(() => setNativeKernelsEnabled(true));
+
+/** max |native - tfjs| / max |tfjs| of one op computed both ways. */
+function relativeDifference(op: () => tf.Tensor): number {
+  return tf.tidy(() => {
+    setNativeKernelsEnabled(false);
+    const reference = op();
+    setNativeKernelsEnabled(true);
+    expect(nativeKernelsActive()).toBe(true);
+    const native = op();
+    expect(native.shape).toEqual(reference.shape);
+    return tf.max(tf.abs(tf.sub(native, reference))).dataSync()[0]! / tf.max(tf.abs(reference)).dataSync()[0]!;
+  });
+}
+
+// Shapes of both networks plus awkward ones: channels that are not whole vectors, widths
+// that are not whole register tiles, stride 2 on odd sizes.
+const shapes: { n: number; h: number; w: number; cin: number; cout: number; stride: ConvStride }[] = [
+  { n: 2, h: 64, w: 64, cin: 3, cout: 16, stride: 1 },
+  { n: 3, h: 32, w: 32, cin: 16, cout: 32, stride: 1 },
+  { n: 2, h: 8, w: 8, cin: 32, cout: 32, stride: 1 },
+  { n: 2, h: 32, w: 32, cin: 12, cout: 48, stride: 1 },
+  { n: 2, h: 16, w: 16, cin: 48, cout: 12, stride: 1 },
+  { n: 1, h: 8, w: 8, cin: 12, cout: 3, stride: 1 },
+  { n: 2, h: 7, w: 13, cin: 5, cout: 9, stride: 1 },
+  { n: 2, h: 9, w: 11, cin: 5, cout: 3, stride: 2 },
+  { n: 1, h: 10, w: 8, cin: 17, cout: 20, stride: 2 },
+];
+
+describe('the native kernels agree with the tfjs formulation', () => {
+  for (const { n, h, w, cin, cout, stride } of shapes) {
+    it(`conv, input and filter gradients, [${n},${h},${w},${cin}] -> ${cout}, stride ${stride}`, () => {
+      const x = tf.randomNormal([n, h, w, cin], 0, 1, 'float32', 1) as tf.Tensor4D;
+      const filter = tf.randomNormal([3, 3, cin, cout], 0, 1, 'float32', 2) as tf.Tensor4D;
+      const bias = tf.randomNormal([cout], 0, 1, 'float32', 3) as tf.Tensor1D;
+      const y = conv2d(x, filter, bias, stride);
+      const dy = tf.randomNormal(y.shape, 0, 1, 'float32', 4) as tf.Tensor4D;
+      expect(relativeDifference(() => conv2d(x, filter, bias, stride))).toBeLessThan(1e-5);
+      expect(relativeDifference(() => convInputGrad(dy, filter, stride, [h, w]))).toBeLessThan(1e-5);
+      expect(relativeDifference(() => convFilterGrad(x, dy, stride))).toBeLessThan(1e-5);
+      tf.dispose([x, filter, bias, y, dy]);
+    });
+  }
+
+  it('max-pool gradients (the argmax) on distinct values', () => {
+    const x = tf.randomNormal([3, 17, 16, 11], 0, 1, 'float32', 5) as tf.Tensor4D;
+    const probe = tf.randomNormal(maxPool3x3s2(x).shape, 0, 1, 'float32', 6);
+    expect(relativeDifference(() => tf.grad((v: tf.Tensor) => tf.sum(tf.mul(maxPool3x3s2(v as tf.Tensor4D), probe)))(x))).toBe(0);
+    tf.dispose([x, probe]);
+  });
+
+  it('max-pool argmax names a maximum of its window, also with ties and all-negative windows', () => {
+    // Rounded to a coarse grid, so windows have ties; shifted, so many are all negative.
+    const x = tf.tidy(() => tf.sub(tf.round(tf.randomUniform([3, 17, 16, 11], 0, 4, 'float32', 7)), 3)) as tf.Tensor4D;
+    const pooled = tf.maxPool(x, 3, 2, 1);
+    const argmax = nativeMaxPoolArgmax(x, 3, 2, 1, pooled.shape[1], pooled.shape[2]);
+    const atArgmax = tf.gather(tf.reshape(x, [-1]), tf.reshape(argmax, [-1]));
+    expect(Array.from(atArgmax.dataSync())).toEqual(Array.from(pooled.dataSync()));
+    tf.dispose([x, pooled, argmax, atArgmax]);
+  });
+});
+
+describe('bad input', () => {
+  it('a filter that does not fit the input channels is refused by name', () => {
+    const x = tf.zeros([1, 4, 4, 3]) as tf.Tensor4D;
+    const filter = tf.zeros([3, 3, 5, 2]) as tf.Tensor4D;
+    expect(() => nativeConv3x3(x, filter, null, { stride: 1, padTop: 1, padLeft: 1, outH: 4, outW: 4 })).toThrow(
+      'DdrlConv3x3: the filter [3,3,5,2] does not take 3 input channels',
+    );
+    tf.dispose([x, filter]);
+  });
+
+  it('the addon refuses tensors outside the heap instead of reading past it', () => {
+    const load = loadNativeAddon();
+    if (!load.addon) throw new Error(load.reason);
+    const heap = new ArrayBuffer(1024);
+    expect(() => load.addon.conv3x3(heap, 0, 0, -1, 4096, false, 1, 4, 4, 1, 1, 4, 4, 1, 1, 1)).toThrow(
+      /conv3x3: argument 4: 64 bytes at offset 4096 do not lie in the 1024-byte heap/,
+    );
+    expect(() => load.addon.maxPoolArgmax(heap, 0, 0, 1, 4, 4, 1, 9, 2, 3, 2, 1)).toThrow(/the last window lies outside the input/);
+  });
+});

@@ -1,0 +1,40 @@
+// The kernels the learning core runs natively, one table per instruction set.
+// Layouts are TensorFlow.js's: NHWC activations, HWIO filters ([3, 3, in, out]).
+#pragma once
+#include <cstdint>
+
+namespace ddrl {
+
+/**
+ * A 3x3 convolution's geometry: input [n, h, w, in], output [n, outH, outW, out].
+ * Output pixel (oy, ox) reads input (oy * stride + ky - padTop, ox * stride + kx - padLeft);
+ * positions outside the input read zero.
+ */
+struct ConvGeometry {
+  int n, h, w, in, out, outH, outW, stride, padTop, padLeft;
+};
+
+struct KernelTable {
+  const char* isa;
+  /**
+   * y = conv(x, W) (+ bias when not null). With `transposedFilter`, `filter` is read as
+   * [3, 3, out, in] and rotated by 180 degrees: the input gradient of a stride-1 conv.
+   */
+  void (*conv3x3)(const float* x, const float* filter, const float* bias, float* y, const ConvGeometry& g, bool transposedFilter);
+  /** dW[ky, kx, in, out] = sum over pixels of x(shifted by ky, kx) * dy: the filter gradient. */
+  void (*conv3x3FilterGrad)(const float* x, const float* dy, float* dw, const ConvGeometry& g);
+  /**
+   * For each output of a max-pool (window `size`, `stride`, `pad`, padding never wins), the
+   * flat index (batch included) of its window's first maximum in x [n, h, w, c].
+   */
+  void (*maxPoolArgmax)(const float* x, int32_t* argmax, int n, int h, int w, int c, int outH, int outW, int size, int stride, int pad);
+};
+
+namespace generic {
+extern const KernelTable table;
+}
+namespace avx2 {
+extern const KernelTable table;
+}
+
+}  // namespace ddrl
