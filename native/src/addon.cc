@@ -42,6 +42,14 @@ class Call {
     return value;
   }
 
+  /** A non-negative whole number that may exceed int32 (an element count). */
+  size_t count(size_t index) {
+    double value = 0;
+    if (ok() && (napi_get_value_double(env_, argv_[index], &value) != napi_ok || !(value >= 0) || value != std::floor(value) || value > 9.0e15))
+      fail("argument " + std::to_string(index) + " must be a whole number >= 0");
+    return ok() ? static_cast<size_t>(value) : 0;
+  }
+
   bool flag(size_t index) {
     bool value = false;
     if (ok() && napi_get_value_bool(env_, argv_[index], &value) != napi_ok) fail("argument " + std::to_string(index) + " must be a boolean");
@@ -140,6 +148,75 @@ napi_value MaxPoolArgmax(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// gatherFlat(heap, values, valueCount, indices, out, count)
+napi_value GatherFlat(napi_env env, napi_callback_info info) {
+  Call call(env, info, 6, "gatherFlat");
+  const size_t valueCount = call.count(2);
+  const size_t count = call.count(5);
+  const float* values = call.at<float>(1, static_cast<double>(valueCount));
+  const int32_t* indices = call.at<int32_t>(3, static_cast<double>(count));
+  float* out = call.at<float>(4, static_cast<double>(count));
+  if (call.ok()) kernels.gatherFlat(values, valueCount, indices, out, count);
+  return nullptr;
+}
+
+// scatterAddFlat(heap, values, indices, out, groups, valuesPerGroup, outPerGroup)
+napi_value ScatterAddFlat(napi_env env, napi_callback_info info) {
+  Call call(env, info, 7, "scatterAddFlat");
+  const int groups = call.integer(4);
+  const size_t valuesPerGroup = call.count(5);
+  const size_t outPerGroup = call.count(6);
+  if (call.ok() && groups < 1) call.fail("groups must be at least 1");
+  const double values = static_cast<double>(groups) * valuesPerGroup;
+  const float* v = call.at<float>(1, values);
+  const int32_t* indices = call.at<int32_t>(2, values);
+  float* out = call.at<float>(3, static_cast<double>(groups) * outPerGroup);
+  if (call.ok()) kernels.scatterAddFlat(v, indices, out, groups, valuesPerGroup, outPerGroup);
+  return nullptr;
+}
+
+// reluGrad(heap, dy, x, dx, count)
+napi_value ReluGrad(napi_env env, napi_callback_info info) {
+  Call call(env, info, 5, "reluGrad");
+  const double count = static_cast<double>(call.count(4));
+  const float* dy = call.at<float>(1, count);
+  const float* x = call.at<float>(2, count);
+  float* dx = call.at<float>(3, count);
+  if (call.ok()) kernels.reluGrad(dy, x, dx, static_cast<size_t>(count));
+  return nullptr;
+}
+
+// sumToChannels(heap, x, y, rows, channels) and broadcastChannels(heap, v, y, rows, channels)
+template <bool kSum>
+napi_value ChannelKernel(napi_env env, napi_callback_info info) {
+  Call call(env, info, 5, kSum ? "sumToChannels" : "broadcastChannels");
+  const size_t rows = call.count(3);
+  const int channels = call.integer(4);
+  if (call.ok() && channels < 1) call.fail("channels must be at least 1");
+  const double full = static_cast<double>(rows) * channels;
+  const float* in = call.at<float>(1, kSum ? full : channels);
+  float* out = call.at<float>(2, kSum ? channels : full);
+  if (call.ok()) (kSum ? kernels.sumToChannels : kernels.broadcastChannels)(in, out, rows, channels);
+  return nullptr;
+}
+
+// matmul(heap, a, b, c, batch, batchA, batchB, m, k, n, transposeA, transposeB)
+napi_value Matmul(napi_env env, napi_callback_info info) {
+  Call call(env, info, 12, "matmul");
+  int dims[6];
+  for (int i = 0; i < 6; i++) dims[i] = call.integer(4 + i);
+  const auto [batch, batchA, batchB, m, k, n] = dims;
+  const bool transposeA = call.flag(10);
+  const bool transposeB = call.flag(11);
+  if (call.ok() && (batch < 1 || m < 1 || k < 1 || n < 1 || (batchA != 1 && batchA != batch) || (batchB != 1 && batchB != batch)))
+    call.fail("sizes must be positive and each operand's batch 1 or the output's");
+  const float* a = call.at<float>(1, static_cast<double>(batchA) * m * k);
+  const float* b = call.at<float>(2, static_cast<double>(batchB) * k * n);
+  float* c = call.at<float>(3, static_cast<double>(batch) * m * n);
+  if (call.ok()) kernels.matmul(a, b, c, batch, batchA, batchB, m, k, n, transposeA, transposeB);
+  return nullptr;
+}
+
 // info() -> { isa, threads }
 napi_value Info(napi_env env, napi_callback_info) {
   napi_value result, isa, threads;
@@ -157,7 +234,18 @@ NAPI_MODULE_INIT() {
   const struct {
     const char* name;
     napi_callback callback;
-  } functions[] = {{"conv3x3", Conv3x3}, {"conv3x3FilterGrad", Conv3x3FilterGrad}, {"maxPoolArgmax", MaxPoolArgmax}, {"info", Info}};
+  } functions[] = {
+      {"conv3x3", Conv3x3},
+      {"conv3x3FilterGrad", Conv3x3FilterGrad},
+      {"maxPoolArgmax", MaxPoolArgmax},
+      {"gatherFlat", GatherFlat},
+      {"scatterAddFlat", ScatterAddFlat},
+      {"reluGrad", ReluGrad},
+      {"sumToChannels", ChannelKernel<true>},
+      {"broadcastChannels", ChannelKernel<false>},
+      {"matmul", Matmul},
+      {"info", Info},
+  };
   for (const auto& f : functions) {
     napi_value fn;
     napi_create_function(env, f.name, NAPI_AUTO_LENGTH, f.callback, nullptr, &fn);

@@ -1,6 +1,7 @@
 // The kernels the learning core runs natively, one table per instruction set.
 // Layouts are TensorFlow.js's: NHWC activations, HWIO filters ([3, 3, in, out]).
 #pragma once
+#include <cstddef>
 #include <cstdint>
 
 namespace ddrl {
@@ -28,6 +29,18 @@ struct KernelTable {
    * flat index (batch included) of its window's first maximum in x [n, h, w, c].
    */
   void (*maxPoolArgmax)(const float* x, int32_t* argmax, int n, int h, int w, int c, int outH, int outW, int size, int stride, int pad);
+  /** out[i] = values[indices[i]] (NaN for an index outside the values). */
+  void (*gatherFlat)(const float* values, size_t valueCount, const int32_t* indices, float* out, size_t count);
+  /** out = 0, out[indices[i]] += values[i], in `groups` independent parts (see pool_impl.h). */
+  void (*scatterAddFlat)(const float* values, const int32_t* indices, float* out, int groups, size_t valuesPerGroup, size_t outPerGroup);
+  /** dx = dy where x > 0, else 0. */
+  void (*reluGrad)(const float* dy, const float* x, float* dx, size_t count);
+  /** y[c] = sum over rows of x[row][c]. */
+  void (*sumToChannels)(const float* x, float* y, size_t rows, int channels);
+  /** y[row][c] = v[c]. */
+  void (*broadcastChannels)(const float* v, float* y, size_t rows, int channels);
+  /** C[i] = op(A[i]) op(B[i]) (see matmul_impl.h). */
+  void (*matmul)(const float* a, const float* b, float* c, int batch, int batchA, int batchB, int m, int k, int n, bool transposeA, bool transposeB);
 };
 
 namespace generic {

@@ -14,7 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { customOp, type Padding4D } from './custom-op.ts';
-import { nativeConv3x3, nativeConv3x3FilterGrad, nativeKernelsActive, type ConvGeometry } from './native-wasm.ts';
+import { nativeBroadcastChannels, nativeConv3x3, nativeConv3x3FilterGrad, nativeKernelsActive, nativeSumToChannels, type ConvGeometry } from './native-wasm.ts';
 
 export type ConvStride = 1 | 2;
 const KERNEL = 3;
@@ -38,8 +38,20 @@ export function convOutSize(size: number, stride: ConvStride): number {
 function sumToChannels(t: tf.Tensor4D): tf.Tensor1D {
   const [n, h, w, c] = t.shape;
   return customOp([t], ([tIn]) => {
-    const pooled = tf.avgPool(tf.reshape(tIn!, [1, n * h, w, c]) as tf.Tensor4D, [n * h, w], [n * h, w], 'valid');
-    return { value: tf.reshape(tf.mul(pooled, n * h * w), [c]) as tf.Tensor1D, grads: (v) => [() => tf.broadcastTo(tf.reshape(v, [1, 1, 1, c]), t.shape)] };
+    const value = nativeKernelsActive()
+      ? nativeSumToChannels(tIn!)
+      : (tf.reshape(tf.mul(tf.avgPool(tf.reshape(tIn!, [1, n * h, w, c]) as tf.Tensor4D, [n * h, w], [n * h, w], 'valid'), n * h * w), [c]) as tf.Tensor1D);
+    return { value, grads: (v) => [() => broadcastChannels(v, t.shape)] };
+  });
+}
+
+/** v [C] repeated over [N, H, W, C]: the adjoint of sumToChannels (wasm's Tile, behind broadcastTo, is very slow). */
+function broadcastChannels(v: tf.Tensor1D, shape: [number, number, number, number]): tf.Tensor4D {
+  return customOp([v], ([vIn]) => {
+    const value = nativeKernelsActive()
+      ? nativeBroadcastChannels<tf.Tensor4D>(vIn as tf.Tensor1D, shape)
+      : tf.broadcastTo(tf.reshape(vIn!, [1, 1, 1, shape[3]]), shape);
+    return { value: value as tf.Tensor4D, grads: (dy) => [() => sumToChannels(dy)] };
   });
 }
 

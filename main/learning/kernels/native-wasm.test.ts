@@ -72,6 +72,50 @@ describe('the native kernels agree with the tfjs formulation', () => {
   });
 });
 
+describe("the native matMul agrees with wasm's own", () => {
+  const cases: { a: number[]; b: number[]; transposeA: boolean; transposeB: boolean }[] = [];
+  for (const transposeA of [false, true])
+    for (const transposeB of [false, true]) {
+      // m x k times k x n, stored transposed where the flag says so; 17 and 37 are not whole tiles.
+      const [m, k, n] = [7, 37, 17];
+      cases.push({ a: transposeA ? [k, m] : [m, k], b: transposeB ? [n, k] : [k, n], transposeA, transposeB });
+      cases.push({ a: transposeA ? [3, 40, 10] : [3, 10, 40], b: transposeB ? [3, 256, 40] : [3, 40, 256], transposeA, transposeB });
+    }
+  cases.push({ a: [1, 5, 6], b: [4, 6, 9], transposeA: false, transposeB: false });
+  cases.push({ a: [64, 2048], b: [2048, 256], transposeA: false, transposeB: false });
+  for (const { a, b, transposeA, transposeB } of cases) {
+    it(`[${a}] x [${b}], transposeA ${transposeA}, transposeB ${transposeB}`, () => {
+      const x = tf.randomNormal(a, 0, 1, 'float32', 8);
+      const y = tf.randomNormal(b, 0, 1, 'float32', 9);
+      expect(relativeDifference(() => tf.matMul(x, y, transposeA, transposeB))).toBeLessThan(1e-5);
+      tf.dispose([x, y]);
+    });
+  }
+});
+
+describe('the native elementwise kernels agree with tfjs', () => {
+  it('relu gradient, first and second order', () => {
+    const x = tf.randomNormal([3, 9, 7, 5], 0, 1, 'float32', 10);
+    const probe = tf.randomNormal(x.shape, 0, 1, 'float32', 11);
+    const firstOrder = () => tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.relu(v), probe)))(x);
+    const secondOrder = () => tf.grad((p: tf.Tensor) => tf.sum(tf.square(tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.relu(v), p)))(x))))(probe);
+    expect(relativeDifference(firstOrder)).toBe(0);
+    expect(relativeDifference(secondOrder)).toBe(0);
+    tf.dispose([x, probe]);
+  });
+
+  it("a conv bias's gradient (a sum over all but the channels) and that gradient's own gradient", () => {
+    const x = tf.randomNormal([2, 6, 5, 3], 0, 1, 'float32', 12);
+    const filter = tf.randomNormal([3, 3, 3, 11], 0, 1, 'float32', 13);
+    const bias = tf.randomNormal([11], 0, 1, 'float32', 14);
+    const probe = tf.randomNormal([2, 6, 5, 11], 0, 1, 'float32', 15);
+    const biasGrad = (p: tf.Tensor) => tf.grad((b: tf.Tensor) => tf.sum(tf.mul(conv2d(x, filter, b as tf.Tensor1D, 1), p)))(bias);
+    expect(relativeDifference(() => biasGrad(probe))).toBeLessThan(1e-5);
+    expect(relativeDifference(() => tf.grad((p: tf.Tensor) => tf.sum(tf.square(biasGrad(p))))(probe))).toBeLessThan(1e-5);
+    tf.dispose([x, filter, bias, probe]);
+  });
+});
+
 describe('bad input', () => {
   it('a filter that does not fit the input channels is refused by name', () => {
     const x = tf.zeros([1, 4, 4, 3]) as tf.Tensor4D;

@@ -1,9 +1,10 @@
 /**
  * The native kernels as TensorFlow.js kernels of the wasm backend. They read and write
  * the wasm heap in place (the backend's memory offsets), so a tensor never leaves the
- * backend: the rest of a step (elementwise ops, matMul, softmax) stays on XNNPACK, and
- * gradients stay tfjs's (conv.ts and pool.ts build them from these primitives).
- * The kernels are not differentiable by themselves: callers wrap them in custom ops.
+ * backend: the ops they do not cover stay on XNNPACK, and gradients stay tfjs's (conv.ts,
+ * pool.ts, relu-grad.ts and matmul-grad.ts build them from these primitives). Our own
+ * kernels are not differentiable by themselves: callers wrap them in custom ops.
+ * BatchMatMul replaces wasm's own kernel (transposed operands are slow there).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { NativeAddon } from '../native/addon.ts';
@@ -11,6 +12,11 @@ import type { NativeAddon } from '../native/addon.ts';
 const CONV = 'DdrlConv3x3';
 const CONV_FILTER_GRAD = 'DdrlConv3x3FilterGrad';
 const MAX_POOL_ARGMAX = 'DdrlMaxPoolArgmax';
+const GATHER_FLAT = 'DdrlGatherFlat';
+const SCATTER_ADD_FLAT = 'DdrlScatterAddFlat';
+const RELU_GRAD = 'DdrlReluGrad';
+const SUM_TO_CHANNELS = 'DdrlSumToChannels';
+const BROADCAST_CHANNELS = 'DdrlBroadcastChannels';
 
 /** The parts of tfjs-backend-wasm's BackendWasm these kernels use. */
 interface WasmBackend {
@@ -35,7 +41,7 @@ interface ConvAttrs extends ConvGeometry {
 
 let enabled = false;
 
-/** Whether conv.ts and pool.ts use the native kernels (registered, on the wasm backend, not switched off). */
+/** Whether the learning kernels use the native ones (registered, on the wasm backend, not switched off). */
 export function nativeKernelsActive(): boolean {
   return enabled && tf.getBackend() === 'wasm';
 }
@@ -49,78 +55,150 @@ function shapeError(kernel: string, message: string): Error {
   return new Error(`${kernel}: ${message}`);
 }
 
+const sizeOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
+/** A kernel body: the addon, helpers that name tensors by heap offset, the kernel's inputs and attributes. */
+type NativeKernelFunc = (
+  addon: NativeAddon,
+  io: { heap: () => ArrayBuffer; at: (t: tf.TensorInfo) => number; output: (shape: number[], dtype?: tf.DataType) => tf.TensorInfo },
+  inputs: Record<string, tf.TensorInfo>,
+  attrs: Record<string, unknown>,
+) => tf.TensorInfo;
+
+/** A replacement for one of wasm's own kernels: null hands the call back to the original. */
+type ReplacingKernelFunc = (...args: Parameters<NativeKernelFunc>) => tf.TensorInfo | null;
+
+const KERNELS: Record<string, NativeKernelFunc> = {
+  [CONV]: (addon, io, { x, filter, bias }, attrs) => {
+    const a = attrs as unknown as ConvAttrs;
+    const [n, h, w, inC] = x!.shape as [number, number, number, number];
+    const [, , filterIn, filterOut] = filter!.shape as [number, number, number, number];
+    const [wantIn, outC] = a.transposedFilter ? [filterOut, filterIn] : [filterIn, filterOut];
+    if (wantIn !== inC) throw shapeError(CONV, `the filter ${JSON.stringify(filter!.shape)} does not take ${inC} input channels`);
+    if (bias && bias.shape[0] !== outC) throw shapeError(CONV, `bias of ${bias.shape[0]} values for ${outC} output channels`);
+    const out = io.output([n, a.outH, a.outW, outC]);
+    const biasAt = bias ? io.at(bias) : -1;
+    addon.conv3x3(
+      io.heap(),
+      io.at(x!),
+      io.at(filter!),
+      biasAt,
+      io.at(out),
+      a.transposedFilter,
+      n,
+      h,
+      w,
+      inC,
+      outC,
+      a.outH,
+      a.outW,
+      a.stride,
+      a.padTop,
+      a.padLeft,
+    );
+    return out;
+  },
+  [CONV_FILTER_GRAD]: (addon, io, { x, dy }, attrs) => {
+    const a = attrs as unknown as ConvGeometry;
+    const [n, h, w, inC] = x!.shape as [number, number, number, number];
+    const [dyN, outH, outW, outC] = dy!.shape as [number, number, number, number];
+    if (dyN !== n || outH !== a.outH || outW !== a.outW)
+      throw shapeError(CONV_FILTER_GRAD, `dy ${JSON.stringify(dy!.shape)} does not match the geometry of x ${JSON.stringify(x!.shape)}`);
+    const out = io.output([3, 3, inC, outC]);
+    addon.conv3x3FilterGrad(io.heap(), io.at(x!), io.at(dy!), io.at(out), n, h, w, inC, outC, outH, outW, a.stride, a.padTop, a.padLeft);
+    return out;
+  },
+  [MAX_POOL_ARGMAX]: (addon, io, { x }, attrs) => {
+    const { size, stride, pad, outH, outW } = attrs as { size: number; stride: number; pad: number; outH: number; outW: number };
+    const [n, h, w, c] = x!.shape as [number, number, number, number];
+    const out = io.output([n, outH, outW, c], 'int32');
+    addon.maxPoolArgmax(io.heap(), io.at(x!), io.at(out), n, h, w, c, outH, outW, size, stride, pad);
+    return out;
+  },
+  [GATHER_FLAT]: (addon, io, { values, indices }) => {
+    const out = io.output([...indices!.shape]);
+    addon.gatherFlat(io.heap(), io.at(values!), sizeOf(values!.shape), io.at(indices!), io.at(out), sizeOf(indices!.shape));
+    return out;
+  },
+  [SCATTER_ADD_FLAT]: (addon, io, { values, indices }, attrs) => {
+    const { shape } = attrs as { shape: number[] };
+    const groups = shape[0]!;
+    if (values!.shape[0] !== groups || indices!.shape[0] !== groups)
+      throw shapeError(SCATTER_ADD_FLAT, `values and indices must have ${groups} groups (the output's first axis)`);
+    const out = io.output(shape);
+    addon.scatterAddFlat(io.heap(), io.at(values!), io.at(indices!), io.at(out), groups, sizeOf(values!.shape) / groups, sizeOf(shape) / groups);
+    return out;
+  },
+  [RELU_GRAD]: (addon, io, { dy, x }) => {
+    const out = io.output([...x!.shape]);
+    addon.reluGrad(io.heap(), io.at(dy!), io.at(x!), io.at(out), sizeOf(x!.shape));
+    return out;
+  },
+  [SUM_TO_CHANNELS]: (addon, io, { x }) => {
+    const channels = x!.shape[x!.shape.length - 1]!;
+    const out = io.output([channels]);
+    addon.sumToChannels(io.heap(), io.at(x!), io.at(out), sizeOf(x!.shape) / channels, channels);
+    return out;
+  },
+  [BROADCAST_CHANNELS]: (addon, io, { v }, attrs) => {
+    const { shape } = attrs as { shape: number[] };
+    const channels = v!.shape[0]!;
+    if (shape[shape.length - 1] !== channels) throw shapeError(BROADCAST_CHANNELS, `${channels} channels cannot fill ${JSON.stringify(shape)}`);
+    const out = io.output(shape);
+    addon.broadcastChannels(io.heap(), io.at(v!), io.at(out), sizeOf(shape) / channels, channels);
+    return out;
+  },
+};
+
+/**
+ * wasm's BatchMatMul, natively, for operands whose batch axes match or broadcast as a whole
+ * (what tfjs's matMul produces for our layers); anything else goes to wasm's own kernel.
+ */
+const batchMatMul: ReplacingKernelFunc = (addon, io, { a, b }, attrs) => {
+  const { transposeA, transposeB } = attrs as unknown as tf.BatchMatMulAttrs;
+  const [aOuter, bOuter] = [a!.shape.slice(0, -2), b!.shape.slice(0, -2)];
+  const [batchA, batchB] = [sizeOf(aOuter), sizeOf(bOuter)];
+  const sameOuter = aOuter.length === bOuter.length && aOuter.every((d, i) => d === bOuter[i]);
+  const outer = batchA === 1 ? bOuter : aOuter;
+  if (!sameOuter && batchA !== 1 && batchB !== 1) return null;
+  const [ar, ac] = a!.shape.slice(-2) as [number, number];
+  const [br, bc] = b!.shape.slice(-2) as [number, number];
+  const [m, k] = transposeA ? [ac, ar] : [ar, ac];
+  const [kb, n] = transposeB ? [bc, br] : [br, bc];
+  if (k !== kb) throw shapeError(tf.BatchMatMul, `inner dimensions ${k} and ${kb} differ (shapes ${JSON.stringify(a!.shape)}, ${JSON.stringify(b!.shape)})`);
+  const out = io.output([...outer, m, n]);
+  addon.matmul(io.heap(), io.at(a!), io.at(b!), io.at(out), Math.max(batchA, batchB), batchA, batchB, m, k, n, transposeA, transposeB);
+  return out;
+};
+
+/** wasm's own kernels that ours replace, kept for what ours hand back (and for when ours are off). */
+const replaced = new Map<string, tf.KernelFunc>();
+
 export function registerNativeWasmKernels(addon: NativeAddon): void {
-  const heapOf = (backend: WasmBackend) => backend.wasm.HEAPU8.buffer as ArrayBuffer;
-  const offsetOf = (backend: WasmBackend, t: tf.TensorInfo) => backend.getMemoryOffset(t.dataId);
-  const kernels: tf.KernelConfig[] = [
-    {
-      kernelName: CONV,
+  const replacing: Record<string, ReplacingKernelFunc> = { [tf.BatchMatMul]: batchMatMul };
+  for (const name of Object.keys(replacing)) {
+    const own = replaced.get(name) ?? tf.getKernel(name, 'wasm')?.kernelFunc;
+    if (own) replaced.set(name, own);
+    else delete replacing[name];
+  }
+  for (const [kernelName, body] of [...Object.entries(KERNELS), ...Object.entries(replacing)]) {
+    if (tf.getKernel(kernelName, 'wasm')) tf.unregisterKernel(kernelName, 'wasm');
+    const original = replaced.get(kernelName);
+    tf.registerKernel({
+      kernelName,
       backendName: 'wasm',
       kernelFunc: ({ inputs, backend, attrs }) => {
         const b = backend as unknown as WasmBackend;
-        const { x, filter, bias } = inputs as { x: tf.TensorInfo; filter: tf.TensorInfo; bias?: tf.TensorInfo };
-        const a = attrs as unknown as ConvAttrs;
-        const [n, h, w, inC] = x.shape as [number, number, number, number];
-        const [, , filterIn, filterOut] = filter.shape as [number, number, number, number];
-        const [wantIn, outC] = a.transposedFilter ? [filterOut, filterIn] : [filterIn, filterOut];
-        if (wantIn !== inC) throw shapeError(CONV, `the filter ${JSON.stringify(filter.shape)} does not take ${inC} input channels`);
-        if (bias && bias.shape[0] !== outC) throw shapeError(CONV, `bias of ${bias.shape[0]} values for ${outC} output channels`);
-        const out = b.makeOutput([n, a.outH, a.outW, outC], 'float32');
-        // After makeOutput: an allocation may have grown the heap (a new ArrayBuffer).
-        addon.conv3x3(
-          heapOf(b),
-          offsetOf(b, x),
-          offsetOf(b, filter),
-          bias ? offsetOf(b, bias) : -1,
-          offsetOf(b, out),
-          a.transposedFilter,
-          n,
-          h,
-          w,
-          inC,
-          outC,
-          a.outH,
-          a.outW,
-          a.stride,
-          a.padTop,
-          a.padLeft,
-        );
-        return out;
+        const io = {
+          // Read after every output is made: an allocation may grow the heap (a new ArrayBuffer).
+          heap: () => b.wasm.HEAPU8.buffer as ArrayBuffer,
+          at: (t: tf.TensorInfo) => b.getMemoryOffset(t.dataId),
+          output: (shape: number[], dtype: tf.DataType = 'float32') => b.makeOutput(shape, dtype),
+        };
+        const result = original && !enabled ? null : body(addon, io, inputs as Record<string, tf.TensorInfo>, (attrs ?? {}) as Record<string, unknown>);
+        return result ?? original!({ inputs, backend, attrs });
       },
-    },
-    {
-      kernelName: CONV_FILTER_GRAD,
-      backendName: 'wasm',
-      kernelFunc: ({ inputs, backend, attrs }) => {
-        const b = backend as unknown as WasmBackend;
-        const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
-        const a = attrs as unknown as ConvGeometry;
-        const [n, h, w, inC] = x.shape as [number, number, number, number];
-        const [dyN, outH, outW, outC] = dy.shape as [number, number, number, number];
-        if (dyN !== n || outH !== a.outH || outW !== a.outW)
-          throw shapeError(CONV_FILTER_GRAD, `dy ${JSON.stringify(dy.shape)} does not match the geometry of x ${JSON.stringify(x.shape)}`);
-        const out = b.makeOutput([3, 3, inC, outC], 'float32');
-        addon.conv3x3FilterGrad(heapOf(b), offsetOf(b, x), offsetOf(b, dy), offsetOf(b, out), n, h, w, inC, outC, outH, outW, a.stride, a.padTop, a.padLeft);
-        return out;
-      },
-    },
-    {
-      kernelName: MAX_POOL_ARGMAX,
-      backendName: 'wasm',
-      kernelFunc: ({ inputs, backend, attrs }) => {
-        const b = backend as unknown as WasmBackend;
-        const { x } = inputs as { x: tf.TensorInfo };
-        const { size, stride, pad, outH, outW } = attrs as { size: number; stride: number; pad: number; outH: number; outW: number };
-        const [n, h, w, c] = x.shape as [number, number, number, number];
-        const out = b.makeOutput([n, outH, outW, c], 'int32');
-        addon.maxPoolArgmax(heapOf(b), offsetOf(b, x), offsetOf(b, out), n, h, w, c, outH, outW, size, stride, pad);
-        return out;
-      },
-    },
-  ];
-  for (const kernel of kernels) {
-    if (tf.getKernel(kernel.kernelName, kernel.backendName)) tf.unregisterKernel(kernel.kernelName, kernel.backendName);
-    tf.registerKernel(kernel);
+    });
   }
   enabled = true;
 }
@@ -140,4 +218,32 @@ export function nativeConv3x3FilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, geometr
 /** Flat index (batch included) of each max-pool window's first maximum. */
 export function nativeMaxPoolArgmax(x: tf.Tensor4D, size: number, stride: number, pad: number, outH: number, outW: number): tf.Tensor4D {
   return tf.engine().runKernel(MAX_POOL_ARGMAX, { x }, { size, stride, pad, outH, outW }) as tf.Tensor4D;
+}
+
+/** out[i] = flat(values)[indices[i]], shaped like indices. */
+export function nativeGatherFlat(values: tf.Tensor, indices: tf.Tensor): tf.Tensor {
+  return tf.engine().runKernel(GATHER_FLAT, { values, indices }, {}) as tf.Tensor;
+}
+
+/**
+ * A tensor of `shape`, zero but for flat(values)[i] added at flat index indices[i]. The first
+ * axis is a batch: the indexes of values[b] lie within the output's [b] (as an argmax's do).
+ */
+export function nativeScatterAddFlat<T extends tf.Tensor>(values: tf.Tensor, indices: tf.Tensor, shape: T['shape']): T {
+  return tf.engine().runKernel(SCATTER_ADD_FLAT, { values, indices }, { shape }) as T;
+}
+
+/** dy where x > 0, else 0. */
+export function nativeReluGrad<T extends tf.Tensor>(dy: T, x: T): T {
+  return tf.engine().runKernel(RELU_GRAD, { dy, x }, {}) as T;
+}
+
+/** Sum over every axis but the last. */
+export function nativeSumToChannels(x: tf.Tensor): tf.Tensor1D {
+  return tf.engine().runKernel(SUM_TO_CHANNELS, { x }, {}) as tf.Tensor1D;
+}
+
+/** v [C] repeated into `shape` (whose last axis is C). */
+export function nativeBroadcastChannels<T extends tf.Tensor>(v: tf.Tensor1D, shape: T['shape']): T {
+  return tf.engine().runKernel(BROADCAST_CHANNELS, { v }, { shape }) as T;
 }

@@ -10,7 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { customOp } from './custom-op.ts';
-import { nativeKernelsActive, nativeMaxPoolArgmax } from './native-wasm.ts';
+import { nativeGatherFlat, nativeKernelsActive, nativeMaxPoolArgmax, nativeScatterAddFlat } from './native-wasm.ts';
 
 const MAX_WINDOW = 3;
 const MAX_STRIDE = 2;
@@ -45,8 +45,10 @@ function windowArgmax(x: tf.Tensor4D): tf.Tensor4D {
 function scatterToArgmax(dy: tf.Tensor4D, argmax: tf.Tensor, xShape: Shape4D): tf.Tensor4D {
   return customOp([dy], ([dyIn], save) => {
     save([argmax]);
-    const flat = tf.scatterND(tf.reshape(argmax, [argmax.size, 1]), tf.reshape(dyIn!, [dyIn!.size]), [sizeOf(xShape)]);
-    return { value: tf.reshape(flat, xShape), grads: (cot, saved) => [() => gatherAtArgmax(cot, saved[0]!, dy.shape)] };
+    const value = nativeKernelsActive()
+      ? nativeScatterAddFlat<tf.Tensor4D>(dyIn!, argmax, xShape)
+      : tf.reshape(tf.scatterND(tf.reshape(argmax, [argmax.size, 1]), tf.reshape(dyIn!, [dyIn!.size]), [sizeOf(xShape)]), xShape);
+    return { value: value as tf.Tensor4D, grads: (cot, saved) => [() => gatherAtArgmax(cot, saved[0]!, dy.shape)] };
   });
 }
 
@@ -54,7 +56,9 @@ function scatterToArgmax(dy: tf.Tensor4D, argmax: tf.Tensor, xShape: Shape4D): t
 function gatherAtArgmax(v: tf.Tensor4D, argmax: tf.Tensor, yShape: Shape4D): tf.Tensor4D {
   return customOp([v], ([vIn], save) => {
     save([argmax]);
-    const value = tf.reshape(tf.gather(tf.reshape(vIn!, [vIn!.size]), tf.reshape(argmax, [argmax.size])), yShape) as tf.Tensor4D;
+    const value = (
+      nativeKernelsActive() ? nativeGatherFlat(vIn!, argmax) : tf.reshape(tf.gather(tf.reshape(vIn!, [vIn!.size]), tf.reshape(argmax, [argmax.size])), yShape)
+    ) as tf.Tensor4D;
     return { value, grads: (cot, saved) => [() => scatterToArgmax(cot, saved[0]!, v.shape)] };
   });
 }

@@ -7,6 +7,7 @@ import { loadNativeAddon } from '../native/addon.ts';
 import { batchMatMulGrad } from './matmul-grad.ts';
 import { registerNativeWasmKernels } from './native-wasm.ts';
 import { recomputingGradients } from './recomputing-grads.ts';
+import { reluGrad } from './relu-grad.ts';
 import { stockGradients } from './stock-gradients.ts';
 import { registerSharedIdentity } from './wasm-identity.ts';
 
@@ -36,6 +37,6 @@ export function registerLearningKernels(backendName: string): NativeKernelsStatu
     } else native = { reason: load.reason };
   }
   // Ours last: they replace the stock configs of the same kernels.
-  for (const config of [...stockGradients, ...recomputingGradients, batchMatMulGrad]) tf.registerGradient(config);
+  for (const config of [...stockGradients, ...recomputingGradients, batchMatMulGrad, reluGrad]) tf.registerGradient(config);
   return native;
 }

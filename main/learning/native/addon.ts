@@ -59,6 +59,25 @@ export interface NativeAddon {
     stride: number,
     pad: number,
   ): void;
+  gatherFlat(heap: ArrayBuffer, values: number, valueCount: number, indices: number, out: number, count: number): void;
+  scatterAddFlat(heap: ArrayBuffer, values: number, indices: number, out: number, groups: number, valuesPerGroup: number, outPerGroup: number): void;
+  reluGrad(heap: ArrayBuffer, dy: number, x: number, dx: number, count: number): void;
+  sumToChannels(heap: ArrayBuffer, x: number, y: number, rows: number, channels: number): void;
+  broadcastChannels(heap: ArrayBuffer, v: number, y: number, rows: number, channels: number): void;
+  matmul(
+    heap: ArrayBuffer,
+    a: number,
+    b: number,
+    c: number,
+    batch: number,
+    batchA: number,
+    batchB: number,
+    m: number,
+    k: number,
+    n: number,
+    transposeA: boolean,
+    transposeB: boolean,
+  ): void;
   info(): { isa: string; threads: number };
 }
 

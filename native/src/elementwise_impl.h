@@ -1,0 +1,67 @@
+// Elementwise kernels that tfjs's wasm backend runs as several generic passes: the relu
+// gradient (Step, Cast and Multiply there), and a conv bias's gradient and its adjoint
+// (a sum over every axis but the channels, and the broadcast back; Tile is the slowest
+// kernel of gradient matching on wasm).
+#pragma once
+#include <cstddef>
+
+#include "scratch.h"
+#include "simd.h"
+#include "thread_pool.h"
+
+namespace ddrl {
+namespace DDRL_ISA {
+namespace {
+
+constexpr size_t kElementChunk = 1 << 16;
+
+int element_chunks(size_t count) { return static_cast<int>((count + kElementChunk - 1) / kElementChunk); }
+
+/** dx = dy where x > 0, else 0. */
+void reluGrad(const float* dy, const float* x, float* dx, size_t count) {
+  auto part = [&](int task) {
+    size_t i = task * kElementChunk;
+    const size_t end = count < i + kElementChunk ? count : i + kElementChunk;
+    for (; i + kLanes <= end; i += kLanes) {
+      const vint positive = load(x + i) > splat(0.f);
+      store(dx + i, (vfloat)((vint)load(dy + i) & positive));
+    }
+    for (; i < end; i++) dx[i] = x[i] > 0.f ? dy[i] : 0.f;
+  };
+  parallel_for(element_chunks(count), part);
+}
+
+/** y[c] = sum over rows of x[row, c]: x is [rows, channels]. */
+void sumToChannels(const float* x, float* y, size_t rows, int channels) {
+  const int padChannels = padded(channels);
+  const int parts = static_cast<int>(rows < 4u * pool_threads() ? rows : 4u * pool_threads());
+  Floats partial;
+  partial.zeroed(static_cast<size_t>(parts) * padChannels);
+  auto part = [&](int p) {
+    float* acc = partial.data() + static_cast<size_t>(p) * padChannels;
+    for (size_t r = rows * p / parts; r < rows * (p + 1) / parts; r++) {
+      const float* src = x + r * channels;
+      for (int c = 0; c < channels; c++) acc[c] += src[c];
+    }
+  };
+  parallel_for(parts, part);
+  for (int c = 0; c < channels; c++) {
+    float sum = 0.f;
+    for (int p = 0; p < parts; p++) sum += partial.data()[static_cast<size_t>(p) * padChannels + c];
+    y[c] = sum;
+  }
+}
+
+/** y[row, c] = v[c] for every row: the adjoint of sumToChannels. */
+void broadcastChannels(const float* v, float* y, size_t rows, int channels) {
+  const size_t rowsPerTask = kElementChunk / channels + 1;
+  auto part = [&](int task) {
+    const size_t end = rows < (task + 1) * rowsPerTask ? rows : (task + 1) * rowsPerTask;
+    for (size_t r = task * rowsPerTask; r < end; r++) std::memcpy(y + r * channels, v, channels * sizeof(float));
+  };
+  parallel_for(static_cast<int>((rows + rowsPerTask - 1) / rowsPerTask), part);
+}
+
+}  // namespace
+}  // namespace DDRL_ISA
+}  // namespace ddrl

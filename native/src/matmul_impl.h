@@ -1,0 +1,113 @@
+// Matrix product for tfjs's BatchMatMul: C[i] = op(A[i]) op(B[i]), A [batchA, M, K] (or
+// [batchA, K, M] with transposeA), B [batchB, K, N] (or [batchB, N, K] with transposeB), a
+// batch of 1 broadcast to the others. Tiles of MR rows x NV vectors of columns accumulate
+// in registers over K: one broadcast element of A times one row segment of B per step. A is
+// read through strides, so its transpose is free; B is read by rows, so a transposed B (and
+// the ragged last columns of any B) is first copied into a padded panel.
+#pragma once
+#include <cstddef>
+#include <cstring>
+
+#include "scratch.h"
+#include "simd.h"
+#include "thread_pool.h"
+
+namespace ddrl {
+namespace DDRL_ISA {
+namespace {
+
+struct MatmulOperands {
+  const float* a;
+  size_t aRowStride, aColStride;  // op(A)[r][kk] = a[r * aRowStride + kk * aColStride]
+  const float* b;
+  size_t bRowStride;  // op(B)[kk][col] = b[kk * bRowStride + col - bFirstCol]
+  int bFirstCol;
+  int k;
+  float* c;
+  int n;
+};
+
+template <int MR, int NV>
+void matmul_tile(const MatmulOperands& op, int row0, int col0, int count) {
+  vfloat acc[MR][NV];
+  for (int r = 0; r < MR; r++)
+    for (int v = 0; v < NV; v++) acc[r][v] = vfloat{};
+  const float* a = op.a + row0 * op.aRowStride;
+  const float* b = op.b + (col0 - op.bFirstCol);
+  for (int kk = 0; kk < op.k; kk++) {
+    vfloat bv[NV];
+    for (int v = 0; v < NV; v++) bv[v] = load(b + kk * op.bRowStride + v * kLanes);
+    for (int r = 0; r < MR; r++) {
+      const vfloat s = splat(a[r * op.aRowStride + kk * op.aColStride]);
+      for (int v = 0; v < NV; v++) acc[r][v] += s * bv[v];
+    }
+  }
+  for (int r = 0; r < MR; r++) {
+    float* dst = op.c + static_cast<size_t>(row0 + r) * op.n + col0;
+    for (int v = 0; v < NV; v++) {
+      const int lanes = count - v * kLanes;
+      if (lanes >= kLanes)
+        store(dst + v * kLanes, acc[r][v]);
+      else if (lanes > 0)
+        store_partial(dst + v * kLanes, acc[r][v], lanes);
+    }
+  }
+}
+
+template <int NV>
+void matmul_rows(const MatmulOperands& op, int row0, int rows, int col0, int count) {
+  switch (rows) {
+    case 6: return matmul_tile<6, NV>(op, row0, col0, count);
+    case 5: return matmul_tile<5, NV>(op, row0, col0, count);
+    case 4: return matmul_tile<4, NV>(op, row0, col0, count);
+    case 3: return matmul_tile<3, NV>(op, row0, col0, count);
+    case 2: return matmul_tile<2, NV>(op, row0, col0, count);
+    default: return matmul_tile<1, NV>(op, row0, col0, count);
+  }
+}
+
+constexpr int kTileRows = 6;
+constexpr int kTileCols = 2 * kLanes;
+
+/** One product C = op(A) op(B), M x K times K x N. */
+void matmul_one(const float* a, const float* b, float* c, int m, int k, int n, bool transposeA, bool transposeB) {
+  // Columns a tile reads straight from B: whole tiles of a B that is not transposed.
+  const int direct = transposeB ? 0 : n / kTileCols * kTileCols;
+  // The rest of op(B), K x (N - direct) padded to whole tiles, copied into a panel.
+  const int panelCols = padded(n - direct) + kLanes;  // + one vector: a 16-wide tile may start 8 before the end
+  Floats panel;
+  if (direct < n) {
+    float* p = panel.zeroed(static_cast<size_t>(k) * panelCols);
+    for (int kk = 0; kk < k; kk++)
+      for (int col = direct; col < n; col++) p[static_cast<size_t>(kk) * panelCols + col - direct] = transposeB ? b[static_cast<size_t>(col) * k + kk] : b[static_cast<size_t>(kk) * n + col];
+  }
+  const MatmulOperands straight{a, transposeA ? 1u : static_cast<size_t>(k), transposeA ? static_cast<size_t>(m) : 1u, b, static_cast<size_t>(n), 0, k, c, n};
+  MatmulOperands fromPanel = straight;
+  fromPanel.b = panel.data();
+  fromPanel.bRowStride = panelCols;
+  fromPanel.bFirstCol = direct;
+  const int rowBlocks = (m + kTileRows - 1) / kTileRows;
+  const int colBlocks = (n + kTileCols - 1) / kTileCols;
+  auto tile = [&](int task) {
+    const int row0 = task / colBlocks * kTileRows;
+    const int col0 = task % colBlocks * kTileCols;
+    const int rows = lo(kTileRows, m - row0);
+    const int count = lo(kTileCols, n - col0);
+    const MatmulOperands& op = col0 + kTileCols <= direct ? straight : fromPanel;
+    if (count > kLanes)
+      matmul_rows<2>(op, row0, rows, col0, count);
+    else
+      matmul_rows<1>(op, row0, rows, col0, count);
+  };
+  parallel_for(rowBlocks * colBlocks, tile);
+}
+
+void matmul(const float* a, const float* b, float* c, int batch, int batchA, int batchB, int m, int k, int n, bool transposeA, bool transposeB) {
+  for (int i = 0; i < batch; i++)
+    matmul_one(a + static_cast<size_t>(batchA == 1 ? 0 : i) * m * k, b + static_cast<size_t>(batchB == 1 ? 0 : i) * k * n, c + static_cast<size_t>(i) * m * n, m, k, n, transposeA,
+               transposeB);
+}
+
+}  // namespace
+}  // namespace DDRL_ISA
+}  // namespace ddrl
