@@ -3,8 +3,10 @@
 // (up to) three input rows it reads into a zero-padded scratch row, then tiles of MR output
 // pixels x NV vectors of output channels accumulate in registers while the taps and input
 // channels stream by (one broadcast input value times one filter vector per multiply-add).
-// The filter gradient is the same loop with the roles swapped: tiles of MR input channels x
-// NV output channels, streaming over the output pixels.
+// The filter gradient is the same loop with the roles swapped: tiles of MR filter rows x NV
+// vectors of output channels, streaming over bands of output pixels. Within one filter row
+// ky, the three taps' input channels are contiguous both in a pixel's window (kx * in + i)
+// and in the packed filter, so both kernels loop over 3 * in values, not three times in.
 #pragma once
 #include <cstddef>
 #include <cstring>
@@ -70,26 +72,27 @@ InputRows read_rows(const float* x, const ConvGeometry& g, int b, int oy, float*
 
 // ---------------------------------------------------------------- forward convolution
 
-/** MR output pixels from column ox0, output channels [o0, o0 + count), count <= NV * kLanes. */
+/**
+ * MR output pixels from column ox0, output channels [o0, o0 + count), count <= NV * kLanes.
+ * Not inlined: inlined into its callers, GCC spills the accumulators (measured: half the speed).
+ */
 template <int MR, int NV>
-void conv_tile(const InputRows& rows, const ConvGeometry& g, int ox0, const float* packed, int outP, int o0, const vfloat* bias, float* yRow, int count) {
+__attribute__((noinline)) void conv_tile(const InputRows& rows, const ConvGeometry& g, int ox0, const float* packed, int outP, int o0, const vfloat* bias, float* yRow, int count) {
   vfloat acc[MR][NV];
   for (int m = 0; m < MR; m++)
     for (int v = 0; v < NV; v++) acc[m][v] = bias[v];
-  const int in = g.in;
-  const int step = g.stride * in;
+  const int step = g.stride * g.in;
+  const int window = 3 * g.in;
   for (int ky = 0; ky < 3; ky++) {
     if (!(rows.valid >> ky & 1)) continue;
-    for (int kx = 0; kx < 3; kx++) {
-      const float* px = rows.row[ky] + static_cast<size_t>(ox0 * g.stride + kx) * in;
-      const float* pw = packed + static_cast<size_t>(ky * 3 + kx) * in * outP + o0;
-      for (int i = 0; i < in; i++) {
-        vfloat w[NV];
-        for (int v = 0; v < NV; v++) w[v] = load(pw + static_cast<size_t>(i) * outP + v * kLanes);
-        for (int m = 0; m < MR; m++) {
-          const vfloat a = splat(px[m * step + i]);
-          for (int v = 0; v < NV; v++) acc[m][v] += a * w[v];
-        }
+    const float* px = rows.row[ky] + static_cast<size_t>(ox0) * step;
+    const float* pw = packed + static_cast<size_t>(ky) * window * outP + o0;
+    for (int j = 0; j < window; j++) {
+      vfloat w[NV];
+      for (int v = 0; v < NV; v++) w[v] = load(pw + static_cast<size_t>(j) * outP + v * kLanes);
+      for (int m = 0; m < MR; m++) {
+        const vfloat a = splat(px[m * step + j]);
+        for (int v = 0; v < NV; v++) acc[m][v] += a * w[v];
       }
     }
   }
@@ -162,34 +165,51 @@ void conv3x3(const float* x, const float* filter, const float* bias, float* y, c
 
 // ---------------------------------------------------------------- filter gradient
 
-/** dW[tap][i0 .. i0 + MR)[o0 .. o0 + NV * kLanes) += one output row's contribution. */
+/** A band of output rows of one image, with the input rows each reads and its dy row padded to whole vectors. */
+struct Band {
+  static constexpr int kMaxRows = 32;
+  InputRows rows[kMaxRows];
+  const float* dy[kMaxRows];
+  int count;
+};
+
+/**
+ * dW rows [j0, j0 + MR) of filter row ky (row j = kx * in + i), output channels
+ * [o0, o0 + NV * kLanes), += the band's contribution.
+ */
 template <int MR, int NV>
-void filter_grad_block(const float* xRow, int kx, const ConvGeometry& g, int i0, const float* dyRow, int outP, int o0, float* dwTap) {
+__attribute__((noinline)) void filter_grad_block(const Band& band, int ky, int j0, const ConvGeometry& g, int outP, int o0, float* dwRows) {
   vfloat acc[MR][NV];
   for (int m = 0; m < MR; m++)
-    for (int v = 0; v < NV; v++) acc[m][v] = load(dwTap + static_cast<size_t>(i0 + m) * outP + o0 + v * kLanes);
-  for (int ox = 0; ox < g.outW; ox++) {
-    vfloat d[NV];
-    for (int v = 0; v < NV; v++) d[v] = load(dyRow + static_cast<size_t>(ox) * outP + o0 + v * kLanes);
-    const float* px = xRow + static_cast<size_t>(ox * g.stride + kx) * g.in + i0;
-    for (int m = 0; m < MR; m++) {
-      const vfloat a = splat(px[m]);
-      for (int v = 0; v < NV; v++) acc[m][v] += a * d[v];
+    for (int v = 0; v < NV; v++) acc[m][v] = load(dwRows + static_cast<size_t>(j0 + m) * outP + o0 + v * kLanes);
+  const int step = g.stride * g.in;
+  for (int r = 0; r < band.count; r++) {
+    if (!(band.rows[r].valid >> ky & 1)) continue;
+    const float* px = band.rows[r].row[ky] + j0;
+    const float* dyRow = band.dy[r] + o0;
+    for (int ox = 0; ox < g.outW; ox++) {
+      vfloat d[NV];
+      for (int v = 0; v < NV; v++) d[v] = load(dyRow + static_cast<size_t>(ox) * outP + v * kLanes);
+      for (int m = 0; m < MR; m++) {
+        const vfloat a = splat(px[ox * step + m]);
+        for (int v = 0; v < NV; v++) acc[m][v] += a * d[v];
+      }
     }
   }
   for (int m = 0; m < MR; m++)
-    for (int v = 0; v < NV; v++) store(dwTap + static_cast<size_t>(i0 + m) * outP + o0 + v * kLanes, acc[m][v]);
+    for (int v = 0; v < NV; v++) store(dwRows + static_cast<size_t>(j0 + m) * outP + o0 + v * kLanes, acc[m][v]);
 }
 
-/** Every input channel of one tap and one channel chunk: blocks of MR, then one narrower block. */
+/** Every row of filter row ky for one channel chunk: blocks of MR, then one narrower block. */
 template <int MR, int NV>
-void filter_grad_tap(const float* xRow, int kx, const ConvGeometry& g, const float* dyRow, int outP, int o0, float* dwTap) {
-  int i = 0;
-  for (; i + MR <= g.in; i += MR) filter_grad_block<MR, NV>(xRow, kx, g, i, dyRow, outP, o0, dwTap);
-  switch (g.in - i) {
+void filter_grad_row(const Band& band, int ky, const ConvGeometry& g, int outP, int o0, float* dwRows) {
+  const int window = 3 * g.in;
+  int j = 0;
+  for (; j + MR <= window; j += MR) filter_grad_block<MR, NV>(band, ky, j, g, outP, o0, dwRows);
+  switch (window - j) {
 #define DDRL_REST(R) \
   case R:            \
-    if constexpr (R < MR) filter_grad_block<R, NV>(xRow, kx, g, i, dyRow, outP, o0, dwTap); \
+    if constexpr (R < MR) filter_grad_block<R, NV>(band, ky, j, g, outP, o0, dwRows); \
     break;
     DDRL_REST(1)
     DDRL_REST(2)
@@ -210,31 +230,38 @@ void filter_grad_tap(const float* xRow, int kx, const ConvGeometry& g, const flo
 
 void conv3x3FilterGrad(const float* x, const float* dy, float* dw, const ConvGeometry& g) {
   const int outP = padded(g.out);
+  const int window = 3 * g.in;
   const size_t dwSize = static_cast<size_t>(9) * g.in * outP;
+  // Bands of about 128 output pixels: the accumulators are loaded and stored once per band.
+  const int bandRows = lo(Band::kMaxRows, hi(1, 128 / g.outW));
+  const size_t rowSize = static_cast<size_t>(row_columns(g)) * g.in;
   // Images are split into parts, each summed into its own buffer; the parts are added at the end.
   const int parts = lo(g.n, 4 * pool_threads());
   Floats partial;
   partial.zeroed(dwSize * parts);
   auto part = [&](int p) {
-    Floats scratch(static_cast<size_t>(3) * row_columns(g) * g.in);
-    Floats dyRow;
-    dyRow.zeroed(static_cast<size_t>(g.outW) * outP);
+    Floats scratch(3 * rowSize * bandRows);
+    Floats dyRows;
+    dyRows.zeroed(static_cast<size_t>(bandRows) * g.outW * outP);
     float* acc = partial.data() + dwSize * p;
+    Band band;
     for (int b = g.n * p / parts; b < g.n * (p + 1) / parts; b++) {
-      for (int oy = 0; oy < g.outH; oy++) {
-        const InputRows rows = read_rows(x, g, b, oy, scratch.data());
-        const float* src = dy + (static_cast<size_t>(b) * g.outH + oy) * g.outW * g.out;
-        for (int ox = 0; ox < g.outW; ox++) std::memcpy(dyRow.data() + static_cast<size_t>(ox) * outP, src + static_cast<size_t>(ox) * g.out, g.out * sizeof(float));
+      for (int oy0 = 0; oy0 < g.outH; oy0 += bandRows) {
+        band.count = lo(bandRows, g.outH - oy0);
+        for (int r = 0; r < band.count; r++) {
+          band.rows[r] = read_rows(x, g, b, oy0 + r, scratch.data() + 3 * rowSize * r);
+          float* padded = dyRows.data() + static_cast<size_t>(r) * g.outW * outP;
+          const float* src = dy + (static_cast<size_t>(b) * g.outH + oy0 + r) * g.outW * g.out;
+          for (int ox = 0; ox < g.outW; ox++) std::memcpy(padded + static_cast<size_t>(ox) * outP, src + static_cast<size_t>(ox) * g.out, g.out * sizeof(float));
+          band.dy[r] = padded;
+        }
         for (int ky = 0; ky < 3; ky++) {
-          if (!(rows.valid >> ky & 1)) continue;
-          for (int kx = 0; kx < 3; kx++) {
-            float* dwTap = acc + static_cast<size_t>(ky * 3 + kx) * g.in * outP;
-            for (int o0 = 0; o0 < outP; o0 += 2 * kLanes) {
-              if (outP - o0 > kLanes)
-                filter_grad_tap<6, 2>(rows.row[ky], kx, g, dyRow.data(), outP, o0, dwTap);
-              else
-                filter_grad_tap<12, 1>(rows.row[ky], kx, g, dyRow.data(), outP, o0, dwTap);
-            }
+          float* dwRows = acc + static_cast<size_t>(ky) * window * outP;
+          for (int o0 = 0; o0 < outP; o0 += 2 * kLanes) {
+            if (outP - o0 > kLanes)
+              filter_grad_row<6, 2>(band, ky, g, outP, o0, dwRows);
+            else
+              filter_grad_row<12, 1>(band, ky, g, outP, o0, dwRows);
           }
         }
       }

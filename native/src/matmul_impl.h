@@ -28,7 +28,7 @@ struct MatmulOperands {
 };
 
 template <int MR, int NV>
-void matmul_tile(const MatmulOperands& op, int row0, int col0, int count) {
+__attribute__((noinline)) void matmul_tile(const MatmulOperands& op, int row0, int col0, int count) {
   vfloat acc[MR][NV];
   for (int r = 0; r < MR; r++)
     for (int v = 0; v < NV; v++) acc[r][v] = vfloat{};

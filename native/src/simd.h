@@ -16,8 +16,9 @@ constexpr int kLanes = 8;
 typedef float vfloat __attribute__((vector_size(32)));
 typedef int vint __attribute__((vector_size(32)));
 
-inline vfloat splat(float a) { return vfloat{} + a; }
-inline vint splat_int(int a) { return vint{} + a; }
+// Written out lane by lane: `vfloat{} + a` would cost a scalar add (0 + a is not a no-op for -0.0) before the broadcast.
+inline vfloat splat(float a) { return vfloat{a, a, a, a, a, a, a, a}; }
+inline vint splat_int(int a) { return vint{a, a, a, a, a, a, a, a}; }
 inline vfloat load(const float* p) {
   vfloat v;
   std::memcpy(&v, p, sizeof v);
