@@ -107,6 +107,14 @@ ddrl::ConvGeometry geometry(Call& call, size_t first) {
 
 double elements(double a, double b, double c, double d) { return a * b * c * d; }
 
+/** Every pooling window must hold at least one input element. */
+void check_pool_windows(Call& call, int n, int h, int w, int c, int outH, int outW, int size, int stride, int pad) {
+  if (call.ok() && (n < 1 || h < 1 || w < 1 || c < 1 || outH < 1 || outW < 1 || size < 1 || stride < 1 || pad < 0 || pad >= size))
+    call.fail("every size must be positive and the padding smaller than the window");
+  if (call.ok() && (static_cast<double>(outH - 1) * stride - pad >= h || static_cast<double>(outW - 1) * stride - pad >= w))
+    call.fail("the last window lies outside the input");
+}
+
 // conv3x3(heap, x, filter, bias (-1: none), y, transposedFilter, n, h, w, in, out, outH, outW, stride, padTop, padLeft)
 napi_value Conv3x3(napi_env env, napi_callback_info info) {
   Call call(env, info, 16, "conv3x3");
@@ -137,14 +145,38 @@ napi_value MaxPoolArgmax(napi_env env, napi_callback_info info) {
   int v[9];
   for (int i = 0; i < 9; i++) v[i] = call.integer(3 + i);
   const auto [n, h, w, c, outH, outW, size, stride, pad] = v;
-  if (call.ok() && (n < 1 || h < 1 || w < 1 || c < 1 || outH < 1 || outW < 1 || size < 1 || stride < 1 || pad < 0 || pad >= size))
-    call.fail("every size must be positive and the padding smaller than the window");
-  if (call.ok() && (static_cast<double>(outH - 1) * stride - pad >= h || static_cast<double>(outW - 1) * stride - pad >= w))
-    call.fail("the last window lies outside the input");
+  check_pool_windows(call, n, h, w, c, outH, outW, size, stride, pad);
   if (call.ok() && elements(n, h, w, c) > 2147483647.0) call.fail("the input has more elements than an int32 index can name");
   const float* x = call.at<float>(1, elements(n, h, w, c));
   int32_t* argmax = call.at<int32_t>(2, elements(n, outH, outW, c));
   if (call.ok()) kernels.maxPoolArgmax(x, argmax, n, h, w, c, outH, outW, size, stride, pad);
+  return nullptr;
+}
+
+// maxPool(heap, x, y, n, h, w, c, outH, outW, size, stride, pad)
+napi_value MaxPool(napi_env env, napi_callback_info info) {
+  Call call(env, info, 12, "maxPool");
+  int v[9];
+  for (int i = 0; i < 9; i++) v[i] = call.integer(3 + i);
+  const auto [n, h, w, c, outH, outW, size, stride, pad] = v;
+  check_pool_windows(call, n, h, w, c, outH, outW, size, stride, pad);
+  const float* x = call.at<float>(1, elements(n, h, w, c));
+  float* y = call.at<float>(2, elements(n, outH, outW, c));
+  if (call.ok()) kernels.maxPool(x, y, n, h, w, c, outH, outW, size, stride, pad);
+  return nullptr;
+}
+
+// avgPool2(heap, x, y, n, h, w, c) and avgPool2Spread(heap, dy, dx, n, h, w, c): h, w are the unpooled size
+template <bool kSpread>
+napi_value AvgPool2(napi_env env, napi_callback_info info) {
+  Call call(env, info, 7, kSpread ? "avgPool2Spread" : "avgPool2");
+  const int n = call.integer(3), h = call.integer(4), w = call.integer(5), c = call.integer(6);
+  if (call.ok() && (n < 1 || h < 2 || w < 2 || c < 1)) call.fail("sizes must be positive and the image at least 2x2");
+  const double full = elements(n, h, w, c);
+  const double pooled = elements(n, h / 2, w / 2, c);
+  const float* in = call.at<float>(1, kSpread ? pooled : full);
+  float* out = call.at<float>(2, kSpread ? full : pooled);
+  if (call.ok()) (kSpread ? kernels.avgPool2Spread : kernels.avgPool2)(in, out, n, h, w, c);
   return nullptr;
 }
 
@@ -238,6 +270,9 @@ NAPI_MODULE_INIT() {
       {"conv3x3", Conv3x3},
       {"conv3x3FilterGrad", Conv3x3FilterGrad},
       {"maxPoolArgmax", MaxPoolArgmax},
+      {"maxPool", MaxPool},
+      {"avgPool2", AvgPool2<false>},
+      {"avgPool2Spread", AvgPool2<true>},
       {"gatherFlat", GatherFlat},
       {"scatterAddFlat", ScatterAddFlat},
       {"reluGrad", ReluGrad},

@@ -31,25 +31,32 @@ void reluGrad(const float* dy, const float* x, float* dx, size_t count) {
   parallel_for(element_chunks(count), part);
 }
 
-/** y[c] = sum over rows of x[row, c]: x is [rows, channels]. */
+int gcd(int a, int b) { return b == 0 ? a : gcd(b, a % b); }
+
+/**
+ * y[c] = sum over rows of x[row, c]: x is [rows, channels]. Read as a flat array, x repeats
+ * its channel pattern every lcm(channels, kLanes) floats, so whole vectors are summed over
+ * those periods and folded into channels at the end (12 channels: 3 vectors per 2 rows).
+ */
 void sumToChannels(const float* x, float* y, size_t rows, int channels) {
-  const int padChannels = padded(channels);
-  const int parts = static_cast<int>(rows < 4u * pool_threads() ? rows : 4u * pool_threads());
+  const int period = channels / gcd(channels, kLanes) * kLanes;
+  const size_t total = rows * channels;
+  const size_t periods = total / period;
+  const int parts = static_cast<int>(periods < 4u * pool_threads() ? (periods > 0 ? periods : 1) : 4u * pool_threads());
   Floats partial;
-  partial.zeroed(static_cast<size_t>(parts) * padChannels);
+  partial.zeroed(static_cast<size_t>(parts) * period);
   auto part = [&](int p) {
-    float* acc = partial.data() + static_cast<size_t>(p) * padChannels;
-    for (size_t r = rows * p / parts; r < rows * (p + 1) / parts; r++) {
-      const float* src = x + r * channels;
-      for (int c = 0; c < channels; c++) acc[c] += src[c];
+    float* acc = partial.data() + static_cast<size_t>(p) * period;
+    for (size_t q = periods * p / parts; q < periods * (p + 1) / parts; q++) {
+      const float* src = x + q * period;
+      for (int i = 0; i < period; i += kLanes) store(acc + i, load(acc + i) + load(src + i));
     }
   };
   parallel_for(parts, part);
-  for (int c = 0; c < channels; c++) {
-    float sum = 0.f;
-    for (int p = 0; p < parts; p++) sum += partial.data()[static_cast<size_t>(p) * padChannels + c];
-    y[c] = sum;
-  }
+  for (int c = 0; c < channels; c++) y[c] = 0.f;
+  for (int p = 0; p < parts; p++)
+    for (int i = 0; i < period; i++) y[i % channels] += partial.data()[static_cast<size_t>(p) * period + i];
+  for (size_t i = periods * period; i < total; i++) y[i % channels] += x[i];
 }
 
 /** y[row, c] = v[c] for every row: the adjoint of sumToChannels. */

@@ -29,6 +29,11 @@ struct KernelTable {
    * flat index (batch included) of its window's first maximum in x [n, h, w, c].
    */
   void (*maxPoolArgmax)(const float* x, int32_t* argmax, int n, int h, int w, int c, int outH, int outW, int size, int stride, int pad);
+  /** Max over each window, padding never winning. */
+  void (*maxPool)(const float* x, float* y, int n, int h, int w, int c, int outH, int outW, int size, int stride, int pad);
+  /** 2x2 average pool, stride 2, and its adjoint (dx [n, h, w, c] from dy [n, h / 2, w / 2, c]). */
+  void (*avgPool2)(const float* x, float* y, int n, int h, int w, int c);
+  void (*avgPool2Spread)(const float* dy, float* dx, int n, int h, int w, int c);
   /** out[i] = values[indices[i]] (NaN for an index outside the values). */
   void (*gatherFlat)(const float* values, size_t valueCount, const int32_t* indices, float* out, size_t count);
   /** out = 0, out[indices[i]] += values[i], in `groups` independent parts (see pool_impl.h). */

@@ -52,6 +52,67 @@ void maxPoolArgmax(const float* x, int32_t* argmax, int n, int h, int w, int c, 
   parallel_for(n * outH, row);
 }
 
+/** Max over each window (padding never wins): window `size`, `stride`, `pad`. */
+void maxPool(const float* x, float* y, int n, int h, int w, int c, int outH, int outW, int size, int stride, int pad) {
+  auto row = [&](int task) {
+    const int b = task / outH;
+    const int oy = task % outH;
+    const int y0 = hi(0, oy * stride - pad);
+    const int y1 = lo(h, oy * stride - pad + size);
+    for (int ox = 0; ox < outW; ox++) {
+      const int x0 = hi(0, ox * stride - pad);
+      const int x1 = lo(w, ox * stride - pad + size);
+      float* dst = y + ((static_cast<size_t>(b) * outH + oy) * outW + ox) * c;
+      std::memcpy(dst, x + ((static_cast<size_t>(b) * h + y0) * w + x0) * c, c * sizeof(float));
+      for (int iy = y0; iy < y1; iy++)
+        for (int ix = x0; ix < x1; ix++) {
+          const float* src = x + ((static_cast<size_t>(b) * h + iy) * w + ix) * c;
+          for (int ch = 0; ch < c; ch++) dst[ch] = src[ch] > dst[ch] ? src[ch] : dst[ch];
+        }
+    }
+  };
+  parallel_for(n * outH, row);
+}
+
+/** y = 2x2 average pool, stride 2 (x [n, h, w, c] -> [n, h / 2, w / 2, c]; odd last rows/columns dropped). */
+void avgPool2(const float* x, float* y, int n, int h, int w, int c) {
+  const int outH = h / 2;
+  const int outW = w / 2;
+  auto row = [&](int task) {
+    const int b = task / outH;
+    const int oy = task % outH;
+    const float* top = x + (static_cast<size_t>(b) * h + 2 * oy) * w * c;
+    const float* bottom = top + static_cast<size_t>(w) * c;
+    float* dst = y + (static_cast<size_t>(b) * outH + oy) * outW * c;
+    for (int ox = 0; ox < outW; ox++)
+      for (int ch = 0; ch < c; ch++) {
+        const size_t left = static_cast<size_t>(2 * ox) * c + ch;
+        dst[static_cast<size_t>(ox) * c + ch] = 0.25f * (top[left] + top[left + c] + bottom[left] + bottom[left + c]);
+      }
+  };
+  parallel_for(n * outH, row);
+}
+
+/** The adjoint of avgPool2: dx [n, h, w, c] gets a quarter of dy in each 2x2 block, zero in odd last rows/columns. */
+void avgPool2Spread(const float* dy, float* dx, int n, int h, int w, int c) {
+  const int outH = h / 2;
+  const int outW = w / 2;
+  auto row = [&](int task) {
+    const int b = task / h;
+    const int iy = task % h;
+    float* dst = dx + (static_cast<size_t>(b) * h + iy) * w * c;
+    if (iy >= 2 * outH) {
+      std::memset(dst, 0, static_cast<size_t>(w) * c * sizeof(float));
+      return;
+    }
+    const float* src = dy + (static_cast<size_t>(b) * outH + iy / 2) * outW * c;
+    for (int ix = 0; ix < 2 * outW; ix++)
+      for (int ch = 0; ch < c; ch++) dst[static_cast<size_t>(ix) * c + ch] = 0.25f * src[static_cast<size_t>(ix / 2) * c + ch];
+    std::memset(dst + static_cast<size_t>(2 * outW) * c, 0, static_cast<size_t>(w - 2 * outW) * c * sizeof(float));
+  };
+  parallel_for(n * h, row);
+}
+
 /** Work items of about this many elements: enough to outweigh a task's overhead. */
 constexpr size_t kChunk = 1 << 16;
 

@@ -4,7 +4,7 @@ import { initBackend } from '../backend.ts';
 import { loadNativeAddon } from '../native/addon.ts';
 import { conv2d, convFilterGrad, convInputGrad, type ConvStride } from './conv.ts';
 import { nativeConv3x3, nativeKernelsActive, nativeMaxPoolArgmax, setNativeKernelsEnabled } from './native-wasm.ts';
-import { maxPool3x3s2 } from './pool.ts';
+import { avgPool2x2, maxPool3x3s2 } from './pool.ts';
 
 beforeAll(async () => {
   const backend = await initBackend('wasm');
@@ -61,6 +61,15 @@ describe('the native kernels agree with the tfjs formulation', () => {
     tf.dispose([x, probe]);
   });
 
+  it('max-pool and 2x2 average pool values, and the average pool gradient, on odd sizes', () => {
+    const x = tf.randomNormal([2, 9, 7, 12], 0, 1, 'float32', 16) as tf.Tensor4D;
+    const probe = tf.randomNormal(avgPool2x2(x).shape, 0, 1, 'float32', 17);
+    expect(relativeDifference(() => maxPool3x3s2(x))).toBe(0);
+    expect(relativeDifference(() => avgPool2x2(x))).toBeLessThan(1e-6);
+    expect(relativeDifference(() => tf.grad((v: tf.Tensor) => tf.sum(tf.mul(avgPool2x2(v as tf.Tensor4D), probe)))(x))).toBe(0);
+    tf.dispose([x, probe]);
+  });
+
   it('max-pool argmax names a maximum of its window, also with ties and all-negative windows', () => {
     // Rounded to a coarse grid, so windows have ties; shifted, so many are all negative.
     const x = tf.tidy(() => tf.sub(tf.round(tf.randomUniform([3, 17, 16, 11], 0, 4, 'float32', 7)), 3)) as tf.Tensor4D;
@@ -105,8 +114,8 @@ describe('the native elementwise kernels agree with tfjs', () => {
   });
 
   it("a conv bias's gradient (a sum over all but the channels) and that gradient's own gradient", () => {
-    const x = tf.randomNormal([2, 6, 5, 3], 0, 1, 'float32', 12);
-    const filter = tf.randomNormal([3, 3, 3, 11], 0, 1, 'float32', 13);
+    const x = tf.randomNormal([2, 6, 5, 3], 0, 1, 'float32', 12) as tf.Tensor4D;
+    const filter = tf.randomNormal([3, 3, 3, 11], 0, 1, 'float32', 13) as tf.Tensor4D;
     const bias = tf.randomNormal([11], 0, 1, 'float32', 14);
     const probe = tf.randomNormal([2, 6, 5, 11], 0, 1, 'float32', 15);
     const biasGrad = (p: tf.Tensor) => tf.grad((b: tf.Tensor) => tf.sum(tf.mul(conv2d(x, filter, b as tf.Tensor1D, 1), p)))(bias);

@@ -12,6 +12,9 @@ import type { NativeAddon } from '../native/addon.ts';
 const CONV = 'DdrlConv3x3';
 const CONV_FILTER_GRAD = 'DdrlConv3x3FilterGrad';
 const MAX_POOL_ARGMAX = 'DdrlMaxPoolArgmax';
+const MAX_POOL = 'DdrlMaxPool';
+const AVG_POOL_2 = 'DdrlAvgPool2';
+const AVG_POOL_2_SPREAD = 'DdrlAvgPool2Spread';
 const GATHER_FLAT = 'DdrlGatherFlat';
 const SCATTER_ADD_FLAT = 'DdrlScatterAddFlat';
 const RELU_GRAD = 'DdrlReluGrad';
@@ -113,6 +116,28 @@ const KERNELS: Record<string, NativeKernelFunc> = {
     const [n, h, w, c] = x!.shape as [number, number, number, number];
     const out = io.output([n, outH, outW, c], 'int32');
     addon.maxPoolArgmax(io.heap(), io.at(x!), io.at(out), n, h, w, c, outH, outW, size, stride, pad);
+    return out;
+  },
+  [MAX_POOL]: (addon, io, { x }, attrs) => {
+    const { size, stride, pad, outH, outW } = attrs as { size: number; stride: number; pad: number; outH: number; outW: number };
+    const [n, h, w, c] = x!.shape as [number, number, number, number];
+    const out = io.output([n, outH, outW, c]);
+    addon.maxPool(io.heap(), io.at(x!), io.at(out), n, h, w, c, outH, outW, size, stride, pad);
+    return out;
+  },
+  [AVG_POOL_2]: (addon, io, { x }) => {
+    const [n, h, w, c] = x!.shape as [number, number, number, number];
+    const out = io.output([n, Math.floor(h / 2), Math.floor(w / 2), c]);
+    addon.avgPool2(io.heap(), io.at(x!), io.at(out), n, h, w, c);
+    return out;
+  },
+  [AVG_POOL_2_SPREAD]: (addon, io, { dy }, attrs) => {
+    const { shape } = attrs as { shape: [number, number, number, number] };
+    const [n, h, w, c] = shape;
+    if (JSON.stringify(dy!.shape) !== JSON.stringify([n, Math.floor(h / 2), Math.floor(w / 2), c]))
+      throw shapeError(AVG_POOL_2_SPREAD, `dy ${JSON.stringify(dy!.shape)} is not the 2x2 pool of ${JSON.stringify(shape)}`);
+    const out = io.output(shape);
+    addon.avgPool2Spread(io.heap(), io.at(dy!), io.at(out), n, h, w, c);
     return out;
   },
   [GATHER_FLAT]: (addon, io, { values, indices }) => {
@@ -218,6 +243,21 @@ export function nativeConv3x3FilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, geometr
 /** Flat index (batch included) of each max-pool window's first maximum. */
 export function nativeMaxPoolArgmax(x: tf.Tensor4D, size: number, stride: number, pad: number, outH: number, outW: number): tf.Tensor4D {
   return tf.engine().runKernel(MAX_POOL_ARGMAX, { x }, { size, stride, pad, outH, outW }) as tf.Tensor4D;
+}
+
+/** Max over each window (padding never wins). */
+export function nativeMaxPool(x: tf.Tensor4D, size: number, stride: number, pad: number, outH: number, outW: number): tf.Tensor4D {
+  return tf.engine().runKernel(MAX_POOL, { x }, { size, stride, pad, outH, outW }) as tf.Tensor4D;
+}
+
+/** 2x2 average pool, stride 2 (odd last rows/columns dropped). */
+export function nativeAvgPool2(x: tf.Tensor4D): tf.Tensor4D {
+  return tf.engine().runKernel(AVG_POOL_2, { x }, {}) as tf.Tensor4D;
+}
+
+/** The adjoint of nativeAvgPool2: a quarter of each dy over its 2x2 block of `shape`. */
+export function nativeAvgPool2Spread(dy: tf.Tensor4D, shape: [number, number, number, number]): tf.Tensor4D {
+  return tf.engine().runKernel(AVG_POOL_2_SPREAD, { dy }, { shape }) as tf.Tensor4D;
 }
 
 /** out[i] = flat(values)[indices[i]], shaped like indices. */

@@ -10,17 +10,33 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { customOp } from './custom-op.ts';
-import { nativeGatherFlat, nativeKernelsActive, nativeMaxPoolArgmax, nativeScatterAddFlat } from './native-wasm.ts';
+import {
+  nativeAvgPool2,
+  nativeAvgPool2Spread,
+  nativeGatherFlat,
+  nativeKernelsActive,
+  nativeMaxPool,
+  nativeMaxPoolArgmax,
+  nativeScatterAddFlat,
+} from './native-wasm.ts';
 
 const MAX_WINDOW = 3;
 const MAX_STRIDE = 2;
 const MAX_PAD = 1;
 
+/** PyTorch's output size for window 3, stride 2, padding 1. */
+function maxPoolOutSize(size: number): number {
+  return Math.floor((size + 2 * MAX_PAD - MAX_WINDOW) / MAX_STRIDE) + 1;
+}
+
 export function maxPool3x3s2(x: tf.Tensor4D): tf.Tensor4D {
   return customOp([x], ([xIn], save) => {
     save([xIn!]);
     // The argmax is needed only for gradients, so it is found in the gradient (inference skips it).
-    const value = tf.maxPool(xIn as tf.Tensor4D, MAX_WINDOW, MAX_STRIDE, MAX_PAD);
+    const xs = xIn as tf.Tensor4D;
+    const value = nativeKernelsActive()
+      ? nativeMaxPool(xs, MAX_WINDOW, MAX_STRIDE, MAX_PAD, maxPoolOutSize(xs.shape[1]), maxPoolOutSize(xs.shape[2]))
+      : tf.maxPool(xs, MAX_WINDOW, MAX_STRIDE, MAX_PAD);
     return { value, grads: (dy, saved) => [() => scatterToArgmax(dy, windowArgmax(saved[0] as tf.Tensor4D), x.shape)] };
   });
 }
@@ -31,10 +47,7 @@ export function maxPool3x3s2(x: tf.Tensor4D): tf.Tensor4D {
  * windows: it searches a copy shifted to >= 1, which has the same order.
  */
 function windowArgmax(x: tf.Tensor4D): tf.Tensor4D {
-  if (nativeKernelsActive()) {
-    const out = (size: number) => Math.floor((size + 2 * MAX_PAD - MAX_WINDOW) / MAX_STRIDE) + 1;
-    return nativeMaxPoolArgmax(x, MAX_WINDOW, MAX_STRIDE, MAX_PAD, out(x.shape[1]), out(x.shape[2]));
-  }
+  if (nativeKernelsActive()) return nativeMaxPoolArgmax(x, MAX_WINDOW, MAX_STRIDE, MAX_PAD, maxPoolOutSize(x.shape[1]), maxPoolOutSize(x.shape[2]));
   return tf.tidy(() => {
     const positive = tf.add(tf.sub(x, tf.min(x)), 1) as tf.Tensor4D;
     return tf.maxPoolWithArgmax(positive, MAX_WINDOW, MAX_STRIDE, MAX_PAD, true).indexes as tf.Tensor4D;
@@ -72,7 +85,7 @@ function sizeOf(shape: readonly number[]): number {
 /** Average pool 2x2, stride 2 (PyTorch's avg_pool2d(x, 2): odd trailing rows/columns are dropped). */
 export function avgPool2x2(x: tf.Tensor4D): tf.Tensor4D {
   return customOp([x], ([xIn]) => ({
-    value: tf.avgPool(xIn as tf.Tensor4D, 2, 2, 'valid'),
+    value: nativeKernelsActive() ? nativeAvgPool2(xIn as tf.Tensor4D) : tf.avgPool(xIn as tf.Tensor4D, 2, 2, 'valid'),
     grads: (dy) => [() => spreadAverage(dy, x.shape)],
   }));
 }
@@ -80,6 +93,7 @@ export function avgPool2x2(x: tf.Tensor4D): tf.Tensor4D {
 /** The adjoint of avgPool2x2: each output's gradient spread as a quarter over its 2x2 block. */
 function spreadAverage(dy: tf.Tensor4D, xShape: Shape4D): tf.Tensor4D {
   return customOp([dy], ([dyIn]) => {
+    if (nativeKernelsActive()) return { value: nativeAvgPool2Spread(dyIn as tf.Tensor4D, xShape), grads: (cot) => [() => avgPool2x2(cot)] };
     const [n, h, w, c] = dy.shape;
     const blocks = tf.mul(tf.reshape(dyIn!, [n, h, 1, w, 1, c]), tf.fill([1, 1, 2, 1, 2, 1], 0.25));
     const spread = tf.reshape(blocks, [n, 2 * h, 2 * w, c]) as tf.Tensor4D;

@@ -59,6 +59,22 @@ export interface NativeAddon {
     stride: number,
     pad: number,
   ): void;
+  maxPool(
+    heap: ArrayBuffer,
+    x: number,
+    y: number,
+    n: number,
+    h: number,
+    w: number,
+    c: number,
+    outH: number,
+    outW: number,
+    size: number,
+    stride: number,
+    pad: number,
+  ): void;
+  avgPool2(heap: ArrayBuffer, x: number, y: number, n: number, h: number, w: number, c: number): void;
+  avgPool2Spread(heap: ArrayBuffer, dy: number, dx: number, n: number, h: number, w: number, c: number): void;
   gatherFlat(heap: ArrayBuffer, values: number, valueCount: number, indices: number, out: number, count: number): void;
   scatterAddFlat(heap: ArrayBuffer, values: number, indices: number, out: number, groups: number, valuesPerGroup: number, outPerGroup: number): void;
   reluGrad(heap: ArrayBuffer, dy: number, x: number, dx: number, count: number): void;
