@@ -3,7 +3,7 @@
 // batch of 1 broadcast to the others. Tiles of MR rows x NV vectors of columns accumulate
 // in registers over K: one broadcast element of A times one row segment of B per step. A is
 // read through strides, so its transpose is free; B is read by rows, so a transposed B (and
-// the ragged last columns of any B) is first copied into a padded panel.
+// the ragged last columns of any B) is first copied into padded slabs, one per tile column.
 #pragma once
 #include <cstddef>
 #include <cstring>
@@ -71,21 +71,27 @@ constexpr int kTileCols = 2 * kLanes;
 
 /** One product C = op(A) op(B), M x K times K x N. */
 void matmul_one(const float* a, const float* b, float* c, int m, int k, int n, bool transposeA, bool transposeB) {
-  // Columns a tile reads straight from B: whole tiles of a B that is not transposed.
+  // Columns a tile reads straight from B: whole tiles of a B that is not transposed. The
+  // rest of op(B) is copied into panels, one [K][kTileCols] slab per tile column (zero
+  // past N), packed in parallel.
   const int direct = transposeB ? 0 : n / kTileCols * kTileCols;
-  // The rest of op(B), K x (N - direct) padded to whole tiles, copied into a panel.
-  const int panelCols = padded(n - direct) + kLanes;  // + one vector: a 16-wide tile may start 8 before the end
+  const int slabs = (n - direct + kTileCols - 1) / kTileCols;
+  const size_t slabSize = static_cast<size_t>(k) * kTileCols;
   Floats panel;
-  if (direct < n) {
-    float* p = panel.zeroed(static_cast<size_t>(k) * panelCols);
-    for (int kk = 0; kk < k; kk++)
-      for (int col = direct; col < n; col++) p[static_cast<size_t>(kk) * panelCols + col - direct] = transposeB ? b[static_cast<size_t>(col) * k + kk] : b[static_cast<size_t>(kk) * n + col];
+  if (slabs > 0) {
+    panel.zeroed(slabSize * slabs);
+    auto pack = [&](int s) {
+      float* slab = panel.data() + slabSize * s;
+      const int col0 = direct + s * kTileCols;
+      const int cols = lo(kTileCols, n - col0);
+      for (int kk = 0; kk < k; kk++)
+        for (int j = 0; j < cols; j++)
+          slab[static_cast<size_t>(kk) * kTileCols + j] = transposeB ? b[static_cast<size_t>(col0 + j) * k + kk] : b[static_cast<size_t>(kk) * n + col0 + j];
+    };
+    parallel_for(slabs, pack);
   }
-  const MatmulOperands straight{a, transposeA ? 1u : static_cast<size_t>(k), transposeA ? static_cast<size_t>(m) : 1u, b, static_cast<size_t>(n), 0, k, c, n};
-  MatmulOperands fromPanel = straight;
-  fromPanel.b = panel.data();
-  fromPanel.bRowStride = panelCols;
-  fromPanel.bFirstCol = direct;
+  const size_t aRowStride = transposeA ? 1u : static_cast<size_t>(k);
+  const size_t aColStride = transposeA ? static_cast<size_t>(m) : 1u;
   const int rowBlocks = (m + kTileRows - 1) / kTileRows;
   const int colBlocks = (n + kTileCols - 1) / kTileCols;
   auto tile = [&](int task) {
@@ -93,7 +99,9 @@ void matmul_one(const float* a, const float* b, float* c, int m, int k, int n, b
     const int col0 = task % colBlocks * kTileCols;
     const int rows = lo(kTileRows, m - row0);
     const int count = lo(kTileCols, n - col0);
-    const MatmulOperands& op = col0 + kTileCols <= direct ? straight : fromPanel;
+    const bool fromB = col0 + kTileCols <= direct;
+    const MatmulOperands op{a, aRowStride, aColStride, fromB ? b : panel.data() + slabSize * ((col0 - direct) / kTileCols), fromB ? static_cast<size_t>(n) : kTileCols, fromB ? 0 : col0,
+                            k, c, n};
     if (count > kLanes)
       matmul_rows<2>(op, row0, rows, col0, count);
     else
