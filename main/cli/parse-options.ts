@@ -24,3 +24,23 @@ export function parseIntegerOption(name: string, value: string | undefined, fall
   }
   return number;
 }
+
+/** A real-number option within [min, max]; the error names the value and the range. */
+export function parseNumberOption(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (value.trim() === '' || !Number.isFinite(number) || number < min || number > max) {
+    throw new UsageError(`--${name} ${value} is not valid: expected a number from ${min} to ${max}.`);
+  }
+  return number;
+}
+
+/** A comma-separated list of integers, each within [min, max], e.g. `--channels 8,16,16`. */
+export function parseIntegerListOption(name: string, value: string | undefined, fallback: readonly number[], min: number, max: number): number[] {
+  if (value === undefined) return [...fallback];
+  const items = value.split(',');
+  if (items.some((item) => !/^\d+$/.test(item) || Number(item) < min || Number(item) > max)) {
+    throw new UsageError(`--${name} ${value} is not valid: expected comma-separated integers from ${min} to ${max}, e.g. ${fallback.join(',')}.`);
+  }
+  return items.map(Number);
+}

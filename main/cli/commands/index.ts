@@ -1,7 +1,9 @@
 import type { CliCommand } from '../command.ts';
 import { aboutCommand } from './about.ts';
+import { benchBcCommand } from './bench-bc.ts';
 import { benchEnvsCommand } from './bench-envs.ts';
 import { benchLearnCommand } from './bench-learn.ts';
+import { benchPpoCommand } from './bench-ppo.ts';
 import { cancelCommand } from './cancel.ts';
 import { datasetsCommand } from './datasets.ts';
 import { exportCommand } from './export.ts';
@@ -30,4 +32,6 @@ export const commands: readonly CliCommand[] = [
   datasetsCommand,
   benchLearnCommand,
   benchEnvsCommand,
+  benchPpoCommand,
+  benchBcCommand,
 ];
