@@ -50,6 +50,12 @@ class Call {
     return ok() ? static_cast<size_t>(value) : 0;
   }
 
+  double number(size_t index) {
+    double value = 0;
+    if (ok() && (napi_get_value_double(env_, argv_[index], &value) != napi_ok || !std::isfinite(value))) fail("argument " + std::to_string(index) + " must be a finite number");
+    return value;
+  }
+
   bool flag(size_t index) {
     bool value = false;
     if (ok() && napi_get_value_bool(env_, argv_[index], &value) != napi_ok) fail("argument " + std::to_string(index) + " must be a boolean");
@@ -207,6 +213,42 @@ napi_value ScatterAddFlat(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// relu(heap, x, y, count)
+napi_value Relu(napi_env env, napi_callback_info info) {
+  Call call(env, info, 4, "relu");
+  const double count = static_cast<double>(call.count(3));
+  const float* x = call.at<float>(1, count);
+  float* y = call.at<float>(2, count);
+  if (call.ok()) kernels.relu(x, y, static_cast<size_t>(count));
+  return nullptr;
+}
+
+// add(heap, a, b, y, count)
+napi_value Add(napi_env env, napi_callback_info info) {
+  Call call(env, info, 5, "add");
+  const double count = static_cast<double>(call.count(4));
+  const float* a = call.at<float>(1, count);
+  const float* b = call.at<float>(2, count);
+  float* y = call.at<float>(3, count);
+  if (call.ok()) kernels.add(a, b, y, static_cast<size_t>(count));
+  return nullptr;
+}
+
+// adamUpdate(heap, p, g, m, v, pOut, mOut, vOut, count, learningRate, beta1, beta2, epsilon, firstCorrection, secondCorrection)
+napi_value AdamUpdate(napi_env env, napi_callback_info info) {
+  Call call(env, info, 15, "adamUpdate");
+  const double count = static_cast<double>(call.count(8));
+  float scalars[6];
+  for (int i = 0; i < 6; i++) scalars[i] = static_cast<float>(call.number(9 + i));
+  const ddrl::AdamStep step{scalars[0], scalars[1], scalars[2], scalars[3], scalars[4], scalars[5]};
+  const float* in[4];
+  float* out[3];
+  for (int i = 0; i < 4; i++) in[i] = call.at<float>(1 + i, count);
+  for (int i = 0; i < 3; i++) out[i] = call.at<float>(5 + i, count);
+  if (call.ok()) kernels.adamUpdate(in[0], in[1], in[2], in[3], out[0], out[1], out[2], static_cast<size_t>(count), step);
+  return nullptr;
+}
+
 // reluGrad(heap, dy, x, dx, count)
 napi_value ReluGrad(napi_env env, napi_callback_info info) {
   Call call(env, info, 5, "reluGrad");
@@ -275,6 +317,9 @@ NAPI_MODULE_INIT() {
       {"avgPool2Spread", AvgPool2<true>},
       {"gatherFlat", GatherFlat},
       {"scatterAddFlat", ScatterAddFlat},
+      {"relu", Relu},
+      {"add", Add},
+      {"adamUpdate", AdamUpdate},
       {"reluGrad", ReluGrad},
       {"sumToChannels", ChannelKernel<true>},
       {"broadcastChannels", ChannelKernel<false>},

@@ -17,6 +17,43 @@ constexpr size_t kElementChunk = 1 << 16;
 
 int element_chunks(size_t count) { return static_cast<int>((count + kElementChunk - 1) / kElementChunk); }
 
+/** y = max(x, 0). */
+void relu(const float* x, float* y, size_t count) {
+  auto part = [&](int task) {
+    const size_t end = count < (task + 1) * kElementChunk ? count : (task + 1) * kElementChunk;
+    for (size_t i = task * kElementChunk; i < end; i++) y[i] = x[i] > 0.f ? x[i] : 0.f;
+  };
+  parallel_for(element_chunks(count), part);
+}
+
+/** y = a + b, same shapes. */
+void add(const float* a, const float* b, float* y, size_t count) {
+  auto part = [&](int task) {
+    const size_t end = count < (task + 1) * kElementChunk ? count : (task + 1) * kElementChunk;
+    for (size_t i = task * kElementChunk; i < end; i++) y[i] = a[i] + b[i];
+  };
+  parallel_for(element_chunks(count), part);
+}
+
+/**
+ * One Adam step of one parameter, as PyTorch and tfjs compute it: m' = b1 m + (1 - b1) g,
+ * v' = b2 v + (1 - b2) g^2, p' = p - lr (m' c1) / (sqrt(v' c2) + eps), where c1 and c2
+ * undo the moments' bias (1 / (1 - b^t)). Writes new arrays; the inputs stay as they were.
+ */
+void adamUpdate(const float* p, const float* g, const float* m, const float* v, float* pOut, float* mOut, float* vOut, size_t count, const AdamStep& s) {
+  auto part = [&](int task) {
+    const size_t end = count < (task + 1) * kElementChunk ? count : (task + 1) * kElementChunk;
+    for (size_t i = task * kElementChunk; i < end; i++) {
+      const float m1 = s.beta1 * m[i] + (1.f - s.beta1) * g[i];
+      const float v1 = s.beta2 * v[i] + (1.f - s.beta2) * g[i] * g[i];
+      mOut[i] = m1;
+      vOut[i] = v1;
+      pOut[i] = p[i] - s.learningRate * (m1 * s.firstCorrection) / (__builtin_sqrtf(v1 * s.secondCorrection) + s.epsilon);
+    }
+  };
+  parallel_for(element_chunks(count), part);
+}
+
 /** dx = dy where x > 0, else 0. */
 void reluGrad(const float* dy, const float* x, float* dx, size_t count) {
   auto part = [&](int task) {

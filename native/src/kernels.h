@@ -15,6 +15,11 @@ struct ConvGeometry {
   int n, h, w, in, out, outH, outW, stride, padTop, padLeft;
 };
 
+/** One Adam step's scalars; the corrections are 1 / (1 - beta^t). */
+struct AdamStep {
+  float learningRate, beta1, beta2, epsilon, firstCorrection, secondCorrection;
+};
+
 struct KernelTable {
   const char* isa;
   /**
@@ -38,6 +43,12 @@ struct KernelTable {
   void (*gatherFlat)(const float* values, size_t valueCount, const int32_t* indices, float* out, size_t count);
   /** out = 0, out[indices[i]] += values[i], in `groups` independent parts (see pool_impl.h). */
   void (*scatterAddFlat)(const float* values, const int32_t* indices, float* out, int groups, size_t valuesPerGroup, size_t outPerGroup);
+  /** y = max(x, 0). */
+  void (*relu)(const float* x, float* y, size_t count);
+  /** y = a + b (same shapes). */
+  void (*add)(const float* a, const float* b, float* y, size_t count);
+  /** One Adam step of one parameter into new arrays (see elementwise_impl.h). */
+  void (*adamUpdate)(const float* p, const float* g, const float* m, const float* v, float* pOut, float* mOut, float* vOut, size_t count, const AdamStep& step);
   /** dx = dy where x > 0, else 0. */
   void (*reluGrad)(const float* dy, const float* x, float* dx, size_t count);
   /** y[c] = sum over rows of x[row][c]. */

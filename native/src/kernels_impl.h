@@ -10,7 +10,7 @@ namespace ddrl {
 namespace DDRL_ISA {
 
 extern const KernelTable table = {
-    DDRL_ISA_NAME, conv3x3, conv3x3FilterGrad, maxPoolArgmax, maxPool, avgPool2, avgPool2Spread, gatherFlat, scatterAddFlat, reluGrad, sumToChannels, broadcastChannels, matmul,
+    DDRL_ISA_NAME, conv3x3, conv3x3FilterGrad, maxPoolArgmax, maxPool, avgPool2, avgPool2Spread, gatherFlat, scatterAddFlat, relu, add, adamUpdate, reluGrad, sumToChannels, broadcastChannels, matmul,
 };
 
 }  // namespace DDRL_ISA

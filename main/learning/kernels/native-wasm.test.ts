@@ -103,6 +103,17 @@ describe("the native matMul agrees with wasm's own", () => {
 });
 
 describe('the native elementwise kernels agree with tfjs', () => {
+  it("relu and same-shape add (replacing wasm's own kernels)", () => {
+    const x = tf.randomNormal([3, 17, 9, 5], 0, 1, 'float32', 18);
+    const y = tf.randomNormal([3, 17, 9, 5], 0, 1, 'float32', 19);
+    expect(relativeDifference(() => tf.relu(x))).toBe(0);
+    expect(relativeDifference(() => tf.add(x, y))).toBe(0);
+    // Broadcasting and integer adds are handed back to wasm's kernel.
+    expect(relativeDifference(() => tf.add(x, tf.ones([5])))).toBe(0);
+    expect(Array.from(tf.add(tf.tensor1d([1, 2], 'int32'), tf.tensor1d([3, 4], 'int32')).dataSync())).toEqual([4, 6]);
+    tf.dispose([x, y]);
+  });
+
   it('relu gradient, first and second order', () => {
     const x = tf.randomNormal([3, 9, 7, 5], 0, 1, 'float32', 10);
     const probe = tf.randomNormal(x.shape, 0, 1, 'float32', 11);

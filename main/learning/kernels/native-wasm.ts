@@ -20,6 +20,7 @@ const SCATTER_ADD_FLAT = 'DdrlScatterAddFlat';
 const RELU_GRAD = 'DdrlReluGrad';
 const SUM_TO_CHANNELS = 'DdrlSumToChannels';
 const BROADCAST_CHANNELS = 'DdrlBroadcastChannels';
+const ADAM_UPDATE = 'DdrlAdamUpdate';
 
 /** The parts of tfjs-backend-wasm's BackendWasm these kernels use. */
 interface WasmBackend {
@@ -66,10 +67,20 @@ type NativeKernelFunc = (
   io: { heap: () => ArrayBuffer; at: (t: tf.TensorInfo) => number; output: (shape: number[], dtype?: tf.DataType) => tf.TensorInfo },
   inputs: Record<string, tf.TensorInfo>,
   attrs: Record<string, unknown>,
-) => tf.TensorInfo;
+) => tf.TensorInfo | tf.TensorInfo[];
 
 /** A replacement for one of wasm's own kernels: null hands the call back to the original. */
 type ReplacingKernelFunc = (...args: Parameters<NativeKernelFunc>) => tf.TensorInfo | null;
+
+/** Adam's scalars for one step (see AdamStep in native/src/kernels.h). */
+export interface AdamStep {
+  readonly learningRate: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+  readonly firstCorrection: number;
+  readonly secondCorrection: number;
+}
 
 const KERNELS: Record<string, NativeKernelFunc> = {
   [CONV]: (addon, io, { x, filter, bias }, attrs) => {
@@ -165,6 +176,32 @@ const KERNELS: Record<string, NativeKernelFunc> = {
     addon.sumToChannels(io.heap(), io.at(x!), io.at(out), sizeOf(x!.shape) / channels, channels);
     return out;
   },
+  [ADAM_UPDATE]: (addon, io, { p, g, m, v }, attrs) => {
+    const a = attrs as unknown as AdamStep;
+    for (const t of [g, m, v])
+      if (sizeOf(t!.shape) !== sizeOf(p!.shape))
+        throw shapeError(ADAM_UPDATE, `${JSON.stringify(t!.shape)} does not match the parameter ${JSON.stringify(p!.shape)}`);
+    const outs = [io.output([...p!.shape]), io.output([...p!.shape]), io.output([...p!.shape])] as const;
+    const [pOut, mOut, vOut] = outs.map((t) => io.at(t));
+    addon.adamUpdate(
+      io.heap(),
+      io.at(p!),
+      io.at(g!),
+      io.at(m!),
+      io.at(v!),
+      pOut!,
+      mOut!,
+      vOut!,
+      sizeOf(p!.shape),
+      a.learningRate,
+      a.beta1,
+      a.beta2,
+      a.epsilon,
+      a.firstCorrection,
+      a.secondCorrection,
+    );
+    return [...outs];
+  },
   [BROADCAST_CHANNELS]: (addon, io, { v }, attrs) => {
     const { shape } = attrs as { shape: number[] };
     const channels = v!.shape[0]!;
@@ -196,11 +233,26 @@ const batchMatMul: ReplacingKernelFunc = (addon, io, { a, b }, attrs) => {
   return out;
 };
 
+/** wasm's Relu and Add, multithreaded, for float32 (Add: operands of one shape, no broadcasting). */
+const relu: ReplacingKernelFunc = (addon, io, { x }) => {
+  if (x!.dtype !== 'float32') return null;
+  const out = io.output([...x!.shape]);
+  addon.relu(io.heap(), io.at(x!), io.at(out), sizeOf(x!.shape));
+  return out;
+};
+
+const add: ReplacingKernelFunc = (addon, io, { a, b }) => {
+  if (a!.dtype !== 'float32' || b!.dtype !== 'float32' || a!.shape.length !== b!.shape.length || a!.shape.some((d, i) => d !== b!.shape[i])) return null;
+  const out = io.output([...a!.shape]);
+  addon.add(io.heap(), io.at(a!), io.at(b!), io.at(out), sizeOf(a!.shape));
+  return out;
+};
+
 /** wasm's own kernels that ours replace, kept for what ours hand back (and for when ours are off). */
 const replaced = new Map<string, tf.KernelFunc>();
 
 export function registerNativeWasmKernels(addon: NativeAddon): void {
-  const replacing: Record<string, ReplacingKernelFunc> = { [tf.BatchMatMul]: batchMatMul };
+  const replacing: Record<string, ReplacingKernelFunc> = { [tf.BatchMatMul]: batchMatMul, [tf.Relu]: relu, [tf.Add]: add };
   for (const name of Object.keys(replacing)) {
     const own = replaced.get(name) ?? tf.getKernel(name, 'wasm')?.kernelFunc;
     if (own) replaced.set(name, own);
@@ -221,7 +273,7 @@ export function registerNativeWasmKernels(addon: NativeAddon): void {
           output: (shape: number[], dtype: tf.DataType = 'float32') => b.makeOutput(shape, dtype),
         };
         const result = original && !enabled ? null : body(addon, io, inputs as Record<string, tf.TensorInfo>, (attrs ?? {}) as Record<string, unknown>);
-        return result ?? original!({ inputs, backend, attrs });
+        return result ?? (original!({ inputs, backend, attrs }) as tf.TensorInfo);
       },
     });
   }
@@ -281,6 +333,11 @@ export function nativeReluGrad<T extends tf.Tensor>(dy: T, x: T): T {
 /** Sum over every axis but the last. */
 export function nativeSumToChannels(x: tf.Tensor): tf.Tensor1D {
   return tf.engine().runKernel(SUM_TO_CHANNELS, { x }, {}) as tf.Tensor1D;
+}
+
+/** One Adam step of parameter p with gradient g and moments m, v: [p', m', v'] (new tensors). */
+export function nativeAdamUpdate(p: tf.Tensor, g: tf.Tensor, m: tf.Tensor, v: tf.Tensor, step: AdamStep): [tf.Tensor, tf.Tensor, tf.Tensor] {
+  return tf.engine().runKernel(ADAM_UPDATE, { p, g, m, v }, step as unknown as tf.NamedAttrMap) as unknown as [tf.Tensor, tf.Tensor, tf.Tensor];
 }
 
 /** v [C] repeated into `shape` (whose last axis is C). */

@@ -77,6 +77,25 @@ export interface NativeAddon {
   avgPool2Spread(heap: ArrayBuffer, dy: number, dx: number, n: number, h: number, w: number, c: number): void;
   gatherFlat(heap: ArrayBuffer, values: number, valueCount: number, indices: number, out: number, count: number): void;
   scatterAddFlat(heap: ArrayBuffer, values: number, indices: number, out: number, groups: number, valuesPerGroup: number, outPerGroup: number): void;
+  relu(heap: ArrayBuffer, x: number, y: number, count: number): void;
+  add(heap: ArrayBuffer, a: number, b: number, y: number, count: number): void;
+  adamUpdate(
+    heap: ArrayBuffer,
+    p: number,
+    g: number,
+    m: number,
+    v: number,
+    pOut: number,
+    mOut: number,
+    vOut: number,
+    count: number,
+    learningRate: number,
+    beta1: number,
+    beta2: number,
+    epsilon: number,
+    firstCorrection: number,
+    secondCorrection: number,
+  ): void;
   reluGrad(heap: ArrayBuffer, dy: number, x: number, dx: number, count: number): void;
   sumToChannels(heap: ArrayBuffer, x: number, y: number, rows: number, channels: number): void;
   broadcastChannels(heap: ArrayBuffer, v: number, y: number, rows: number, channels: number): void;
