@@ -49,7 +49,9 @@ describe('the About view', () => {
     const { page } = app;
     const transport = app.kind === 'electron' ? 'Electron IPC' : 'WebSocket';
     expect(await page.getByTestId('status-connection').textContent()).toContain(`Connected · ${transport}`);
-    expect(await page.getByTestId('status-backend').textContent()).toContain(expected.tensorflow.backend);
+    const backend = await page.getByTestId('status-backend').textContent();
+    expect(backend).toContain(expected.tensorflow.backend);
+    expect(backend?.includes('native')).toBe(expected.tensorflow.nativeKernels.active);
     expect(await page.getByTestId('status-database').getAttribute('title')).toBe(dbPath);
     expect(await page.title()).toBe('About · DDRL Studio');
     const path = await app.screenshot('about');
