@@ -60,9 +60,17 @@ describe('the synthetic set inspector', () => {
       const episode = await callFromPage(page, 'episodes.get', { source: 'dataset', datasetId: run.datasetId!, idx: e.idx });
       available += episode.actions.filter((a) => a === action).length;
     }
-    const heading = await page.getByTestId('sample-detail').locator('xpath=following-sibling::h3').textContent();
+    const heading = await page.getByTestId('real-samples-heading').textContent();
     expect(heading).toContain(`of ${available} in the dataset`);
     expect(await page.locator('[data-testid="real-samples"] canvas').count()).toBe(Math.min(8, available));
+    // The run distilled with soft labels: the expert's policy on the clicked sample, one bar per action.
+    const snapshot = await callFromPage(page, 'synthetic.get', { runId: 2 });
+    const sample = snapshot.labels.indexOf(action);
+    const bars = page.getByTestId('action-distribution').locator('li');
+    expect(await bars.count()).toBe(15);
+    const shown = (await bars.locator('.num').allTextContents()).map((t) => Number.parseFloat(t));
+    expect(shown).toEqual(snapshot.softLabels![sample]!.map((p) => Number((p * 100).toFixed(1))));
+    expect(await bars.nth(action).getAttribute('class')).toContain('label');
     await app.screenshot('synthetic');
   });
 });

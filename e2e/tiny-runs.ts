@@ -12,6 +12,7 @@ const TINY = [
   'distill.size=30',
   'distill.iterations=6',
   'distill.snapshotEvery=2',
+  'distill.softLabels=true',
   'baselines.percentiles=[100,50]',
   'students.count=2',
   'students.bc.steps=20',

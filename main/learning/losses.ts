@@ -15,15 +15,15 @@ export function parseBcLoss(value: string): BcLoss {
   throw new Error(`Unknown BC loss '${value}'. Valid: ${BC_LOSSES.join(', ')} (mse/mae compare softmax with the one-hot action).`);
 }
 
-/** oneHot: [N, actions] float32 one-hot action labels. */
-export function bcLoss(logits: tf.Tensor2D, oneHot: tf.Tensor2D, kind: BcLoss): tf.Scalar {
+/** targets: [N, actions] float32 action distributions: one-hot actions, or soft labels (e.g. an expert's policy). */
+export function bcLoss(logits: tf.Tensor2D, targets: tf.Tensor2D, kind: BcLoss): tf.Scalar {
   switch (kind) {
     case 'mse':
-      return tf.mean(tf.square(tf.sub(tf.softmax(logits), oneHot)));
+      return tf.mean(tf.square(tf.sub(tf.softmax(logits), targets)));
     case 'mae':
-      return tf.mean(tf.abs(tf.sub(tf.softmax(logits), oneHot)));
+      return tf.mean(tf.abs(tf.sub(tf.softmax(logits), targets)));
     case 'ce':
-      return tf.neg(tf.mean(tf.sum(tf.mul(logSoftmax(logits), oneHot), 1))) as tf.Scalar;
+      return tf.neg(tf.mean(tf.sum(tf.mul(logSoftmax(logits), targets), 1))) as tf.Scalar;
   }
 }
 

@@ -88,7 +88,7 @@ describe('a finished run', () => {
   let db: string;
   beforeAll(() => {
     db = join(dir, 'finished.sqlite');
-    const r = ddrl('run', '--preset', 'quick-jumper', ...TINY, '--db', db);
+    const r = ddrl('run', '--preset', 'quick-jumper', ...TINY, '--set', 'distill.softLabels=true', '--db', db);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/synthetic\s+1x2/);
@@ -108,13 +108,25 @@ describe('a finished run', () => {
     expect(csv.code).toBe(0);
     const lines = csv.out.trim().split('\n');
     expect(lines[0]).toMatch(/^method,split,models,/);
-    // planner, expert network, bc-100/40/25/10, synthetic, each ID and OOD.
-    expect(lines).toHaveLength(1 + 7 * 2);
+    // planner, expert network, bc-100/40/25/10, synthetic, synthetic-soft, each ID and OOD.
+    expect(lines).toHaveLength(1 + 8 * 2);
     const json = JSON.parse(ddrl('results', '1', '--json', '--db', db).out);
-    expect(json.rows.find((r: { method: string; split: string }) => r.method === 'synthetic' && r.split === 'ood')).toMatchObject({
-      dataKind: 'synthetic',
-      dataSamples: 15,
-    });
+    const row = (method: string) => json.rows.find((r: { method: string; split: string }) => r.method === method && r.split === 'ood');
+    expect(row('synthetic')).toMatchObject({ dataKind: 'synthetic', dataSamples: 15, dataUsed: '15 synthetic samples' });
+    expect(row('synthetic-soft')).toMatchObject({ dataKind: 'synthetic', dataSamples: 15, dataUsed: '15 synthetic samples, expert soft labels' });
+  });
+
+  it("stores the expert's soft labels with every synthetic snapshot: one distribution per sample", () => {
+    const snapshots = query<{ labels: Buffer; soft_labels: Buffer | null }>(db, 'SELECT labels, soft_labels FROM synthetic_snapshots WHERE run_id = 1');
+    expect(snapshots.length).toBeGreaterThan(1);
+    for (const { labels, soft_labels } of snapshots) {
+      const soft = new Float32Array(soft_labels!.buffer.slice(soft_labels!.byteOffset, soft_labels!.byteOffset + soft_labels!.byteLength));
+      expect(soft.length).toBe(labels.length * 15);
+      for (let i = 0; i < labels.length; i++) {
+        const sum = soft.subarray(i * 15, (i + 1) * 15).reduce((a, b) => a + b, 0);
+        expect(sum).toBeCloseTo(1, 4);
+      }
+    }
   });
 
   it('re-simulates stored episodes from (level seed, actions) and catches a tampered reward', () => {

@@ -10,9 +10,10 @@ import { formatColumns } from '@shared/format/columns.ts';
 import type { GameName } from '@shared/procgen/games/index.ts';
 import type { Mode } from '@shared/procgen/engine/game.ts';
 import { evalReturns, type Split } from '../storage/evaluations.ts';
-import { listMethodData } from '../storage/methods.ts';
+import { listMethodData, type MethodData } from '../storage/methods.ts';
 import { getRun } from '../storage/runs.ts';
 import { summarise } from '@shared/stats.ts';
+import { SYNTHETIC_SOFT_METHOD } from '@shared/config/methods.ts';
 
 /** Procgen's normalisation constants (Rmin, Rmax), arXiv 1912.01588; see procgen-rules §5. */
 export const RETURN_BOUNDS: Readonly<Record<GameName, Readonly<Record<Mode, readonly [number, number]>>>> = {
@@ -48,6 +49,8 @@ export interface ResultRow {
   /** Transitions (expert, BC) or synthetic samples the method learned from. */
   readonly dataSamples: number;
   readonly dataEpisodes: number;
+  /** The data in words, e.g. "3853 transitions (8 ep.)" or "150 synthetic samples, expert soft labels". */
+  readonly dataUsed: string;
 }
 
 export interface RunResults {
@@ -73,6 +76,7 @@ export function runResults(db: Database, runId: number): RunResults {
       const perModel = models.map((m) => m.returns.reduce((s, v) => s + v, 0) / m.returns.length);
       const s = models.length > 1 ? summarise(perModel) : summarise(models[0]!.returns);
       const d = data.get(method)!;
+      const expertSource = run.config.expert.source;
       rows.push({
         method,
         split,
@@ -89,6 +93,7 @@ export function runResults(db: Database, runId: number): RunResults {
         dataKind: d.kind,
         dataSamples: d.samples,
         dataEpisodes: d.episodes,
+        dataUsed: dataUsed(method, d, expertSource),
       });
     }
   }
@@ -99,10 +104,10 @@ const fixed = (v: number, digits = 2): string => (Number.isFinite(v) ? v.toFixed
 
 const EXPERT_DATA = { planner: 'planner demo transitions', ppo: 'PPO environment steps', reuse: 'reused from another run' } as const;
 
-function dataUsed(row: ResultRow, expertSource: RunResults['expertSource']): string {
-  if (row.dataKind === 'synthetic') return `${row.dataSamples} synthetic samples`;
-  if (row.dataKind === 'expert') return expertSource === 'reuse' ? EXPERT_DATA.reuse : `${row.dataSamples} ${EXPERT_DATA[expertSource]}`;
-  return `${row.dataSamples} transitions (${row.dataEpisodes} ep.)`;
+function dataUsed(method: string, data: MethodData, expertSource: RunResults['expertSource']): string {
+  if (data.kind === 'synthetic') return `${data.samples} synthetic samples${method === SYNTHETIC_SOFT_METHOD ? ', expert soft labels' : ''}`;
+  if (data.kind === 'expert') return expertSource === 'reuse' ? EXPERT_DATA.reuse : `${data.samples} ${EXPERT_DATA[expertSource]}`;
+  return `${data.samples} transitions (${data.episodes} ep.)`;
 }
 
 /** The paper-style table: one line per method, ID and OOD side by side. */
@@ -115,7 +120,7 @@ export function formatResultsTable(results: RunResults): string {
     const id = results.rows.find((r) => r.method === method && r.split === 'id');
     const ood = results.rows.find((r) => r.method === method && r.split === 'ood');
     const any = (id ?? ood)!;
-    return [method, `${any.models}x${any.episodesPerModel}`, cell(id), cell(ood), dataUsed(any, results.expertSource)];
+    return [method, `${any.models}x${any.episodesPerModel}`, cell(id), cell(ood), any.dataUsed];
   });
   return [
     `Run ${results.runId}: ${results.game} (${results.mode}). Returns: mean over models of each model's mean episode return; 95% CI over students (over episodes for the single expert); normalised with Procgen's (Rmin, Rmax) = (${RETURN_BOUNDS[results.game][results.mode].join(', ')}).`,

@@ -20,10 +20,16 @@ export function episodeDatasetOf(loaded: LoadedDataset): EpisodeDataset {
   return { count, obs: loaded.observations, actions: Int32Array.from(loaded.actions), episodeIds, episodeReturns };
 }
 
-/** The final synthetic set (float pixels, never clamped) as a labelled set. */
-export function syntheticSetOf(snapshot: SyntheticSnapshot): LabelledSet {
+/**
+ * The final synthetic set (float pixels, never clamped) as a labelled set; with `soft`,
+ * its targets are the expert's soft labels stored with it.
+ */
+export function syntheticSetOf(snapshot: SyntheticSnapshot, soft = false): LabelledSet {
   if (!snapshot.pixels) throw new Error(`Synthetic snapshot ${snapshot.iteration} keeps no float pixels: only the final set can train students.`);
-  return { count: snapshot.labels.length, obs: snapshot.pixels, actions: Int32Array.from(snapshot.labels) };
+  const set = { count: snapshot.labels.length, obs: snapshot.pixels, actions: Int32Array.from(snapshot.labels) };
+  if (!soft) return set;
+  if (!snapshot.softLabels) throw new Error(`Synthetic snapshot ${snapshot.iteration} has no soft labels: the run did not distil with distill.softLabels.`);
+  return { ...set, targets: snapshot.softLabels };
 }
 
 /** The config's loss names are spelled out; the learning core's are short. */

@@ -110,7 +110,15 @@ export async function syntheticGetCall(input: ParsedCallInput<'synthetic.get'>, 
         : `Run ${input.runId} has no snapshot at iteration ${input.iteration}: stored iterations are ${stored.join(', ')}.`,
     );
   }
-  return { iteration: snapshot.iteration, loss: snapshot.loss, labels: [...snapshot.labels], frames: framesToWire(snapshot.frames) };
+  const { labels, softLabels } = snapshot;
+  const actions = softLabels ? softLabels.length / labels.length : 0;
+  return {
+    iteration: snapshot.iteration,
+    loss: snapshot.loss,
+    labels: [...labels],
+    frames: framesToWire(snapshot.frames),
+    softLabels: softLabels ? Array.from(labels, (_, i) => Array.from(softLabels.subarray(i * actions, (i + 1) * actions))) : null,
+  };
 }
 
 export async function realSamplesCall(input: ParsedCallInput<'dataset.samples'>, ctx: ServiceContext) {

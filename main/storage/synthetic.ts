@@ -14,6 +14,8 @@ export interface SyntheticSnapshot {
   readonly labels: Uint8Array;
   readonly frames: Uint8Array;
   readonly pixels: Float32Array | null;
+  /** The expert's action distribution per sample (samples x actions), when the run distils with soft labels. */
+  readonly softLabels: Float32Array | null;
 }
 
 function toViewFrames(pixels: Float32Array): Uint8Array {
@@ -30,16 +32,20 @@ export function saveSyntheticSnapshot(
   labels: Uint8Array,
   pixels: Float32Array,
   keepPixels: boolean,
+  softLabels: Float32Array | null = null,
 ): void {
   if (pixels.length !== labels.length * OBSERVATION_BYTES)
     throw new RangeError(`${labels.length} labels need ${labels.length * OBSERVATION_BYTES} pixels, got ${pixels.length}.`);
-  db.prepare('INSERT OR REPLACE INTO synthetic_snapshots (run_id, iteration, loss, labels, frames, pixels) VALUES (?, ?, ?, ?, ?, ?)').run(
+  if (softLabels && softLabels.length % labels.length !== 0)
+    throw new RangeError(`${softLabels.length} soft-label values do not divide into ${labels.length} samples.`);
+  db.prepare('INSERT OR REPLACE INTO synthetic_snapshots (run_id, iteration, loss, labels, frames, pixels, soft_labels) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
     runId,
     iteration,
     loss,
     blobOf(labels),
     Buffer.from(encodeFrames(toViewFrames(pixels), OBSERVATION_BYTES)),
     keepPixels ? blobOf(pixels) : null,
+    softLabels ? blobOf(softLabels) : null,
   );
 }
 
@@ -60,7 +66,7 @@ export function loadSyntheticSnapshot(db: Database, runId: number, iteration?: n
     iteration === undefined
       ? db.prepare('SELECT * FROM synthetic_snapshots WHERE run_id = ? ORDER BY iteration DESC LIMIT 1').get(runId)
       : db.prepare('SELECT * FROM synthetic_snapshots WHERE run_id = ? AND iteration = ?').get(runId, iteration)
-  ) as { iteration: number; loss: number | null; labels: Buffer; frames: Buffer; pixels: Buffer | null } | undefined;
+  ) as { iteration: number; loss: number | null; labels: Buffer; frames: Buffer; pixels: Buffer | null; soft_labels: Buffer | null } | undefined;
   return (
     r && {
       iteration: r.iteration,
@@ -68,6 +74,7 @@ export function loadSyntheticSnapshot(db: Database, runId: number, iteration?: n
       labels: uint8Of(r.labels),
       frames: decodeFrames(r.frames, OBSERVATION_BYTES),
       pixels: r.pixels ? float32Of(r.pixels) : null,
+      softLabels: r.soft_labels ? float32Of(r.soft_labels) : null,
     }
   );
 }

@@ -125,6 +125,8 @@ export const syntheticGetOutput = z.object({
   ),
   /** base64 of deflated N x 64 x 64 x 3 uint8 (clamped for viewing). */
   frames: z.string(),
+  /** Per sample, the expert's probability of each action (runs distilled with soft labels), else null. */
+  softLabels: z.array(z.array(z.number())).nullable(),
 });
 export type SyntheticSet = z.infer<typeof syntheticGetOutput>;
 

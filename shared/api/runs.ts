@@ -46,6 +46,8 @@ export const resultRow = z.object({
   dataKind: z.enum(['expert', 'bc', 'synthetic']),
   dataSamples: z.number().int(),
   dataEpisodes: z.number().int(),
+  /** The data in words, e.g. "3853 transitions (8 ep.)". */
+  dataUsed: z.string(),
 });
 
 export const runResultsInfo = z.object({

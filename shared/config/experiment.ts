@@ -140,6 +140,11 @@ export const distillSchema = z
     innerSteps: int(0, 10_000, 'inner training steps (dc)').default(50),
     /** Store a copy of the synthetic set every this many iterations (0 = only the final one). */
     snapshotEvery: int(0, 1_000_000, 'iterations between stored snapshots').default(50),
+    /**
+     * Also label the synthetic samples with the expert's action distribution and train a
+     * second synthetic method on them ('synthetic-soft'): the same pixels, richer targets.
+     */
+    softLabels: z.boolean({ error: 'expected true or false' }).default(false),
   })
   .strict();
 

@@ -40,13 +40,13 @@ function timed(fn: () => tf.Tensor, warmup: number, reps: number): number {
 function randomBatch(n: number, random: Random, labels?: number[]): Batch {
   return tf.tidy(() => ({
     obs: tf.mul(tf.randomUniform([n, 64, 64, 3], 0, 1, 'float32', random.int(1 << 30)), 255) as tf.Tensor4D,
-    oneHot: oneHotLabels(labels ?? Array.from({ length: n }, () => random.int(ACTIONS)), ACTIONS),
+    targets: oneHotLabels(labels ?? Array.from({ length: n }, () => random.int(ACTIONS)), ACTIONS),
   }));
 }
 
 function disposeBatch(b: Batch): void {
   b.obs.dispose();
-  b.oneHot.dispose();
+  b.targets.dispose();
 }
 
 function result(workload: WorkloadName, ms: number, samples: number): WorkloadTiming {
@@ -79,7 +79,7 @@ function syntheticGroups(perAction: number, random: Random): SyntheticGroup[] {
     const b = randomBatch(perAction, random, new Array<number>(perAction).fill(action));
     const pixels = tf.variable(b.obs, true);
     b.obs.dispose();
-    return { action, pixels, oneHot: b.oneHot };
+    return { action, pixels, oneHot: b.targets };
   });
 }
 

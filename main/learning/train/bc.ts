@@ -107,7 +107,7 @@ export function actionAgreement(net: TrainableNet, data: LabelledSet, chunk = 25
   for (let start = 0; start < data.count; start += chunk) {
     const part = indexes.subarray(start, Math.min(start + chunk, data.count));
     const batch = builder.build(part);
-    const matches = tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(net.def.forward(net.vars, batch.obs).logits, 1), tf.argMax(batch.oneHot, 1)), 'int32')));
+    const matches = tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(net.def.forward(net.vars, batch.obs).logits, 1), tf.argMax(batch.targets, 1)), 'int32')));
     agree += matches.dataSync()[0]!;
     matches.dispose();
     disposeBatch(batch);

@@ -17,6 +17,11 @@ export interface LabelledSet {
   /** count x 64 x 64 x 3, NHWC. */
   readonly obs: Uint8Array | Float32Array;
   readonly actions: Int32Array;
+  /**
+   * Soft labels: count x actions distributions (e.g. an expert's policy) that BC fits
+   * instead of the one-hot actions; `actions` then names each sample's group only.
+   */
+  readonly targets?: Float32Array;
 }
 
 /** An offline dataset: labelled steps plus the episode each step belongs to and that episode's raw return. */
@@ -33,6 +38,11 @@ export function checkLabelledSet(data: LabelledSet, actionCount: number): void {
     );
   }
   if (data.actions.length !== data.count) throw new ConfigError(`The training set has ${data.actions.length} actions for ${data.count} samples.`);
+  if (data.targets && data.targets.length !== data.count * actionCount) {
+    throw new ConfigError(
+      `The training set has ${data.targets.length} soft-label values for ${data.count} samples of ${actionCount} actions; expected ${data.count * actionCount}.`,
+    );
+  }
   for (let i = 0; i < data.count; i++) {
     const a = data.actions[i]!;
     if (!(a >= 0 && a < actionCount)) throw new ConfigError(`Sample ${i} has action ${a}; actions must be 0..${actionCount - 1}.`);
@@ -43,6 +53,7 @@ export function checkLabelledSet(data: LabelledSet, actionCount: number): void {
 export class BatchBuilder {
   private readonly pixels: Float32Array;
   private readonly labels: Int32Array;
+  private readonly targets: Float32Array;
 
   constructor(
     private readonly data: LabelledSet,
@@ -51,24 +62,28 @@ export class BatchBuilder {
   ) {
     this.pixels = new Float32Array(capacity * OBS_VALUES);
     this.labels = new Int32Array(capacity);
+    this.targets = new Float32Array(data.targets ? capacity * actionCount : 0);
   }
 
   /** Tensors for samples indexes[0..n): the caller disposes them. */
   build(indexes: ArrayLike<number>, n = indexes.length): Batch {
     if (n > this.capacity) throw new Error(`Batch of ${n} exceeds the builder's capacity ${this.capacity}.`);
+    const a = this.actionCount;
     for (let j = 0; j < n; j++) {
       const i = indexes[j]!;
       this.pixels.set(this.data.obs.subarray(i * OBS_VALUES, (i + 1) * OBS_VALUES), j * OBS_VALUES);
       this.labels[j] = this.data.actions[i]!;
+      if (this.data.targets) this.targets.set(this.data.targets.subarray(i * a, (i + 1) * a), j * a);
     }
     const obs = tf.tensor4d(this.pixels.subarray(0, n * OBS_VALUES), [n, IMAGE_SIZE, IMAGE_SIZE, 3]);
-    return { obs, oneHot: oneHotLabels(this.labels.subarray(0, n), this.actionCount) };
+    const targets = this.data.targets ? tf.tensor2d(this.targets.subarray(0, n * a), [n, a]) : oneHotLabels(this.labels.subarray(0, n), a);
+    return { obs, targets };
   }
 }
 
 export function disposeBatch(batch: Batch): void {
   batch.obs.dispose();
-  batch.oneHot.dispose();
+  batch.targets.dispose();
 }
 
 /**
@@ -96,10 +111,13 @@ export function subset(data: LabelledSet, indexes: ArrayLike<number>): LabelledS
   const count = indexes.length;
   const obs = new (data.obs.constructor as Uint8ArrayConstructor | Float32ArrayConstructor)(count * OBS_VALUES);
   const actions = new Int32Array(count);
+  const width = data.targets ? data.targets.length / data.count : 0;
+  const targets = data.targets ? new Float32Array(count * width) : undefined;
   for (let j = 0; j < count; j++) {
     const i = indexes[j]!;
     obs.set(data.obs.subarray(i * OBS_VALUES, (i + 1) * OBS_VALUES), j * OBS_VALUES);
     actions[j] = data.actions[i]!;
+    targets?.set(data.targets!.subarray(i * width, (i + 1) * width), j * width);
   }
-  return { count, obs, actions };
+  return targets ? { count, obs, actions, targets } : { count, obs, actions };
 }

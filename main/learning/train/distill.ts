@@ -278,7 +278,7 @@ function initialGroups(data: LabelledSet, byAction: Int32Array[], allocation: re
     const builder = new BatchBuilder(data, count, actionCount);
     const pool = byAction[action]!;
     const batch = builder.build(random ? sampleWithoutReplacement(pool, count, random) : pool.subarray(0, count));
-    groups.push({ action, pixels: tf.variable(batch.obs, true), oneHot: batch.oneHot });
+    groups.push({ action, pixels: tf.variable(batch.obs, true), oneHot: batch.targets });
     batch.obs.dispose();
   });
   return groups;

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { ProcgenGame } from '@shared/procgen/engine/game.ts';
 import type { TrainableNet } from '../nets/trainable.ts';
 import type { Random } from '../random.ts';
-import { IMAGE_SIZE, OBS_VALUES } from './data.ts';
+import { BatchBuilder, disposeBatch, IMAGE_SIZE, OBS_VALUES, type LabelledSet } from './data.ts';
 import type { ActionSource } from './episodes.ts';
 import { checkNumber } from './validate.ts';
 
@@ -119,4 +119,23 @@ export class NetworkActionSource implements ActionSource {
     const { actions } = this.actor.act(frames, this.random, this.sampling, active.length);
     for (let i = 0; i < active.length; i++) out[i] = actions[i]!;
   }
+}
+
+/**
+ * The network's action distribution, softmax(logits), on every observation of `data`:
+ * [count x actions], e.g. an expert's soft labels for a synthetic set.
+ */
+export function policyProbabilities(net: TrainableNet, data: LabelledSet, chunk = 256): Float32Array {
+  const a = net.def.actions;
+  const out = new Float32Array(data.count * a);
+  const builder = new BatchBuilder({ count: data.count, obs: data.obs, actions: data.actions }, Math.min(chunk, data.count), a);
+  for (let start = 0; start < data.count; start += chunk) {
+    const end = Math.min(start + chunk, data.count);
+    const batch = builder.build(Int32Array.from({ length: end - start }, (_, j) => start + j));
+    const probabilities = tf.tidy(() => tf.softmax(net.def.forward(net.vars, batch.obs).logits));
+    out.set(probabilities.dataSync(), start * a);
+    probabilities.dispose();
+    disposeBatch(batch);
+  }
+  return out;
 }

@@ -8,10 +8,10 @@ import { bcLoss, layerCosineDistance, squaredL2Distance, type BcLoss } from '../
 import type { NetworkDef } from '../nets/network.ts';
 import type { TrainableNet } from '../nets/trainable.ts';
 
-/** A labelled batch: pixels [N, 64, 64, 3] on the 0..255 scale and one-hot actions [N, A]. */
+/** A labelled batch: pixels [N, 64, 64, 3] on the 0..255 scale and action targets [N, A] (one-hot or soft). */
 export interface Batch {
   readonly obs: tf.Tensor4D;
-  readonly oneHot: tf.Tensor2D;
+  readonly targets: tf.Tensor2D;
 }
 
 /** The synthetic samples of one action: trainable pixels and their fixed one-hot label. */
@@ -24,7 +24,7 @@ export interface SyntheticGroup {
 /** One behavioural-cloning step: loss on the batch, gradients, one optimizer update. */
 export function bcStep(net: TrainableNet, optimizer: tf.Optimizer, batch: Batch, loss: BcLoss): tf.Scalar {
   return tf.tidy(() => {
-    const { value, grads } = tf.variableGrads(() => bcLoss(net.def.forward(net.vars, batch.obs).logits, batch.oneHot, loss), net.vars);
+    const { value, grads } = tf.variableGrads(() => bcLoss(net.def.forward(net.vars, batch.obs).logits, batch.targets, loss), net.vars);
     optimizer.applyGradients(grads);
     return value;
   });
@@ -37,7 +37,7 @@ export function bcStep(net: TrainableNet, optimizer: tf.Optimizer, batch: Batch,
 export function paramGrads(def: NetworkDef, params: readonly tf.Tensor[], batch: Batch, loss: BcLoss): tf.Tensor[] {
   const policy = policyParamIndexes(def);
   const withPolicy = (ps: tf.Tensor[]) => params.map((p, i) => ps[policy.indexOf(i)] ?? p);
-  return tf.grads((...ps: tf.Tensor[]) => bcLoss(def.forward(withPolicy(ps), batch.obs).logits, batch.oneHot, loss))(policy.map((i) => params[i]!));
+  return tf.grads((...ps: tf.Tensor[]) => bcLoss(def.forward(withPolicy(ps), batch.obs).logits, batch.targets, loss))(policy.map((i) => params[i]!));
 }
 
 function policyParamIndexes(def: NetworkDef): number[] {
@@ -63,7 +63,7 @@ export function paperMatchStep(
     const realGrads = real.map((batch) => paramGrads(def, params, batch, loss));
     const { value, grads } = tf.variableGrads(
       () => {
-        const terms = groups.map((g, i) => squaredL2Distance(paramGrads(def, params, { obs: g.pixels, oneHot: g.oneHot }, loss), realGrads[i]!));
+        const terms = groups.map((g, i) => squaredL2Distance(paramGrads(def, params, { obs: g.pixels, targets: g.oneHot }, loss), realGrads[i]!));
         return tf.addN(terms) as tf.Scalar;
       },
       groups.map((g) => g.pixels),
@@ -102,6 +102,6 @@ export function dcMatchStep(
 
 /** All synthetic samples as one batch (concatenated along the batch axis, which is contiguous). */
 export function syntheticBatch(groups: readonly SyntheticGroup[]): Batch {
-  if (groups.length === 1) return { obs: groups[0]!.pixels, oneHot: groups[0]!.oneHot };
-  return { obs: tf.concat(groups.map((g) => g.pixels)) as tf.Tensor4D, oneHot: tf.concat(groups.map((g) => g.oneHot)) as tf.Tensor2D };
+  if (groups.length === 1) return { obs: groups[0]!.pixels, targets: groups[0]!.oneHot };
+  return { obs: tf.concat(groups.map((g) => g.pixels)) as tf.Tensor4D, targets: tf.concat(groups.map((g) => g.oneHot)) as tf.Tensor2D };
 }

@@ -98,12 +98,12 @@ describe('gradient matching', () => {
     };
     const def: NetworkDef = { kind: 'impala', channels: [4], actions: ACTIONS, specs, forward };
     const params = specs.map((spec, i) => tf.mul(tf.randomNormal(spec.shape as number[], 0, 1, 'float32', 40 + i), spec.kind === 'bias' ? 0.1 : 0.4));
-    const real = { obs: tf.randomUniform([3, 6, 6, 3], 0, 1, 'float32', 1) as tf.Tensor4D, oneHot: oneHotLabels([1, 1, 1], ACTIONS) };
+    const real = { obs: tf.randomUniform([3, 6, 6, 3], 0, 1, 'float32', 1) as tf.Tensor4D, targets: oneHotLabels([1, 1, 1], ACTIONS) };
     const syn = tf.randomUniform([2, 6, 6, 3], 0, 1, 'float32', 2);
     for (const loss of ['mse', 'mae', 'ce'] as const) {
       const realGrads = paramGrads(def, params, real, loss);
       const distance = (pixels: tf.Tensor) =>
-        squaredL2Distance(paramGrads(def, params, { obs: pixels as tf.Tensor4D, oneHot: oneHotLabels([1, 1], ACTIONS) }, loss), realGrads);
+        squaredL2Distance(paramGrads(def, params, { obs: pixels as tf.Tensor4D, targets: oneHotLabels([1, 1], ACTIONS) }, loss), realGrads);
       for (const [share, seed] of [
         [1, 1],
         [0.5, 2],
@@ -113,7 +113,7 @@ describe('gradient matching', () => {
       }
       tf.dispose(realGrads);
     }
-    tf.dispose([...params, real.obs, real.oneHot, syn]);
+    tf.dispose([...params, real.obs, real.targets, syn]);
   });
 
   it('"paper" lowers the distance on a small fixed problem and reports actions without samples', async () => {
@@ -158,7 +158,7 @@ describe('gradient matching', () => {
     const def = createNetwork(smallStudent);
     const params = initParams(def, 'pytorch', 11);
     const data = toyDataset(4, ACTIONS);
-    const real = { obs: tf.tensor4d(Float32Array.from(data.obs), [16, 64, 64, 3]), oneHot: oneHotLabels(data.actions, ACTIONS) };
+    const real = { obs: tf.tensor4d(Float32Array.from(data.obs), [16, 64, 64, 3]), targets: oneHotLabels(data.actions, ACTIONS) };
     const groups = [0, 1, 2, 3].map((action) => ({
       action,
       pixels: tf.variable(tf.mul(tf.randomUniform([1, 64, 64, 3], 0, 1, 'float32', action), 255) as tf.Tensor4D),
@@ -173,7 +173,7 @@ describe('gradient matching', () => {
     });
     expect(mean(distances, 12, 15)).toBeLessThan(mean(distances, 0, 3));
     optimizer.dispose();
-    tf.dispose([...params, real.obs, real.oneHot, ...groups.flatMap((g) => [g.pixels, g.oneHot])]);
+    tf.dispose([...params, real.obs, real.targets, ...groups.flatMap((g) => [g.pixels, g.oneHot])]);
   });
 
   it('"dc" runs end to end with an inner loop', async () => {

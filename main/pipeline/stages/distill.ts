@@ -4,7 +4,8 @@
  * stored as a snapshot (viewable frames; the newest also keeps its float
  * pixels) together with the checkpoint, so the set's evolution can be replayed
  * and a resumed run continues from the last snapshot. Only a resume restarts
- * the pixels' SGD momentum.
+ * the pixels' SGD momentum. With distill.softLabels, each snapshot also stores
+ * the expert's action distribution on its samples (the 'synthetic-soft' method).
  */
 import { appendMetrics } from '../../storage/metrics.ts';
 import { saveMethodData } from '../../storage/methods.ts';
@@ -13,16 +14,16 @@ import { getRun } from '../../storage/runs.ts';
 import { dropSnapshotPixels, loadSyntheticSnapshot, saveSyntheticSnapshot } from '../../storage/synthetic.ts';
 import { disposeTrainable } from '../../learning/nets/trainable.ts';
 import { distill, type DistillConfig } from '../../learning/train/distill.ts';
+import { policyProbabilities } from '../../learning/train/policy.ts';
 import type { LabelledSet } from '../../learning/train/data.ts';
 import { bcLossOf, episodeDatasetOf, loadExpert, syntheticSetOf } from '../training-data.ts';
 import { seedFor, type StageDefinition } from '../stage-context.ts';
+import { SYNTHETIC_METHOD, SYNTHETIC_SOFT_METHOD } from '@shared/config/methods.ts';
 
 interface DistillCheckpoint {
   /** Iterations done; the newest snapshot holds the set after them. */
   readonly iteration: number;
 }
-
-export const SYNTHETIC_METHOD = 'synthetic';
 
 export const distillStage: StageDefinition = {
   name: 'distill',
@@ -57,9 +58,10 @@ export const distillStage: StageDefinition = {
     /** Stores the set after `iteration` iterations and the distances since the last store. */
     const store = (iteration: number, synthetic: LabelledSet & { obs: Float32Array }, distances: Float32Array, stored: number): void => {
       const labels = Uint8Array.from(synthetic.actions);
+      const softLabels = options.softLabels ? policyProbabilities(expert, synthetic) : null;
       ctx.saveProgress((db): DistillCheckpoint => {
         dropSnapshotPixels(db, ctx.runId);
-        saveSyntheticSnapshot(db, ctx.runId, iteration, distances[iteration - start - 1]!, labels, synthetic.obs, true);
+        saveSyntheticSnapshot(db, ctx.runId, iteration, distances[iteration - start - 1]!, labels, synthetic.obs, true, softLabels);
         appendMetrics(
           db,
           ctx.runId,
@@ -100,6 +102,10 @@ export const distillStage: StageDefinition = {
       disposeTrainable(expert);
     }
     const size = current!.count;
-    return (db) => saveMethodData(db, ctx.runId, { method: SYNTHETIC_METHOD, kind: 'synthetic', episodes: 0, samples: size, stepIndices: null });
+    return (db) => {
+      saveMethodData(db, ctx.runId, { method: SYNTHETIC_METHOD, kind: 'synthetic', episodes: 0, samples: size, stepIndices: null });
+      if (options.softLabels)
+        saveMethodData(db, ctx.runId, { method: SYNTHETIC_SOFT_METHOD, kind: 'synthetic', episodes: 0, samples: size, stepIndices: null });
+    };
   },
 };

@@ -15,6 +15,7 @@ import { trainBc } from '../../learning/train/bc.ts';
 import { subset, type EpisodeDataset, type LabelledSet } from '../../learning/train/data.ts';
 import { architectureOf, bcLossOf, episodeDatasetOf, syntheticSetOf } from '../training-data.ts';
 import { seedFor, type StageContext, type StageDefinition } from '../stage-context.ts';
+import { SYNTHETIC_SOFT_METHOD } from '@shared/config/methods.ts';
 
 /** The methods whose students this run trains, in table order, and where their data comes from. */
 function studentMethods(ctx: StageContext): { method: string; data: () => LabelledSet }[] {
@@ -31,7 +32,7 @@ function studentMethods(ctx: StageContext): { method: string; data: () => Labell
       if (m.kind === 'synthetic') {
         const snapshot = loadSyntheticSnapshot(ctx.db, ctx.runId);
         if (!snapshot) throw new Error(`Run ${ctx.runId} has no synthetic set: its distill stage has not finished.`);
-        return syntheticSetOf(snapshot);
+        return syntheticSetOf(snapshot, m.method === SYNTHETIC_SOFT_METHOD);
       }
       const data = full();
       return m.stepIndices!.length === data.count ? data : subset(data, m.stepIndices!);

@@ -44,13 +44,6 @@ export function resultMarks(results: RunResults, episodes: EpisodesList | null, 
   return results.rows.map((row) => ({ method: row.method, split: row.split, series, color, row, dots: dots.get(row.method)?.[row.split] ?? [] }));
 }
 
-/** What a method learned from, in words. */
-export function dataUsed(row: ResultRow): string {
-  if (row.dataKind === 'synthetic') return `${row.dataSamples} synthetic samples`;
-  if (row.dataKind === 'expert') return row.dataSamples ? `${row.dataSamples} demo transitions` : 'reused expert';
-  return `${row.dataSamples} transitions · ${row.dataEpisodes} ep.`;
-}
-
 /** Distinguishable colours for runs and methods on the dark theme. */
 export const PALETTE = ['#6ea8fe', '#f0a35e', '#4cc38a', '#d77fd8', '#e3d26f', '#5fd0d6', '#f0605d', '#a3a9f5'];
 
