@@ -77,6 +77,18 @@ class Call {
     return reinterpret_cast<T*>(static_cast<char*>(heap_) + static_cast<size_t>(offset));
   }
 
+  /** A Float32Array argument of exactly `count` elements (memory outside the heap). */
+  float* floats(size_t index, size_t count) {
+    napi_typedarray_type type;
+    size_t length = 0;
+    void* data = nullptr;
+    bool isTyped = false;
+    if (ok() && (napi_is_typedarray(env_, argv_[index], &isTyped) != napi_ok || !isTyped)) fail("argument " + std::to_string(index) + " must be a Float32Array");
+    if (ok() && (napi_get_typedarray_info(env_, argv_[index], &type, &length, &data, nullptr, nullptr) != napi_ok || type != napi_float32_array || length != count))
+      fail("argument " + std::to_string(index) + " must be a Float32Array of " + std::to_string(count) + " values");
+    return ok() ? static_cast<float*>(data) : nullptr;
+  }
+
   /** Like at(), but a negative offset means "none" (an optional tensor). */
   template <typename T>
   T* optional_at(size_t index, double count) {
@@ -134,14 +146,16 @@ napi_value Conv3x3(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// conv3x3FilterGrad(heap, x, dy, dw, n, h, w, in, out, outH, outW, stride, padTop, padLeft)
+// conv3x3FilterGrad(heap, x, dy, dw, db: Float32Array, n, h, w, in, out, outH, outW, stride, padTop, padLeft)
+// db lies outside the heap: the bias gradient goes to JavaScript, which keeps it for when it is asked for.
 napi_value Conv3x3FilterGrad(napi_env env, napi_callback_info info) {
-  Call call(env, info, 14, "conv3x3FilterGrad");
-  const ddrl::ConvGeometry g = geometry(call, 4);
+  Call call(env, info, 15, "conv3x3FilterGrad");
+  const ddrl::ConvGeometry g = geometry(call, 5);
   const float* x = call.at<float>(1, elements(g.n, g.h, g.w, g.in));
   const float* dy = call.at<float>(2, elements(g.n, g.outH, g.outW, g.out));
   float* dw = call.at<float>(3, 9.0 * g.in * g.out);
-  if (call.ok()) kernels.conv3x3FilterGrad(x, dy, dw, g);
+  float* db = call.floats(4, g.out);
+  if (call.ok()) kernels.conv3x3FilterGrad(x, dy, dw, db, g);
   return nullptr;
 }
 

@@ -4,7 +4,8 @@
 // pixels x NV vectors of output channels accumulate in registers while the taps and input
 // channels stream by (one broadcast input value times one filter vector per multiply-add).
 // The filter gradient is the same loop with the roles swapped: tiles of MR filter rows x NV
-// vectors of output channels, streaming over bands of output pixels. Within one filter row
+// vectors of output channels, streaming over bands of output pixels; the bias gradient (dy
+// summed over pixels) comes out of the same pass. Within one filter row
 // ky, the three taps' input channels are contiguous both in a pixel's window (kx * in + i)
 // and in the packed filter, so both kernels loop over 3 * in values, not three times in.
 #pragma once
@@ -228,10 +229,11 @@ void filter_grad_row(const Band& band, int ky, const ConvGeometry& g, int outP, 
   }
 }
 
-void conv3x3FilterGrad(const float* x, const float* dy, float* dw, const ConvGeometry& g) {
+void conv3x3FilterGrad(const float* x, const float* dy, float* dw, float* db, const ConvGeometry& g) {
   const int outP = padded(g.out);
   const int window = 3 * g.in;
-  const size_t dwSize = static_cast<size_t>(9) * g.in * outP;
+  // Each part's buffer: dW [9 * in][outP], then the bias gradient [outP] (dy summed over pixels).
+  const size_t dwSize = static_cast<size_t>(9) * g.in * outP + outP;
   // Bands of about 128 output pixels: the accumulators are loaded and stored once per band.
   const int bandRows = lo(Band::kMaxRows, hi(1, 128 / g.outW));
   const size_t rowSize = static_cast<size_t>(row_columns(g)) * g.in;
@@ -254,6 +256,9 @@ void conv3x3FilterGrad(const float* x, const float* dy, float* dw, const ConvGeo
           const float* src = dy + (static_cast<size_t>(b) * g.outH + oy0 + r) * g.outW * g.out;
           for (int ox = 0; ox < g.outW; ox++) std::memcpy(padded + static_cast<size_t>(ox) * outP, src + static_cast<size_t>(ox) * g.out, g.out * sizeof(float));
           band.dy[r] = padded;
+          float* biasAcc = acc + dwSize - outP;
+          for (int ox = 0; ox < g.outW; ox++)
+            for (int o = 0; o < outP; o += kLanes) store(biasAcc + o, load(biasAcc + o) + load(padded + static_cast<size_t>(ox) * outP + o));
         }
         for (int ky = 0; ky < 3; ky++) {
           float* dwRows = acc + static_cast<size_t>(ky) * window * outP;
@@ -276,6 +281,11 @@ void conv3x3FilterGrad(const float* x, const float* dy, float* dw, const ConvGeo
         for (int p = 0; p < parts; p++) sum += partial.data()[dwSize * p + at];
         dw[(static_cast<size_t>(tap) * g.in + i) * g.out + o] = sum;
       }
+  for (int o = 0; o < g.out; o++) {
+    float sum = 0.f;
+    for (int p = 0; p < parts; p++) sum += partial.data()[dwSize * (p + 1) - outP + o];
+    db[o] = sum;
+  }
 }
 
 }  // namespace

@@ -27,8 +27,11 @@ struct KernelTable {
    * [3, 3, out, in] and rotated by 180 degrees: the input gradient of a stride-1 conv.
    */
   void (*conv3x3)(const float* x, const float* filter, const float* bias, float* y, const ConvGeometry& g, bool transposedFilter);
-  /** dW[ky, kx, in, out] = sum over pixels of x(shifted by ky, kx) * dy: the filter gradient. */
-  void (*conv3x3FilterGrad)(const float* x, const float* dy, float* dw, const ConvGeometry& g);
+  /**
+   * dW[ky, kx, in, out] = sum over pixels of x(shifted by ky, kx) * dy: the filter gradient;
+   * and db[out] = sum over pixels of dy, the bias gradient, read from the same pass over dy.
+   */
+  void (*conv3x3FilterGrad)(const float* x, const float* dy, float* dw, float* db, const ConvGeometry& g);
   /**
    * For each output of a max-pool (window `size`, `stride`, `pad`, padding never wins), the
    * flat index (batch included) of its window's first maximum in x [n, h, w, c].

@@ -124,6 +124,20 @@ describe('the native elementwise kernels agree with tfjs', () => {
     tf.dispose([x, probe]);
   });
 
+  it('the bias gradient the filter-gradient kernel sums on its way equals the one computed alone', () => {
+    const x = tf.randomNormal([3, 9, 8, 5], 0, 1, 'float32', 20) as tf.Tensor4D;
+    const filter = tf.randomNormal([3, 3, 5, 12], 0, 1, 'float32', 21) as tf.Tensor4D;
+    const bias = tf.randomNormal([12], 0, 1, 'float32', 22) as tf.Tensor1D;
+    const probe = tf.randomNormal([3, 9, 8, 12], 0, 1, 'float32', 23);
+    const loss = (w: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(conv2d(x, w as tf.Tensor4D, b as tf.Tensor1D, 1), probe));
+    const [, together] = tf.grads(loss)([filter, bias]);
+    const alone = tf.grad((b: tf.Tensor) => loss(filter, b))(bias);
+    // Summed in another order: equal to float32 rounding.
+    const a = alone.dataSync();
+    together!.dataSync().forEach((v, i) => expect(v).toBeCloseTo(a[i]!, 4));
+    tf.dispose([x, filter, bias, probe, together!, alone]);
+  });
+
   it("a conv bias's gradient (a sum over all but the channels) and that gradient's own gradient", () => {
     const x = tf.randomNormal([2, 6, 5, 3], 0, 1, 'float32', 12) as tf.Tensor4D;
     const filter = tf.randomNormal([3, 3, 3, 11], 0, 1, 'float32', 13) as tf.Tensor4D;

@@ -45,6 +45,13 @@ interface ConvAttrs extends ConvGeometry {
 
 let enabled = false;
 
+/**
+ * The filter-gradient kernel sums dy over its pixels on the way (the conv's bias gradient);
+ * the sums wait here, keyed by dy's data, for the bias gradient to ask (a second pass over
+ * dy would cost more than the sum itself).
+ */
+const sumsOfDy = new WeakMap<object, Float32Array>();
+
 /** Whether the learning kernels use the native ones (registered, on the wasm backend, not switched off). */
 export function nativeKernelsActive(): boolean {
   return enabled && tf.getBackend() === 'wasm';
@@ -119,7 +126,9 @@ const KERNELS: Record<string, NativeKernelFunc> = {
     if (dyN !== n || outH !== a.outH || outW !== a.outW)
       throw shapeError(CONV_FILTER_GRAD, `dy ${JSON.stringify(dy!.shape)} does not match the geometry of x ${JSON.stringify(x!.shape)}`);
     const out = io.output([3, 3, inC, outC]);
-    addon.conv3x3FilterGrad(io.heap(), io.at(x!), io.at(dy!), io.at(out), n, h, w, inC, outC, outH, outW, a.stride, a.padTop, a.padLeft);
+    const biasGradient = new Float32Array(outC);
+    addon.conv3x3FilterGrad(io.heap(), io.at(x!), io.at(dy!), io.at(out), biasGradient, n, h, w, inC, outC, outH, outW, a.stride, a.padTop, a.padLeft);
+    sumsOfDy.set(dy!.dataId, biasGradient);
     return out;
   },
   [MAX_POOL_ARGMAX]: (addon, io, { x }, attrs) => {
@@ -330,8 +339,10 @@ export function nativeReluGrad<T extends tf.Tensor>(dy: T, x: T): T {
   return tf.engine().runKernel(RELU_GRAD, { dy, x }, {}) as T;
 }
 
-/** Sum over every axis but the last. */
+/** Sum over every axis but the last (from the filter-gradient kernel's pass over x when it had one). */
 export function nativeSumToChannels(x: tf.Tensor): tf.Tensor1D {
+  const summed = sumsOfDy.get(x.dataId);
+  if (summed) return tf.tensor1d(summed);
   return tf.engine().runKernel(SUM_TO_CHANNELS, { x }, {}) as tf.Tensor1D;
 }
 

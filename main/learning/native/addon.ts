@@ -34,6 +34,7 @@ export interface NativeAddon {
     x: number,
     dy: number,
     dw: number,
+    db: Float32Array,
     n: number,
     h: number,
     w: number,
