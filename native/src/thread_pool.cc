@@ -11,16 +11,27 @@
 namespace ddrl {
 namespace {
 
+/** A polite busy-wait step: lets the sibling hyperthread (or the OS) run. */
+inline void relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#else
+  std::this_thread::yield();
+#endif
+}
+
+/** Spins before sleeping: a training step runs hundreds of short kernels back to back. */
+constexpr int kSpins = 20000;
+
 /**
- * Workers that sleep until a job is posted, then take task indexes from a shared counter
- * alongside the caller. One job at a time: a second caller (another worker_thread of the
- * same process) that finds the pool busy runs its tasks alone instead of waiting.
+ * Workers that spin briefly, then sleep, until a job is posted, and take task indexes
+ * from a shared counter alongside the caller. One job at a time: a second caller (another
+ * worker_thread of the same process) that finds the pool busy runs its tasks alone.
  */
 class ThreadPool {
  public:
-  explicit ThreadPool(int threads) {
+  explicit ThreadPool(int threads) : threads_(threads) {
     for (int i = 1; i < threads; i++) std::thread([this] { work(); }).detach();
-    threads_ = threads;
   }
 
   int threads() const { return threads_; }
@@ -31,47 +42,51 @@ class ThreadPool {
       for (int i = 0; i < tasks; i++) task(context, i);
       return;
     }
+    task_ = task;
+    context_ = context;
+    tasks_ = tasks;
+    next_.store(0, std::memory_order_relaxed);
+    running_.store(threads_ - 1, std::memory_order_relaxed);
     {
+      // Under the lock, so a worker about to sleep either sees the new generation or is woken.
       std::lock_guard<std::mutex> lock(mutex_);
-      task_ = task;
-      context_ = context;
-      tasks_ = tasks;
-      next_.store(0);
-      running_ = threads_ - 1;
-      generation_++;
+      generation_.fetch_add(1, std::memory_order_release);
     }
     start_.notify_all();
     drain();
-    std::unique_lock<std::mutex> lock(mutex_);
-    done_.wait(lock, [this] { return running_ == 0; });
+    for (int spin = 0; running_.load(std::memory_order_acquire) != 0; spin++) {
+      if (spin < kSpins)
+        relax();
+      else
+        std::this_thread::yield();
+    }
   }
 
  private:
   void drain() {
-    for (int i = next_.fetch_add(1); i < tasks_; i = next_.fetch_add(1)) task_(context_, i);
+    for (int i = next_.fetch_add(1, std::memory_order_relaxed); i < tasks_; i = next_.fetch_add(1, std::memory_order_relaxed)) task_(context_, i);
   }
 
   void work() {
     unsigned long seen = 0;
     for (;;) {
-      {
+      for (int spin = 0; spin < kSpins && generation_.load(std::memory_order_acquire) == seen; spin++) relax();
+      if (generation_.load(std::memory_order_acquire) == seen) {
         std::unique_lock<std::mutex> lock(mutex_);
-        start_.wait(lock, [&] { return generation_ != seen; });
-        seen = generation_;
+        start_.wait(lock, [&] { return generation_.load(std::memory_order_acquire) != seen; });
       }
+      seen = generation_.load(std::memory_order_acquire);
       drain();
-      std::lock_guard<std::mutex> lock(mutex_);
-      if (--running_ == 0) done_.notify_one();
+      running_.fetch_sub(1, std::memory_order_release);
     }
   }
 
-  int threads_ = 1;
+  const int threads_;
   std::mutex busy_;
   std::mutex mutex_;
   std::condition_variable start_;
-  std::condition_variable done_;
-  unsigned long generation_ = 0;
-  int running_ = 0;
+  std::atomic<unsigned long> generation_{0};
+  std::atomic<int> running_{0};
   void (*task_)(void*, int) = nullptr;
   void* context_ = nullptr;
   int tasks_ = 0;
