@@ -54,6 +54,20 @@ describe('presets', () => {
     for (const name of PRESET_NAMES) expect(() => parseExperimentConfig(presetConfig(name))).not.toThrow();
   });
 
+  it("keeps the paper's protocol in the paper presets (only the expert's PPO budget and the students' steps are scaled)", () => {
+    for (const game of ['bigfish', 'starpilot', 'jumper']) {
+      const c = parseExperimentConfig(presetConfig(`paper-${game}`));
+      expect(c.trainLevels).toEqual({ startLevel: 100, numLevels: 200 });
+      expect(c.expert.source).toBe('ppo');
+      expect(c.collect).toMatchObject({ episodes: 100, actor: 'expert-network', temperature: 1, epsilon: 0 });
+      expect(c.baselines.percentiles).toEqual([100, 40, 25, 10]);
+      expect(c.distill).toMatchObject({ variant: 'paper', size: 150, allocation: 'balanced', iterations: 1000, realBatch: 75, learningRate: 0.1, momentum: 0.5, loss: 'mse' });
+      expect(c.students.count).toBe(10);
+      expect(c.students.bc).toMatchObject({ learningRate: 0.005, loss: 'mse' });
+      expect(c.evaluate).toEqual({ episodesId: 100, episodesOod: 100, greedy: false });
+    }
+  });
+
   it('lists the presets when the name is unknown', () => {
     expect(() => presetConfig('paper-pong')).toThrow(/Unknown preset 'paper-pong': valid presets are paper-bigfish/);
   });
