@@ -109,31 +109,10 @@ __attribute__((noinline)) void conv_tile(const InputRows& rows, const ConvGeomet
   }
 }
 
-/** A whole output row for one channel chunk: full tiles of MR pixels, then one narrower tile. */
+/** A whole output row for one channel chunk: tiles of MR pixels, then one narrower tile. */
 template <int MR, int NV>
 void conv_row(const InputRows& rows, const ConvGeometry& g, const float* packed, int outP, int o0, const vfloat* bias, float* yRow, int count) {
-  int ox = 0;
-  for (; ox + MR <= g.outW; ox += MR) conv_tile<MR, NV>(rows, g, ox, packed, outP, o0, bias, yRow, count);
-  switch (g.outW - ox) {
-#define DDRL_REST(R) \
-  case R:            \
-    if constexpr (R < MR) conv_tile<R, NV>(rows, g, ox, packed, outP, o0, bias, yRow, count); \
-    break;
-    DDRL_REST(1)
-    DDRL_REST(2)
-    DDRL_REST(3)
-    DDRL_REST(4)
-    DDRL_REST(5)
-    DDRL_REST(6)
-    DDRL_REST(7)
-    DDRL_REST(8)
-    DDRL_REST(9)
-    DDRL_REST(10)
-    DDRL_REST(11)
-#undef DDRL_REST
-    default:
-      break;
-  }
+  in_blocks<MR>(g.outW, [&](auto block, int ox) { conv_tile<decltype(block)::size, NV>(rows, g, ox, packed, outP, o0, bias, yRow, count); });
 }
 
 void conv3x3(const float* x, const float* filter, const float* bias, float* y, const ConvGeometry& g, bool transposedFilter) {
@@ -204,29 +183,7 @@ __attribute__((noinline)) void filter_grad_block(const Band& band, int ky, int j
 /** Every row of filter row ky for one channel chunk: blocks of MR, then one narrower block. */
 template <int MR, int NV>
 void filter_grad_row(const Band& band, int ky, const ConvGeometry& g, int outP, int o0, float* dwRows) {
-  const int window = 3 * g.in;
-  int j = 0;
-  for (; j + MR <= window; j += MR) filter_grad_block<MR, NV>(band, ky, j, g, outP, o0, dwRows);
-  switch (window - j) {
-#define DDRL_REST(R) \
-  case R:            \
-    if constexpr (R < MR) filter_grad_block<R, NV>(band, ky, j, g, outP, o0, dwRows); \
-    break;
-    DDRL_REST(1)
-    DDRL_REST(2)
-    DDRL_REST(3)
-    DDRL_REST(4)
-    DDRL_REST(5)
-    DDRL_REST(6)
-    DDRL_REST(7)
-    DDRL_REST(8)
-    DDRL_REST(9)
-    DDRL_REST(10)
-    DDRL_REST(11)
-#undef DDRL_REST
-    default:
-      break;
-  }
+  in_blocks<MR>(3 * g.in, [&](auto block, int j) { filter_grad_block<decltype(block)::size, NV>(band, ky, j, g, outP, o0, dwRows); });
 }
 
 void conv3x3FilterGrad(const float* x, const float* dy, float* dw, float* db, const ConvGeometry& g) {

@@ -54,18 +54,6 @@ __attribute__((noinline)) void matmul_tile(const MatmulOperands& op, int row0, i
   }
 }
 
-template <int NV>
-void matmul_rows(const MatmulOperands& op, int row0, int rows, int col0, int count) {
-  switch (rows) {
-    case 6: return matmul_tile<6, NV>(op, row0, col0, count);
-    case 5: return matmul_tile<5, NV>(op, row0, col0, count);
-    case 4: return matmul_tile<4, NV>(op, row0, col0, count);
-    case 3: return matmul_tile<3, NV>(op, row0, col0, count);
-    case 2: return matmul_tile<2, NV>(op, row0, col0, count);
-    default: return matmul_tile<1, NV>(op, row0, col0, count);
-  }
-}
-
 constexpr int kTileRows = 6;
 constexpr int kTileCols = 2 * kLanes;
 
@@ -102,10 +90,14 @@ void matmul_one(const float* a, const float* b, float* c, int m, int k, int n, b
     const bool fromB = col0 + kTileCols <= direct;
     const MatmulOperands op{a, aRowStride, aColStride, fromB ? b : panel.data() + slabSize * ((col0 - direct) / kTileCols), fromB ? static_cast<size_t>(n) : kTileCols, fromB ? 0 : col0,
                             k, c, n};
+    // Rows: a whole tile, or the narrower last one.
+    const auto tileOf = [&](auto columnVectors) {
+      in_blocks<kTileRows>(rows, [&](auto block, int start) { matmul_tile<decltype(block)::size, decltype(columnVectors)::size>(op, row0 + start, col0, count); });
+    };
     if (count > kLanes)
-      matmul_rows<2>(op, row0, rows, col0, count);
+      tileOf(Block<2>{});
     else
-      matmul_rows<1>(op, row0, rows, col0, count);
+      tileOf(Block<1>{});
   };
   parallel_for(rowBlocks * colBlocks, tile);
 }

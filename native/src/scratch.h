@@ -46,6 +46,35 @@ class Floats {
   size_t capacity_ = 0;
 };
 
+/** A compile-time block size, for the bodies given to in_blocks. */
+template <int N>
+struct Block {
+  static constexpr int size = N;
+};
+
+/** Calls body(Block<R>{}, start) for a remainder of exactly R (< MR) items; nothing for 0. */
+template <int R, typename Body>
+void rest_block(int rest, int start, Body& body) {
+  if constexpr (R > 0) {
+    if (rest == R)
+      body(Block<R>{}, start);
+    else
+      rest_block<R - 1>(rest, start, body);
+  }
+}
+
+/**
+ * Covers [0, count) with blocks of MR items and one narrower block for the rest, calling
+ * body(Block<size>{}, start) for each: the register tiles take their size as a template
+ * parameter, so the remainder still runs a fully unrolled tile.
+ */
+template <int MR, typename Body>
+void in_blocks(int count, Body&& body) {
+  int start = 0;
+  for (; start + MR <= count; start += MR) body(Block<MR>{}, start);
+  rest_block<MR - 1>(count - start, start, body);
+}
+
 /** Whole vectors that hold `count` floats. */
 inline int padded(int count) { return (count + kLanes - 1) / kLanes * kLanes; }
 
