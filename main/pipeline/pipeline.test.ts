@@ -336,6 +336,23 @@ describe('an expert trained by PPO', () => {
     // 64 steps in updates of 4 envs x 8 steps.
     expect(curve.map((c) => c.step)).toEqual([32, 64]);
   }, 300_000);
+
+  it('resumes after SIGKILL from its last checkpoint, with one learning curve and no update twice', async () => {
+    const db = join(dir, 'ppo-killed.sqlite');
+    // 40 updates of 4 envs x 8 steps: checkpoints every 2 updates.
+    const ppo = ['source=ppo', 'ppo.numEnvs=4', 'ppo.rolloutSteps=8', 'ppo.totalSteps=1280', 'ppo.minibatches=2', 'ppo.epochs=1', 'channels=[2,4,4]'];
+    const { child, exited } = startDdrl('run', '--preset', 'quick-starpilot', ...TINY, ...ppo.flatMap((s) => ['--set', `expert.${s}`]), '--db', db);
+    await waitFor(db, "SELECT 1 FROM stages WHERE stage = 'expert' AND checkpoint IS NOT NULL AND status = 'running'");
+    child.kill('SIGKILL');
+    await exited;
+    const stored = JSON.parse(query<{ checkpoint: string }>(db, "SELECT checkpoint FROM stages WHERE stage = 'expert'")[0]!.checkpoint) as { envSteps: number };
+    expect(stored.envSteps % 64).toBe(0);
+    expect(stored.envSteps).toBeLessThan(1280);
+    expect(ddrl('resume', '1', '--db', db).code).toBe(0);
+    const curve = query<{ step: number }>(db, "SELECT step FROM metrics WHERE series = 'expert/ppo-return' ORDER BY step").map((c) => c.step);
+    expect(curve).toEqual(Array.from({ length: 40 }, (_, i) => (i + 1) * 32));
+    expect(query<{ status: string }>(db, 'SELECT status FROM runs WHERE id = 1')[0]!.status).toBe('done');
+  }, 300_000);
 });
 
 describe('sweeps', () => {

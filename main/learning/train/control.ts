@@ -1,4 +1,5 @@
 /** Progress reporting and cancellation shared by every trainer. */
+import type { TrainableNet } from '../nets/trainable.ts';
 
 export interface Progress {
   readonly step: number;
@@ -14,6 +15,8 @@ export interface RunControl {
   /** Checked between steps; an aborted signal ends the run with CancelledError. */
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: Progress) => void;
+  /** Awaited after each finished update (PPO), with the network: where a caller stores a checkpoint of it. */
+  readonly afterUpdate?: (update: number, net: TrainableNet) => void | Promise<void>;
 }
 
 export class CancelledError extends Error {

@@ -257,6 +257,7 @@ export async function trainPpo(overrides: Partial<PpoConfig> & { game: GameName 
           policyLoss: stats.policyLoss,
         },
       });
+      await control.afterUpdate?.(update + 1, net);
     }
   } catch (error) {
     if (!start) disposeTrainable(net);

@@ -3,7 +3,8 @@
  * episodes on the training levels (stored as a dataset, checkpointed), then
  * an IMPALA network imitates them by cross-entropy, so everything downstream
  * has a policy network exactly as with PPO. `reuse`: another run's expert
- * network. `ppo`: the learning core's PPO (the paper's way; 25M steps by default).
+ * network. `ppo`: the learning core's PPO (the paper's way; 25M steps by default),
+ * checkpointed 20 times along the way.
  */
 import type { Database } from 'better-sqlite3';
 import { getRun } from '../../storage/runs.ts';
@@ -13,7 +14,7 @@ import { loadDataset, saveDataset, type Episode } from '../../storage/datasets.t
 import { saveMethodData } from '../../storage/methods.ts';
 import { actionAgreement, trainBc } from '../../learning/train/bc.ts';
 import { trainPpo } from '../../learning/train/ppo.ts';
-import { weightsOf, disposeTrainable } from '../../learning/nets/trainable.ts';
+import { weightsOf, disposeTrainable, trainableFromWeights } from '../../learning/nets/trainable.ts';
 import { subset } from '../../learning/train/data.ts';
 import { PLANNER_SLOTS, plannerActionSource } from '../planner.ts';
 import { drawLevelSeeds, episodeReturn, playEpisodes, type ActionSource, type PlayedEpisode } from '../../learning/train/episodes.ts';
@@ -126,10 +127,32 @@ async function plannerExpert(ctx: StageContext): Promise<StageCommit> {
   };
 }
 
+/**
+ * A PPO expert's progress, stored every 1/PPO_CHECKPOINTS of its updates with the learning
+ * curve so far: a killed run resumes from the network it had. Adam's moments and the
+ * reward scale are not kept; they restart from the checkpoint's weights.
+ */
+interface PpoCheckpoint {
+  readonly envSteps: number;
+  readonly episodes: number;
+  /** encodeWeights bytes, base64. */
+  readonly weights: string;
+}
+
+const PPO_CHECKPOINTS = 20;
+
 async function ppoExpert(ctx: StageContext): Promise<StageCommit> {
   const { game, mode, trainLevels, expert } = ctx.config;
   const { ppo } = expert;
-  const curve: { step: number; value: number }[] = [];
+  const resumed = ctx.checkpoint as PpoCheckpoint | null;
+  const perUpdate = ppo.numEnvs * ppo.rolloutSteps;
+  const totalUpdates = Math.floor(ppo.totalSteps / perUpdate);
+  const doneBefore = resumed ? resumed.envSteps / perUpdate : 0;
+  const checkpointEvery = Math.max(1, Math.round(totalUpdates / PPO_CHECKPOINTS));
+  // Curve points not yet stored, and episodes finished before this attempt.
+  let curve: { step: number; value: number }[] = [];
+  let episodesBefore = resumed?.episodes ?? 0;
+  let episodesNow = 0;
   const { net, episodeReturns } = await trainPpo(
     {
       game,
@@ -139,7 +162,7 @@ async function ppoExpert(ctx: StageContext): Promise<StageCommit> {
       network: { kind: 'impala', channels: expert.channels },
       numEnvs: ppo.numEnvs,
       rolloutSteps: ppo.rolloutSteps,
-      totalSteps: ppo.totalSteps,
+      totalSteps: (totalUpdates - doneBefore) * perUpdate,
       learningRate: ppo.learningRate,
       gamma: ppo.gamma,
       lambda: ppo.gaeLambda,
@@ -149,22 +172,39 @@ async function ppoExpert(ctx: StageContext): Promise<StageCommit> {
       maxGradNorm: ppo.maxGradNorm,
       epochs: ppo.epochs,
       minibatches: ppo.minibatches,
-      seed: seedFor(ctx.config.seed, 'expert/ppo'),
+      seed: seedFor(ctx.config.seed, resumed ? `expert/ppo/${resumed.envSteps}` : 'expert/ppo'),
     },
     {
       signal: ctx.signal,
       onProgress: (p) => {
         ctx.throwIfCancelled();
         const meanReturn = p.metrics?.meanReturn ?? 0;
-        curve.push({ step: p.metrics?.envSteps ?? p.step, value: meanReturn });
-        ctx.progress(p.step, p.totalSteps, `PPO update, mean return ${meanReturn.toFixed(2)}`);
+        episodesNow = p.metrics?.episodes ?? episodesNow;
+        curve.push({ step: (doneBefore + p.step) * perUpdate, value: meanReturn });
+        ctx.progress(doneBefore + p.step, totalUpdates, `PPO update, mean return ${meanReturn.toFixed(2)}`);
+      },
+      afterUpdate: async (update, trained) => {
+        const updates = doneBefore + update;
+        if (updates % checkpointEvery !== 0 || updates === totalUpdates) return;
+        const weights = Buffer.from(await weightsOf(trained)).toString('base64');
+        const stored = curve;
+        ctx.saveProgress((db): PpoCheckpoint => {
+          appendMetrics(
+            db,
+            ctx.runId,
+            stored.map((c) => ({ series: 'expert/ppo-return', ...c })),
+          );
+          return { envSteps: updates * perUpdate, episodes: episodesBefore + episodesNow, weights };
+        });
+        curve = [];
       },
     },
+    resumed ? trainableFromWeights(new Uint8Array(Buffer.from(resumed.weights, 'base64'))) : undefined,
   );
   const weights = await weightsOf(net);
   const architecture = architectureOf(net.def);
   disposeTrainable(net);
-  const envSteps = curve.length ? curve[curve.length - 1]!.step : 0;
+  episodesBefore += episodeReturns.length;
   return (db) => {
     saveModel(db, ctx.runId, EXPERT_KEY, architecture, weights);
     appendMetrics(
@@ -172,7 +212,7 @@ async function ppoExpert(ctx: StageContext): Promise<StageCommit> {
       ctx.runId,
       curve.map((c) => ({ series: 'expert/ppo-return', ...c })),
     );
-    saveMethodData(db, ctx.runId, { method: 'expert', kind: 'expert', episodes: episodeReturns.length, samples: envSteps, stepIndices: null });
+    saveMethodData(db, ctx.runId, { method: 'expert', kind: 'expert', episodes: episodesBefore, samples: totalUpdates * perUpdate, stepIndices: null });
   };
 }
 
