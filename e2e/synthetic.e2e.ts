@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { framesFromWire } from '@shared/api/frames.ts';
 import { callFromPage } from './api-call.ts';
 import { openApp, type AppWindow } from './app-window.ts';
 import { tinyRunsDatabase } from './tiny-runs.ts';
@@ -31,6 +32,12 @@ describe('the synthetic set inspector', () => {
     for (const [label, count] of counts) expect(await page.locator(`[data-testid="action-group"][data-action="${label}"] button`).count()).toBe(count);
     expect(await page.locator('[data-testid="action-group"][data-action="4"] h3').textContent()).toContain('NOOP');
     expect(await page.getByTestId('iteration').textContent()).toBe(`iteration ${stored.iteration}`);
+    // How far the pixels moved from the initial set (iteration 0, the real samples distillation started from).
+    const initial = await callFromPage(page, 'synthetic.get', { runId: 2, iteration: 0 });
+    expect(initial.loss).toBeNull();
+    const [before, after] = [framesFromWire(initial.frames), framesFromWire(stored.frames)];
+    const mean = before.reduce((sum, v, i) => sum + Math.abs(after[i]! - v), 0) / before.length;
+    expect(await page.getByTestId('pixels-moved').textContent()).toContain(`pixels moved since iteration 0: mean ${mean.toFixed(2)}`);
   });
 
   it('steps through stored iterations with the keys, the loss cursor following', async () => {

@@ -292,9 +292,9 @@ describe('cancellation', () => {
     expect(ddrl('cancel', '1', '--db', db).err).toMatch(/Run 1 is cancelled, not queued or running/);
     const resumed = ddrl('resume', '1', '--db', db);
     expect(resumed.code).toBe(0);
-    // Distillation continued from its last snapshot: one snapshot per iteration, none repeated.
+    // Distillation continued from its last snapshot: the initial set, then one snapshot per iteration, none repeated.
     const snapshots = query<{ iteration: number }>(db, 'SELECT iteration FROM synthetic_snapshots WHERE run_id = 1 ORDER BY iteration');
-    expect(snapshots.map((s) => s.iteration)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    expect(snapshots.map((s) => s.iteration)).toEqual(Array.from({ length: 41 }, (_, i) => i));
   }, 300_000);
 });
 

@@ -95,7 +95,10 @@ export function resolveDistillConfig(overrides: Partial<DistillConfig>, actionCo
   return config;
 }
 
-/** Run control plus snapshots of the synthetic set every `snapshotEvery` iterations (not after the last). */
+/**
+ * Run control plus snapshots of the synthetic set: the initial set (iteration 0, unless
+ * continuing an earlier one), then every `snapshotEvery` iterations (not after the last).
+ */
 export interface DistillControl extends RunControl {
   readonly snapshotEvery?: number;
   readonly onSnapshot?: (iteration: number, synthetic: LabelledSet & { obs: Float32Array }, distances: Float32Array) => void | Promise<void>;
@@ -160,7 +163,9 @@ export async function distill(
   const optimizer = sgdMomentum(config.pixelLearningRate, config.pixelMomentum);
   const distances = new Float32Array(config.iterations);
   const throughput = new Throughput();
+  const every = control.snapshotEvery ?? 0;
   try {
+    if (control.onSnapshot && every > 0 && !initial) await control.onSnapshot(0, await readSynthetic(groups), distances.subarray(0, 0));
     for (let it = 0; it < config.iterations; it++) {
       await checkpoint(control, 'Distillation', it);
       distances[it] =
@@ -178,7 +183,6 @@ export async function distill(
         });
       }
       // Snapshots come from inside the one loop, so the pixels' momentum never restarts.
-      const every = control.snapshotEvery ?? 0;
       if (control.onSnapshot && every > 0 && (it + 1) % every === 0 && it + 1 < config.iterations) {
         await control.onSnapshot(it + 1, await readSynthetic(groups), distances.subarray(0, it + 1));
       }

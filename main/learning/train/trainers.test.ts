@@ -140,7 +140,8 @@ describe('gradient matching', () => {
       { snapshotEvery: 3, onSnapshot: (iteration, set) => void snapshots.push(iteration, set.count) },
       expert,
     );
-    expect(snapshots).toEqual([3, 16]);
+    // The initial set, then every 3 iterations but after the last.
+    expect(snapshots).toEqual([0, 16, 3, 16]);
     // With a negligible step the continued set must come back exactly as it went in, sample for sample.
     const continued = await distill(
       data,

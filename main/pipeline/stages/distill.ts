@@ -1,7 +1,7 @@
 /**
  * Stage 4, distillation (the learning core's gradient matching, paper or dc
- * variant). Every `distill.snapshotEvery` iterations the synthetic set is
- * stored as a snapshot (viewable frames; the newest also keeps its float
+ * variant). The initial set (real samples, iteration 0) and then every
+ * `distill.snapshotEvery` iterations the synthetic set is stored as a snapshot (viewable frames; the newest also keeps its float
  * pixels) together with the checkpoint, so the set's evolution can be replayed
  * and a resumed run continues from the last snapshot. Only a resume restarts
  * the pixels' SGD momentum. With distill.softLabels, each snapshot also stores
@@ -61,7 +61,8 @@ export const distillStage: StageDefinition = {
       const softLabels = options.softLabels ? policyProbabilities(expert, synthetic) : null;
       ctx.saveProgress((db): DistillCheckpoint => {
         dropSnapshotPixels(db, ctx.runId);
-        saveSyntheticSnapshot(db, ctx.runId, iteration, distances[iteration - start - 1]!, labels, synthetic.obs, true, softLabels);
+        const loss = iteration > start ? distances[iteration - start - 1]! : null;
+        saveSyntheticSnapshot(db, ctx.runId, iteration, loss, labels, synthetic.obs, true, softLabels);
         appendMetrics(
           db,
           ctx.runId,
