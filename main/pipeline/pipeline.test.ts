@@ -3,13 +3,13 @@
  * real (tiny) training, real child processes killed with SIGKILL.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyDataset } from './stages/collect.ts';
-import { encodeNpz } from './npy.ts';
+import { encodeNpz, parseNpy } from './npy.ts';
 import { openDatabase } from '../storage/database.ts';
 import { listDatasetEpisodes, loadDataset } from '../storage/datasets.ts';
 
@@ -152,6 +152,9 @@ describe('a finished run', () => {
   it('exports a run and imports its dataset back unchanged (folder and NPZ)', () => {
     const out = join(dir, 'export');
     expect(ddrl('export', '1', '--out', out, '--db', db).code).toBe(0);
+    // The synthetic set goes out with its soft labels: one distribution per sample.
+    const soft = parseNpy(new Uint8Array(readFileSync(join(out, 'synthetic', 'soft_labels.npy'))), 'soft_labels.npy');
+    expect(soft.shape).toEqual([15, 15]);
     const imported = ddrl('import', join(out, 'dataset'), '--db', db);
     expect(imported.err).toBe('');
     const id = Number(/Imported dataset (\d+)/.exec(imported.out)![1]);

@@ -54,6 +54,10 @@ export const exportCommand: CliCommand = {
         mkdirSync(join(out, 'synthetic'), { recursive: true });
         writeFileSync(join(out, 'synthetic', 'pixels.npy'), encodeNpy(synthetic.pixels, [synthetic.labels.length, 64, 64, 3]));
         writeFileSync(join(out, 'synthetic', 'labels.npy'), encodeNpy(synthetic.labels, [synthetic.labels.length]));
+        if (synthetic.softLabels) {
+          const count = synthetic.labels.length;
+          writeFileSync(join(out, 'synthetic', 'soft_labels.npy'), encodeNpy(synthetic.softLabels, [count, synthetic.softLabels.length / count]));
+        }
         written.push('synthetic/');
       }
       const models = listModels(c, runId);
