@@ -214,6 +214,10 @@ describe('a finished run', () => {
     const missing = ddrl('run', '--preset', 'quick-jumper', ...TINY, '--set', 'expert.source=reuse', '--set', 'expert.reuseRunId=999', '--db', db);
     expect(missing.code).toBe(1);
     expect(missing.err).toMatch(/failed: expert: No run with id 999/);
+    // A sweep's own new run cannot be its expert's source.
+    const next = runId + 2;
+    const itself = ddrl('run', '--preset', 'quick-jumper', ...TINY, '--set', 'expert.source=reuse', '--set', `expert.reuseRunId=${next}`, '--db', db);
+    expect(itself.err).toMatch(new RegExp(`failed: expert: expert.reuseRunId=${next} is this run itself`));
   });
 
   it('refuses bad input with a clear error and stores nothing', () => {

@@ -218,6 +218,7 @@ async function ppoExpert(ctx: StageContext): Promise<StageCommit> {
 
 function reusedExpert(ctx: StageContext): StageCommit {
   const from = ctx.config.expert.reuseRunId!;
+  if (from === ctx.runId) throw new Error(`expert.reuseRunId=${from} is this run itself: name an earlier run whose expert stage finished (ddrl runs).`);
   getRun(ctx.db, from); // a clear error when the run does not exist
   const model = findModel(ctx.db, from, EXPERT_KEY);
   if (!model) throw new Error(`expert.reuseRunId=${from}: run ${from} has no expert network (its expert stage has not finished).`);
