@@ -237,16 +237,20 @@ napi_value Relu(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// add(heap, a, b, y, count)
-napi_value Add(napi_env env, napi_callback_info info) {
-  Call call(env, info, 5, "add");
+/** out[i] = f(a[i], b[i]): the calls add(heap, a, b, y, count) and reluGrad(heap, dy, x, dx, count). */
+napi_value binary(napi_env env, napi_callback_info info, const char* name, void (*kernel)(const float*, const float*, float*, size_t)) {
+  Call call(env, info, 5, name);
   const double count = static_cast<double>(call.count(4));
   const float* a = call.at<float>(1, count);
   const float* b = call.at<float>(2, count);
-  float* y = call.at<float>(3, count);
-  if (call.ok()) kernels.add(a, b, y, static_cast<size_t>(count));
+  float* out = call.at<float>(3, count);
+  if (call.ok()) kernel(a, b, out, static_cast<size_t>(count));
   return nullptr;
 }
+
+napi_value Add(napi_env env, napi_callback_info info) { return binary(env, info, "add", kernels.add); }
+
+napi_value ReluGrad(napi_env env, napi_callback_info info) { return binary(env, info, "reluGrad", kernels.reluGrad); }
 
 // adamUpdate(heap, p, g, m, v, pOut, mOut, vOut, count, learningRate, beta1, beta2, epsilon, firstCorrection, secondCorrection)
 napi_value AdamUpdate(napi_env env, napi_callback_info info) {
@@ -260,17 +264,6 @@ napi_value AdamUpdate(napi_env env, napi_callback_info info) {
   for (int i = 0; i < 4; i++) in[i] = call.at<float>(1 + i, count);
   for (int i = 0; i < 3; i++) out[i] = call.at<float>(5 + i, count);
   if (call.ok()) kernels.adamUpdate(in[0], in[1], in[2], in[3], out[0], out[1], out[2], static_cast<size_t>(count), step);
-  return nullptr;
-}
-
-// reluGrad(heap, dy, x, dx, count)
-napi_value ReluGrad(napi_env env, napi_callback_info info) {
-  Call call(env, info, 5, "reluGrad");
-  const double count = static_cast<double>(call.count(4));
-  const float* dy = call.at<float>(1, count);
-  const float* x = call.at<float>(2, count);
-  float* dx = call.at<float>(3, count);
-  if (call.ok()) kernels.reluGrad(dy, x, dx, static_cast<size_t>(count));
   return nullptr;
 }
 

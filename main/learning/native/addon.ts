@@ -9,71 +9,29 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** A 3x3 convolution's geometry, as the addon reads it (ConvGeometry in native/src/kernels.h). */
+export type ConvGeometryArgs = [
+  n: number,
+  h: number,
+  w: number,
+  inChannels: number,
+  outChannels: number,
+  outH: number,
+  outW: number,
+  stride: number,
+  padTop: number,
+  padLeft: number,
+];
+
+/** A pooling's input [n, h, w, c], output size and windows. */
+export type PoolArgs = [n: number, h: number, w: number, c: number, outH: number, outW: number, size: number, stride: number, pad: number];
+
 /** What the addon exports (native/src/addon.cc); offsets are byte offsets into `heap`. */
 export interface NativeAddon {
-  conv3x3(
-    heap: ArrayBuffer,
-    x: number,
-    filter: number,
-    bias: number,
-    y: number,
-    transposedFilter: boolean,
-    n: number,
-    h: number,
-    w: number,
-    inChannels: number,
-    outChannels: number,
-    outH: number,
-    outW: number,
-    stride: number,
-    padTop: number,
-    padLeft: number,
-  ): void;
-  conv3x3FilterGrad(
-    heap: ArrayBuffer,
-    x: number,
-    dy: number,
-    dw: number,
-    db: Float32Array,
-    n: number,
-    h: number,
-    w: number,
-    inChannels: number,
-    outChannels: number,
-    outH: number,
-    outW: number,
-    stride: number,
-    padTop: number,
-    padLeft: number,
-  ): void;
-  maxPoolArgmax(
-    heap: ArrayBuffer,
-    x: number,
-    argmax: number,
-    n: number,
-    h: number,
-    w: number,
-    c: number,
-    outH: number,
-    outW: number,
-    size: number,
-    stride: number,
-    pad: number,
-  ): void;
-  maxPool(
-    heap: ArrayBuffer,
-    x: number,
-    y: number,
-    n: number,
-    h: number,
-    w: number,
-    c: number,
-    outH: number,
-    outW: number,
-    size: number,
-    stride: number,
-    pad: number,
-  ): void;
+  conv3x3(heap: ArrayBuffer, x: number, filter: number, bias: number, y: number, transposedFilter: boolean, ...geometry: ConvGeometryArgs): void;
+  conv3x3FilterGrad(heap: ArrayBuffer, x: number, dy: number, dw: number, db: Float32Array, ...geometry: ConvGeometryArgs): void;
+  maxPoolArgmax(heap: ArrayBuffer, x: number, argmax: number, ...windows: PoolArgs): void;
+  maxPool(heap: ArrayBuffer, x: number, y: number, ...windows: PoolArgs): void;
   avgPool2(heap: ArrayBuffer, x: number, y: number, n: number, h: number, w: number, c: number): void;
   avgPool2Spread(heap: ArrayBuffer, dy: number, dx: number, n: number, h: number, w: number, c: number): void;
   gatherFlat(heap: ArrayBuffer, values: number, valueCount: number, indices: number, out: number, count: number): void;
