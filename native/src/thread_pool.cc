@@ -20,8 +20,12 @@ inline void relax() {
 #endif
 }
 
-/** Spins before sleeping: a training step runs hundreds of short kernels back to back. */
-constexpr int kSpins = 20000;
+/**
+ * Spins (about 0.1 ms here, a pause is ~50 ns) before sleeping: a training step runs hundreds
+ * of short kernels back to back, tens of microseconds apart; longer spins only take the CPU
+ * from whatever else runs (another process's training, the games).
+ */
+constexpr int kSpins = 2000;
 
 /**
  * Workers that spin briefly, then sleep, until a job is posted, and take task indexes
