@@ -61,7 +61,16 @@ describe('presets', () => {
       expect(c.expert.source).toBe('ppo');
       expect(c.collect).toMatchObject({ episodes: 100, actor: 'expert-network', temperature: 1, epsilon: 0 });
       expect(c.baselines.percentiles).toEqual([100, 40, 25, 10]);
-      expect(c.distill).toMatchObject({ variant: 'paper', size: 150, allocation: 'balanced', iterations: 1000, realBatch: 75, learningRate: 0.1, momentum: 0.5, loss: 'mse' });
+      expect(c.distill).toMatchObject({
+        variant: 'paper',
+        size: 150,
+        allocation: 'balanced',
+        iterations: 1000,
+        realBatch: 75,
+        learningRate: 0.1,
+        momentum: 0.5,
+        loss: 'mse',
+      });
       expect(c.students.count).toBe(10);
       expect(c.students.bc).toMatchObject({ learningRate: 0.005, loss: 'mse' });
       expect(c.evaluate).toEqual({ episodesId: 100, episodesOod: 100, greedy: false });
