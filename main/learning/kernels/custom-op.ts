@@ -14,6 +14,7 @@ export interface OpBody<T extends tf.Tensor> {
 }
 
 interface EngineInternals {
+  isTapeOn(): boolean;
   runKernelFunc(params: {
     forwardFunc: (backend: unknown, save: tf.GradSaveFunc) => tf.Tensor;
     backwardsFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => Record<string, () => tf.Tensor>;
@@ -36,6 +37,14 @@ export function customOp<T extends tf.Tensor>(inputs: readonly tf.Tensor[], body
       return Object.fromEntries(thunks.map((thunk, i) => [String(i), thunk]));
     },
   }) as T;
+}
+
+/**
+ * Whether ops run now are recorded for a gradient (inside tf.grad / variableGrads). Read it
+ * before customOp: inside an op's forward function the engine reports false.
+ */
+export function recordingGradients(): boolean {
+  return (tf.engine() as unknown as EngineInternals).isTapeOn();
 }
 
 /** Explicit [[top, bottom], [left, right]]-style padding for all four NHWC axes. */

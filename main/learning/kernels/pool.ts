@@ -9,7 +9,7 @@
  * for both keeps them exact adjoints even when a window has ties (flat backgrounds).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { customOp } from './custom-op.ts';
+import { customOp, recordingGradients } from './custom-op.ts';
 import {
   nativeAvgPool2,
   nativeAvgPool2Spread,
@@ -30,14 +30,21 @@ function maxPoolOutSize(size: number): number {
 }
 
 export function maxPool3x3s2(x: tf.Tensor4D): tf.Tensor4D {
+  // Under a gradient tape the argmax is needed anyway: one pass finds it and the maxima are
+  // gathered through it, instead of a max pass now and an argmax pass in the gradient.
+  const taped = recordingGradients();
   return customOp([x], ([xIn], save) => {
-    save([xIn!]);
-    // The argmax is needed only for gradients, so it is found in the gradient (inference skips it).
     const xs = xIn as tf.Tensor4D;
-    const value = nativeKernelsActive()
-      ? nativeMaxPool(xs, MAX_WINDOW, MAX_STRIDE, MAX_PAD, maxPoolOutSize(xs.shape[1]), maxPoolOutSize(xs.shape[2]))
-      : tf.maxPool(xs, MAX_WINDOW, MAX_STRIDE, MAX_PAD);
-    return { value, grads: (dy, saved) => [() => scatterToArgmax(dy, windowArgmax(saved[0] as tf.Tensor4D), x.shape)] };
+    const [outH, outW] = [maxPoolOutSize(xs.shape[1]), maxPoolOutSize(xs.shape[2])];
+    let value: tf.Tensor4D;
+    if (taped) {
+      const argmax = windowArgmax(xs);
+      save([argmax]);
+      value = gatherFlat(xs, argmax, [xs.shape[0], outH, outW, xs.shape[3]]);
+    } else {
+      value = nativeKernelsActive() ? nativeMaxPool(xs, MAX_WINDOW, MAX_STRIDE, MAX_PAD, outH, outW) : tf.maxPool(xs, MAX_WINDOW, MAX_STRIDE, MAX_PAD);
+    }
+    return { value, grads: (dy, saved) => [() => scatterToArgmax(dy, saved[0]!, x.shape)] };
   });
 }
 
@@ -69,11 +76,15 @@ function scatterToArgmax(dy: tf.Tensor4D, argmax: tf.Tensor, xShape: Shape4D): t
 function gatherAtArgmax(v: tf.Tensor4D, argmax: tf.Tensor, yShape: Shape4D): tf.Tensor4D {
   return customOp([v], ([vIn], save) => {
     save([argmax]);
-    const value = (
-      nativeKernelsActive() ? nativeGatherFlat(vIn!, argmax) : tf.reshape(tf.gather(tf.reshape(vIn!, [vIn!.size]), tf.reshape(argmax, [argmax.size])), yShape)
-    ) as tf.Tensor4D;
-    return { value, grads: (cot, saved) => [() => scatterToArgmax(cot, saved[0]!, v.shape)] };
+    return { value: gatherFlat(vIn!, argmax, yShape), grads: (cot, saved) => [() => scatterToArgmax(cot, saved[0]!, v.shape)] };
   });
+}
+
+/** v's values at the flat indexes in argmax, shaped yShape (no gradient: the ops above carry it). */
+function gatherFlat(v: tf.Tensor, argmax: tf.Tensor, yShape: Shape4D): tf.Tensor4D {
+  return (
+    nativeKernelsActive() ? nativeGatherFlat(v, argmax) : tf.reshape(tf.gather(tf.reshape(v, [v.size]), tf.reshape(argmax, [argmax.size])), yShape)
+  ) as tf.Tensor4D;
 }
 
 type Shape4D = [number, number, number, number];

@@ -141,6 +141,18 @@ for (const path of KERNEL_PATHS) {
         expect(Array.from(maxPool(x).dataSync())).toEqual([-4, -2, -1, -7]);
       });
 
+      it('max-pool gives the same maxima under a gradient tape (found through the argmax) as in inference', () => {
+        const x = separatedValues([2, 9, 7, 3], 0.04, 21) as tf.Tensor4D;
+        const inference = maxPool(x).arraySync();
+        let taped: number[][][][] = [];
+        tf.grad((xx: tf.Tensor) => {
+          const y = maxPool(xx as tf.Tensor4D);
+          taped = y.arraySync();
+          return tf.sum(y);
+        })(x);
+        expect(taped).toEqual(inference);
+      });
+
       it('conv3x3 stride 2 uses PyTorch padding (1 on every side), not TF "same"', () => {
         const x = tf.reshape(tf.range(0, 16, 1, 'float32'), [1, 4, 4, 1]) as tf.Tensor4D;
         const w = tf.ones([3, 3, 1, 1]) as tf.Tensor4D;
