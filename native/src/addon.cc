@@ -28,7 +28,7 @@ class Call {
   Call(napi_env env, napi_callback_info info, size_t expected, const char* name) : env_(env), name_(name) {
     size_t count = kMaxArgs;
     napi_get_cb_info(env, info, &count, argv_, nullptr, nullptr);
-    if (count != expected) fail("expected " + std::to_string(expected) + " arguments, got " + std::to_string(count));
+    if (count != expected || expected > kMaxArgs) fail("expected " + std::to_string(expected) + " arguments, got " + std::to_string(count));
     bool isBuffer = false;
     if (ok() && (napi_is_arraybuffer(env, argv_[0], &isBuffer) != napi_ok || !isBuffer)) fail("argument 0 must be the wasm heap's ArrayBuffer");
     if (ok()) napi_get_arraybuffer_info(env, argv_[0], &heap_, &heapBytes_);
@@ -104,7 +104,7 @@ class Call {
   }
 
  private:
-  static constexpr size_t kMaxArgs = 16;
+  static constexpr size_t kMaxArgs = 18;
   napi_env env_;
   const char* name_;
   napi_value argv_[kMaxArgs] = {};
@@ -133,43 +133,47 @@ void check_pool_windows(Call& call, int n, int h, int w, int c, int outH, int ou
     call.fail("the last window lies outside the input");
 }
 
-// conv3x3(heap, x, filter, bias (-1: none), y, transposedFilter, n, h, w, in, out, outH, outW, stride, padTop, padLeft)
+// conv3x3(heap, x, filter, bias (-1: none), y, transposedFilter, reluInput, mask (-1: none), n, h, w, in, out, outH, outW, stride, padTop, padLeft)
 napi_value Conv3x3(napi_env env, napi_callback_info info) {
-  Call call(env, info, 16, "conv3x3");
+  Call call(env, info, 18, "conv3x3");
   const bool transposed = call.flag(5);
-  const ddrl::ConvGeometry g = geometry(call, 6);
+  const bool reluInput = call.flag(6);
+  const ddrl::ConvGeometry g = geometry(call, 8);
   const float* x = call.at<float>(1, elements(g.n, g.h, g.w, g.in));
   const float* filter = call.at<float>(2, 9.0 * g.in * g.out);
   const float* bias = call.optional_at<float>(3, g.out);
   float* y = call.at<float>(4, elements(g.n, g.outH, g.outW, g.out));
-  if (call.ok()) kernels.conv3x3(x, filter, bias, y, g, transposed);
+  const float* mask = call.optional_at<float>(7, elements(g.n, g.outH, g.outW, g.out));
+  if (call.ok()) kernels.conv3x3(x, filter, bias, y, g, transposed, reluInput, mask);
   return nullptr;
 }
 
-// conv3x3FilterGrad(heap, x, dy, dw, db: Float32Array, n, h, w, in, out, outH, outW, stride, padTop, padLeft)
+// conv3x3FilterGrad(heap, x, dy, dw, db: Float32Array, reluInput, n, h, w, in, out, outH, outW, stride, padTop, padLeft)
 // db lies outside the heap: the bias gradient goes to JavaScript, which keeps it for when it is asked for.
 napi_value Conv3x3FilterGrad(napi_env env, napi_callback_info info) {
-  Call call(env, info, 15, "conv3x3FilterGrad");
-  const ddrl::ConvGeometry g = geometry(call, 5);
+  Call call(env, info, 16, "conv3x3FilterGrad");
+  const bool reluInput = call.flag(5);
+  const ddrl::ConvGeometry g = geometry(call, 6);
   const float* x = call.at<float>(1, elements(g.n, g.h, g.w, g.in));
   const float* dy = call.at<float>(2, elements(g.n, g.outH, g.outW, g.out));
   float* dw = call.at<float>(3, 9.0 * g.in * g.out);
   float* db = call.floats(4, g.out);
-  if (call.ok()) kernels.conv3x3FilterGrad(x, dy, dw, db, g);
+  if (call.ok()) kernels.conv3x3FilterGrad(x, dy, dw, db, g, reluInput);
   return nullptr;
 }
 
-// maxPoolArgmax(heap, x, argmax, n, h, w, c, outH, outW, size, stride, pad)
+// maxPoolArgmax(heap, x, argmax, y, n, h, w, c, outH, outW, size, stride, pad)
 napi_value MaxPoolArgmax(napi_env env, napi_callback_info info) {
-  Call call(env, info, 12, "maxPoolArgmax");
+  Call call(env, info, 13, "maxPoolArgmax");
   int v[9];
-  for (int i = 0; i < 9; i++) v[i] = call.integer(3 + i);
+  for (int i = 0; i < 9; i++) v[i] = call.integer(4 + i);
   const auto [n, h, w, c, outH, outW, size, stride, pad] = v;
   check_pool_windows(call, n, h, w, c, outH, outW, size, stride, pad);
   if (call.ok() && elements(n, h, w, c) > 2147483647.0) call.fail("the input has more elements than an int32 index can name");
   const float* x = call.at<float>(1, elements(n, h, w, c));
   int32_t* argmax = call.at<int32_t>(2, elements(n, outH, outW, c));
-  if (call.ok()) kernels.maxPoolArgmax(x, argmax, n, h, w, c, outH, outW, size, stride, pad);
+  float* y = call.at<float>(3, elements(n, outH, outW, c));
+  if (call.ok()) kernels.maxPoolArgmax(x, argmax, y, n, h, w, c, outH, outW, size, stride, pad);
   return nullptr;
 }
 

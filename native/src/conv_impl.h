@@ -40,16 +40,21 @@ void pack_filter(const float* filter, int in, int out, bool transposed, Floats& 
 
 /**
  * Input row `iy` of image `b` as row_columns(g) x in values, column j holding input column
- * j - padLeft, zeros outside the image. Returns false (row untouched) when iy is outside.
+ * j - padLeft, zeros outside the image, each value max(x, 0) with `relu`. Returns false (row
+ * untouched) when iy is outside.
  */
-bool fill_row(const float* x, const ConvGeometry& g, int b, int iy, float* row) {
+bool fill_row(const float* x, const ConvGeometry& g, int b, int iy, bool relu, float* row) {
   if (iy < 0 || iy >= g.h) return false;
   const int columns = row_columns(g);
   const float* src = x + (static_cast<size_t>(b) * g.h + iy) * g.w * g.in;
   const int first = lo(hi(0, g.padLeft), columns);
   const int last = hi(first, lo(columns, g.padLeft + g.w));
   std::memset(row, 0, static_cast<size_t>(first) * g.in * sizeof(float));
-  std::memcpy(row + static_cast<size_t>(first) * g.in, src + static_cast<size_t>(first - g.padLeft) * g.in, static_cast<size_t>(last - first) * g.in * sizeof(float));
+  float* inside = row + static_cast<size_t>(first) * g.in;
+  const size_t count = static_cast<size_t>(last - first) * g.in;
+  std::memcpy(inside, src + static_cast<size_t>(first - g.padLeft) * g.in, count * sizeof(float));
+  if (relu)
+    for (size_t i = 0; i < count; i++) inside[i] = inside[i] > 0.f ? inside[i] : 0.f;
   std::memset(row + static_cast<size_t>(last) * g.in, 0, static_cast<size_t>(columns - last) * g.in * sizeof(float));
   return true;
 }
@@ -60,16 +65,19 @@ struct InputRows {
   int valid;
 };
 
-InputRows read_rows(const float* x, const ConvGeometry& g, int b, int oy, float* scratch) {
+InputRows read_rows(const float* x, const ConvGeometry& g, int b, int oy, bool relu, float* scratch) {
   InputRows rows{{nullptr, nullptr, nullptr}, 0};
   const size_t rowSize = static_cast<size_t>(row_columns(g)) * g.in;
   for (int ky = 0; ky < 3; ky++) {
     float* row = scratch + ky * rowSize;
     rows.row[ky] = row;
-    if (fill_row(x, g, b, oy * g.stride + ky - g.padTop, row)) rows.valid |= 1 << ky;
+    if (fill_row(x, g, b, oy * g.stride + ky - g.padTop, relu, row)) rows.valid |= 1 << ky;
   }
   return rows;
 }
+
+/** v where the mask is positive, else 0. */
+inline vfloat masked(vfloat v, vfloat mask) { return (vfloat)((vint)v & (mask > splat(0.f))); }
 
 // ---------------------------------------------------------------- forward convolution
 
@@ -78,7 +86,8 @@ InputRows read_rows(const float* x, const ConvGeometry& g, int b, int oy, float*
  * Not inlined: inlined into its callers, GCC spills the accumulators (measured: half the speed).
  */
 template <int MR, int NV>
-__attribute__((noinline)) void conv_tile(const InputRows& rows, const ConvGeometry& g, int ox0, const float* packed, int outP, int o0, const vfloat* bias, float* yRow, int count) {
+__attribute__((noinline)) void conv_tile(const InputRows& rows, const ConvGeometry& g, int ox0, const float* packed, int outP, int o0, const vfloat* bias, float* yRow,
+                                         const float* maskRow, int count) {
   vfloat acc[MR][NV];
   for (int m = 0; m < MR; m++)
     for (int v = 0; v < NV; v++) acc[m][v] = bias[v];
@@ -98,24 +107,24 @@ __attribute__((noinline)) void conv_tile(const InputRows& rows, const ConvGeomet
     }
   }
   for (int m = 0; m < MR; m++) {
-    float* dst = yRow + static_cast<size_t>(ox0 + m) * g.out + o0;
+    const size_t at = static_cast<size_t>(ox0 + m) * g.out + o0;
     for (int v = 0; v < NV; v++) {
       const int lanes = count - v * kLanes;
       if (lanes >= kLanes)
-        store(dst + v * kLanes, acc[m][v]);
+        store(yRow + at + v * kLanes, maskRow ? masked(acc[m][v], load(maskRow + at + v * kLanes)) : acc[m][v]);
       else if (lanes > 0)
-        store_partial(dst + v * kLanes, acc[m][v], lanes);
+        store_partial(yRow + at + v * kLanes, maskRow ? masked(acc[m][v], load_partial(maskRow + at + v * kLanes, lanes)) : acc[m][v], lanes);
     }
   }
 }
 
 /** A whole output row for one channel chunk: tiles of MR pixels, then one narrower tile. */
 template <int MR, int NV>
-void conv_row(const InputRows& rows, const ConvGeometry& g, const float* packed, int outP, int o0, const vfloat* bias, float* yRow, int count) {
-  in_blocks<MR>(g.outW, [&](auto block, int ox) { conv_tile<decltype(block)::size, NV>(rows, g, ox, packed, outP, o0, bias, yRow, count); });
+void conv_row(const InputRows& rows, const ConvGeometry& g, const float* packed, int outP, int o0, const vfloat* bias, float* yRow, const float* maskRow, int count) {
+  in_blocks<MR>(g.outW, [&](auto block, int ox) { conv_tile<decltype(block)::size, NV>(rows, g, ox, packed, outP, o0, bias, yRow, maskRow, count); });
 }
 
-void conv3x3(const float* x, const float* filter, const float* bias, float* y, const ConvGeometry& g, bool transposedFilter) {
+void conv3x3(const float* x, const float* filter, const float* bias, float* y, const ConvGeometry& g, bool transposedFilter, bool reluInput, const float* mask) {
   Floats packed;
   pack_filter(filter, g.in, g.out, transposedFilter, packed);
   const int outP = padded(g.out);
@@ -127,17 +136,19 @@ void conv3x3(const float* x, const float* filter, const float* bias, float* y, c
     scratch.resize(static_cast<size_t>(3) * row_columns(g) * g.in);
     const int b = task / g.outH;
     const int oy = task % g.outH;
-    const InputRows rows = read_rows(x, g, b, oy, scratch.data());
-    float* yRow = y + (static_cast<size_t>(b) * g.outH + oy) * g.outW * g.out;
+    const InputRows rows = read_rows(x, g, b, oy, reluInput, scratch.data());
+    const size_t rowStart = (static_cast<size_t>(b) * g.outH + oy) * g.outW * g.out;
+    float* yRow = y + rowStart;
+    const float* maskRow = mask ? mask + rowStart : nullptr;
     // Chunks of two vectors of output channels (6 pixels x 2 vectors: 12 accumulators
     // + 2 filter vectors + 1 broadcast fit AVX2's 16 registers), or one vector x 12 pixels.
     for (int o0 = 0; o0 < g.out; o0 += 2 * kLanes) {
       const int count = lo(2 * kLanes, g.out - o0);
       vfloat biasV[2] = {load(biasPadded.data() + o0), count > kLanes ? load(biasPadded.data() + o0 + kLanes) : vfloat{}};
       if (count > kLanes)
-        conv_row<6, 2>(rows, g, packed.data(), outP, o0, biasV, yRow, count);
+        conv_row<6, 2>(rows, g, packed.data(), outP, o0, biasV, yRow, maskRow, count);
       else
-        conv_row<12, 1>(rows, g, packed.data(), outP, o0, biasV, yRow, count);
+        conv_row<12, 1>(rows, g, packed.data(), outP, o0, biasV, yRow, maskRow, count);
     }
   };
   parallel_for(g.n * g.outH, row);
@@ -186,7 +197,7 @@ void filter_grad_row(const Band& band, int ky, const ConvGeometry& g, int outP, 
   in_blocks<MR>(3 * g.in, [&](auto block, int j) { filter_grad_block<decltype(block)::size, NV>(band, ky, j, g, outP, o0, dwRows); });
 }
 
-void conv3x3FilterGrad(const float* x, const float* dy, float* dw, float* db, const ConvGeometry& g) {
+void conv3x3FilterGrad(const float* x, const float* dy, float* dw, float* db, const ConvGeometry& g, bool reluInput) {
   const int outP = padded(g.out);
   const int window = 3 * g.in;
   // Each part's buffer: dW [9 * in][outP], then the bias gradient [outP] (dy summed over pixels).
@@ -208,7 +219,7 @@ void conv3x3FilterGrad(const float* x, const float* dy, float* dw, float* db, co
       for (int oy0 = 0; oy0 < g.outH; oy0 += bandRows) {
         band.count = lo(bandRows, g.outH - oy0);
         for (int r = 0; r < band.count; r++) {
-          band.rows[r] = read_rows(x, g, b, oy0 + r, scratch.data() + 3 * rowSize * r);
+          band.rows[r] = read_rows(x, g, b, oy0 + r, reluInput, scratch.data() + 3 * rowSize * r);
           float* padded = dyRows.data() + static_cast<size_t>(r) * g.outW * outP;
           const float* src = dy + (static_cast<size_t>(b) * g.outH + oy0 + r) * g.outW * g.out;
           for (int ox = 0; ox < g.outW; ox++) std::memcpy(padded + static_cast<size_t>(ox) * outP, src + static_cast<size_t>(ox) * g.out, g.out * sizeof(float));

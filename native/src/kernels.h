@@ -25,18 +25,22 @@ struct KernelTable {
   /**
    * y = conv(x, W) (+ bias when not null). With `transposedFilter`, `filter` is read as
    * [3, 3, out, in] and rotated by 180 degrees: the input gradient of a stride-1 conv.
+   * With `reluInput`, x is read as max(x, 0); with a `mask` (y's shape), y is zero wherever
+   * the mask is not positive: the input gradient of a conv that reads a relu.
    */
-  void (*conv3x3)(const float* x, const float* filter, const float* bias, float* y, const ConvGeometry& g, bool transposedFilter);
+  void (*conv3x3)(const float* x, const float* filter, const float* bias, float* y, const ConvGeometry& g, bool transposedFilter, bool reluInput, const float* mask);
   /**
    * dW[ky, kx, in, out] = sum over pixels of x(shifted by ky, kx) * dy: the filter gradient;
    * and db[out] = sum over pixels of dy, the bias gradient, read from the same pass over dy.
+   * With `reluInput`, x is read as max(x, 0).
    */
-  void (*conv3x3FilterGrad)(const float* x, const float* dy, float* dw, float* db, const ConvGeometry& g);
+  void (*conv3x3FilterGrad)(const float* x, const float* dy, float* dw, float* db, const ConvGeometry& g, bool reluInput);
   /**
    * For each output of a max-pool (window `size`, `stride`, `pad`, padding never wins), the
-   * flat index (batch included) of its window's first maximum in x [n, h, w, c].
+   * flat index (batch included) of its window's first maximum in x [n, h, w, c], and that
+   * maximum in y.
    */
-  void (*maxPoolArgmax)(const float* x, int32_t* argmax, int n, int h, int w, int c, int outH, int outW, int size, int stride, int pad);
+  void (*maxPoolArgmax)(const float* x, int32_t* argmax, float* y, int n, int h, int w, int c, int outH, int outW, int size, int stride, int pad);
   /** Max over each window, padding never winning. */
   void (*maxPool)(const float* x, float* y, int n, int h, int w, int c, int outH, int outW, int size, int stride, int pad);
   /** 2x2 average pool, stride 2, and its adjoint (dx [n, h, w, c] from dy [n, h / 2, w / 2, c]). */

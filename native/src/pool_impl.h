@@ -14,7 +14,7 @@ namespace ddrl {
 namespace DDRL_ISA {
 namespace {
 
-void maxPoolArgmax(const float* x, int32_t* argmax, int n, int h, int w, int c, int outH, int outW, int size, int stride, int pad) {
+void maxPoolArgmax(const float* x, int32_t* argmax, float* y, int n, int h, int w, int c, int outH, int outW, int size, int stride, int pad) {
   vint laneIndex;
   for (int l = 0; l < kLanes; l++) laneIndex[l] = l;
   auto row = [&](int task) {
@@ -25,7 +25,9 @@ void maxPoolArgmax(const float* x, int32_t* argmax, int n, int h, int w, int c, 
     for (int ox = 0; ox < outW; ox++) {
       const int x0 = hi(0, ox * stride - pad);
       const int x1 = lo(w, ox * stride - pad + size);
-      int32_t* dst = argmax + ((static_cast<size_t>(b) * outH + oy) * outW + ox) * c;
+      const size_t out = ((static_cast<size_t>(b) * outH + oy) * outW + ox) * c;
+      int32_t* dst = argmax + out;
+      float* maxima = y + out;
       const auto at = [&](int iy, int ix, int ch) { return static_cast<int32_t>(((static_cast<size_t>(b) * h + iy) * w + ix) * c + ch); };
       int ch = 0;
       for (; ch + kLanes <= c; ch += kLanes) {
@@ -39,6 +41,7 @@ void maxPoolArgmax(const float* x, int32_t* argmax, int n, int h, int w, int c, 
             index = ((splat_int(at(iy, ix, ch)) + laneIndex) & better) | (index & ~better);
           }
         store_int(dst + ch, index);
+        store(maxima + ch, best);
       }
       for (; ch < c; ch++) {
         int32_t bestAt = at(y0, x0, ch);
@@ -46,6 +49,7 @@ void maxPoolArgmax(const float* x, int32_t* argmax, int n, int h, int w, int c, 
           for (int ix = x0; ix < x1; ix++)
             if (x[at(iy, ix, ch)] > x[bestAt]) bestAt = at(iy, ix, ch);
         dst[ch] = bestAt;
+        maxima[ch] = x[bestAt];
       }
     }
   };

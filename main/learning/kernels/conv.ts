@@ -11,9 +11,16 @@
  * Every op is linear in each argument, so each one's gradient is again one of the three:
  * the recursion closes and any order of derivative stays on fast kernels. Each op runs
  * on the native kernels when they are active (native-wasm.ts), else on tfjs's.
+ *
+ * A conv may read relu(x) instead of x (`reluInput`: IMPALA's residual blocks convolve
+ * relus only). The native kernels then apply the relu as they read x, and its gradient
+ * as they write dx (a mask of x > 0), so neither the relu nor its gradient makes a pass
+ * over memory of its own; the same three ops, with relu(x) for x and the mask on dx,
+ * still close under differentiation.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { customOp, type Padding4D } from './custom-op.ts';
+import { reluGradient } from './relu-grad.ts';
 import { nativeBroadcastChannels, nativeConv3x3, nativeConv3x3FilterGrad, nativeKernelsActive, nativeSumToChannels, type ConvGeometry } from './native-wasm.ts';
 
 export type ConvStride = 1 | 2;
@@ -60,41 +67,50 @@ function forwardGeometry(inputShape: readonly number[], stride: ConvStride): Con
   return { stride, padTop: PAD, padLeft: PAD, outH: convOutSize(inputShape[1]!, stride), outW: convOutSize(inputShape[2]!, stride) };
 }
 
-/** y = conv(x, W) + b with PyTorch padding 1; the bias add is fused into the conv kernel. */
-export function conv2d(x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor1D, stride: ConvStride): tf.Tensor4D {
+/** y = conv(x, W) + b with PyTorch padding 1 (of relu(x) with `reluInput`); the bias add is fused into the conv kernel. */
+export function conv2d(x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor1D, stride: ConvStride, reluInput = false): tf.Tensor4D {
   checkStride(stride);
   return customOp([x, w, b], ([xIn, wIn, bIn], save) => {
     save([xIn!, wIn!]);
     const [xs, ws, bs] = [xIn as tf.Tensor4D, wIn as tf.Tensor4D, bIn as tf.Tensor1D];
     const value = nativeKernelsActive()
-      ? nativeConv3x3(xs, ws, bs, forwardGeometry(xs.shape, stride))
-      : tf.fused.conv2d({ x: xs, filter: ws, bias: bs, strides: stride, pad: PAD });
-    return { value, grads: (dy, saved) => [...convGrads(dy, saved, stride), () => sumToChannels(dy)] };
+      ? nativeConv3x3(xs, ws, bs, forwardGeometry(xs.shape, stride), { reluInput })
+      : tf.fused.conv2d({ x: reluInput ? tf.relu(xs) : xs, filter: ws, bias: bs, strides: stride, pad: PAD });
+    return { value, grads: (dy, saved) => [...convGrads(dy, saved, stride, reluInput), () => sumToChannels(dy)] };
   });
 }
 
 /** y = conv(x, W) without bias: the adjoint ops below need the bare linear map. */
-function convNoBias(x: tf.Tensor4D, w: tf.Tensor4D, stride: ConvStride): tf.Tensor4D {
+function convNoBias(x: tf.Tensor4D, w: tf.Tensor4D, stride: ConvStride, reluInput: boolean): tf.Tensor4D {
   return customOp([x, w], ([xIn, wIn], save) => {
     save([xIn!, wIn!]);
     const [xs, ws] = [xIn as tf.Tensor4D, wIn as tf.Tensor4D];
-    const value = nativeKernelsActive() ? nativeConv3x3(xs, ws, null, forwardGeometry(xs.shape, stride)) : tf.conv2d(xs, ws, stride, PAD);
-    return { value, grads: (dy, saved) => convGrads(dy, saved, stride) };
+    const value = nativeKernelsActive()
+      ? nativeConv3x3(xs, ws, null, forwardGeometry(xs.shape, stride), { reluInput })
+      : tf.conv2d(reluInput ? tf.relu(xs) : xs, ws, stride, PAD);
+    return { value, grads: (dy, saved) => convGrads(dy, saved, stride, reluInput) };
   });
 }
 
-/** The input and filter gradients of conv(x, W) for upstream gradient dy. */
-function convGrads(dy: tf.Tensor4D, saved: tf.Tensor[], stride: ConvStride): (() => tf.Tensor4D)[] {
+/** The input and filter gradients of conv(x, W) (of relu(x) with `reluInput`) for upstream gradient dy. */
+function convGrads(dy: tf.Tensor4D, saved: tf.Tensor[], stride: ConvStride, reluInput: boolean): (() => tf.Tensor4D)[] {
   const [x, w] = saved as [tf.Tensor4D, tf.Tensor4D];
-  return [() => convInputGrad(dy, w, stride, [x.shape[1], x.shape[2]]), () => convFilterGrad(x, dy, stride)];
+  return [() => convInputGrad(dy, w, stride, [x.shape[1], x.shape[2]], reluInput ? x : null), () => convFilterGrad(x, dy, stride, reluInput)];
 }
 
 /**
- * dx = conv^T(dy, W): the input gradient of a stride-s conv. For stride 2, dy is first
- * spread onto the input grid (zeros between), then it is a stride-1 conv with W rotated
- * by 180 degrees and its channel axes swapped.
+ * dx = conv^T(dy, W): the input gradient of a stride-s conv, zero where `maskBy` is not
+ * positive when given (the conv read relu(maskBy)). For stride 2, dy is first spread onto
+ * the input grid (zeros between), then it is a stride-1 conv with W rotated by 180 degrees
+ * and its channel axes swapped.
  */
-export function convInputGrad(dy: tf.Tensor4D, w: tf.Tensor4D, stride: ConvStride, inputHw: readonly [number, number]): tf.Tensor4D {
+export function convInputGrad(
+  dy: tf.Tensor4D,
+  w: tf.Tensor4D,
+  stride: ConvStride,
+  inputHw: readonly [number, number],
+  maskBy: tf.Tensor4D | null = null,
+): tf.Tensor4D {
   return customOp([dy, w], ([dyIn, wIn], save) => {
     const g = dyIn as tf.Tensor4D;
     const ws = wIn as tf.Tensor4D;
@@ -102,36 +118,42 @@ export function convInputGrad(dy: tf.Tensor4D, w: tf.Tensor4D, stride: ConvStrid
     const spread = stride === 1 ? g : spreadOntoGrid(g);
     // Padding that makes the output exactly the input's size (derivation in the file comment).
     const [h, wd] = inputHw;
-    const value = nativeKernelsActive()
-      ? nativeConv3x3(spread, ws, null, { stride: 1, padTop: KERNEL - 1 - PAD, padLeft: KERNEL - 1 - PAD, outH: h, outW: wd }, true)
-      : tf.conv2d(spread, tf.transpose(tf.reverse(ws, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D, 1, [
-          [0, 0],
-          [KERNEL - 1 - PAD, h + PAD - stride * g.shape[1]],
-          [KERNEL - 1 - PAD, wd + PAD - stride * g.shape[2]],
-          [0, 0],
-        ]);
+    let value: tf.Tensor4D;
+    if (nativeKernelsActive()) {
+      const geometry = { stride: 1, padTop: KERNEL - 1 - PAD, padLeft: KERNEL - 1 - PAD, outH: h, outW: wd };
+      value = nativeConv3x3(spread, ws, null, geometry, { transposedFilter: true, ...(maskBy ? { mask: maskBy } : {}) });
+    } else {
+      const full = tf.conv2d(spread, tf.transpose(tf.reverse(ws, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D, 1, [
+        [0, 0],
+        [KERNEL - 1 - PAD, h + PAD - stride * g.shape[1]],
+        [KERNEL - 1 - PAD, wd + PAD - stride * g.shape[2]],
+        [0, 0],
+      ]);
+      value = maskBy ? (reluGradient(full, maskBy) as tf.Tensor4D) : full;
+    }
     const grads = (c: tf.Tensor4D, saved: tf.Tensor[]) => {
       const [sg, sw] = saved as [tf.Tensor4D, tf.Tensor4D];
-      // <conv^T(dy, W), C> = <dy, conv(C, W)>, and in W it is the filter gradient of (C, dy).
-      return [() => convNoBias(c, sw, stride), () => convFilterGrad(c, sg, stride)];
+      // <mask . conv^T(dy, W), C> = <dy, conv(mask . C, W)>, and in W it is the filter gradient of (mask . C, dy).
+      const maskedC = maskBy ? (reluGradient(c, maskBy) as tf.Tensor4D) : c;
+      return [() => convNoBias(maskedC, sw, stride, false), () => convFilterGrad(maskedC, sg, stride, false)];
     };
     return { value, grads };
   });
 }
 
-/** dW = x (*) dy: the filter gradient. */
-export function convFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, stride: ConvStride): tf.Tensor4D {
+/** dW = x (*) dy: the filter gradient (of relu(x) (*) dy with `reluInput`). */
+export function convFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, stride: ConvStride, reluInput = false): tf.Tensor4D {
   return customOp([x, dy], ([xIn, dyIn], save) => {
     const xs = xIn as tf.Tensor4D;
     const g = dyIn as tf.Tensor4D;
     save([xs, g]);
     const value = nativeKernelsActive()
-      ? nativeConv3x3FilterGrad(xs, g, { stride, padTop: PAD, padLeft: PAD, outH: g.shape[1], outW: g.shape[2] })
-      : filterGradByForwardConv(xs, g, stride);
+      ? nativeConv3x3FilterGrad(xs, g, { stride, padTop: PAD, padLeft: PAD, outH: g.shape[1], outW: g.shape[2] }, reluInput)
+      : filterGradByForwardConv(reluInput ? tf.relu(xs) : xs, g, stride);
     const grads = (v: tf.Tensor4D, saved: tf.Tensor[]) => {
       const [sx, sg] = saved as [tf.Tensor4D, tf.Tensor4D];
-      // <x (*) dy, V> = <conv(x, V), dy>: adjoint in x is conv^T(dy, V), in dy it is conv(x, V).
-      return [() => convInputGrad(sg, v, stride, [sx.shape[1], sx.shape[2]]), () => convNoBias(sx, v, stride)];
+      // <r(x) (*) dy, V> = <conv(r(x), V), dy>: adjoint in x is r'(x) . conv^T(dy, V), in dy it is conv(r(x), V).
+      return [() => convInputGrad(sg, v, stride, [sx.shape[1], sx.shape[2]], reluInput ? sx : null), () => convNoBias(sx, v, stride, reluInput)];
     };
     return { value, grads };
   });

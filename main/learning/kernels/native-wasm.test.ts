@@ -50,9 +50,28 @@ describe('the native kernels agree with the tfjs formulation', () => {
       expect(relativeDifference(() => conv2d(x, filter, bias, stride))).toBeLessThan(1e-5);
       expect(relativeDifference(() => convInputGrad(dy, filter, stride, [h, w]))).toBeLessThan(1e-5);
       expect(relativeDifference(() => convFilterGrad(x, dy, stride))).toBeLessThan(1e-5);
+      // Reading relu(x), with the relu's gradient as a mask on dx: fused natively, composed on tfjs.
+      expect(relativeDifference(() => conv2d(x, filter, bias, stride, true))).toBeLessThan(1e-5);
+      expect(relativeDifference(() => convInputGrad(dy, filter, stride, [h, w], x))).toBeLessThan(1e-5);
+      expect(relativeDifference(() => convFilterGrad(x, dy, stride, true))).toBeLessThan(1e-5);
       tf.dispose([x, filter, bias, y, dy]);
     });
   }
+
+  it('a conv of a relu equals the conv of the relu, and its gradients those of the composition', () => {
+    const x = tf.randomNormal([2, 9, 7, 6], 0, 1, 'float32', 18) as tf.Tensor4D;
+    const filter = tf.randomNormal([3, 3, 6, 5], 0, 1, 'float32', 19) as tf.Tensor4D;
+    const bias = tf.randomNormal([5], 0, 1, 'float32', 20) as tf.Tensor1D;
+    const probe = tf.randomNormal([2, 9, 7, 5], 0, 1, 'float32', 21);
+    const loss = (fused: boolean) => (v: tf.Tensor, f: tf.Tensor) =>
+      tf.sum(tf.mul(fused ? conv2d(v as tf.Tensor4D, f as tf.Tensor4D, bias, 1, true) : conv2d(tf.relu(v) as tf.Tensor4D, f as tf.Tensor4D, bias, 1), probe));
+    const [fusedDx, fusedDw] = tf.grads(loss(true))([x, filter]);
+    const [plainDx, plainDw] = tf.grads(loss(false))([x, filter]);
+    expect(tf.max(tf.abs(tf.sub(fusedDx!, plainDx!))).dataSync()[0]).toBeLessThan(1e-5);
+    expect(tf.max(tf.abs(tf.sub(fusedDw!, plainDw!))).dataSync()[0]).toBeLessThan(1e-4);
+    expect(tf.max(tf.abs(tf.sub(conv2d(x, filter, bias, 1, true), conv2d(tf.relu(x) as tf.Tensor4D, filter, bias, 1)))).dataSync()[0]).toBe(0);
+    tf.dispose([x, filter, bias, probe, fusedDx!, fusedDw!, plainDx!, plainDw!]);
+  });
 
   it('max-pool gradients (the argmax) on distinct values', () => {
     const x = tf.randomNormal([3, 17, 16, 11], 0, 1, 'float32', 5) as tf.Tensor4D;
@@ -70,14 +89,15 @@ describe('the native kernels agree with the tfjs formulation', () => {
     tf.dispose([x, probe]);
   });
 
-  it('max-pool argmax names a maximum of its window, also with ties and all-negative windows', () => {
+  it('max-pool argmax names a maximum of its window and returns it, also with ties and all-negative windows', () => {
     // Rounded to a coarse grid, so windows have ties; shifted, so many are all negative.
     const x = tf.tidy(() => tf.sub(tf.round(tf.randomUniform([3, 17, 16, 11], 0, 4, 'float32', 7)), 3)) as tf.Tensor4D;
     const pooled = tf.maxPool(x, 3, 2, 1);
-    const argmax = nativeMaxPoolArgmax(x, 3, 2, 1, pooled.shape[1], pooled.shape[2]);
+    const { argmax, maxima } = nativeMaxPoolArgmax(x, 3, 2, 1, pooled.shape[1], pooled.shape[2]);
     const atArgmax = tf.gather(tf.reshape(x, [-1]), tf.reshape(argmax, [-1]));
     expect(Array.from(atArgmax.dataSync())).toEqual(Array.from(pooled.dataSync()));
-    tf.dispose([x, pooled, argmax, atArgmax]);
+    expect(Array.from(maxima.dataSync())).toEqual(Array.from(pooled.dataSync()));
+    tf.dispose([x, pooled, argmax, maxima, atArgmax]);
   });
 });
 
@@ -164,9 +184,12 @@ describe('bad input', () => {
     const load = loadNativeAddon();
     if (!load.addon) throw new Error(load.reason);
     const heap = new ArrayBuffer(1024);
-    expect(() => load.addon.conv3x3(heap, 0, 0, -1, 4096, false, 1, 4, 4, 1, 1, 4, 4, 1, 1, 1)).toThrow(
+    expect(() => load.addon.conv3x3(heap, 0, 0, -1, 4096, false, false, -1, 1, 4, 4, 1, 1, 4, 4, 1, 1, 1)).toThrow(
       /conv3x3: argument 4: 64 bytes at offset 4096 do not lie in the 1024-byte heap/,
     );
-    expect(() => load.addon.maxPoolArgmax(heap, 0, 0, 1, 4, 4, 1, 9, 2, 3, 2, 1)).toThrow(/the last window lies outside the input/);
+    expect(() => load.addon.conv3x3(heap, 0, 0, -1, 0, true, false, 1000, 1, 4, 4, 1, 1, 4, 4, 1, 1, 1)).toThrow(
+      /conv3x3: argument 7: 64 bytes at offset 1000 do not lie in the 1024-byte heap/,
+    );
+    expect(() => load.addon.maxPoolArgmax(heap, 0, 0, 0, 1, 4, 4, 1, 9, 2, 3, 2, 1)).toThrow(/the last window lies outside the input/);
   });
 });

@@ -38,9 +38,23 @@ export interface ConvGeometry {
   readonly outW: number;
 }
 
-interface ConvAttrs extends ConvGeometry {
+/** How a conv kernel reads its input and writes its output. */
+export interface ConvOptions {
   /** The filter is [3, 3, out, in], rotated 180 degrees: the input gradient of a stride-1 conv. */
+  readonly transposedFilter?: boolean;
+  /** x is read as relu(x): the conv of a relu, without the relu's own pass over memory. */
+  readonly reluInput?: boolean;
+  /** Zero the output wherever this tensor (the output's shape) is not positive: a relu's gradient, fused. */
+  readonly mask?: tf.Tensor4D;
+}
+
+interface ConvAttrs extends ConvGeometry {
   readonly transposedFilter: boolean;
+  readonly reluInput: boolean;
+}
+
+interface FilterGradAttrs extends ConvGeometry {
+  readonly reluInput: boolean;
 }
 
 let enabled = false;
@@ -90,22 +104,25 @@ export interface AdamStep {
 }
 
 const KERNELS: Record<string, NativeKernelFunc> = {
-  [CONV]: (addon, io, { x, filter, bias }, attrs) => {
+  [CONV]: (addon, io, { x, filter, bias, mask }, attrs) => {
     const a = attrs as unknown as ConvAttrs;
     const [n, h, w, inC] = x!.shape as [number, number, number, number];
     const [, , filterIn, filterOut] = filter!.shape as [number, number, number, number];
     const [wantIn, outC] = a.transposedFilter ? [filterOut, filterIn] : [filterIn, filterOut];
     if (wantIn !== inC) throw shapeError(CONV, `the filter ${JSON.stringify(filter!.shape)} does not take ${inC} input channels`);
     if (bias && bias.shape[0] !== outC) throw shapeError(CONV, `bias of ${bias.shape[0]} values for ${outC} output channels`);
+    if (mask && JSON.stringify(mask.shape) !== JSON.stringify([n, a.outH, a.outW, outC]))
+      throw shapeError(CONV, `mask ${JSON.stringify(mask.shape)} is not the output's shape ${JSON.stringify([n, a.outH, a.outW, outC])}`);
     const out = io.output([n, a.outH, a.outW, outC]);
-    const biasAt = bias ? io.at(bias) : -1;
     addon.conv3x3(
       io.heap(),
       io.at(x!),
       io.at(filter!),
-      biasAt,
+      bias ? io.at(bias) : -1,
       io.at(out),
       a.transposedFilter,
+      a.reluInput,
+      mask ? io.at(mask) : -1,
       n,
       h,
       w,
@@ -120,23 +137,41 @@ const KERNELS: Record<string, NativeKernelFunc> = {
     return out;
   },
   [CONV_FILTER_GRAD]: (addon, io, { x, dy }, attrs) => {
-    const a = attrs as unknown as ConvGeometry;
+    const a = attrs as unknown as FilterGradAttrs;
     const [n, h, w, inC] = x!.shape as [number, number, number, number];
     const [dyN, outH, outW, outC] = dy!.shape as [number, number, number, number];
     if (dyN !== n || outH !== a.outH || outW !== a.outW)
       throw shapeError(CONV_FILTER_GRAD, `dy ${JSON.stringify(dy!.shape)} does not match the geometry of x ${JSON.stringify(x!.shape)}`);
     const out = io.output([3, 3, inC, outC]);
     const biasGradient = new Float32Array(outC);
-    addon.conv3x3FilterGrad(io.heap(), io.at(x!), io.at(dy!), io.at(out), biasGradient, n, h, w, inC, outC, outH, outW, a.stride, a.padTop, a.padLeft);
+    addon.conv3x3FilterGrad(
+      io.heap(),
+      io.at(x!),
+      io.at(dy!),
+      io.at(out),
+      biasGradient,
+      a.reluInput,
+      n,
+      h,
+      w,
+      inC,
+      outC,
+      outH,
+      outW,
+      a.stride,
+      a.padTop,
+      a.padLeft,
+    );
     sumsOfDy.set(dy!.dataId, biasGradient);
     return out;
   },
   [MAX_POOL_ARGMAX]: (addon, io, { x }, attrs) => {
     const { size, stride, pad, outH, outW } = attrs as { size: number; stride: number; pad: number; outH: number; outW: number };
     const [n, h, w, c] = x!.shape as [number, number, number, number];
-    const out = io.output([n, outH, outW, c], 'int32');
-    addon.maxPoolArgmax(io.heap(), io.at(x!), io.at(out), n, h, w, c, outH, outW, size, stride, pad);
-    return out;
+    const argmax = io.output([n, outH, outW, c], 'int32');
+    const maxima = io.output([n, outH, outW, c]);
+    addon.maxPoolArgmax(io.heap(), io.at(x!), io.at(argmax), io.at(maxima), n, h, w, c, outH, outW, size, stride, pad);
+    return [argmax, maxima];
   },
   [MAX_POOL]: (addon, io, { x }, attrs) => {
     const { size, stride, pad, outH, outW } = attrs as { size: number; stride: number; pad: number; outH: number; outW: number };
@@ -289,21 +324,30 @@ export function registerNativeWasmKernels(addon: NativeAddon): void {
   enabled = true;
 }
 
-/** y = conv(x, W) (+ bias); `transposedFilter` reads W as [3, 3, out, in] rotated (see ConvAttrs). */
-export function nativeConv3x3(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Tensor1D | null, geometry: ConvGeometry, transposedFilter = false): tf.Tensor4D {
-  const attrs: ConvAttrs = { ...geometry, transposedFilter };
-  const inputs: tf.NamedTensorMap = bias ? { x, filter, bias } : { x, filter };
+/** y = conv(x, W) (+ bias), read and written as the options say. */
+export function nativeConv3x3(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Tensor1D | null, geometry: ConvGeometry, options: ConvOptions = {}): tf.Tensor4D {
+  const attrs: ConvAttrs = { ...geometry, transposedFilter: options.transposedFilter ?? false, reluInput: options.reluInput ?? false };
+  const inputs: tf.NamedTensorMap = { x, filter, ...(bias ? { bias } : {}), ...(options.mask ? { mask: options.mask } : {}) };
   return tf.engine().runKernel(CONV, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor4D;
 }
 
-/** dW [3, 3, in, out] of y = conv(x, W) for upstream gradient dy. */
-export function nativeConv3x3FilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, geometry: ConvGeometry): tf.Tensor4D {
-  return tf.engine().runKernel(CONV_FILTER_GRAD, { x, dy }, geometry as unknown as tf.NamedAttrMap) as tf.Tensor4D;
+/** dW [3, 3, in, out] of y = conv(x, W) (of relu(x) with `reluInput`) for upstream gradient dy. */
+export function nativeConv3x3FilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, geometry: ConvGeometry, reluInput = false): tf.Tensor4D {
+  const attrs: FilterGradAttrs = { ...geometry, reluInput };
+  return tf.engine().runKernel(CONV_FILTER_GRAD, { x, dy }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor4D;
 }
 
-/** Flat index (batch included) of each max-pool window's first maximum. */
-export function nativeMaxPoolArgmax(x: tf.Tensor4D, size: number, stride: number, pad: number, outH: number, outW: number): tf.Tensor4D {
-  return tf.engine().runKernel(MAX_POOL_ARGMAX, { x }, { size, stride, pad, outH, outW }) as tf.Tensor4D;
+/** Flat index (batch included) of each max-pool window's first maximum, and that maximum. */
+export function nativeMaxPoolArgmax(
+  x: tf.Tensor4D,
+  size: number,
+  stride: number,
+  pad: number,
+  outH: number,
+  outW: number,
+): { argmax: tf.Tensor4D; maxima: tf.Tensor4D } {
+  const [argmax, maxima] = tf.engine().runKernel(MAX_POOL_ARGMAX, { x }, { size, stride, pad, outH, outW }) as unknown as [tf.Tensor4D, tf.Tensor4D];
+  return { argmax, maxima };
 }
 
 /** Max over each window (padding never wins). */

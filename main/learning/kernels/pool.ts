@@ -30,17 +30,17 @@ function maxPoolOutSize(size: number): number {
 }
 
 export function maxPool3x3s2(x: tf.Tensor4D): tf.Tensor4D {
-  // Under a gradient tape the argmax is needed anyway: one pass finds it and the maxima are
-  // gathered through it, instead of a max pass now and an argmax pass in the gradient.
+  // Under a gradient tape the argmax is needed anyway: one pass finds it with the maxima,
+  // instead of a max pass now and an argmax pass in the gradient.
   const taped = recordingGradients();
   return customOp([x], ([xIn], save) => {
     const xs = xIn as tf.Tensor4D;
     const [outH, outW] = [maxPoolOutSize(xs.shape[1]), maxPoolOutSize(xs.shape[2])];
     let value: tf.Tensor4D;
     if (taped) {
-      const argmax = windowArgmax(xs);
+      const { argmax, maxima } = windowArgmax(xs);
       save([argmax]);
-      value = gatherFlat(xs, argmax, [xs.shape[0], outH, outW, xs.shape[3]]);
+      value = maxima;
     } else {
       value = nativeKernelsActive() ? nativeMaxPool(xs, MAX_WINDOW, MAX_STRIDE, MAX_PAD, outH, outW) : tf.maxPool(xs, MAX_WINDOW, MAX_STRIDE, MAX_PAD);
     }
@@ -49,16 +49,18 @@ export function maxPool3x3s2(x: tf.Tensor4D): tf.Tensor4D {
 }
 
 /**
- * Flat index of each window's maximum. On tfjs kernels: wasm's MaxPoolWithArgmax starts
- * every window at FLT_MIN (the smallest positive float), so it is wrong for negative
- * windows: it searches a copy shifted to >= 1, which has the same order.
+ * Flat index of each window's maximum, and the maximum. On tfjs kernels: wasm's
+ * MaxPoolWithArgmax starts every window at FLT_MIN (the smallest positive float), so it is
+ * wrong for negative windows: it searches a copy shifted to >= 1, which has the same order.
  */
-function windowArgmax(x: tf.Tensor4D): tf.Tensor4D {
-  if (nativeKernelsActive()) return nativeMaxPoolArgmax(x, MAX_WINDOW, MAX_STRIDE, MAX_PAD, maxPoolOutSize(x.shape[1]), maxPoolOutSize(x.shape[2]));
-  return tf.tidy(() => {
+function windowArgmax(x: tf.Tensor4D): { argmax: tf.Tensor4D; maxima: tf.Tensor4D } {
+  const [outH, outW] = [maxPoolOutSize(x.shape[1]), maxPoolOutSize(x.shape[2])];
+  if (nativeKernelsActive()) return nativeMaxPoolArgmax(x, MAX_WINDOW, MAX_STRIDE, MAX_PAD, outH, outW);
+  const argmax = tf.tidy(() => {
     const positive = tf.add(tf.sub(x, tf.min(x)), 1) as tf.Tensor4D;
     return tf.maxPoolWithArgmax(positive, MAX_WINDOW, MAX_STRIDE, MAX_PAD, true).indexes as tf.Tensor4D;
   });
+  return { argmax, maxima: gatherFlat(x, argmax, [x.shape[0], outH, outW, x.shape[3]]) };
 }
 
 /** dx: each window's gradient added at its argmax (windows overlap, so positions can receive several). */

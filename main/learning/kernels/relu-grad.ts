@@ -7,15 +7,16 @@ import * as tf from '@tensorflow/tfjs-core';
 import { customOp } from './custom-op.ts';
 import { nativeKernelsActive, nativeReluGrad } from './native-wasm.ts';
 
-function reluBackward(dy: tf.Tensor, x: tf.Tensor): tf.Tensor {
+/** dy where x > 0, else 0: relu's gradient, differentiable again in dy. */
+export function reluGradient(dy: tf.Tensor, x: tf.Tensor): tf.Tensor {
   return customOp([dy], ([dyIn]) => ({
     value: nativeKernelsActive() ? nativeReluGrad(dyIn!, x) : tf.mul(dyIn!, tf.step(x)),
-    grads: (ddx) => [() => reluBackward(ddx, x)],
+    grads: (ddx) => [() => reluGradient(ddx, x)],
   }));
 }
 
 export const reluGrad: tf.GradConfig = {
   kernelName: tf.Relu,
   inputsToSave: ['x'],
-  gradFunc: (dy, saved) => ({ x: () => reluBackward(dy as tf.Tensor, saved[0]!) }),
+  gradFunc: (dy, saved) => ({ x: () => reluGradient(dy as tf.Tensor, saved[0]!) }),
 };

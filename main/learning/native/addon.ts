@@ -28,9 +28,19 @@ export type PoolArgs = [n: number, h: number, w: number, c: number, outH: number
 
 /** What the addon exports (native/src/addon.cc); offsets are byte offsets into `heap`. */
 export interface NativeAddon {
-  conv3x3(heap: ArrayBuffer, x: number, filter: number, bias: number, y: number, transposedFilter: boolean, ...geometry: ConvGeometryArgs): void;
-  conv3x3FilterGrad(heap: ArrayBuffer, x: number, dy: number, dw: number, db: Float32Array, ...geometry: ConvGeometryArgs): void;
-  maxPoolArgmax(heap: ArrayBuffer, x: number, argmax: number, ...windows: PoolArgs): void;
+  conv3x3(
+    heap: ArrayBuffer,
+    x: number,
+    filter: number,
+    bias: number,
+    y: number,
+    transposedFilter: boolean,
+    reluInput: boolean,
+    mask: number,
+    ...geometry: ConvGeometryArgs
+  ): void;
+  conv3x3FilterGrad(heap: ArrayBuffer, x: number, dy: number, dw: number, db: Float32Array, reluInput: boolean, ...geometry: ConvGeometryArgs): void;
+  maxPoolArgmax(heap: ArrayBuffer, x: number, argmax: number, y: number, ...windows: PoolArgs): void;
   maxPool(heap: ArrayBuffer, x: number, y: number, ...windows: PoolArgs): void;
   avgPool2(heap: ArrayBuffer, x: number, y: number, n: number, h: number, w: number, c: number): void;
   avgPool2Spread(heap: ArrayBuffer, dy: number, dx: number, n: number, h: number, w: number, c: number): void;

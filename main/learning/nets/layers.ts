@@ -14,6 +14,11 @@ export function conv3x3(x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor1D, stride: 
   return convOp(x, w, b, stride);
 }
 
+/** conv3x3(relu(x), w, b) as one op: the relu and its gradient are fused into the conv's kernels. */
+export function reluConv3x3(x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor1D, stride: ConvStride = 1): tf.Tensor4D {
+  return convOp(x, w, b, stride, true);
+}
+
 export function dense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D {
   return tf.add(tf.matMul(x, w), b);
 }
@@ -30,7 +35,7 @@ export const avgPool = avgPool2x2;
 
 /** IMPALA residual block: x + conv1(relu(conv0(relu(x)))). */
 export function residualBlock(x: tf.Tensor4D, w0: tf.Tensor4D, b0: tf.Tensor1D, w1: tf.Tensor4D, b1: tf.Tensor1D): tf.Tensor4D {
-  return tf.add(x, conv3x3(relu(conv3x3(relu(x), w0, b0)), w1, b1));
+  return tf.add(x, reluConv3x3(reluConv3x3(x, w0, b0), w1, b1));
 }
 
 /** [N, H, W, C] -> [N, H*W*C]. */
