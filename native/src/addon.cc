@@ -28,7 +28,8 @@ class Call {
   Call(napi_env env, napi_callback_info info, size_t expected, const char* name) : env_(env), name_(name) {
     size_t count = kMaxArgs;
     napi_get_cb_info(env, info, &count, argv_, nullptr, nullptr);
-    if (count != expected || expected > kMaxArgs) fail("expected " + std::to_string(expected) + " arguments, got " + std::to_string(count));
+    if (expected > kMaxArgs) fail("reads at most " + std::to_string(kMaxArgs) + " arguments: raise kMaxArgs in addon.cc");
+    if (ok() && count != expected) fail("expected " + std::to_string(expected) + " arguments, got " + std::to_string(count));
     bool isBuffer = false;
     if (ok() && (napi_is_arraybuffer(env, argv_[0], &isBuffer) != napi_ok || !isBuffer)) fail("argument 0 must be the wasm heap's ArrayBuffer");
     if (ok()) napi_get_arraybuffer_info(env, argv_[0], &heap_, &heapBytes_);
