@@ -38,7 +38,7 @@ export function maxPool3x3s2(x: tf.Tensor4D): tf.Tensor4D {
     const [outH, outW] = [maxPoolOutSize(xs.shape[1]), maxPoolOutSize(xs.shape[2])];
     let value: tf.Tensor4D;
     if (taped) {
-      const { argmax, maxima } = windowArgmax(xs);
+      const { argmax, maxima } = windowArgmax(xs, outH, outW);
       save([argmax]);
       value = maxima;
     } else {
@@ -53,8 +53,7 @@ export function maxPool3x3s2(x: tf.Tensor4D): tf.Tensor4D {
  * MaxPoolWithArgmax starts every window at FLT_MIN (the smallest positive float), so it is
  * wrong for negative windows: it searches a copy shifted to >= 1, which has the same order.
  */
-function windowArgmax(x: tf.Tensor4D): { argmax: tf.Tensor4D; maxima: tf.Tensor4D } {
-  const [outH, outW] = [maxPoolOutSize(x.shape[1]), maxPoolOutSize(x.shape[2])];
+function windowArgmax(x: tf.Tensor4D, outH: number, outW: number): { argmax: tf.Tensor4D; maxima: tf.Tensor4D } {
   if (nativeKernelsActive()) return nativeMaxPoolArgmax(x, MAX_WINDOW, MAX_STRIDE, MAX_PAD, outH, outW);
   const argmax = tf.tidy(() => {
     const positive = tf.add(tf.sub(x, tf.min(x)), 1) as tf.Tensor4D;
