@@ -15,18 +15,9 @@ import { getRun } from '../storage/runs.ts';
 import { summarise } from '@shared/stats.ts';
 import { SYNTHETIC_SOFT_METHOD } from '@shared/config/methods.ts';
 
-/** Procgen's normalisation constants (Rmin, Rmax), arXiv 1912.01588; see procgen-rules §5. */
-export const RETURN_BOUNDS: Readonly<Record<GameName, Readonly<Record<Mode, readonly [number, number]>>>> = {
-  bigfish: { easy: [1, 40], hard: [0, 40] },
-  starpilot: { easy: [2.5, 64], hard: [1.5, 35] },
-  jumper: { easy: [3, 10], hard: [1, 10] },
-};
+import { RETURN_BOUNDS, normalisedReturn } from '@shared/config/return-bounds.ts';
 
-export function normalisedReturn(game: GameName, mode: Mode, value: number): number {
-  const [low, high] = RETURN_BOUNDS[game][mode];
-  return (value - low) / (high - low);
-}
-
+export { RETURN_BOUNDS, normalisedReturn };
 export { summarise, tQuantile95, type Summary } from '@shared/stats.ts';
 
 export interface ResultRow {
