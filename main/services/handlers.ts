@@ -1,5 +1,6 @@
 import type { CallName, CallOutput, ParsedCallInput } from '@shared/api/contract.ts';
 import { about } from './about.ts';
+import { deleteComparisonCall, listComparisonsCall, saveComparisonCall } from './comparisons.ts';
 import type { ServiceContext } from './context.ts';
 import { episodeGetCall, episodesListCall, realSamplesCall, runsPageCall, seriesCall, syntheticGetCall, syntheticListCall } from './inspect.ts';
 import { cancelRunCall, getRunCall, listRunsCall, runResultsCall, startRunCall } from './runs.ts';
@@ -23,4 +24,7 @@ export const handlers: HandlerTable = {
   'synthetic.list': syntheticListCall,
   'synthetic.get': syntheticGetCall,
   'dataset.samples': realSamplesCall,
+  'comparisons.list': listComparisonsCall,
+  'comparisons.save': saveComparisonCall,
+  'comparisons.delete': deleteComparisonCall,
 };

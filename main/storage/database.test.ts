@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DatabaseOpenError, openDatabase } from './database.ts';
 import { migrate, NewerSchemaError, readSchemaVersion } from './migrate.ts';
 import { latestSchemaVersion } from './migrations/index.ts';
+import { appMeta } from './migrations/001-app-meta.ts';
 import type { Migration } from './migrations/migration.ts';
 
 let dir: string;
@@ -34,7 +35,7 @@ describe('openDatabase', () => {
     openDatabase({ path }).close();
     const db = openDatabase({ path });
     try {
-      expect(db.connection.prepare('SELECT count(*) AS n FROM app_meta').get()).toEqual({ n: 1 });
+      expect(db.connection.prepare("SELECT count(*) AS n FROM app_meta WHERE key = 'created_at'").get()).toEqual({ n: 1 });
     } finally {
       db.close();
     }
@@ -100,8 +101,20 @@ describe('migrate', () => {
     expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'a'").pluck().get()).toBe(0);
   });
 
-  it('rejects a list whose versions do not match their positions', () => {
+  it('rejects a list whose versions do not increase', () => {
     const db = new BetterSqlite3(':memory:');
-    expect(() => migrate(db, [table('a', 2)])).toThrow("Migration 'a' has version 2 but sits at position 1.");
+    expect(() => migrate(db, [table('a', 2), table('b', 2)])).toThrow("Migration 'b' has version 2: versions must start at 1 and increase along the list.");
+    expect(() => migrate(db, [table('a', 0)])).toThrow("Migration 'a' has version 0");
+  });
+
+  it('applies a migration that lands after a higher-numbered one (parallel work merged in either order)', () => {
+    const db = new BetterSqlite3(':memory:');
+    expect(migrate(db, [appMeta, table('b', 2), table('d', 4)])).toEqual({ from: 0, to: 4 });
+    expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'd'").pluck().get()).toBe(1);
+    // Version 3 arrives later: it still runs, once, and the version stays 4.
+    expect(migrate(db, [appMeta, table('b', 2), table('c', 3), table('d', 4)])).toEqual({ from: 4, to: 4 });
+    expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'c'").pluck().get()).toBe(1);
+    expect(migrate(db, [appMeta, table('b', 2), table('c', 3), table('d', 4)])).toEqual({ from: 4, to: 4 });
+    expect(db.prepare("SELECT value FROM app_meta WHERE key = 'migration_gaps'").pluck().get()).toBe('[]');
   });
 });

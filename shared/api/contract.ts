@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { aboutInfo } from './about.ts';
+import { comparisonIdInput, saveComparisonInput, savedComparison } from './comparisons.ts';
 import { apiErrorBody } from './errors.ts';
 import {
   episodeOutput,
@@ -64,6 +65,17 @@ export const apiCalls = {
     input: realSamplesInput,
     output: realSamplesOutput,
   },
+  'comparisons.list': {
+    summary: 'Saved comparisons by name, each with the runs it names that no longer exist.',
+    input: noInput,
+    output: z.array(savedComparison),
+  },
+  'comparisons.save': {
+    summary: 'Save the runs compared and the view options under a name (replacing one of that name).',
+    input: saveComparisonInput,
+    output: savedComparison,
+  },
+  'comparisons.delete': { summary: 'Delete a saved comparison (its runs are kept).', input: comparisonIdInput, output: z.object({ deleted: z.boolean() }) },
 } as const satisfies Record<string, CallSpec>;
 
 export type CallName = keyof typeof apiCalls;
