@@ -1,5 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { isIP } from 'node:net';
+import { hostname } from 'node:os';
 import { tokenParameter } from '@shared/api/protocol.ts';
 
 /** A fresh random token for one start of the host. */
@@ -11,6 +13,24 @@ export function createToken(): string {
 export interface Refusal {
   readonly status: 401 | 403;
   readonly message: string;
+}
+
+/**
+ * Refuses a Host header naming something other than this machine: a page on
+ * another site whose name was re-pointed at 127.0.0.1 (DNS rebinding) sends
+ * its own name. IP literals, localhost and this machine's name pass; a host
+ * bound to one name accepts that name too.
+ */
+export function checkHostHeader(request: IncomingMessage, boundHost: string): Refusal | undefined {
+  const header = request.headers.host;
+  if (!header) return { status: 403, message: 'Missing Host header: use the URL that `ddrl serve` printed.' };
+  const name = header
+    .replace(/:\d+$/, '')
+    .replace(/^\[(.*)\]$/, '$1')
+    .toLowerCase();
+  const local = name === 'localhost' || name.endsWith('.localhost') || name === hostname().toLowerCase() || name === boundHost.toLowerCase();
+  if (local || isIP(name) !== 0) return undefined;
+  return { status: 403, message: `Host ${header} is not this machine: open the app from the URL that \`ddrl serve\` printed (an IP address or localhost).` };
 }
 
 /** The token a request carries: `?token=` or `Authorization: Bearer`. */

@@ -1,6 +1,7 @@
 import type { ServerMessage } from '@shared/api/protocol.ts';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -152,5 +153,76 @@ describe('the headless host over WebSocket', () => {
     socket.send(JSON.stringify({ type: 'call', id: 6, call: 'about.get', input: {} }));
     expect(await next()).toMatchObject({ type: 'result', id: 6 });
     socket.close();
+  });
+});
+
+/** A raw TCP connection upgraded to a WebSocket by hand, for frames no WebSocket library would send. */
+async function rawWebSocket(): Promise<{ socket: Socket; closed: Promise<Buffer> }> {
+  const socket = connect(host.port, '127.0.0.1');
+  const received: Buffer[] = [];
+  socket.on('data', (chunk) => received.push(chunk));
+  const closed = new Promise<Buffer>((resolve) => socket.on('close', () => resolve(Buffer.concat(received))));
+  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+  socket.write(
+    `GET /api/ws?token=${host.token} HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
+      'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+  );
+  while (!Buffer.concat(received).includes('\r\n\r\n')) await new Promise((resolve) => setTimeout(resolve, 5));
+  expect(Buffer.concat(received).toString('latin1')).toMatch(/^HTTP\/1\.1 101/);
+  received.length = 0;
+  return { socket, closed };
+}
+
+/** A client frame: FIN + opcode, masked with a zero key unless `masked` is false. */
+function frame(opcode: number, payload: Buffer, masked = true): Buffer {
+  return Buffer.concat([Buffer.of(0x80 | opcode, (masked ? 0x80 : 0) | payload.length), masked ? Buffer.alloc(4) : Buffer.alloc(0), payload]);
+}
+
+describe('the headless host under protocol abuse', () => {
+  const badFrames: [string, Buffer, number][] = [
+    ['an unmasked frame', Buffer.from('81026869', 'hex'), 1002],
+    ['invalid UTF-8 in a text frame', frame(0x1, Buffer.of(0xff, 0xfe, 0xfd)), 1007],
+    ['an unknown opcode', frame(0x3, Buffer.alloc(0)), 1002],
+    // 9 MiB declared in the 64-bit length: refused from the header, before any payload.
+    ['a message over the size limit', Buffer.concat([Buffer.of(0x81, 0xff), Buffer.from('0000000000900000', 'hex'), Buffer.alloc(4)]), 1009],
+  ];
+
+  it.each(badFrames)('closes only the client that sends %s, logs it once and keeps serving', async (_what, bytes, code) => {
+    const { socket: bystander, next } = await openSocket(`?token=${host.token}`);
+    const before = logged.length;
+    const { socket, closed } = await rawWebSocket();
+    socket.write(bytes);
+    const reply = await closed;
+    // The host's close frame carries the protocol's status code for the fault.
+    expect(reply[0]).toBe(0x88);
+    expect(reply.readUInt16BE(2)).toBe(code);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(logged.slice(before).filter((line) => line.startsWith('closed the client from 127.0.0.1'))).toHaveLength(1);
+    bystander.send(JSON.stringify({ type: 'call', id: 1, call: 'about.get', input: {} }));
+    expect(await next()).toMatchObject({ type: 'result', id: 1 });
+    bystander.close();
+    expect((await post('/api/call/about.get', '{}', { Authorization: `Bearer ${host.token}` })).status).toBe(200);
+  });
+
+  it('answers a bad percent-encoding with 400, an oversized body with 413 and a foreign Host header with 403', async () => {
+    const auth = { Authorization: `Bearer ${host.token}` };
+    const badName = await post('/api/call/%E0%A4%A', '{}', auth);
+    expect(badName.status).toBe(400);
+    expect(await badName.json()).toMatchObject({ error: { code: 'bad_message', message: expect.stringContaining('not valid percent-encoding') } });
+    const huge = await post('/api/call/about.get', 'x'.repeat(9 * 1024 * 1024), auth);
+    expect(huge.status).toBe(413);
+    const rebound = await new Promise<number>((resolve, reject) => {
+      const req = request(
+        { host: '127.0.0.1', port: host.port, path: `/?token=${host.token}`, headers: { Host: `rebound.example:${host.port}` } },
+        (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    expect(rebound).toBe(403);
+    expect(await upgradeStatus(`/api/ws?token=${host.token}`, { Host: 'rebound.example' })).toBe(403);
   });
 });

@@ -3,9 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { hostPaths, tokenParameter } from '@shared/api/protocol.ts';
 import type { AppServices } from '../services/app-services.ts';
-import { checkAccess, createToken, type Refusal } from './access.ts';
+import { checkAccess, checkHostHeader, createToken, type Refusal } from './access.ts';
+import { rateLimited } from './rate-limited-log.ts';
 import { resolveStaticPath, sendStaticFile } from './static-files.ts';
-import { serveWebSocket } from './websocket-session.ts';
+import { defaultClientLimits, serveWebSocket } from './websocket-session.ts';
 
 export interface HostOptions {
   readonly services: AppServices;
@@ -47,12 +48,18 @@ function refuse(response: ServerResponse, refusal: Refusal): void {
   sendJson(response, refusal.status, { ok: false, error: { code: 'unauthorized', message: refusal.message } });
 }
 
+class BodyTooLargeError extends Error {
+  override readonly name = 'BodyTooLargeError';
+}
+
 async function readBody(request: IncomingMessage): Promise<string> {
+  const declared = Number(request.headers['content-length'] ?? 0);
+  if (declared > maxCallBytes) throw new BodyTooLargeError(`Request body of ${declared} bytes exceeds the limit of ${maxCallBytes} bytes.`);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > maxCallBytes) throw new Error(`Request body exceeds ${maxCallBytes} bytes.`);
+    if (size > maxCallBytes) throw new BodyTooLargeError(`Request body exceeds the limit of ${maxCallBytes} bytes.`);
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -64,15 +71,28 @@ async function handleHttpCall(request: IncomingMessage, response: ServerResponse
     sendJson(response, 405, { ok: false, error: { code: 'bad_message', message: `Use POST for ${hostPaths.callPrefix}<call>, not ${request.method}.` } });
     return;
   }
+  let call: string;
+  try {
+    call = decodeURIComponent(url.pathname.slice(hostPaths.callPrefix.length));
+  } catch {
+    sendJson(response, 400, { ok: false, error: { code: 'bad_message', message: `The call name in ${url.pathname} is not valid percent-encoding.` } });
+    return;
+  }
   let input: unknown;
   try {
     const body = await readBody(request);
     input = body.trim() === '' ? {} : JSON.parse(body);
   } catch (error) {
+    if (error instanceof BodyTooLargeError) {
+      // The rest of the body is not read: close the connection after the answer.
+      response.setHeader('Connection', 'close');
+      sendJson(response, 413, { ok: false, error: { code: 'bad_message', message: error.message } });
+      return;
+    }
     sendJson(response, 400, { ok: false, error: { code: 'bad_message', message: `Request body is not valid JSON: ${(error as Error).message}` } });
     return;
   }
-  const reply = await services.dispatch(decodeURIComponent(url.pathname.slice(hostPaths.callPrefix.length)), input);
+  const reply = await services.dispatch(call, input);
   const status = reply.ok ? 200 : reply.error.code === 'failed' ? 500 : reply.error.code === 'unknown_call' ? 404 : 400;
   sendJson(response, status, reply);
 }
@@ -84,12 +104,19 @@ async function handleHttpCall(request: IncomingMessage, response: ServerResponse
 export async function startHost(options: HostOptions): Promise<RunningHost> {
   const token = createToken();
   const log = options.log ?? (() => {});
+  // A client hammering the host with bad requests must not flood the log.
+  const logRefusal = rateLimited(log, 20, 60_000);
   const noteRefusal = (request: IncomingMessage, url: URL, refusal: Refusal) =>
-    log(`refused ${request.method} ${url.pathname} from ${request.socket.remoteAddress}: ${refusal.message}`);
+    logRefusal(`refused ${request.method} ${url.pathname} from ${request.socket.remoteAddress}: ${refusal.message}`);
 
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://host.invalid');
     void (async () => {
+      const wrongHost = checkHostHeader(request, options.host);
+      if (wrongHost) {
+        noteRefusal(request, url, wrongHost);
+        return sendJson(response, wrongHost.status, { ok: false, error: { code: 'unauthorized', message: wrongHost.message } });
+      }
       if (url.pathname.startsWith('/api/')) {
         const refusal = checkAccess(request, url, token);
         if (refusal) {
@@ -128,7 +155,10 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   server.on('upgrade', (request, socket, head) => {
     const url = new URL(request.url ?? '/', 'http://host.invalid');
     const refusal =
-      url.pathname === hostPaths.webSocket ? checkAccess(request, url, token) : { status: 401 as const, message: `No WebSocket endpoint at ${url.pathname}.` };
+      checkHostHeader(request, options.host) ??
+      (url.pathname === hostPaths.webSocket
+        ? checkAccess(request, url, token)
+        : { status: 401 as const, message: `No WebSocket endpoint at ${url.pathname}.` });
     if (refusal) {
       noteRefusal(request, url, refusal);
       const reason = refusal.status === 401 ? 'Unauthorized' : 'Forbidden';
@@ -139,7 +169,10 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       const peer = request.socket.remoteAddress;
       log(`client connected from ${peer} (${sockets.clients.size} open)`);
       client.on('close', () => log(`client from ${peer} left (${sockets.clients.size} open)`));
-      serveWebSocket(client, options.services);
+      // A protocol error (unmasked or oversized frame, bad UTF-8, unknown opcode): ws closes
+      // this connection; without a listener the error would end the whole host.
+      client.on('error', (error) => logRefusal(`closed the client from ${peer}: ${error.message}`));
+      serveWebSocket(client, options.services, defaultClientLimits, log);
     });
   });
 

@@ -3,9 +3,17 @@ import { describeIssues } from '@shared/api/errors.ts';
 import type { WebSocket } from 'ws';
 import type { AppServices } from '../services/app-services.ts';
 
-function send(socket: WebSocket, message: ServerMessage): void {
-  if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+/** How much one client may have in the works; past these its messages are not read until it catches up. */
+export interface ClientLimits {
+  /** Calls dispatched and not yet answered. */
+  readonly callsInFlight: number;
+  /** Bytes of replies and events queued for the client but not yet written to its socket. */
+  readonly unsentBytes: number;
+  /** A client this far behind is not reading at all: it is disconnected. */
+  readonly dropAfterBytes: number;
 }
+
+export const defaultClientLimits: ClientLimits = { callsInFlight: 8, unsentBytes: 16 * 1024 * 1024, dropAfterBytes: 256 * 1024 * 1024 };
 
 /** The id of a message that failed validation, when it has a usable one, so the error reply can carry it. */
 function salvageId(value: unknown): number | null {
@@ -17,26 +25,60 @@ function salvageId(value: unknown): number | null {
  * Serves one WebSocket client: each call message is dispatched and answered with
  * its id; every service event is pushed. A malformed message gets an error reply
  * naming the problem and the connection stays open.
+ *
+ * Backpressure: while the client has `callsInFlight` calls unanswered or
+ * `unsentBytes` not yet sent, its socket is not read (TCP holds the sender
+ * back), so a client that floods calls or never reads its replies cannot grow
+ * the host; one that falls `dropAfterBytes` behind is disconnected. Calls still
+ * running when it leaves are answered to no one.
  */
-export function serveWebSocket(socket: WebSocket, services: AppServices): void {
-  const unsubscribe = services.events.subscribe((event) => send(socket, { type: 'event', event }));
+export function serveWebSocket(
+  socket: WebSocket,
+  services: AppServices,
+  limits: ClientLimits = defaultClientLimits,
+  log: (line: string) => void = () => {},
+): void {
+  let inFlight = 0;
+  let unsent = 0;
+  const throttle = (): void => {
+    const busy = inFlight >= limits.callsInFlight || unsent > limits.unsentBytes;
+    if (busy && !socket.isPaused) socket.pause();
+    else if (!busy && socket.isPaused) socket.resume();
+  };
+  const send = (message: ServerMessage): void => {
+    if (socket.readyState !== socket.OPEN) return;
+    const text = JSON.stringify(message);
+    unsent += text.length;
+    if (unsent > limits.dropAfterBytes) {
+      log(`disconnected a client that did not read ${unsent} bytes of replies and events`);
+      socket.terminate();
+      return;
+    }
+    socket.send(text, () => {
+      unsent -= text.length;
+      throttle();
+    });
+    throttle();
+  };
+
+  const unsubscribe = services.events.subscribe((event) => send({ type: 'event', event }));
   socket.on('close', unsubscribe);
   socket.on('message', (data, isBinary) => {
     if (isBinary) {
-      send(socket, { type: 'error', id: null, error: { code: 'bad_message', message: 'Binary messages are not accepted; send JSON text.' } });
+      send({ type: 'error', id: null, error: { code: 'bad_message', message: 'Binary messages are not accepted; send JSON text.' } });
       return;
     }
     let raw: unknown;
     try {
       raw = JSON.parse(String(data));
     } catch (error) {
-      send(socket, { type: 'error', id: null, error: { code: 'bad_message', message: `Message is not valid JSON: ${(error as Error).message}` } });
+      send({ type: 'error', id: null, error: { code: 'bad_message', message: `Message is not valid JSON: ${(error as Error).message}` } });
       return;
     }
     const parsed = clientMessage.safeParse(raw);
     if (!parsed.success) {
       const expected = 'expected {"type":"call","id":<integer>=0>,"call":"<name>","input":{...}}';
-      send(socket, {
+      send({
         type: 'error',
         id: salvageId(raw),
         error: { code: 'bad_message', message: `Malformed message (${describeIssues(parsed.error, 'message')}); ${expected}.` },
@@ -44,8 +86,12 @@ export function serveWebSocket(socket: WebSocket, services: AppServices): void {
       return;
     }
     const { id, call, input } = parsed.data;
+    inFlight++;
+    throttle();
     void services.dispatch(call, input).then((reply) => {
-      send(socket, reply.ok ? { type: 'result', id, output: reply.output } : { type: 'error', id, error: reply.error });
+      inFlight--;
+      send(reply.ok ? { type: 'result', id, output: reply.output } : { type: 'error', id, error: reply.error });
+      throttle();
     });
   });
 }
