@@ -78,6 +78,15 @@ async function waitFor(db: string, sql: string, timeoutMs = 240_000): Promise<vo
   throw new Error(`timed out waiting for: ${sql}`);
 }
 
+/** A row of `ddrl results --json`. */
+interface ResultJson {
+  method: string;
+  split: 'id' | 'ood';
+  ciLow: number | null;
+  ciHigh: number | null;
+  indistinguishableFromRandom: boolean | null;
+}
+
 interface StageRecord {
   stage: string;
   status: string;
@@ -108,12 +117,57 @@ describe('a finished run', () => {
     expect(csv.code).toBe(0);
     const lines = csv.out.trim().split('\n');
     expect(lines[0]).toMatch(/^method,split,models,/);
-    // planner, expert network, bc-100/40/25/10, synthetic, synthetic-soft, each ID and OOD.
-    expect(lines).toHaveLength(1 + 8 * 2);
+    // planner, expert network, bc-100/40/25/10, synthetic, synthetic-soft and the random policy, each ID and OOD.
+    expect(lines).toHaveLength(1 + 9 * 2);
     const json = JSON.parse(ddrl('results', '1', '--json', '--db', db).out);
     const row = (method: string) => json.rows.find((r: { method: string; split: string }) => r.method === method && r.split === 'ood');
     expect(row('synthetic')).toMatchObject({ dataKind: 'synthetic', dataSamples: 15, dataUsed: '15 synthetic samples' });
     expect(row('synthetic-soft')).toMatchObject({ dataKind: 'synthetic', dataSamples: 15, dataUsed: '15 synthetic samples, expert soft labels' });
+  });
+
+  it('has a random-policy row played on the same level seeds, and flags exactly the methods whose interval overlaps it', () => {
+    const rows = JSON.parse(ddrl('results', '1', '--json', '--db', db).out).rows as ResultJson[];
+    const table = ddrl('results', '1', '--db', db).out;
+    for (const split of ['id', 'ood'] as const) {
+      const random = rows.find((r) => r.method === 'random' && r.split === split)!;
+      expect(random).toMatchObject({ dataKind: 'random', models: 1, episodesPerModel: 2, indistinguishableFromRandom: null });
+      const seeds = (method: string) =>
+        query<{ level_seed: number }>(
+          db,
+          'SELECT level_seed FROM eval_episodes e JOIN models m ON m.id = e.model_id WHERE m.method = ? AND e.split = ? ORDER BY idx',
+          method,
+          split,
+        );
+      expect(seeds('random')).toEqual(seeds('expert'));
+      const others = rows.filter((r) => r.split === split && r.method !== 'random');
+      for (const r of others) {
+        const overlaps = r.ciLow === null || random.ciLow === null || (r.ciLow <= random.ciHigh! && random.ciLow <= r.ciHigh!);
+        expect(r.indistinguishableFromRandom, `${r.method} ${split}`).toBe(overlaps);
+      }
+      // The sentence under the table names exactly the flagged methods.
+      const sentence = table.split('\n').find((l) => l.startsWith(split === 'id' ? 'On training levels (ID)' : 'On unseen levels (OOD)'))!;
+      const flagged = others.filter((r) => r.indistinguishableFromRandom).map((r) => r.method);
+      if (flagged.length === 0) expect(sentence).toMatch(/every method's 95% interval is clear of the random policy/);
+      else expect(/\), (.*) (?:is|are) indistinguishable/.exec(sentence)![1]!.split(/, | and /)).toEqual(flagged);
+    }
+  });
+
+  it('evaluates the random policy on demand for a run stored before it existed, exactly as the stage did, once', () => {
+    const old = join(dir, 'before-random.sqlite');
+    const app = openDatabase({ path: db });
+    app.connection.exec(`VACUUM INTO '${old}'`);
+    app.close();
+    const stripped = openDatabase({ path: old });
+    stripped.connection.prepare("DELETE FROM models WHERE method = 'random'").run();
+    expect(stripped.connection.prepare("SELECT count(*) AS n FROM eval_episodes e JOIN models m ON m.id = e.model_id WHERE m.method = 'random'").get()).toEqual(
+      { n: 0 },
+    );
+    stripped.close();
+    const randomRows = (file: string) =>
+      (JSON.parse(ddrl('results', '1', '--json', '--db', file).out).rows as ResultJson[]).filter((r) => r.method === 'random');
+    expect(randomRows(old)).toEqual(randomRows(db));
+    expect(randomRows(old)).toHaveLength(2);
+    expect(query(old, "SELECT id FROM models WHERE method = 'random'")).toHaveLength(1);
   });
 
   it("stores the expert's soft labels with every synthetic snapshot: one distribution per sample", () => {
@@ -279,6 +333,32 @@ describe('a killed run', () => {
     expect(new Set(studentsAfter.map((s) => s.method)).size).toBe(6);
     expect(studentsAfter).toHaveLength(6 * 3);
     expect(query<{ integrity_check: string }>(db, 'PRAGMA integrity_check')[0]!.integrity_check).toBe('ok');
+  }, 300_000);
+});
+
+describe('a run killed during evaluation', () => {
+  it('resumes without evaluating the random policy twice', async () => {
+    const db = join(dir, 'killed-evaluating.sqlite');
+    const { child, exited } = startDdrl('run', '--preset', 'quick-jumper', ...TINY, '--set', 'students.count=2', '--set', 'evaluate.episodesOod=4', '--db', db);
+    // Killed once the random policy's episodes are stored, while students are still being evaluated.
+    await waitFor(
+      db,
+      "SELECT 1 FROM eval_episodes e JOIN models m ON m.id = e.model_id JOIN stages s ON s.run_id = m.run_id AND s.stage = 'evaluate' WHERE m.method = 'random' AND s.status = 'running'",
+    );
+    child.kill('SIGKILL');
+    await exited;
+    const randomEpisodes =
+      "SELECT m.id, e.split, e.idx, e.return FROM models m JOIN eval_episodes e ON e.model_id = m.id WHERE m.method = 'random' ORDER BY e.split, e.idx";
+    const before = query(db, randomEpisodes);
+    expect(before).toHaveLength(2 + 4);
+    expect(query<{ status: string }>(db, "SELECT status FROM stages WHERE stage = 'evaluate'")[0]!.status).toBe('running');
+    ddrl('cancel', '1', '--db', db);
+    expect(ddrl('resume', '1', '--db', db).code).toBe(0);
+    // The same model and episodes: not played again, not stored twice.
+    expect(query(db, randomEpisodes)).toEqual(before);
+    expect(query(db, "SELECT id FROM models WHERE method = 'random'")).toHaveLength(1);
+    const unevaluated = query(db, 'SELECT id FROM models m WHERE NOT EXISTS (SELECT 1 FROM eval_episodes e WHERE e.model_id = m.id)');
+    expect(unevaluated).toEqual([]);
   }, 300_000);
 });
 

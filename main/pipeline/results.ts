@@ -2,8 +2,10 @@
  * A run's results as the paper reports them: per method (expert, BC p%,
  * synthetic) and split (ID, OOD), the mean over students of each student's
  * mean return, a 95% confidence interval (Student t over students), the
- * per-student spread, the Procgen-normalised mean and the data each used.
- * Printed as a table, or exported as CSV and JSON.
+ * per-student spread, the Procgen-normalised mean and the data each used;
+ * beside them a uniformly random policy on the same level seeds, and whether
+ * each method's interval overlaps it. Printed as a table, or exported as CSV
+ * and JSON.
  */
 import type { Database } from 'better-sqlite3';
 import { formatColumns } from '@shared/format/columns.ts';
@@ -13,7 +15,9 @@ import { evalReturns, type Split } from '../storage/evaluations.ts';
 import { listMethodData, type MethodData } from '../storage/methods.ts';
 import { getRun } from '../storage/runs.ts';
 import { summarise } from '@shared/stats.ts';
-import { SYNTHETIC_SOFT_METHOD } from '@shared/config/methods.ts';
+import { RANDOM_METHOD, SYNTHETIC_SOFT_METHOD } from '@shared/config/methods.ts';
+import { intervalsOverlap, randomFloorSentences } from '@shared/random-floor.ts';
+import { evaluateMissingRandomPolicy } from './stages/evaluate.ts';
 
 import { RETURN_BOUNDS, normalisedReturn } from '@shared/config/return-bounds.ts';
 
@@ -36,12 +40,15 @@ export interface ResultRow {
   readonly min: number;
   readonly max: number;
   readonly normalised: number;
-  readonly dataKind: 'expert' | 'bc' | 'synthetic';
+  /** `random`: the random policy, which learns from nothing. */
+  readonly dataKind: MethodData['kind'] | 'random';
   /** Transitions (expert, BC) or synthetic samples the method learned from. */
   readonly dataSamples: number;
   readonly dataEpisodes: number;
   /** The data in words, e.g. "3853 transitions (8 ep.)" or "150 synthetic samples, expert soft labels". */
   readonly dataUsed: string;
+  /** Whether the 95% interval overlaps the random policy's on this split; null for the random row itself and without one. */
+  readonly indistinguishableFromRandom: boolean | null;
 }
 
 export interface RunResults {
@@ -53,21 +60,26 @@ export interface RunResults {
   readonly rows: readonly ResultRow[];
 }
 
+/**
+ * The results of a run. A run evaluated before runs had a random policy gets it
+ * evaluated and stored here, once (deterministic, the seeds the stage uses, well under a second).
+ */
 export function runResults(db: Database, runId: number): RunResults {
   const run = getRun(db, runId);
+  evaluateMissingRandomPolicy(db, runId);
   const { game, mode } = run.config;
   const data = new Map(listMethodData(db, runId).map((m) => [m.method, m]));
   const returns = evalReturns(db, runId);
-  const order = [...data.keys()];
-  const rows: ResultRow[] = [];
+  // The random policy learns from nothing: it has no method data, and its row comes last.
+  const order = [...data.keys(), RANDOM_METHOD];
+  const rows: Omit<ResultRow, 'indistinguishableFromRandom'>[] = [];
   for (const method of order) {
     for (const split of ['id', 'ood'] as const) {
       const models = returns.filter((r) => r.split === split && r.method === method);
       if (models.length === 0) continue;
       const perModel = models.map((m) => m.returns.reduce((s, v) => s + v, 0) / m.returns.length);
       const s = models.length > 1 ? summarise(perModel) : summarise(models[0]!.returns);
-      const d = data.get(method)!;
-      const expertSource = run.config.expert.source;
+      const d = data.get(method);
       rows.push({
         method,
         split,
@@ -81,14 +93,24 @@ export function runResults(db: Database, runId: number): RunResults {
         min: s.min,
         max: s.max,
         normalised: normalisedReturn(game, mode, s.mean),
-        dataKind: d.kind,
-        dataSamples: d.samples,
-        dataEpisodes: d.episodes,
-        dataUsed: dataUsed(method, d, expertSource),
+        dataKind: d?.kind ?? 'random',
+        dataSamples: d?.samples ?? 0,
+        dataEpisodes: d?.episodes ?? 0,
+        dataUsed: d ? dataUsed(method, d, run.config.expert.source) : 'none: uniformly random actions',
       });
     }
   }
-  return { runId, game, mode, expertSource: run.config.expert.source, rows };
+  const randomRow = (split: Split) => rows.find((r) => r.method === RANDOM_METHOD && r.split === split);
+  return {
+    runId,
+    game,
+    mode,
+    expertSource: run.config.expert.source,
+    rows: rows.map((row) => {
+      const random = randomRow(row.split);
+      return { ...row, indistinguishableFromRandom: random && row.method !== RANDOM_METHOD ? intervalsOverlap(row, random) : null };
+    }),
+  };
 }
 
 const fixed = (v: number, digits = 2): string => (Number.isFinite(v) ? v.toFixed(digits) : '-');
@@ -105,7 +127,9 @@ function dataUsed(method: string, data: MethodData, expertSource: RunResults['ex
 export function formatResultsTable(results: RunResults): string {
   const methods = [...new Set(results.rows.map((r) => r.method))];
   const cell = (row: ResultRow | undefined): string =>
-    row ? `${fixed(row.mean)} [${fixed(row.ciLow)}, ${fixed(row.ciHigh)}] ${fixed(row.min, 1)}..${fixed(row.max, 1)} (${fixed(row.normalised)})` : '-';
+    row
+      ? `${fixed(row.mean)} [${fixed(row.ciLow)}, ${fixed(row.ciHigh)}] ${fixed(row.min, 1)}..${fixed(row.max, 1)} (${fixed(row.normalised)})${row.indistinguishableFromRandom ? ' ~random' : ''}`
+      : '-';
   const header = ['method', 'n', 'ID mean [95% CI] min..max (norm.)', 'OOD mean [95% CI] min..max (norm.)', 'data used'];
   const lines = methods.map((method) => {
     const id = results.rows.find((r) => r.method === method && r.split === 'id');
@@ -116,7 +140,14 @@ export function formatResultsTable(results: RunResults): string {
   return [
     `Run ${results.runId}: ${results.game} (${results.mode}). Returns: mean over models of each model's mean episode return; 95% CI over students (over episodes for the single expert); normalised with Procgen's (Rmin, Rmax) = (${RETURN_BOUNDS[results.game][results.mode].join(', ')}).`,
     ...formatColumns(header, lines, { rule: true }),
+    ...randomFloorNotes(results),
   ].join('\n');
+}
+
+/** Under the table: per split, which methods are indistinguishable from a random policy (marked ~random above). */
+function randomFloorNotes(results: RunResults): string[] {
+  if (!results.rows.some((r) => r.method === RANDOM_METHOD)) return ['Random policy: not evaluated yet (the evaluate stage has not finished).'];
+  return randomFloorSentences(results.rows).map((s) => s.text);
 }
 
 const CSV_COLUMNS = [
@@ -135,10 +166,11 @@ const CSV_COLUMNS = [
   'dataKind',
   'dataSamples',
   'dataEpisodes',
+  'indistinguishableFromRandom',
 ] as const satisfies readonly (keyof ResultRow)[];
 
 export function resultsCsv(results: RunResults): string {
-  const value = (v: string | number): string => (typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : v);
+  const value = (v: string | number | boolean | null): string => (v === null ? '' : typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : String(v));
   return [CSV_COLUMNS.join(','), ...results.rows.map((r) => CSV_COLUMNS.map((c) => value(r[c])).join(','))].join('\n') + '\n';
 }
 

@@ -43,11 +43,14 @@ export const resultRow = z.object({
   min: z.number(),
   max: z.number(),
   normalised: z.number(),
-  dataKind: z.enum(['expert', 'bc', 'synthetic']),
+  /** `random`: the uniformly random policy (method `random`), which learns from nothing. */
+  dataKind: z.enum(['expert', 'bc', 'synthetic', 'random']),
   dataSamples: z.number().int(),
   dataEpisodes: z.number().int(),
   /** The data in words, e.g. "3853 transitions (8 ep.)". */
   dataUsed: z.string(),
+  /** Whether the 95% interval overlaps the random policy's on this split; null for the random row itself and for runs without one. */
+  indistinguishableFromRandom: z.boolean().nullable(),
 });
 
 export const runResultsInfo = z.object({

@@ -1,7 +1,9 @@
 /**
  * The names of a run's methods that code refers to; the BC baselines are
- * `bc-<percentile>` and the expert's are `expert` and `planner`.
+ * `bc-<percentile>`, the expert's are `expert` and `planner`, and the floor is `random`.
  */
 export const SYNTHETIC_METHOD = 'synthetic';
 /** The same synthetic pixels with the expert's soft labels (distill.softLabels). */
 export const SYNTHETIC_SOFT_METHOD = 'synthetic-soft';
+/** A uniformly random policy over the 15 actions, evaluated on the same level seeds as every model: the floor of every results table. */
+export const RANDOM_METHOD = 'random';

@@ -6,6 +6,7 @@ import { resultsCsv, resultsJson, runResults } from '../../pipeline/results.ts';
 import { listDatasetEpisodes, loadDataset } from '../../storage/datasets.ts';
 import { findModel, listModels } from '../../storage/models.ts';
 import { isPlannerModel } from '../../pipeline/stages/expert.ts';
+import { isRandomModel } from '../../pipeline/random-policy.ts';
 import { getRun, getStages } from '../../storage/runs.ts';
 import { loadSyntheticSnapshot } from '../../storage/synthetic.ts';
 import { UsageError, type CliCommand } from '../command.ts';
@@ -65,8 +66,9 @@ export const exportCommand: CliCommand = {
         mkdirSync(join(out, 'models'), { recursive: true });
         const lines = ['model,role,method,member,split,episode,level_seed,length,return,actions'];
         for (const m of models) {
-          // The planner has no weights: its evaluation episodes are exported, no weights file.
-          if (!isPlannerModel(m)) writeFileSync(join(out, 'models', `${m.role}-${m.method}-${m.member}.weights`), findModel(c, runId, m)!.weights);
+          // The planner and the random policy have no weights: their evaluation episodes are exported, no weights file.
+          if (!isPlannerModel(m) && !isRandomModel(m))
+            writeFileSync(join(out, 'models', `${m.role}-${m.method}-${m.member}.weights`), findModel(c, runId, m)!.weights);
           const episodes = c
             .prepare('SELECT split, idx, level_seed, length, return, actions FROM eval_episodes WHERE model_id = ? ORDER BY split, idx')
             .all(m.id) as { split: string; idx: number; level_seed: number; length: number; return: number; actions: Buffer }[];

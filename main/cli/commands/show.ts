@@ -5,6 +5,7 @@ import { readSeries } from '../../storage/metrics.ts';
 import { listModels } from '../../storage/models.ts';
 import { getExperiment, getRun, getStages } from '../../storage/runs.ts';
 import { listSyntheticIterations } from '../../storage/synthetic.ts';
+import { agreementInWords } from '@shared/random-floor.ts';
 import type { CliCommand } from '../command.ts';
 import { parseOptions } from '../parse-options.ts';
 import { databasePathFrom, dbOption, dbUsage } from './db-option.ts';
@@ -48,7 +49,7 @@ export const showCommand: CliCommand = {
       const planner = readSeries(c, runId, 'planner/return', 100_000);
       if (planner.length) io.out(`  planner: mean return ${mean(planner)} over ${planner.length} demonstration episodes`);
       const agreement = readSeries(c, runId, 'expert/agreement');
-      if (agreement.length) io.out(`  expert network: ${(agreement[0]!.value * 100).toFixed(1)}% action agreement with the planner`);
+      if (agreement.length) io.out(`  ${agreementInWords(agreement.at(-1)!.value, 'the planner')}`);
       if (run.datasetId !== null) {
         const info = getDatasetInfo(c, run.datasetId);
         const returns = readSeries(c, runId, 'collect/return', 100_000);

@@ -1,18 +1,24 @@
 /**
- * Stage 6, evaluation: the expert network and every student play M episodes
- * on the training levels (ID) and M on unrestricted levels (OOD), with
- * sampled actions (greedy when asked). Every model plays the same level seeds
- * (a paired comparison); seeds, actions and rewards are stored per episode.
- * Each evaluated model is stored with the checkpoint; a resume skips it.
+ * Stage 6, evaluation: the expert network, every student and a uniformly
+ * random policy play M episodes on the training levels (ID) and M on
+ * unrestricted levels (OOD), with sampled actions (greedy when asked). Every
+ * model plays the same level seeds (a paired comparison); seeds, actions and
+ * rewards are stored per episode. Each evaluated model is stored with the
+ * checkpoint; a resume skips it.
  */
+import type { Database } from 'better-sqlite3';
+import type { ExperimentConfig } from '@shared/config/experiment.ts';
 import { saveEvalEpisodes, type Split } from '../../storage/evaluations.ts';
 import { trainableFromWeights, disposeTrainable } from '../../learning/nets/trainable.ts';
-import { findModel, listModels } from '../../storage/models.ts';
+import { findModel, listModels, type ModelKey } from '../../storage/models.ts';
+import { getRun, getStages } from '../../storage/runs.ts';
 import { drawLevelSeeds, playEpisodes, type PlayedEpisode } from '../../learning/train/episodes.ts';
 import { NetworkActionSource } from '../../learning/train/policy.ts';
+import { Random } from '../../learning/random.ts';
 import { seedFor, type StageDefinition } from '../stage-context.ts';
 import { isPlannerModel, plannerSource } from './expert.ts';
 import { PLANNER_SLOTS } from '../planner.ts';
+import { RANDOM_KEY, isRandomModel, randomPolicySource, saveRandomPolicy } from '../random-policy.ts';
 
 /** Students are small: all episodes of a split can share one forward pass. */
 const MAX_SLOTS = 64;
@@ -22,14 +28,25 @@ interface EvaluateCheckpoint {
   readonly evaluated: number[];
 }
 
+/** The level seeds every model of a run plays, per split. */
+function evaluationSplits(config: ExperimentConfig): { split: Split; seeds: number[] }[] {
+  const { trainLevels, evaluate, seed } = config;
+  return [
+    { split: 'id', seeds: drawLevelSeeds(trainLevels, seedFor(seed, 'evaluate/id'), evaluate.episodesId) },
+    { split: 'ood', seeds: drawLevelSeeds({ startLevel: 0, numLevels: 0 }, seedFor(seed, 'evaluate/ood'), evaluate.episodesOod) },
+  ];
+}
+
+/** What seeds a model's action sampling on one split. */
+const samplingPurpose = (model: ModelKey, split: Split) => `evaluate/${model.role}/${model.method}/${model.member}/${split}`;
+
 export const evaluateStage: StageDefinition = {
   name: 'evaluate',
   async run(ctx) {
-    const { game, mode, trainLevels, evaluate, seed } = ctx.config;
-    const splits: { split: Split; seeds: number[] }[] = [
-      { split: 'id', seeds: drawLevelSeeds(trainLevels, seedFor(seed, 'evaluate/id'), evaluate.episodesId) },
-      { split: 'ood', seeds: drawLevelSeeds({ startLevel: 0, numLevels: 0 }, seedFor(seed, 'evaluate/ood'), evaluate.episodesOod) },
-    ];
+    const { game, mode, evaluate } = ctx.config;
+    const splits = evaluationSplits(ctx.config);
+    // Added once: a resumed attempt finds it stored (and in the checkpoint once played).
+    if (!listModels(ctx.db, ctx.runId).some(isRandomModel)) ctx.db.transaction(() => saveRandomPolicy(ctx.db, ctx.runId))();
     const models = listModels(ctx.db, ctx.runId);
     const evaluated = new Set((ctx.checkpoint as EvaluateCheckpoint | null)?.evaluated ?? []);
     const totalEpisodes = models.length * (evaluate.episodesId + evaluate.episodesOod);
@@ -37,8 +54,13 @@ export const evaluateStage: StageDefinition = {
     for (const model of models) {
       if (evaluated.has(model.id)) continue;
       const planner = isPlannerModel(model);
-      const net = planner ? undefined : trainableFromWeights(findModel(ctx.db, ctx.runId, model)!.weights);
+      const random = isRandomModel(model);
+      const net = planner || random ? undefined : trainableFromWeights(findModel(ctx.db, ctx.runId, model)!.weights);
       const name = model.role === 'expert' ? model.method : `${model.method} student ${model.member + 1}`;
+      const sourceFor = (split: Split) => {
+        if (net) return new NetworkActionSource(net, MAX_SLOTS, { temperature: 1, greedy: evaluate.greedy }, ctx.random(samplingPurpose(model, split)));
+        return random ? randomPolicySource(ctx.random(samplingPurpose(model, split))) : plannerSource(ctx, `evaluate/planner/${split}`);
+      };
       try {
         const results = splits.map(({ split, seeds }) => {
           const episodes: PlayedEpisode[] = seeds.length
@@ -46,16 +68,9 @@ export const evaluateStage: StageDefinition = {
                 game,
                 mode,
                 levelSeeds: seeds,
-                slots: net ? MAX_SLOTS : PLANNER_SLOTS,
+                slots: planner ? PLANNER_SLOTS : MAX_SLOTS,
                 recordObservations: false,
-                source: net
-                  ? new NetworkActionSource(
-                      net,
-                      MAX_SLOTS,
-                      { temperature: 1, greedy: evaluate.greedy },
-                      ctx.random(`evaluate/${model.role}/${model.method}/${model.member}/${split}`),
-                    )
-                  : plannerSource(ctx, `evaluate/planner/${split}`),
+                source: sourceFor(split),
                 onStep: () => ctx.throwIfCancelled(),
                 onEpisode: () => ctx.progress(++played, totalEpisodes, `${name}, ${split.toUpperCase()}`),
               })
@@ -74,3 +89,36 @@ export const evaluateStage: StageDefinition = {
     return () => {};
   },
 };
+
+/**
+ * Evaluates the random policy of a run whose evaluation finished before runs had one,
+ * exactly as the stage would have (same level seeds, same sampling seeds and slots):
+ * under a second on the paper's 100 + 100 episodes. Returns whether it stored one.
+ */
+export function evaluateMissingRandomPolicy(db: Database, runId: number): boolean {
+  const evaluateDone = getStages(db, runId).some((s) => s.stage === 'evaluate' && s.status === 'done');
+  if (!evaluateDone || listModels(db, runId).some(isRandomModel)) return false;
+  const { config } = getRun(db, runId);
+  const results = evaluationSplits(config).map(({ split, seeds }) => ({
+    split,
+    episodes: seeds.length
+      ? playEpisodes({
+          game: config.game,
+          mode: config.mode,
+          levelSeeds: seeds,
+          slots: MAX_SLOTS,
+          recordObservations: false,
+          source: randomPolicySource(new Random(seedFor(config.seed, samplingPurpose(RANDOM_KEY, split)))),
+        })
+      : [],
+  }));
+  // Immediate: a second process doing the same finds it stored and leaves it.
+  return db
+    .transaction(() => {
+      if (listModels(db, runId).some(isRandomModel)) return false;
+      const modelId = saveRandomPolicy(db, runId);
+      for (const { split, episodes } of results) saveEvalEpisodes(db, modelId, split, episodes);
+      return true;
+    })
+    .immediate();
+}

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { agreementInWords, intervalsOverlap, randomFloorSentences } from './random-floor.ts';
+
+const row = (method: string, split: 'id' | 'ood', ciLow: number | null, ciHigh: number | null, random?: { ciLow: number; ciHigh: number }) => ({
+  method,
+  split,
+  mean: ciLow !== null && ciHigh !== null ? (ciLow + ciHigh) / 2 : 0,
+  ciLow,
+  ciHigh,
+  indistinguishableFromRandom: random ? intervalsOverlap({ ciLow, ciHigh }, random) : null,
+});
+
+describe('the random-policy floor', () => {
+  it('calls two intervals overlapping exactly when they share a point, touching ends included', () => {
+    const random = { ciLow: 0.5, ciHigh: 1.5 };
+    expect(intervalsOverlap({ ciLow: 1.4, ciHigh: 3 }, random)).toBe(true);
+    expect(intervalsOverlap({ ciLow: 1.5, ciHigh: 3 }, random)).toBe(true);
+    expect(intervalsOverlap({ ciLow: 1.5001, ciHigh: 3 }, random)).toBe(false);
+    expect(intervalsOverlap({ ciLow: -2, ciHigh: 0.4999 }, random)).toBe(false);
+    expect(intervalsOverlap({ ciLow: -2, ciHigh: 9 }, random)).toBe(true);
+    expect(intervalsOverlap({ ciLow: 0.9, ciHigh: 1.1 }, random)).toBe(true);
+  });
+
+  it('treats an undefined interval (one value) as indistinguishable: one number is no finding', () => {
+    expect(intervalsOverlap({ ciLow: null, ciHigh: null }, { ciLow: 0, ciHigh: 1 })).toBe(true);
+    expect(intervalsOverlap({ ciLow: 5, ciHigh: 6 }, { ciLow: NaN, ciHigh: NaN })).toBe(true);
+  });
+
+  it('names, per split, exactly the methods whose interval overlaps the random one, and says so when none does', () => {
+    const idRandom = { ciLow: 0.5, ciHigh: 1.5 };
+    const oodRandom = { ciLow: 0.2, ciHigh: 0.8 };
+    const rows = [
+      row('expert', 'id', 4, 6, idRandom),
+      row('bc-100', 'id', 1.2, 2, idRandom),
+      row('synthetic', 'id', 1.6, 2.4, idRandom),
+      row('random', 'id', idRandom.ciLow, idRandom.ciHigh),
+      row('expert', 'ood', 0.7, 3, oodRandom),
+      row('bc-100', 'ood', 0.81, 3, oodRandom),
+      row('random', 'ood', oodRandom.ciLow, oodRandom.ciHigh),
+    ];
+    const [id, ood] = randomFloorSentences(rows);
+    expect(id).toMatchObject({ split: 'id', noise: true });
+    expect(id!.text).toBe(
+      'On training levels (ID), bc-100 is indistinguishable from a random policy (95% intervals overlap the random policy 1.00 [0.50, 1.50]): do not read its result as a finding.',
+    );
+    expect(ood).toMatchObject({ split: 'ood', noise: true });
+    expect(ood!.text).toMatch(/^On unseen levels \(OOD\), expert is indistinguishable .* The expert network is among them/);
+    expect(ood!.text).not.toMatch(/bc-100/);
+
+    const clear = rows.filter((r) => r.split === 'id' && r.method !== 'bc-100');
+    expect(randomFloorSentences(clear)).toEqual([
+      { split: 'id', noise: false, text: "On training levels (ID), every method's 95% interval is clear of the random policy 1.00 [0.50, 1.50]." },
+    ]);
+  });
+
+  it('says nothing about a split without a random row', () => {
+    expect(randomFloorSentences([row('expert', 'id', 1, 2)])).toEqual([]);
+  });
+
+  it("puts the expert's agreement with its teacher in words, beside a random policy's 1 in 15", () => {
+    expect(agreementInWords(0.623, 'the planner')).toBe(
+      "The expert network picks the planner's action on 62% of the states it was checked on; a uniformly random policy would on 6.7% (1 in 15).",
+    );
+  });
+});

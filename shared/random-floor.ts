@@ -1,0 +1,72 @@
+/**
+ * The random-policy floor of a results table: whether a method's 95% interval
+ * overlaps a uniformly random policy's on the same level seeds (so its mean
+ * could be noise around what random actions score), and that verdict in words.
+ * Shared by the CLI's table and the renderer's, so both say the same thing.
+ */
+import { RANDOM_METHOD } from './config/methods.ts';
+import { NUM_ACTIONS } from './procgen/engine/actions.ts';
+
+/** A result's interval; null or NaN bounds mean "undefined" (one value, no spread to estimate). */
+export interface Interval {
+  readonly ciLow: number | null;
+  readonly ciHigh: number | null;
+}
+
+const defined = (v: number | null): v is number => v !== null && Number.isFinite(v);
+
+/**
+ * Whether two 95% intervals overlap. An undefined interval overlaps everything: a single
+ * value cannot show that a method differs from random, so it is not reported as a finding.
+ */
+export function intervalsOverlap(a: Interval, b: Interval): boolean {
+  if (!defined(a.ciLow) || !defined(a.ciHigh) || !defined(b.ciLow) || !defined(b.ciHigh)) return true;
+  return a.ciLow <= b.ciHigh && b.ciLow <= a.ciHigh;
+}
+
+interface FloorRow extends Interval {
+  readonly method: string;
+  readonly split: 'id' | 'ood';
+  readonly mean: number;
+  /** Whether this row's interval overlaps the random row's of its split (`intervalsOverlap`). */
+  readonly indistinguishableFromRandom: boolean | null;
+}
+
+export interface FloorSentence {
+  readonly split: 'id' | 'ood';
+  /** Whether some method is indistinguishable from random there (a warning, not a reassurance). */
+  readonly noise: boolean;
+  readonly text: string;
+}
+
+const SPLIT_WORDS = { id: 'training levels (ID)', ood: 'unseen levels (OOD)' } as const;
+
+const list = (names: readonly string[]): string => (names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names.at(-1)!}`);
+
+const fixed = (v: number | null): string => (defined(v) ? v.toFixed(2) : '-');
+
+/** One sentence per split that has a random row: which methods are indistinguishable from a random policy there, or that none is. */
+export function randomFloorSentences(rows: readonly FloorRow[]): FloorSentence[] {
+  return (['id', 'ood'] as const).flatMap((split): FloorSentence[] => {
+    const random = rows.find((r) => r.method === RANDOM_METHOD && r.split === split);
+    if (!random) return [];
+    const floor = `random policy ${fixed(random.mean)} [${fixed(random.ciLow)}, ${fixed(random.ciHigh)}]`;
+    const noise = rows.filter((r) => r.split === split && r.method !== RANDOM_METHOD && r.indistinguishableFromRandom === true).map((r) => r.method);
+    if (noise.length === 0) return [{ split, noise: false, text: `On ${SPLIT_WORDS[split]}, every method's 95% interval is clear of the ${floor}.` }];
+    const expertToo = noise.includes('expert') ? ' The expert network is among them, so comparing what learned from it says little.' : '';
+    const verb = noise.length === 1 ? 'is' : 'are';
+    return [
+      {
+        split,
+        noise: true,
+        text: `On ${SPLIT_WORDS[split]}, ${list(noise)} ${verb} indistinguishable from a random policy (95% intervals overlap the ${floor}): do not read ${noise.length === 1 ? 'its result as a finding' : 'their results as findings'}.${expertToo}`,
+      },
+    ];
+  });
+}
+
+/** The expert network's action agreement with its teacher, in words, beside what a uniformly random policy would reach. */
+export function agreementInWords(agreement: number, teacher: string): string {
+  const percent = (v: number) => `${(v * 100).toFixed(v < 0.1 ? 1 : 0)}%`;
+  return `The expert network picks ${teacher}'s action on ${percent(agreement)} of the states it was checked on; a uniformly random policy would on ${percent(1 / NUM_ACTIONS)} (1 in ${NUM_ACTIONS}).`;
+}
