@@ -45,6 +45,9 @@ const list = (names: readonly string[]): string => (names.length === 1 ? names[0
 
 const fixed = (v: number | null): string => (defined(v) ? v.toFixed(2) : '-');
 
+/** What a results table says while its run has no random row. */
+export const RANDOM_NOT_EVALUATED = 'Random policy: not evaluated yet (the evaluate stage has not finished).';
+
 /** One sentence per split that has a random row: which methods are indistinguishable from a random policy there, or that none is. */
 export function randomFloorSentences(rows: readonly FloorRow[]): FloorSentence[] {
   return (['id', 'ood'] as const).flatMap((split): FloorSentence[] => {

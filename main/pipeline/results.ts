@@ -16,7 +16,7 @@ import { listMethodData, type MethodData } from '../storage/methods.ts';
 import { getRun } from '../storage/runs.ts';
 import { summarise } from '@shared/stats.ts';
 import { RANDOM_METHOD, SYNTHETIC_SOFT_METHOD } from '@shared/config/methods.ts';
-import { intervalsOverlap, randomFloorSentences } from '@shared/random-floor.ts';
+import { RANDOM_NOT_EVALUATED, intervalsOverlap, randomFloorSentences } from '@shared/random-floor.ts';
 import { evaluateMissingRandomPolicy } from './stages/evaluate.ts';
 
 import { RETURN_BOUNDS, normalisedReturn } from '@shared/config/return-bounds.ts';
@@ -146,7 +146,7 @@ export function formatResultsTable(results: RunResults): string {
 
 /** Under the table: per split, which methods are indistinguishable from a random policy (marked ~random above). */
 function randomFloorNotes(results: RunResults): string[] {
-  if (!results.rows.some((r) => r.method === RANDOM_METHOD)) return ['Random policy: not evaluated yet (the evaluate stage has not finished).'];
+  if (!results.rows.some((r) => r.method === RANDOM_METHOD)) return [RANDOM_NOT_EVALUATED];
   return randomFloorSentences(results.rows).map((s) => s.text);
 }
 

@@ -41,13 +41,14 @@ describe('seed aggregates', () => {
     dataSamples: 150,
     dataEpisodes: 0,
     dataUsed: '150 synthetic samples',
+    indistinguishableFromRandom: null,
   });
-  const run = (runId: number, mean: number): RunResults => ({
+  const run = (runId: number, mean: number, randomMean?: number): RunResults => ({
     runId,
     game: 'bigfish',
     mode: 'easy',
     expertSource: 'planner',
-    rows: [row('synthetic', 'id', mean)],
+    rows: [row('synthetic', 'id', mean), ...(randomMean === undefined ? [] : [row('random', 'id', randomMean)])],
   });
 
   it('averages the runs means with a t interval over runs, one dot per run', () => {
@@ -58,5 +59,17 @@ describe('seed aggregates', () => {
     expect(mark!.row.ciHigh! - 2).toBeCloseTo(4.303 / Math.sqrt(3), 6);
     expect(mark!.row.models).toBe(3);
     expect(mark!.over).toBe('runs (seeds)');
+  });
+
+  it("judges the aggregate against the aggregated random policy's interval, not each run's flag", () => {
+    // Random means 1, 1.2, 1.4 (interval about [0.70, 1.70]); synthetic 1.5, 1.6, 1.7 (about [1.35, 1.85]): they overlap.
+    const close = seedAggregate([run(1, 1.5, 1), run(2, 1.6, 1.2), run(3, 1.7, 1.4)], '3 seeds', '#fff');
+    expect(close.find((m) => m.method === 'synthetic')!.row.indistinguishableFromRandom).toBe(true);
+    expect(close.find((m) => m.method === 'random')!.row.indistinguishableFromRandom).toBeNull();
+    // Synthetic 5, 5.1, 5.2 is clear of it.
+    const clear = seedAggregate([run(1, 5, 1), run(2, 5.1, 1.2), run(3, 5.2, 1.4)], '3 seeds', '#fff');
+    expect(clear.find((m) => m.method === 'synthetic')!.row.indistinguishableFromRandom).toBe(false);
+    // Without random rows there is nothing to judge against.
+    expect(seedAggregate([run(1, 1), run(2, 2)], '2 seeds', '#fff')[0]!.row.indistinguishableFromRandom).toBeNull();
   });
 });

@@ -1,5 +1,7 @@
 import type { CallOutput } from '@shared/api/contract.ts';
 import type { EpisodesList } from '@shared/api/inspect.ts';
+import { RANDOM_METHOD } from '@shared/config/methods.ts';
+import { intervalsOverlap } from '@shared/random-floor.ts';
 import { summarise } from '@shared/stats.ts';
 
 export type RunResults = CallOutput<'runs.results'>;
@@ -54,7 +56,7 @@ export const PALETTE = ['#6ea8fe', '#f0a35e', '#4cc38a', '#d77fd8', '#e3d26f', '
  */
 export function seedAggregate(runs: readonly RunResults[], series: string, color: string): ResultMark[] {
   const keys = [...new Set(runs.flatMap((r) => r.rows.map((row) => `${row.method}\u0000${row.split}`)))];
-  return keys.flatMap((key) => {
+  const marks = keys.flatMap((key): ResultMark[] => {
     const rows = runs.flatMap((r) => r.rows.filter((row) => `${row.method}\u0000${row.split}` === key));
     const first = rows[0];
     if (!first) return [];
@@ -73,5 +75,11 @@ export function seedAggregate(runs: readonly RunResults[], series: string, color
       normalised: rows.reduce((sum, r) => sum + r.normalised, 0) / rows.length,
     };
     return [{ method: first.method, split: first.split, series, color, row, dots: means, over: 'runs (seeds)' }];
+  });
+  // Each run's flag was against its own random row: the aggregate is judged against the aggregated random policy.
+  const floor = (split: Split) => marks.find((m) => m.method === RANDOM_METHOD && m.split === split)?.row;
+  return marks.map((m) => {
+    const random = floor(m.split);
+    return { ...m, row: { ...m.row, indistinguishableFromRandom: random && m.method !== RANDOM_METHOD ? intervalsOverlap(m.row, random) : null } };
   });
 }
