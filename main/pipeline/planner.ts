@@ -1,22 +1,33 @@
 /**
- * The oracle planner: a strong expert in minutes instead of 25M PPO steps.
- * Procgen is deterministic given the full state (both RNGs included), so a
- * clone of the game predicts the future exactly. Per decision the planner
- * scores candidate action sequences of `horizon` steps on a scratch clone
- * (no rendering) and plays the first action of the best one; the rest of
- * that sequence is kept and re-scored next step, so a plan that once found
- * a reward is never forgotten. Candidates: for each distinct action of the
- * game, that action held for the whole horizon, and `rollouts - 1`
- * sequences that start with it and continue with random actions held for a
- * few steps (held actions explore further than jitter).
+ * The search planner: a strong expert in minutes instead of 25M PPO steps.
+ * Procgen is deterministic given the full state, so a copy of the game
+ * predicts the future. Per decision the planner scores candidate action
+ * sequences of `horizon` steps on a scratch copy (no rendering) and plays the
+ * first action of the best one; the best sequence is kept and re-scored next
+ * step, so a plan that once found a reward is not forgotten. Candidates: for
+ * each distinct action of the game, that action held for the whole horizon,
+ * and `rollouts - 1` sequences that start with it and continue with random
+ * actions held for a few steps (held actions explore further than jitter).
+ *
+ * What it can see (`foresight`):
+ * - `oracle`: the copy keeps the game's own random generator, so rollouts see
+ *   fish and enemies that have not spawned yet. Strongest, but no observation
+ *   reveals those spawns, so a pixel network cannot learn why it acts.
+ * - `sampled`: every candidate is scored in `futures` futures, each drawing
+ *   fresh randomness (the copy's generator reseeded; the same futures for every
+ *   candidate, so candidates are compared on equal terms), and its score is the
+ *   mean: the planner knows only what is on screen plus the game's rules.
  *
  * Score = reward collected - a death penalty (the episode ended without
  * completing the level before the timeout) + a small shaped term at the
  * rollout's end: jumper, the breadth-first distance to the goal (random
  * rollouts rarely reach it); bigfish, the distance to the nearest fish it
  * may eat; starpilot, the vertical offset to the nearest enemy ahead (in
- * its line of fire). Without shaping, most decisions are ties broken at
- * random, which a network cannot learn to imitate.
+ * its line of fire). Without shaping, most decisions are ties.
+ *
+ * Each decision also leaves a score per distinct first action (the best of
+ * its candidates); `searchTargets` turns them into the soft target a network
+ * imitates, so arbitrary tie-breaks are not labels it must guess.
  */
 import type { ProcgenGame } from '@shared/procgen/engine/game.ts';
 import { createGame, type GameName } from '@shared/procgen/games/index.ts';
@@ -25,12 +36,19 @@ import { CAVEWALL, CAVEWALL_TOP, GOAL } from '@shared/procgen/games/jumper.ts';
 import { FAST_FLYER, FLYER, TURRET } from '@shared/procgen/games/starpilot.ts';
 import { WALL_OBJ } from '@shared/procgen/engine/objects.ts';
 import type { Mode } from '@shared/procgen/engine/game.ts';
+import { NUM_ACTIONS } from '@shared/procgen/engine/actions.ts';
 import { Random } from '../learning/random.ts';
 import type { ActionSource } from '../learning/train/episodes.ts';
+
+export const PLANNER_FORESIGHTS = ['oracle', 'sampled'] as const;
+export type PlannerForesight = (typeof PLANNER_FORESIGHTS)[number];
 
 export interface PlannerOptions {
   readonly horizon: number;
   readonly rollouts: number;
+  readonly foresight: PlannerForesight;
+  /** `sampled`: futures each candidate is scored in (ignored by the oracle, which sees the one true future). */
+  readonly futures: number;
 }
 
 /** Actions that differ in effect, per game (the others duplicate one of these). */
@@ -92,14 +110,42 @@ export function jumperGoalDistances(game: ProcgenGame): Int32Array {
   return dist;
 }
 
-export class OraclePlanner {
+/**
+ * The soft target of one decision: a distribution over all actions from the
+ * scores of the distinct ones, softmax(score / temperature); temperature 0 puts
+ * equal mass on the best-scoring actions. Equal scores always get equal mass;
+ * duplicate actions (same effect as a distinct one) get none.
+ */
+export function searchTargets(scores: Float64Array, actions: readonly number[], temperature: number, out: Float32Array): void {
+  if (!(temperature >= 0)) throw new RangeError(`Planner target temperature ${temperature} is invalid: use 0 (the best actions only) or more.`);
+  out.fill(0);
+  let best = -Infinity;
+  for (let i = 0; i < actions.length; i++) best = Math.max(best, scores[i]!);
+  let sum = 0;
+  for (let i = 0; i < actions.length; i++) {
+    const gap = scores[i]! - best;
+    const mass = temperature === 0 ? (gap >= -TIE ? 1 : 0) : Math.exp(gap / temperature);
+    out[actions[i]!] = mass;
+    sum += mass;
+  }
+  for (let i = 0; i < actions.length; i++) out[actions[i]!]! /= sum;
+}
+
+/** Scores closer than this are ties. */
+const TIE = 1e-9;
+
+export class Planner {
   private readonly scratch: ProcgenGame;
-  private readonly actions: readonly number[];
+  /** The distinct actions of the game, in the order of `scores`. */
+  readonly actions: readonly number[];
+  /** After `act`: the score of each distinct first action (the best of its candidates). */
+  readonly scores: Float64Array;
   private readonly random: Random;
   /** The best sequence found so far, from the current step on. */
   private plan: Int32Array;
   private planLength = 0;
   private readonly candidate: Int32Array;
+  private readonly futureSeeds: Int32Array;
   private goalDistances: Int32Array | null = null;
   private distancesForSeed = NaN;
   private previous = NOOP;
@@ -110,11 +156,14 @@ export class OraclePlanner {
     private readonly options: PlannerOptions,
     seed: number,
   ) {
+    checkPlannerOptions(options);
     this.scratch = createGame(game, mode);
     this.actions = DISTINCT_ACTIONS[game];
+    this.scores = new Float64Array(this.actions.length);
     this.random = new Random(seed);
     this.plan = new Int32Array(options.horizon);
     this.candidate = new Int32Array(options.horizon);
+    this.futureSeeds = new Int32Array(options.foresight === 'oracle' ? 1 : options.futures);
   }
 
   /** Forget the kept plan (call when a new episode starts). */
@@ -123,15 +172,19 @@ export class OraclePlanner {
     this.previous = NOOP;
   }
 
-  /** The action to play now in `state` (which is not modified). */
+  /** The action to play now in `state` (which is not modified); `scores` then holds every distinct action's score. */
   act(state: ProcgenGame): number {
     const { horizon, rollouts } = this.options;
+    for (let f = 0; f < this.futureSeeds.length; f++) this.futureSeeds[f] = this.random.int(2 ** 31);
+    this.scores.fill(-Infinity);
     let bestScore = -Infinity;
     let bestAction = this.previous;
     const consider = (seq: Int32Array): void => {
       const s = this.score(state, seq);
+      const index = this.actions.indexOf(seq[0]!);
+      if (s > this.scores[index]!) this.scores[index] = s;
       // Ties keep the previous action: consistent choices are what a network can imitate.
-      if (s > bestScore + 1e-9 || (Math.abs(s - bestScore) <= 1e-9 && seq[0] === this.previous)) {
+      if (s > bestScore + TIE || (Math.abs(s - bestScore) <= TIE && seq[0] === this.previous)) {
         bestScore = s;
         bestAction = seq[0]!;
         this.plan.set(seq);
@@ -168,9 +221,19 @@ export class OraclePlanner {
     }
   }
 
+  /** The sequence's mean score over this decision's futures. */
   private score(state: ProcgenGame, seq: Int32Array): number {
+    let total = 0;
+    for (let f = 0; f < this.futureSeeds.length; f++) {
+      this.scratch.copyFrom(state);
+      if (this.options.foresight === 'sampled') this.scratch.rng.seed(this.futureSeeds[f]!);
+      total += this.rollout(seq);
+    }
+    return total / this.futureSeeds.length;
+  }
+
+  private rollout(seq: Int32Array): number {
     const g = this.scratch;
-    g.copyFrom(state);
     let total = 0;
     for (let t = 0; t < seq.length; t++) {
       g.step(seq[t]!);
@@ -215,14 +278,41 @@ export class OraclePlanner {
 /** Planner decisions are independent per slot; a few slots keep the loop simple and renders batched. */
 export const PLANNER_SLOTS = 4;
 
-/** The oracle planner as an episode player's action source: one planner per slot, slot `s` seeded by `seedOfSlot(s)`. */
-export function plannerActionSource(game: GameName, mode: Mode, options: PlannerOptions, seedOfSlot: (slot: number) => number): ActionSource {
-  const planners = Array.from({ length: PLANNER_SLOTS }, (_, slot) => new OraclePlanner(game, mode, options, seedOfSlot(slot)));
+/**
+ * The planner as an episode player's action source: one planner per slot, slot `s` seeded by
+ * `seedOfSlot(s)`. Every state it acts in is labelled with its search targets at `targetTemperature`.
+ */
+export function plannerActionSource(
+  game: GameName,
+  mode: Mode,
+  options: PlannerOptions,
+  targetTemperature: number,
+  seedOfSlot: (slot: number) => number,
+): ActionSource {
+  const planners = Array.from({ length: PLANNER_SLOTS }, (_, slot) => new Planner(game, mode, options, seedOfSlot(slot)));
   return {
     needsFrames: false,
+    labels: true,
     begin: (slot) => planners[slot]!.reset(),
-    choose(active: readonly number[], games: readonly ProcgenGame[], _frames: Uint8Array, out: Uint8Array) {
-      active.forEach((slot, i) => (out[i] = planners[slot]!.act(games[slot]!)));
+    choose(active: readonly number[], games: readonly ProcgenGame[], _frames: Uint8Array, out: Uint8Array, targets: Float32Array) {
+      for (let i = 0; i < active.length; i++) {
+        const planner = planners[active[i]!]!;
+        out[i] = planner.act(games[active[i]!]!);
+        searchTargets(planner.scores, planner.actions, targetTemperature, targets.subarray(i * NUM_ACTIONS, (i + 1) * NUM_ACTIONS));
+      }
     },
   };
+}
+
+/** Checks planner settings, naming the config field and its range. */
+export function checkPlannerOptions(options: PlannerOptions): void {
+  const { horizon, rollouts, foresight, futures } = options;
+  if (!(Number.isInteger(horizon) && horizon >= 1 && horizon <= 1000))
+    throw new RangeError(`expert.planner.horizon ${horizon} is invalid: use a whole number of steps 1..1000.`);
+  if (!(Number.isInteger(rollouts) && rollouts >= 1 && rollouts <= 10_000))
+    throw new RangeError(`expert.planner.rollouts ${rollouts} is invalid: use a whole number 1..10000.`);
+  if (!PLANNER_FORESIGHTS.includes(foresight))
+    throw new RangeError(`expert.planner.foresight '${String(foresight)}' is invalid: use one of ${PLANNER_FORESIGHTS.join(', ')}.`);
+  if (!(Number.isInteger(futures) && futures >= 1 && futures <= 1000))
+    throw new RangeError(`expert.planner.futures ${futures} is invalid: use a whole number 1..1000.`);
 }

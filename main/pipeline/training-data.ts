@@ -8,8 +8,12 @@ import { findModel } from '../storage/models.ts';
 import type { SyntheticSnapshot } from '../storage/synthetic.ts';
 import type { Database } from 'better-sqlite3';
 
-/** Every transition of a stored dataset, labelled with its episode and that episode's return. */
-export function episodeDatasetOf(loaded: LoadedDataset): EpisodeDataset {
+/**
+ * Every transition of a stored dataset, labelled with its episode and that episode's return.
+ * With `searchTargets` (expert imitation), the planner's stored search targets are the labels;
+ * students always learn the actions taken, as in the paper.
+ */
+export function episodeDatasetOf(loaded: LoadedDataset, searchTargets = false): EpisodeDataset {
   const count = loaded.actions.length;
   const episodeIds = new Int32Array(count);
   const episodeReturns = new Float32Array(count);
@@ -17,7 +21,10 @@ export function episodeDatasetOf(loaded: LoadedDataset): EpisodeDataset {
     episodeIds.fill(e, loaded.episodeStarts[e]!, loaded.episodeStarts[e + 1]!);
     episodeReturns.fill(loaded.returns[e]!, loaded.episodeStarts[e]!, loaded.episodeStarts[e + 1]!);
   }
-  return { count, obs: loaded.observations, actions: Int32Array.from(loaded.actions), episodeIds, episodeReturns };
+  const labelled = { count, obs: loaded.observations, actions: Int32Array.from(loaded.actions), episodeIds, episodeReturns };
+  if (!searchTargets) return labelled;
+  if (!loaded.targets) throw new Error(`Dataset ${loaded.info.id} has no search targets: only planner demonstrations stored by this version have them.`);
+  return { ...labelled, targets: loaded.targets };
 }
 
 /**

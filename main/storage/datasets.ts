@@ -13,6 +13,8 @@ export interface Episode {
   readonly rewards: Float32Array;
   /** length x 64 x 64 x 3, uint8. */
   readonly observations: Uint8Array;
+  /** length x 15 action distributions the actor's search assigned each state (planner demonstrations), else absent/null. */
+  readonly targets?: Float32Array | null;
 }
 
 export interface DatasetInfo {
@@ -36,6 +38,8 @@ export interface LoadedDataset {
   readonly episodeStarts: Int32Array;
   readonly returns: Float32Array;
   readonly levelSeeds: (number | null)[];
+  /** transitions x 15 search targets when every episode has them, else null. */
+  readonly targets: Float32Array | null;
 }
 
 const episodeReturn = (rewards: Float32Array): number => rewards.reduce((sum, r) => sum + r, 0);
@@ -48,7 +52,13 @@ function checkEpisode(e: Episode, index: number): void {
     throw new RangeError(`Episode ${index} has ${n} actions but ${e.observations.length / OBSERVATION_BYTES} observations of 64x64x3: they must match.`);
   }
   for (const a of e.actions) if (a > 14) throw new RangeError(`Episode ${index} has action ${a}: actions are 0..14.`);
+  if (e.targets && e.targets.length !== n * ACTIONS) {
+    throw new RangeError(`Episode ${index} has ${n} actions but ${e.targets.length / ACTIONS} target rows of ${ACTIONS}: they must match.`);
+  }
 }
+
+/** Actions per target row. */
+const ACTIONS = 15;
 
 /** Stores a whole dataset in one transaction (all or nothing); returns its id. */
 export function saveDataset(
@@ -66,10 +76,20 @@ export function saveDataset(
         .run(meta.runId, meta.name, meta.game, meta.mode, meta.source, episodes.length, transitions, now()).lastInsertRowid,
     );
     const insert = db.prepare(
-      'INSERT INTO dataset_episodes (dataset_id, idx, level_seed, length, return, actions, rewards, observations) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO dataset_episodes (dataset_id, idx, level_seed, length, return, actions, rewards, observations, targets) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     episodes.forEach((e, idx) =>
-      insert.run(id, idx, e.levelSeed, e.actions.length, episodeReturn(e.rewards), blobOf(e.actions), blobOf(e.rewards), Buffer.from(encoded[idx]!)),
+      insert.run(
+        id,
+        idx,
+        e.levelSeed,
+        e.actions.length,
+        episodeReturn(e.rewards),
+        blobOf(e.actions),
+        blobOf(e.rewards),
+        Buffer.from(encoded[idx]!),
+        e.targets ? blobOf(e.targets) : null,
+      ),
     );
     return id;
   })();
@@ -155,9 +175,10 @@ export function loadDataset(db: Database, id: number): LoadedDataset {
   const episodeStarts = new Int32Array(info.episodes + 1);
   const returns = new Float32Array(info.episodes);
   const levelSeeds: (number | null)[] = [];
+  let targets: Float32Array | null = new Float32Array(info.transitions * ACTIONS);
   let at = 0;
   const rows = db
-    .prepare('SELECT idx, level_seed, length, return, actions, observations FROM dataset_episodes WHERE dataset_id = ? ORDER BY idx')
+    .prepare('SELECT idx, level_seed, length, return, actions, observations, targets FROM dataset_episodes WHERE dataset_id = ? ORDER BY idx')
     .iterate(id) as Iterable<{
     idx: number;
     level_seed: number | null;
@@ -165,8 +186,11 @@ export function loadDataset(db: Database, id: number): LoadedDataset {
     return: number;
     actions: Buffer;
     observations: Buffer;
+    targets: Buffer | null;
   }>;
   for (const r of rows) {
+    if (!r.targets) targets = null;
+    else targets?.set(float32Of(r.targets), at * ACTIONS);
     episodeStarts[r.idx] = at;
     returns[r.idx] = r.return;
     levelSeeds.push(r.level_seed);
@@ -175,7 +199,7 @@ export function loadDataset(db: Database, id: number): LoadedDataset {
     at += r.length;
   }
   episodeStarts[info.episodes] = at;
-  return { info, observations, actions, episodeStarts, returns, levelSeeds };
+  return { info, observations, actions, episodeStarts, returns, levelSeeds, targets };
 }
 
 /** Average stored bytes per observation (the frames' share of the file). */

@@ -22,6 +22,8 @@ export interface PlayedEpisode {
   readonly rewards: Float32Array;
   /** length x 64 x 64 x 3 when observations were recorded, else null. */
   readonly observations: Uint8Array | null;
+  /** length x 15 action distributions when the source labels states (a planner's search targets), else null. */
+  readonly targets: Float32Array | null;
 }
 
 /** Chooses the actions of the slots playing now. */
@@ -31,10 +33,14 @@ export interface ActionSource {
   /**
    * Writes `out[i]` for slot `active[i]`; `frames` holds their current
    * observations back to back (rendered only when the source needs them).
+   * A labelling source also writes each state's target distribution to
+   * `targets[i * NUM_ACTIONS ..]`.
    */
-  choose(active: readonly number[], games: readonly ProcgenGame[], frames: Uint8Array, out: Uint8Array): void;
+  choose(active: readonly number[], games: readonly ProcgenGame[], frames: Uint8Array, out: Uint8Array, targets: Float32Array): void;
   /** Whether `choose` reads `frames`. */
   readonly needsFrames: boolean;
+  /** Whether `choose` writes targets (recorded with the episode). */
+  readonly labels?: boolean;
 }
 
 export interface PlayOptions {
@@ -55,8 +61,9 @@ export function withEpsilon(source: ActionSource, epsilon: number, random: Rando
   return {
     needsFrames: source.needsFrames,
     begin: (slot) => source.begin(slot),
-    choose(active, games, frames, out) {
-      source.choose(active, games, frames, out);
+    labels: source.labels,
+    choose(active, games, frames, out, targets) {
+      source.choose(active, games, frames, out, targets);
       for (let i = 0; i < active.length; i++) if (random.next() < epsilon) out[i] = random.int(NUM_ACTIONS);
     },
   };
@@ -80,10 +87,15 @@ class EpisodeRecorder {
   actions = new Uint8Array(256);
   rewards = new Float32Array(256);
   frames: Uint8Array;
+  targets: Float32Array;
   length = 0;
 
-  constructor(private readonly withFrames: boolean) {
+  constructor(
+    private readonly withFrames: boolean,
+    private readonly withTargets: boolean,
+  ) {
     this.frames = new Uint8Array(withFrames ? 256 * OBS_VALUES : 0);
+    this.targets = new Float32Array(withTargets ? 256 * NUM_ACTIONS : 0);
   }
 
   /** Room for one more step; returns the byte offset of its frame. */
@@ -92,6 +104,7 @@ class EpisodeRecorder {
       this.actions = grown(this.actions, new Uint8Array(this.actions.length * 2));
       this.rewards = grown(this.rewards, new Float32Array(this.rewards.length * 2));
       if (this.withFrames) this.frames = grown(this.frames, new Uint8Array(this.frames.length * 2));
+      if (this.withTargets) this.targets = grown(this.targets, new Float32Array(this.targets.length * 2));
     }
     return this.length * OBS_VALUES;
   }
@@ -104,6 +117,7 @@ class EpisodeRecorder {
       actions: this.actions.slice(0, n),
       rewards: this.rewards.slice(0, n),
       observations: this.withFrames ? this.frames.slice(0, n * OBS_VALUES) : null,
+      targets: this.withTargets ? this.targets.slice(0, n * NUM_ACTIONS) : null,
     };
   }
 }
@@ -126,6 +140,7 @@ export class EpisodePlayer {
   private readonly episodeOf: Int32Array;
   private readonly frames: Uint8Array;
   private readonly chosen: Uint8Array;
+  private readonly targets: Float32Array;
   private readonly active: number[] = [];
   private readonly needFrames: boolean;
   private next = 0;
@@ -137,11 +152,12 @@ export class EpisodePlayer {
     const slots = Math.max(1, Math.min(options.slots, levelSeeds.length));
     this.games = Array.from({ length: slots }, () => createGame(game, mode));
     this.renderers = Array.from({ length: slots }, () => new FrameRenderer(game, mode));
-    this.recorders = Array.from({ length: slots }, () => new EpisodeRecorder(recordObservations));
+    this.recorders = Array.from({ length: slots }, () => new EpisodeRecorder(recordObservations, source.labels === true));
     this.episodeOf = new Int32Array(slots).fill(-1);
     this.episodes = new Array(levelSeeds.length);
     this.frames = new Uint8Array(slots * OBS_VALUES);
     this.chosen = new Uint8Array(slots);
+    this.targets = new Float32Array(source.labels ? slots * NUM_ACTIONS : 0);
     this.needFrames = source.needsFrames || recordObservations;
     for (let s = 0; s < slots; s++) this.start(s);
   }
@@ -172,7 +188,7 @@ export class EpisodePlayer {
       this.renderers[slot]!.render(games[slot]!, frames, i * OBS_VALUES);
       if (recordObservations) recorders[slot]!.frames.set(frames.subarray(i * OBS_VALUES, (i + 1) * OBS_VALUES), offset);
     }
-    source.choose(active, games, frames, this.chosen);
+    source.choose(active, games, frames, this.chosen, this.targets);
     for (let i = 0; i < active.length; i++) {
       const slot = active[i]!;
       const game = games[slot]!;
@@ -181,6 +197,7 @@ export class EpisodePlayer {
       game.step(action);
       record.actions[record.length] = action;
       record.rewards[record.length] = game.reward;
+      if (source.labels) record.targets.set(this.targets.subarray(i * NUM_ACTIONS, (i + 1) * NUM_ACTIONS), record.length * NUM_ACTIONS);
       record.length++;
       if (game.done) {
         const index = this.episodeOf[slot]!;

@@ -33,7 +33,7 @@ export type EvalSettings = Partial<EvalConfig> & Pick<EvalConfig, 'game' | 'leve
 export const EVAL_DEFAULTS: Omit<EvalConfig, 'game' | 'levelSeeds'> = { mode: 'easy', slots: 64, temperature: 1, greedy: false, seed: 0 };
 
 /** A played episode without observations: what evaluation stores and replays re-simulate. */
-export type EvaluatedEpisode = Omit<PlayedEpisode, 'observations'>;
+export type EvaluatedEpisode = Omit<PlayedEpisode, 'observations' | 'targets'>;
 
 /** Steps of all slots between cancellation checks and progress events. */
 const STEPS_PER_CHECK = 25;
