@@ -56,7 +56,7 @@ export interface RunResults {
   readonly game: GameName;
   readonly mode: Mode;
   /** How the expert was made: its data are planner demonstrations or PPO environment steps. */
-  readonly expertSource: 'ppo' | 'planner' | 'reuse';
+  readonly expertSource: 'ppo' | 'dagger' | 'planner' | 'reuse';
   readonly rows: readonly ResultRow[];
 }
 
@@ -115,7 +115,12 @@ export function runResults(db: Database, runId: number): RunResults {
 
 const fixed = (v: number, digits = 2): string => (Number.isFinite(v) ? v.toFixed(digits) : '-');
 
-const EXPERT_DATA = { planner: 'planner demo transitions', ppo: 'PPO environment steps', reuse: 'reused from another run' } as const;
+const EXPERT_DATA = {
+  planner: 'planner demo transitions',
+  dagger: 'planner-labelled states (DAgger)',
+  ppo: 'PPO environment steps',
+  reuse: 'reused from another run',
+} as const;
 
 function dataUsed(method: string, data: MethodData, expertSource: RunResults['expertSource']): string {
   if (data.kind === 'synthetic') return `${data.samples} synthetic samples${method === SYNTHETIC_SOFT_METHOD ? ', expert soft labels' : ''}`;

@@ -57,7 +57,7 @@ export const runResultsInfo = z.object({
   runId: z.number().int().positive(),
   game: z.string(),
   mode: z.string(),
-  expertSource: z.enum(['ppo', 'planner', 'reuse']),
+  expertSource: z.enum(['ppo', 'dagger', 'planner', 'reuse']),
   rows: z.array(resultRow),
 });
 

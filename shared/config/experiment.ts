@@ -63,10 +63,40 @@ export const ppoSchema = z
   })
   .strict();
 
-/** The expert: trained by PPO, an oracle planner over clone()/restore(), or reused. */
+/** The search planner (main/pipeline/planner.ts): what it sees, how far it looks, how its scores become targets. */
+export const plannerSchema = z
+  .object({
+    horizon: int(1, 1000, 'steps looked ahead per decision').default(16),
+    rollouts: int(1, 10_000, 'candidate sequences per first action').default(2),
+    /**
+     * 'sampled': rollouts draw fresh randomness (the planner knows what is on screen, as a
+     * network can); 'oracle': rollouts replay the game's own random generator and so see
+     * fish and enemies that have not spawned yet.
+     */
+    foresight: z.enum(['sampled', 'oracle'], { error: 'expected sampled or oracle' }).default('sampled'),
+    futures: int(1, 1000, "sampled futures each candidate is scored in ('sampled' foresight)").default(4),
+    /** Softmax temperature turning per-action scores into the imitated distribution; 0 = equal mass on the best actions. */
+    targetTemperature: real(0, 100, 'score units; 0 = the best actions only').default(0.1),
+    /** Demonstration episodes on the training levels (round 0 of DAgger). */
+    episodes: int(1, 100_000, 'planner demonstration episodes').default(100),
+  })
+  .strict();
+
+/** Expert iteration (DAgger): the network plays, the planner labels what it saw, the network trains on everything so far. */
+export const daggerSchema = z
+  .object({
+    rounds: int(1, 1000, 'rounds after the demonstrations in which the network plays').default(8),
+    episodesPerRound: int(1, 100_000, 'episodes the network plays per round').default(16),
+    stepsPerRound: int(1, 10_000_000, 'Adam steps after each round').default(800),
+    plannerMix: real(0, 1, "probability the planner's action is played in round 1").default(0),
+    mixDecay: real(0, 1, 'factor on plannerMix per later round').default(0.5),
+  })
+  .strict();
+
+/** The expert: trained by PPO, imitating the search planner (once or by DAgger rounds), or reused. */
 export const expertSchema = z
   .object({
-    source: z.enum(['ppo', 'planner', 'reuse'], { error: 'expected one of ppo, planner, reuse' }).default('ppo'),
+    source: z.enum(['ppo', 'dagger', 'planner', 'reuse'], { error: 'expected one of ppo, dagger, planner, reuse' }).default('ppo'),
     /** With source 'reuse': the run whose expert is taken. */
     reuseRunId: int(1, INT32_MAX, 'id of a run with an expert').nullable().default(null),
     /** IMPALA conv channels per stage; the paper's are [16, 32, 32]. Smaller trains and distills faster on CPU. */
@@ -76,24 +106,17 @@ export const expertSchema = z
       .max(4, { error: 'give 1 to 4 stages, e.g. [16, 32, 32]' })
       .default([16, 32, 32]),
     ppo: ppoSchema.default(ppoSchema.parse({})),
-    planner: z
-      .object({
-        horizon: int(1, 1000, 'steps looked ahead per decision').default(24),
-        rollouts: int(1, 10_000, 'random rollouts per action').default(4),
-        /** Demonstration episodes on the training levels, imitated by the expert network. */
-        episodes: int(1, 100_000, 'planner demonstration episodes').default(100),
-      })
-      .strict()
-      .default({ horizon: 24, rollouts: 4, episodes: 100 }),
-    /** Cross-entropy cloning of the planner's demonstrations into the expert network. */
+    planner: plannerSchema.default(plannerSchema.parse({})),
+    /** Cross-entropy cloning of the planner's demonstrations (its search targets) into the expert network. */
     imitation: z
       .object({
-        steps: int(1, 10_000_000, 'Adam steps').default(3000),
-        batchSize: int(1, 65_536, 'samples per step').default(64),
+        steps: int(1, 10_000_000, 'Adam steps on the demonstrations').default(3000),
+        batchSize: int(1, 4096, 'samples per step').default(64),
         learningRate: real(0, 10, 'Adam learning rate', true).default(2e-3),
       })
       .strict()
       .default({ steps: 3000, batchSize: 64, learningRate: 2e-3 }),
+    dagger: daggerSchema.default(daggerSchema.parse({})),
   })
   .strict();
 

@@ -24,7 +24,7 @@ const BENCH = {
   steps: 1000,
   every: 50,
   target: 0.9,
-  planner: { horizon: 16, rollouts: 3 } satisfies PlannerOptions,
+  planner: { horizon: 16, rollouts: 3, foresight: 'oracle', futures: 1 } satisfies PlannerOptions,
 };
 /** The paper's training levels: 200 levels from level 100, easy. */
 const TRAIN_LEVELS = { numLevels: 200, startLevel: 100 } as const;
@@ -79,7 +79,7 @@ function playDemonstrations(game: GameName, options: PlannerOptions, levelSeeds:
     levelSeeds,
     slots: PLANNER_SLOTS,
     recordObservations: true,
-    source: plannerActionSource(game, MODE, options, (slot) => seed * PLANNER_SLOTS + slot),
+    source: plannerActionSource(game, MODE, options, 0, (slot) => seed * PLANNER_SLOTS + slot),
     onEpisode: (_index, episode) =>
       io.err(`planner demonstration ${++finished}/${levelSeeds.length}: ${episode.actions.length} steps, return ${episodeReturn(episode)}`),
   });
@@ -124,6 +124,8 @@ export const benchBcCommand: CliCommand = {
     const planner: PlannerOptions = {
       horizon: parseIntegerOption('horizon', values.horizon, BENCH.planner.horizon, 1, 1000),
       rollouts: parseIntegerOption('rollouts', values.rollouts, BENCH.planner.rollouts, 1, 10_000),
+      foresight: BENCH.planner.foresight,
+      futures: BENCH.planner.futures,
     };
     const seed = parseIntegerOption('seed', values.seed, 0, 0, 2 ** 31 - 1);
     const bc = {
