@@ -7,7 +7,8 @@
 import type { Database } from 'better-sqlite3';
 import { STAGES, type RunStatus, type StageName, type StageStatus } from '@shared/config/stages.ts';
 import { CancelledError } from '../learning/train/control.ts';
-import { claimRun, finishStage, getRun, getStages, markStageRunning, setRunStatus } from '../storage/runs.ts';
+import type { RunOwner } from '../storage/run-owner.ts';
+import { finishStage, getRun, getStages, markStageRunning, setRunStatus } from '../storage/runs.ts';
 import { RunCancelledError, StageContext, type StageDefinition, type StageProgress } from './stage-context.ts';
 import { stageDefinitions } from './stages/index.ts';
 
@@ -18,15 +19,15 @@ export interface ExecuteHooks {
   onStageEnd?(stage: StageName, status: StageStatus, seconds: number): void;
 }
 
-/** A run that cannot start: it is finished, or another live process executes it. */
+/** A run that is not this process's to execute (see `claimRun`). */
 export class RunStateError extends Error {
   override readonly name = 'RunStateError';
 }
 
-export async function executeRun(db: Database, runId: number, hooks: ExecuteHooks): Promise<RunStatus> {
+/** Executes a run that `owner` has claimed (`claimRun`): it is 'running' under that owner. */
+export async function executeRun(db: Database, runId: number, owner: RunOwner, hooks: ExecuteHooks): Promise<RunStatus> {
   const run = getRun(db, runId);
-  if (run.status === 'done') throw new RunStateError(`Run ${runId} is already done: see its results with \`ddrl results ${runId}\`.`);
-  claimRun(db, runId, process.pid);
+  if (run.status !== 'running' || run.runner !== owner.id) throw new RunStateError(`Run ${runId} was not claimed by this process (it is ${run.status}).`);
   const checkpoints = new Map(getStages(db, runId).map((s) => [s.stage, s]));
   for (const name of STAGES) {
     const previous = checkpoints.get(name)!;

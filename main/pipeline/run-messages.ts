@@ -1,10 +1,13 @@
 /** The messages between a run queue and the worker thread executing one run. */
 import type { RunStatus, StageName, StageStatus } from '@shared/config/stages.ts';
+import type { RunOwner } from '../storage/run-owner.ts';
 import type { StageProgress } from './stage-context.ts';
 
 export interface RunWorkerData {
   readonly dbPath: string;
   readonly runId: number;
+  /** The process that claimed the run for this worker: the run must still be its. */
+  readonly owner: RunOwner;
   /** Forces a tfjs backend (else DDRL_BACKEND or the best that starts). */
   readonly backend?: string;
 }

@@ -2,10 +2,17 @@
  * Runs waiting to execute, one at a time (the machine's cores go to the one
  * executing), each in its own worker thread. Progress and state changes are
  * reported to listeners (the CLI's bars, the API's events).
+ *
+ * A run is claimed in the database just before it starts (`claimRun`), so a
+ * run cancelled, resumed or taken by another process meanwhile is skipped,
+ * never executed twice.
  */
 import type { Worker } from 'node:worker_threads';
 import type { RunStatus, StageName, StageStatus } from '@shared/config/stages.ts';
 import { startWorker } from '../procgen/start-worker.ts';
+import type { AppDatabase } from '../storage/database.ts';
+import { thisProcess } from '../storage/run-owner.ts';
+import { claimRun, getRun, requestCancel, stopRun, whyNotClaimable } from '../storage/runs.ts';
 import type { FromRunWorker, RunWorkerData } from './run-messages.ts';
 import type { StageProgress } from './stage-context.ts';
 
@@ -15,28 +22,40 @@ export interface RunQueueListener {
   onStart?(runId: number): void;
   onProgress?(runId: number, progress: StageProgress): void;
   onStageEnd?(runId: number, stage: StageName, status: StageStatus, seconds: number): void;
-  /** The run ended: done, failed, cancelled, or an error before it could start (`error`). */
+  /**
+   * The run ended (done, failed, cancelled), or was not started: then `error`
+   * says why and `status` is the state it is in (cancelled, or taken elsewhere).
+   */
   onFinish?(runId: number, status: RunStatus, error?: string): void;
+}
+
+interface Executing {
+  readonly runId: number;
+  readonly worker: Worker;
+  readonly exited: Promise<void>;
+  /** Set when the worker had to be terminated: it could not record its own end. */
+  terminated: boolean;
 }
 
 export class RunQueue {
   private readonly waiting: number[] = [];
-  private current: { runId: number; worker: Worker } | undefined;
+  private current: Executing | undefined;
   private idle: Promise<void> = Promise.resolve();
-  private wake: (() => void) | undefined;
+  private draining = false;
+  private readonly owner = thisProcess;
 
   constructor(
-    private readonly dbPath: string,
+    private readonly db: AppDatabase,
     private readonly listener: RunQueueListener = {},
     private readonly backend?: string,
   ) {}
 
-  /** Queues a run; resolves when the queue has no more work. */
+  /** Queues a run that this process queued in the database; resolves when the queue has no more work. */
   enqueue(runId: number): Promise<void> {
     this.waiting.push(runId);
-    if (!this.current) {
-      this.idle = new Promise((resolve) => (this.wake = resolve));
-      void this.next();
+    if (!this.draining) {
+      this.draining = true;
+      this.idle = this.drain();
     }
     return this.idle;
   }
@@ -58,33 +77,60 @@ export class RunQueue {
     if (this.current) this.cancel(this.current.runId);
   }
 
-  private async next(): Promise<void> {
-    const runId = this.waiting.shift();
-    if (runId === undefined) {
-      this.current = undefined;
-      this.wake?.();
-      return;
+  /**
+   * For a process that is about to exit: the waiting runs are cancelled, the
+   * executing one is asked to stop and, if it has not within `graceMs`, its
+   * worker is terminated and the run marked cancelled. Everything stays resumable.
+   */
+  async stop(graceMs: number): Promise<void> {
+    for (const runId of this.waiting.splice(0)) requestCancel(this.db.connection, runId);
+    const executing = this.current;
+    if (!executing) return;
+    executing.worker.postMessage({ type: 'cancel' });
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), graceMs)));
+    if (await Promise.race([executing.exited.then(() => false), late])) {
+      executing.terminated = true;
+      await executing.worker.terminate();
+      stopRun(this.db.connection, executing.runId, `cancelled: the process stopped (its worker did not stop within ${graceMs / 1000} s)`);
     }
-    const result = await this.execute(runId);
-    this.listener.onFinish?.(runId, result.status, result.error);
-    await this.next();
+    clearTimeout(timer);
+    await this.idle;
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      for (let runId = this.waiting.shift(); runId !== undefined; runId = this.waiting.shift()) {
+        if (claimRun(this.db.connection, runId, this.owner)) {
+          const result = await this.execute(runId);
+          this.current = undefined;
+          this.listener.onFinish?.(runId, result.status, result.error);
+        } else {
+          const run = getRun(this.db.connection, runId);
+          this.listener.onFinish?.(runId, run.status, whyNotClaimable(run, this.owner));
+        }
+      }
+    } finally {
+      // In the same step as the loop's end: a run enqueued from now on starts a new drain.
+      this.draining = false;
+    }
   }
 
   private execute(runId: number): Promise<{ status: RunStatus; error?: string }> {
-    const data: RunWorkerData = { dbPath: this.dbPath, runId, ...(this.backend ? { backend: this.backend } : {}) };
+    const data: RunWorkerData = { dbPath: this.db.path, runId, owner: this.owner, ...(this.backend ? { backend: this.backend } : {}) };
     const worker = startWorker(WORKER_URL, { workerData: data });
-    this.current = { runId, worker };
+    let result: { status: RunStatus; error?: string } = { status: 'failed', error: 'the worker stopped without a result' };
+    const exited = new Promise<void>((resolve) => worker.on('exit', () => resolve()));
+    const executing: Executing = { runId, worker, exited, terminated: false };
+    this.current = executing;
     this.listener.onStart?.(runId);
-    return new Promise((resolve) => {
-      let result: { status: RunStatus; error?: string } = { status: 'failed', error: 'the worker stopped without a result' };
-      worker.on('message', (message: FromRunWorker) => {
-        if (message.type === 'progress') this.listener.onProgress?.(runId, message.progress);
-        else if (message.type === 'stage-end') this.listener.onStageEnd?.(runId, message.stage, message.status, message.seconds);
-        else if (message.type === 'finished') result = { status: message.status };
-        else result = { status: 'failed', error: message.message };
-      });
-      worker.on('error', (error) => (result = { status: 'failed', error: error.message }));
-      worker.on('exit', () => resolve(result));
+    worker.on('message', (message: FromRunWorker) => {
+      if (message.type === 'progress') this.listener.onProgress?.(runId, message.progress);
+      else if (message.type === 'stage-end') this.listener.onStageEnd?.(runId, message.stage, message.status, message.seconds);
+      else if (message.type === 'finished') result = { status: message.status };
+      else result = { status: 'failed', error: message.message };
     });
+    worker.on('error', (error) => (result = { status: 'failed', error: error.message }));
+    return exited.then(() => (executing.terminated ? { status: 'cancelled' } : result));
   }
 }

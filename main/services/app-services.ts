@@ -4,6 +4,7 @@ import type { ServiceContext } from './context.ts';
 import { createDispatcher, type Dispatch } from './dispatcher.ts';
 import { EventBus } from './event-bus.ts';
 import { handlers } from './handlers.ts';
+import { noticeOrphanedRuns, stopRuns } from './runs.ts';
 
 export interface AppServicesOptions {
   readonly dbPath: string;
@@ -19,6 +20,8 @@ export interface AppServices {
   readonly db: AppDatabase;
   /** Initialises the TensorFlow.js backend now, so a bad `DDRL_BACKEND` fails at start. */
   backend(): Promise<BackendInfo>;
+  /** Cancels the runs this process queued or executes (resumable), waiting at most `graceMs` for the executing one to stop. */
+  stopRuns(graceMs: number): Promise<void>;
   close(): void;
 }
 
@@ -32,11 +35,14 @@ export function startServices(options: AppServicesOptions): AppServices {
     runtime: options.runtime,
     backend: () => (backend ??= initBackend()),
   };
+  // Runs left queued or running by a process that died are 'interrupted', not running forever.
+  noticeOrphanedRuns(ctx);
   return {
     dispatch: createDispatcher(handlers, ctx),
     events,
     db,
     backend: ctx.backend,
+    stopRuns: (graceMs) => stopRuns(ctx, graceMs),
     close: () => db.close(),
   };
 }

@@ -3,7 +3,7 @@ import { about } from './about.ts';
 import { deleteComparisonCall, listComparisonsCall, saveComparisonCall } from './comparisons.ts';
 import type { ServiceContext } from './context.ts';
 import { episodeGetCall, episodesListCall, realSamplesCall, runsPageCall, seriesCall, syntheticGetCall, syntheticListCall } from './inspect.ts';
-import { cancelRunCall, getRunCall, listRunsCall, runResultsCall, startRunCall } from './runs.ts';
+import { cancelRunCall, getRunCall, listRunsCall, resumeRunCall, runResultsCall, startRunCall } from './runs.ts';
 
 export type Handler<N extends CallName> = (input: ParsedCallInput<N>, ctx: ServiceContext) => Promise<CallOutput<N>>;
 
@@ -17,6 +17,7 @@ export const handlers: HandlerTable = {
   'runs.results': runResultsCall,
   'runs.start': startRunCall,
   'runs.cancel': cancelRunCall,
+  'runs.resume': resumeRunCall,
   'runs.page': runsPageCall,
   'runs.series': seriesCall,
   'episodes.list': episodesListCall,

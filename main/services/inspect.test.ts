@@ -9,6 +9,7 @@ import { ProcgenEnv } from '@shared/procgen/env.ts';
 import { FrameRenderer } from '@shared/procgen/render/frame-renderer.ts';
 import { saveDataset } from '../storage/datasets.ts';
 import { createExperiment, setRunDataset, setRunStatus } from '../storage/runs.ts';
+import { thisProcess } from '../storage/run-owner.ts';
 import { saveSyntheticSnapshot } from '../storage/synthetic.ts';
 import { startServices, type AppServices } from './app-services.ts';
 
@@ -45,7 +46,7 @@ beforeAll(() => {
   services = startServices({ dbPath: join(dir, 'ddrl.sqlite'), runtime: 'node' });
   const db = services.db.connection;
   const configs = ['bigfish', 'starpilot', 'jumper'].map((game) => ({ label: `${game} run`, config: parseExperimentConfig({ game }) }));
-  for (let i = 0; i < 40; i++) createExperiment(db, { name: `sweep ${i}`, preset: 'quick-bigfish' }, configs);
+  for (let i = 0; i < 40; i++) createExperiment(db, { name: `sweep ${i}`, preset: 'quick-bigfish' }, configs, thisProcess);
   setRunStatus(db, 3, 'done');
   const datasetId = saveDataset(db, { runId: 1, name: 'played', game: 'bigfish', mode: 'easy', source: 'collected' }, [playedEpisode(5), playedEpisode(9)]);
   setRunDataset(db, 1, datasetId);

@@ -14,7 +14,7 @@ import { listSeries, readSeries } from '../storage/metrics.ts';
 import { getRun } from '../storage/runs.ts';
 import { listSyntheticIterations, loadSyntheticSnapshot } from '../storage/synthetic.ts';
 import type { ServiceContext } from './context.ts';
-import { runInfoOf } from './runs.ts';
+import { noticeOrphanedRuns, runInfoOf } from './runs.ts';
 
 /** Storage errors (an unknown id, an index out of range) become the call's error message. */
 function found<T>(get: () => T): T {
@@ -26,6 +26,7 @@ function found<T>(get: () => T): T {
 }
 
 export async function runsPageCall(input: ParsedCallInput<'runs.page'>, ctx: ServiceContext): Promise<RunsPage> {
+  noticeOrphanedRuns(ctx);
   const db = ctx.db.connection;
   const page = pageRunIds(db, input);
   return {

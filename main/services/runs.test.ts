@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseExperimentConfig } from '@shared/config/experiment.ts';
+import { thisProcess } from '../storage/run-owner.ts';
 import { createExperiment } from '../storage/runs.ts';
 import { startServices, type AppServices } from './app-services.ts';
 
@@ -19,7 +20,7 @@ afterAll(() => {
 
 describe('run calls', () => {
   it('lists runs with their stages and gets one', async () => {
-    createExperiment(services.db.connection, { name: 'e', preset: null }, [{ label: 'a', config: parseExperimentConfig({ game: 'starpilot' }) }]);
+    createExperiment(services.db.connection, { name: 'e', preset: null }, [{ label: 'a', config: parseExperimentConfig({ game: 'starpilot' }) }], thisProcess);
     const list = await services.dispatch('runs.list', {});
     expect(list.ok).toBe(true);
     if (!list.ok) return;
@@ -49,5 +50,35 @@ describe('run calls', () => {
     expect(cancelled.ok && (cancelled.output as { status: string }).status).toBe('cancelled');
     const again = await services.dispatch('runs.cancel', { runId: 1 });
     expect(again.ok === false && again.error.message).toMatch(/Run 1 is cancelled, not queued or running/);
+  });
+
+  it('refuses sweeps that would create more runs than the limit, naming the product', async () => {
+    const before = services.db.connection.prepare('SELECT count(*) FROM runs').pluck().get();
+    const sweep = ['seed=' + Array.from({ length: 100 }, (_, i) => i).join(','), 'distill.size=' + Array.from({ length: 100 }, (_, i) => 15 + i).join(',')];
+    const reply = await services.dispatch('runs.start', { preset: 'quick-jumper', sweep: [...sweep, 'students.count=1,2,3,4,5,6,7,8,9,10'] });
+    expect(reply.ok === false && reply.error.message).toMatch(
+      /seed \(100\) x distill\.size \(100\) x students\.count \(10\) make 100000 runs; one start may create at most 1000/,
+    );
+    expect(services.db.connection.prepare('SELECT count(*) FROM runs').pluck().get()).toBe(before);
+  });
+
+  it("marks a run of a dead process 'interrupted' and resumes it through the API; a run executing here cannot be resumed twice", async () => {
+    const db = services.db.connection;
+    const config = parseExperimentConfig({ game: 'starpilot' });
+    // A process that queued a run and died: pid 2^22+1 is above Linux's pid_max default, so no live process has it.
+    const dead = { id: 'gone:1', pid: 4_194_305 };
+    const { runIds } = createExperiment(db, { name: 'orphan', preset: null }, [{ label: 'o', config }], dead);
+    db.prepare("UPDATE runs SET status = 'running' WHERE id = ?").run(runIds[0]);
+    const got = await services.dispatch('runs.get', { runId: runIds[0]! });
+    expect(got.ok && got.output).toMatchObject({ status: 'interrupted', error: expect.stringMatching(/process executing it \(pid 4194305\) ended/) });
+    const cancel = await services.dispatch('runs.cancel', { runId: runIds[0]! });
+    expect(cancel.ok === false && cancel.error.message).toMatch(/is interrupted, not queued or running/);
+    // Resume queues it here; a second resume while it is queued or executing is refused.
+    const resumed = await services.dispatch('runs.resume', { runId: runIds[0]! });
+    expect(resumed.ok && (resumed.output as { status: string }).status).toMatch(/queued|running/);
+    const twice = await services.dispatch('runs.resume', { runId: runIds[0]! });
+    expect(twice.ok === false && twice.error.message).toMatch(new RegExp(`Run ${runIds[0]} is (queued|executing) here`));
+    await services.stopRuns(5000);
+    expect(db.prepare('SELECT status FROM runs WHERE id = ?').pluck().get(runIds[0])).toBe('cancelled');
   });
 });

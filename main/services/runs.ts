@@ -1,7 +1,8 @@
 /**
- * The run calls of the API: list, get (with stages), results, start, cancel.
- * Started runs execute through one RunQueue per database (one run at a
+ * The run calls of the API: list, get (with stages), results, start, cancel,
+ * resume. Started runs execute through one RunQueue per database (one run at a
  * time, each in a worker thread); progress and state changes go out as events.
+ * Runs whose process died are marked 'interrupted' whenever runs are read.
  */
 import type { ParsedCallInput } from '@shared/api/contract.ts';
 import type { RunInfo } from '@shared/api/runs.ts';
@@ -10,9 +11,21 @@ import { ConfigError } from '@shared/config/experiment.ts';
 import { applyAssignments, expandSweeps, parseAssignment, parseSweep } from '@shared/config/overrides.ts';
 import { presetConfig } from '@shared/config/presets.ts';
 import type { RunStatus } from '@shared/config/stages.ts';
+import { maxRunsPerStart } from '../pipeline/limits.ts';
 import { RunQueue } from '../pipeline/run-queue.ts';
 import { runResults } from '../pipeline/results.ts';
-import { createExperiment, getRun, getStages, listRuns, requestCancel, type RunRow } from '../storage/runs.ts';
+import { thisProcess } from '../storage/run-owner.ts';
+import {
+  createExperiment,
+  getRun,
+  getStages,
+  interruptOrphanedRuns,
+  listRuns,
+  requestCancel,
+  requeueRun,
+  whyNotClaimable,
+  type RunRow,
+} from '../storage/runs.ts';
 import type { ServiceContext } from './context.ts';
 
 const queues = new WeakMap<ServiceContext['db'], RunQueue>();
@@ -23,7 +36,7 @@ const apiStatus = (status: RunStatus) => (status === 'done' ? 'succeeded' : stat
 function queueOf(ctx: ServiceContext): RunQueue {
   let queue = queues.get(ctx.db);
   if (!queue) {
-    queue = new RunQueue(ctx.db.path, {
+    queue = new RunQueue(ctx.db, {
       onStart: (runId) => ctx.events.emit({ type: 'run-status', runId, status: 'running' }),
       onProgress: (runId, p) =>
         ctx.events.emit({ type: 'progress', runId, phase: p.stage, done: p.done, total: p.total, ...(p.message === undefined ? {} : { message: p.message }) }),
@@ -33,6 +46,16 @@ function queueOf(ctx: ServiceContext): RunQueue {
     queues.set(ctx.db, queue);
   }
   return queue;
+}
+
+/** Cancels this process's runs (see `RunQueue.stop`); for a host or app about to exit. */
+export async function stopRuns(ctx: ServiceContext, graceMs: number): Promise<void> {
+  await queues.get(ctx.db)?.stop(graceMs);
+}
+
+/** Marks runs of dead processes 'interrupted' and tells the clients. */
+export function noticeOrphanedRuns(ctx: ServiceContext): void {
+  for (const runId of interruptOrphanedRuns(ctx.db.connection, thisProcess)) ctx.events.emit({ type: 'run-status', runId, status: 'interrupted' });
 }
 
 export function runInfoOf(ctx: ServiceContext, run: RunRow): RunInfo {
@@ -62,10 +85,12 @@ function found<T>(get: () => T): T {
 }
 
 export async function listRunsCall(_input: ParsedCallInput<'runs.list'>, ctx: ServiceContext): Promise<RunInfo[]> {
+  noticeOrphanedRuns(ctx);
   return listRuns(ctx.db.connection).map((run) => runInfoOf(ctx, run));
 }
 
 export async function getRunCall(input: ParsedCallInput<'runs.get'>, ctx: ServiceContext): Promise<RunInfo> {
+  noticeOrphanedRuns(ctx);
   return runInfoOf(
     ctx,
     found(() => getRun(ctx.db.connection, input.runId)),
@@ -83,7 +108,7 @@ export async function startRunCall(input: ParsedCallInput<'runs.start'>, ctx: Se
   let points;
   try {
     const base = applyAssignments(presetConfig(input.preset), input.set.map(parseAssignment));
-    points = expandSweeps(base, input.sweep.map(parseSweep));
+    points = expandSweeps(base, input.sweep.map(parseSweep), maxRunsPerStart());
   } catch (error) {
     if (error instanceof ConfigError) throw new ApiError('invalid_input', error.message);
     throw error;
@@ -92,6 +117,7 @@ export async function startRunCall(input: ParsedCallInput<'runs.start'>, ctx: Se
     ctx.db.connection,
     { name: input.name ?? input.preset, preset: input.preset },
     points.map((p) => ({ label: p.label || input.preset, config: p.config })),
+    thisProcess,
   );
   const queue = queueOf(ctx);
   for (const runId of created.runIds) {
@@ -102,11 +128,22 @@ export async function startRunCall(input: ParsedCallInput<'runs.start'>, ctx: Se
 }
 
 export async function cancelRunCall(input: ParsedCallInput<'runs.cancel'>, ctx: ServiceContext): Promise<RunInfo> {
+  noticeOrphanedRuns(ctx);
   const run = found(() => getRun(ctx.db.connection, input.runId));
   if (run.status !== 'queued' && run.status !== 'running') {
     throw new ApiError('invalid_input', `Run ${run.id} is ${run.status}, not queued or running: nothing to cancel.`);
   }
   requestCancel(ctx.db.connection, run.id);
   queueOf(ctx).cancel(run.id);
+  return runInfoOf(ctx, getRun(ctx.db.connection, run.id));
+}
+
+/** Queues a cancelled, failed or interrupted run again here; it continues from its last checkpoint. */
+export async function resumeRunCall(input: ParsedCallInput<'runs.resume'>, ctx: ServiceContext): Promise<RunInfo> {
+  noticeOrphanedRuns(ctx);
+  const run = found(() => getRun(ctx.db.connection, input.runId));
+  if (!requeueRun(ctx.db.connection, run.id, thisProcess)) throw new ApiError('invalid_input', whyNotClaimable(getRun(ctx.db.connection, run.id), thisProcess));
+  ctx.events.emit({ type: 'run-status', runId: run.id, status: 'queued' });
+  void queueOf(ctx).enqueue(run.id);
   return runInfoOf(ctx, getRun(ctx.db.connection, run.id));
 }

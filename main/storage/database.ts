@@ -91,9 +91,12 @@ export function openDatabase(options: OpenDatabaseOptions): AppDatabase {
   const connection = connect(path, options, false);
   try {
     connection.pragma('journal_mode = WAL');
-    connection.pragma('foreign_keys = ON');
     connection.pragma('busy_timeout = 5000');
+    // Migrations run with foreign keys off, as SQLite's table-rebuild procedure needs
+    // (dropping a rebuilt table must not cascade); each rebuild checks the keys itself.
+    connection.pragma('foreign_keys = OFF');
     migrate(connection, migrations);
+    connection.pragma('foreign_keys = ON');
   } catch (error) {
     connection.close();
     throw error;

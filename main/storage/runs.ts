@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { parseExperimentConfig, type ExperimentConfig } from '@shared/config/experiment.ts';
 import { STAGES, type RunStatus, type StageName, type StageStatus } from '@shared/config/stages.ts';
 import { now } from './blobs.ts';
+import { processAlive, type RunOwner } from './run-owner.ts';
 
 export interface ExperimentRow {
   readonly id: number;
@@ -20,8 +21,10 @@ export interface RunRow {
   readonly finishedAt: string | null;
   readonly error: string | null;
   readonly cancelRequested: boolean;
-  /** The process executing (or last executing) the run. */
+  /** The process that queued or executes (or last executed) the run. */
   readonly runnerPid: number | null;
+  /** That process's start id (`RunOwner.id`). */
+  readonly runner: string | null;
   readonly datasetId: number | null;
 }
 
@@ -51,6 +54,7 @@ interface RunRecord {
   error: string | null;
   cancel_requested: number;
   runner_pid: number | null;
+  runner: string | null;
   dataset_id: number | null;
 }
 
@@ -65,24 +69,26 @@ const toRun = (r: RunRecord): RunRow => ({
   error: r.error,
   cancelRequested: r.cancel_requested !== 0,
   runnerPid: r.runner_pid,
+  runner: r.runner,
   datasetId: r.dataset_id,
 });
 
-/** Creates an experiment with one queued run per config (one for a plain run, several for a sweep). */
+/** Creates an experiment with one run per config (one for a plain run, several for a sweep), queued by `owner`. */
 export function createExperiment(
   db: Database,
   experiment: { name: string; preset: string | null },
   runs: readonly { label: string; config: ExperimentConfig }[],
+  owner: RunOwner,
 ): { experimentId: number; runIds: number[] } {
   return db.transaction(() => {
     const created = now();
     const experimentId = Number(
       db.prepare('INSERT INTO experiments (name, preset, created_at) VALUES (?, ?, ?)').run(experiment.name, experiment.preset, created).lastInsertRowid,
     );
-    const insertRun = db.prepare("INSERT INTO runs (experiment_id, label, config, status, created_at) VALUES (?, ?, ?, 'queued', ?)");
+    const insertRun = db.prepare("INSERT INTO runs (experiment_id, label, config, status, created_at, runner, runner_pid) VALUES (?, ?, ?, 'queued', ?, ?, ?)");
     const insertStage = db.prepare("INSERT INTO stages (run_id, stage, position, status) VALUES (?, ?, ?, 'pending')");
     const runIds = runs.map(({ label, config }) => {
-      const runId = Number(insertRun.run(experimentId, label, JSON.stringify(config), created).lastInsertRowid);
+      const runId = Number(insertRun.run(experimentId, label, JSON.stringify(config), created, owner.id, owner.pid).lastInsertRowid);
       STAGES.forEach((stage, position) => insertStage.run(runId, stage, position));
       return runId;
     });
@@ -113,13 +119,33 @@ export function listRuns(db: Database, limit = 200): RunRow[] {
 }
 
 export function setRunStatus(db: Database, id: number, status: RunStatus, error: string | null = null): void {
-  const finished = status === 'done' || status === 'failed' || status === 'cancelled' ? now() : null;
+  const finished = status === 'queued' || status === 'running' ? null : now();
   db.prepare('UPDATE runs SET status = ?, error = ?, finished_at = ? WHERE id = ?').run(status, error, finished, id);
 }
 
-/** Marks the run as executing in process `pid` (cleared cancel request: a resume starts afresh). */
-export function claimRun(db: Database, id: number, pid: number): void {
-  db.prepare("UPDATE runs SET status = 'running', runner_pid = ?, cancel_requested = 0, error = NULL, finished_at = NULL WHERE id = ?").run(pid, id);
+/**
+ * Takes a run that `owner` queued for execution, in one statement: only one
+ * process can win, and a run cancelled or taken meanwhile is not started.
+ */
+export function claimRun(db: Database, id: number, owner: RunOwner): boolean {
+  return (
+    db
+      .prepare(
+        "UPDATE runs SET status = 'running', runner = ?, runner_pid = ?, error = NULL, finished_at = NULL WHERE id = ? AND status = 'queued' AND runner IS ? AND cancel_requested = 0",
+      )
+      .run(owner.id, owner.pid, id, owner.id).changes === 1
+  );
+}
+
+/** Why `owner` cannot execute this run now, in words that say what to do. */
+export function whyNotClaimable(run: RunRow, owner: RunOwner): string {
+  const elsewhere = run.runner !== owner.id;
+  if (run.status === 'done') return `Run ${run.id} is already done: see its results with \`ddrl results ${run.id}\`.`;
+  if (run.status === 'running' || (run.status === 'queued' && elsewhere)) {
+    const where = elsewhere ? `in process ${run.runnerPid ?? '?'}` : 'here';
+    return `Run ${run.id} is ${run.status === 'running' ? 'executing' : 'queued'} ${where}: cancel it first with \`ddrl cancel ${run.id}\`.`;
+  }
+  return `Run ${run.id} is ${run.status}: \`ddrl resume ${run.id}\` continues it.`;
 }
 
 /** Asks the executing worker (in any process) to stop at its next step; a queued run is cancelled at once. */
@@ -127,6 +153,14 @@ export function requestCancel(db: Database, id: number): void {
   db.transaction(() => {
     db.prepare('UPDATE runs SET cancel_requested = 1 WHERE id = ?').run(id);
     db.prepare("UPDATE runs SET status = 'cancelled', finished_at = ? WHERE id = ? AND status = 'queued'").run(now(), id);
+  })();
+}
+
+/** Ends a run whose worker was terminated before it could record its end: cancelled, resumable. */
+export function stopRun(db: Database, id: number, message: string): void {
+  db.transaction(() => {
+    db.prepare("UPDATE stages SET status = 'cancelled', error = ? WHERE run_id = ? AND status = 'running'").run(message, id);
+    db.prepare("UPDATE runs SET status = 'cancelled', error = ?, finished_at = ? WHERE id = ? AND status = 'running'").run(message, now(), id);
   })();
 }
 
@@ -196,12 +230,48 @@ export function saveStageCheckpoint(db: Database, runId: number, stage: StageNam
 }
 
 /**
- * After a crash, stages left 'running' are 'pending' again (their partial
- * results stay, described by their checkpoint); the run is queued to resume.
+ * Queues a cancelled, failed or interrupted run again for `owner`: stages left
+ * unfinished are 'pending' again (their partial results stay, described by
+ * their checkpoint). False, changing nothing, when the run is in another state
+ * (done, or queued or executing: two resumes of one run cannot both win).
  */
-export function requeueInterrupted(db: Database, runId: number): void {
-  db.transaction(() => {
-    db.prepare("UPDATE stages SET status = 'pending' WHERE run_id = ? AND status IN ('running', 'failed', 'cancelled')").run(runId);
-    db.prepare("UPDATE runs SET status = 'queued', error = NULL, finished_at = NULL WHERE id = ?").run(runId);
-  })();
+export function requeueRun(db: Database, runId: number, owner: RunOwner): boolean {
+  return db
+    .transaction(() => {
+      const requeued =
+        db
+          .prepare(
+            "UPDATE runs SET status = 'queued', runner = ?, runner_pid = ?, cancel_requested = 0, error = NULL, finished_at = NULL WHERE id = ? AND status IN ('cancelled', 'failed', 'interrupted')",
+          )
+          .run(owner.id, owner.pid, runId).changes === 1;
+      if (requeued) db.prepare("UPDATE stages SET status = 'pending' WHERE run_id = ? AND status IN ('running', 'failed', 'cancelled')").run(runId);
+      return requeued;
+    })
+    .immediate();
+}
+
+/**
+ * Runs queued or executing under a process that has ended (killed, crashed)
+ * become 'interrupted', so nothing shows them running without a runner and
+ * they can be resumed. A run of an earlier process with this process's pid is
+ * told apart by its owner id. Returns the ids it marked.
+ */
+export function interruptOrphanedRuns(db: Database, self: RunOwner, alive: (pid: number) => boolean = processAlive): number[] {
+  return db
+    .transaction(() => {
+      const active = db.prepare("SELECT id, status, runner, runner_pid FROM runs WHERE status IN ('queued', 'running') ORDER BY id").all() as Pick<
+        RunRecord,
+        'id' | 'status' | 'runner' | 'runner_pid'
+      >[];
+      const orphans = active.filter((r) => r.runner !== self.id && (r.runner_pid === null || r.runner_pid === self.pid || !alive(r.runner_pid)));
+      const mark = db.prepare("UPDATE runs SET status = 'interrupted', error = ?, finished_at = ? WHERE id = ?");
+      const stages = db.prepare("UPDATE stages SET status = 'pending' WHERE run_id = ? AND status = 'running'");
+      for (const r of orphans) {
+        const was = r.status === 'running' ? 'executing it' : 'that queued it';
+        mark.run(`interrupted: the process ${was} (pid ${r.runner_pid ?? '?'}) ended; \`ddrl resume ${r.id}\` continues it`, now(), r.id);
+        stages.run(r.id);
+      }
+      return orphans.map((r) => r.id);
+    })
+    .immediate();
 }

@@ -22,7 +22,7 @@ port.on('message', (message: ToRunWorker) => {
 const db = openDatabase({ path: data.dbPath });
 try {
   await initBackend(data.backend);
-  const status = await executeRun(db.connection, data.runId, {
+  const status = await executeRun(db.connection, data.runId, data.owner, {
     signal: abort.signal,
     onProgress: (progress) => post({ type: 'progress', progress }),
     onStageEnd: (stage, status, seconds) => post({ type: 'stage-end', stage, status, seconds }),

@@ -42,6 +42,7 @@ export const apiCalls = {
   'runs.results': { summary: "A run's results per method and split (mean, 95% CI, spread, normalised, data used).", input: runIdInput, output: runResultsInfo },
   'runs.start': { summary: 'Create an experiment from a preset (+ overrides, sweeps) and queue its runs.', input: startRunInput, output: startRunOutput },
   'runs.cancel': { summary: 'Cancel a queued or executing run; finished stages are kept.', input: runIdInput, output: runInfo },
+  'runs.resume': { summary: 'Continue a cancelled, failed or interrupted run from its last checkpoint.', input: runIdInput, output: runInfo },
   'runs.page': { summary: 'One window of the runs, newest first, filtered by status and text, with the total.', input: runsPageInput, output: runsPageOutput },
   'runs.series': { summary: "A run's metric series, each downsampled to at most maxPoints.", input: seriesInput, output: seriesOutput },
   'episodes.list': {

@@ -23,7 +23,7 @@ export const logEvent = z.object({
   runId: z.number().int().nonnegative().optional(),
 });
 
-export const runStatus = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']);
+export const runStatus = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted']);
 export type RunStatus = z.infer<typeof runStatus>;
 
 /** A run changed state. */

@@ -95,11 +95,22 @@ export interface SweepPoint {
   readonly label: string;
 }
 
+/** Runs one start may create unless the caller allows more: sweeps multiply quickly. */
+export const DEFAULT_MAX_RUNS = 1000;
+
 /**
  * The cartesian product of the sweeps over the base input, each point
- * validated (a bad value fails before any run starts).
+ * validated (a bad value fails before any run starts). More than `maxRuns`
+ * points is refused before any is built.
  */
-export function expandSweeps(base: ExperimentConfigInput, sweeps: readonly Sweep[]): SweepPoint[] {
+export function expandSweeps(base: ExperimentConfigInput, sweeps: readonly Sweep[], maxRuns = DEFAULT_MAX_RUNS): SweepPoint[] {
+  const count = sweeps.reduce((product, sweep) => product * sweep.values.length, 1);
+  if (count > maxRuns) {
+    const sizes = sweeps.map((sweep) => `${sweep.path.join('.')} (${sweep.values.length})`).join(' x ');
+    throw new ConfigError(
+      `The sweeps ${sizes} make ${count} runs; one start may create at most ${maxRuns}. Sweep fewer values, or raise the limit with DDRL_MAX_RUNS.`,
+    );
+  }
   let points: { input: ExperimentConfigInput; labels: string[] }[] = [{ input: base, labels: [] }];
   for (const sweep of sweeps) {
     points = points.flatMap((point) =>

@@ -2,7 +2,8 @@
 export const STAGES = ['expert', 'collect', 'baselines', 'distill', 'students', 'evaluate'] as const;
 export type StageName = (typeof STAGES)[number];
 
-export const RUN_STATUSES = ['queued', 'running', 'done', 'failed', 'cancelled'] as const;
+/** 'interrupted': the process that queued or executed it ended (killed, crashed); resumable like 'cancelled'. */
+export const RUN_STATUSES = ['queued', 'running', 'done', 'failed', 'cancelled', 'interrupted'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
 export const STAGE_STATUSES = ['pending', 'running', 'done', 'failed', 'cancelled'] as const;

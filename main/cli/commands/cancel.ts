@@ -1,8 +1,8 @@
-import { getRun, requestCancel, setRunStatus } from '../../storage/runs.ts';
+import { getRun, requestCancel } from '../../storage/runs.ts';
 import type { CliCommand } from '../command.ts';
 import { parseOptions } from '../parse-options.ts';
 import { databasePathFrom, dbOption, dbUsage } from './db-option.ts';
-import { parseRunId, processAlive, withDatabase } from './run-support.ts';
+import { parseRunId, withDatabase } from './run-support.ts';
 
 export const cancelCommand: CliCommand = {
   path: ['cancel'],
@@ -11,22 +11,18 @@ export const cancelCommand: CliCommand = {
   async run(argv, io) {
     const { values, positionals } = parseOptions(argv, dbOption, true);
     const runId = parseRunId(positionals, 'cancel');
+    // withDatabase has already marked a run whose process died 'interrupted'.
     return withDatabase(databasePathFrom(values), (db) => {
       const run = getRun(db.connection, runId);
       if (run.status !== 'queued' && run.status !== 'running') {
-        io.err(`Run ${runId} is ${run.status}, not queued or running: nothing to cancel.`);
+        const hint = run.status === 'done' ? '' : ` \`ddrl resume ${runId}\` continues it.`;
+        io.err(`Run ${runId} is ${run.status}, not queued or running: nothing to cancel.${hint}${run.error ? ` (${run.error})` : ''}`);
         return 1;
-      }
-      if (run.status === 'running' && (run.runnerPid === null || !processAlive(run.runnerPid))) {
-        // Its process died (killed, crashed): nothing will read the flag.
-        setRunStatus(db.connection, runId, 'cancelled', `cancelled after its process ${run.runnerPid ?? '?'} ended`);
-        io.out(`Run ${runId}: its process ${run.runnerPid ?? '?'} is gone; marked cancelled. \`ddrl resume ${runId}\` continues it.`);
-        return 0;
       }
       requestCancel(db.connection, runId);
       io.out(
         run.status === 'queued'
-          ? `Run ${runId} cancelled before it started.`
+          ? `Run ${runId} cancelled before it started (it was queued in process ${run.runnerPid ?? '?'}).`
           : `Run ${runId}: asked its process (pid ${run.runnerPid ?? '?'}) to stop at the next step; \`ddrl resume ${runId}\` continues it later.`,
       );
       return 0;

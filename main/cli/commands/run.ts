@@ -1,6 +1,8 @@
 import { ConfigError } from '@shared/config/experiment.ts';
 import { applyAssignments, expandSweeps, parseAssignment, parseSweep } from '@shared/config/overrides.ts';
 import { PRESET_NAMES, presetConfig } from '@shared/config/presets.ts';
+import { maxRunsPerStart } from '../../pipeline/limits.ts';
+import { thisProcess } from '../../storage/run-owner.ts';
 import { createExperiment } from '../../storage/runs.ts';
 import { UsageError, type CliCommand } from '../command.ts';
 import { parseOptions } from '../parse-options.ts';
@@ -34,7 +36,7 @@ export const runCommand: CliCommand = {
     let points;
     try {
       const base = applyAssignments(presetConfig(values.preset), (values.set ?? []).map(parseAssignment));
-      points = expandSweeps(base, (values.sweep ?? []).map(parseSweep));
+      points = expandSweeps(base, (values.sweep ?? []).map(parseSweep), maxRunsPerStart());
     } catch (error) {
       if (error instanceof ConfigError) throw new UsageError(error.message);
       throw error;
@@ -44,6 +46,7 @@ export const runCommand: CliCommand = {
         db.connection,
         { name: values.name ?? values.preset!, preset: values.preset! },
         points.map((p) => ({ label: p.label || values.preset!, config: p.config })),
+        thisProcess,
       );
       io.out(`Experiment ${experimentId} (${values.preset}): run${runIds.length > 1 ? 's' : ''} ${runIds.join(', ')} in ${db.path}`);
       return executeRuns(db, runIds, io);

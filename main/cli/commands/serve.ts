@@ -8,6 +8,8 @@ import { startHost } from '../../host/server.ts';
 import { databasePathFrom, dbOption, dbUsage } from './db-option.ts';
 
 const defaultRendererDir = fileURLToPath(new URL('../../../out/renderer', import.meta.url));
+/** How long SIGINT or SIGTERM waits for the executing run to stop at a step before its worker is terminated. */
+const stopGraceMs = 5000;
 
 export const serveCommand: CliCommand = {
   path: ['serve'],
@@ -41,12 +43,13 @@ export const serveCommand: CliCommand = {
       });
       io.out(`DDRL Studio host on ${host}:${running.port} (TensorFlow.js ${backend.name}, database ${services.db.path})`);
       io.out(`Open: ${running.url}`);
-      await new Promise<void>((resolve) => {
-        const stop = () => resolve();
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
+      const signal = await new Promise<string>((resolve) => {
+        process.once('SIGINT', () => resolve('SIGINT'));
+        process.once('SIGTERM', () => resolve('SIGTERM'));
       });
+      log(`${signal}: stopping; an executing run is cancelled (resumable with \`ddrl resume RUN\`)`);
       await running.close();
+      await services.stopRuns(stopGraceMs);
       return 0;
     } finally {
       services.close();
