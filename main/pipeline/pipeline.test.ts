@@ -318,8 +318,8 @@ describe('a killed run', () => {
     const studentsBefore = query<{ id: number; method: string; member: number }>(db, "SELECT id, method, member FROM models WHERE role = 'student'");
     expect(studentsBefore.length).toBeGreaterThan(0);
 
-    // Nothing reads the cancel flag of a dead process: cancel says so and marks the run.
-    expect(ddrl('cancel', '1', '--db', db).out).toMatch(/Run 1: its process \d+ is gone; marked cancelled/);
+    // Its process is gone: the run shows 'interrupted', and there is nothing to cancel.
+    expect(ddrl('cancel', '1', '--db', db).err).toMatch(/Run 1 is interrupted, not queued or running: nothing to cancel\. `ddrl resume 1` continues it/);
     const resumed = ddrl('resume', '1', '--db', db);
     expect(resumed.code).toBe(0);
     const after = query<StageRecord>(db, 'SELECT stage, status, finished_at FROM stages WHERE run_id = 1 ORDER BY position');
