@@ -50,6 +50,16 @@ export function resultMarks(results: RunResults, episodes: EpisodesList | null, 
 export const PALETTE = ['#6ea8fe', '#f0a35e', '#4cc38a', '#d77fd8', '#e3d26f', '#5fd0d6', '#f0605d', '#a3a9f5'];
 
 /**
+ * The i-th series colour: the palette, then hues a golden angle apart (no two
+ * alike however many runs are compared), alternating two lightnesses.
+ */
+export function seriesColor(i: number): string {
+  if (i < PALETTE.length) return PALETTE[i]!;
+  const hue = Math.round((i * 137.508 + 17) % 360);
+  return `hsl(${hue} 68% ${i % 2 === 0 ? 66 : 56}%)`;
+}
+
+/**
  * Runs that differ only in their seed, as one mark per method and split: the
  * mean over runs of each run's mean, with a 95% interval over runs and each
  * run as a dot.
