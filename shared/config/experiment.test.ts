@@ -54,11 +54,12 @@ describe('presets', () => {
     for (const name of PRESET_NAMES) expect(() => parseExperimentConfig(presetConfig(name))).not.toThrow();
   });
 
-  it("keeps the paper's protocol in the paper presets (only the expert's PPO budget and the students' steps are scaled)", () => {
-    for (const game of ['bigfish', 'starpilot', 'jumper']) {
-      const c = parseExperimentConfig(presetConfig(`paper-${game}`));
+  it("keeps the paper's protocol in the paper presets (only the expert and the students' steps differ)", () => {
+    for (const preset of ['paper-bigfish', 'paper-starpilot', 'paper-jumper', 'paper-ppo-bigfish', 'paper-ppo-starpilot', 'paper-ppo-jumper']) {
+      const c = parseExperimentConfig(presetConfig(preset));
       expect(c.trainLevels).toEqual({ startLevel: 100, numLevels: 200 });
-      expect(c.expert.source).toBe('ppo');
+      expect(c.expert.source).toBe(preset.startsWith('paper-ppo-') ? 'ppo' : 'dagger');
+      if (c.expert.source === 'dagger') expect(c.expert.planner.foresight).toBe('sampled');
       expect(c.collect).toMatchObject({ episodes: 100, actor: 'expert-network', temperature: 1, epsilon: 0 });
       expect(c.baselines.percentiles).toEqual([100, 40, 25, 10]);
       expect(c.distill).toMatchObject({

@@ -2,6 +2,7 @@ import type { CliCommand } from '../command.ts';
 import { aboutCommand } from './about.ts';
 import { benchBcCommand } from './bench-bc.ts';
 import { benchEnvsCommand } from './bench-envs.ts';
+import { benchExpertCommand } from './bench-expert.ts';
 import { benchLearnCommand } from './bench-learn.ts';
 import { benchPpoCommand } from './bench-ppo.ts';
 import { cancelCommand } from './cancel.ts';
@@ -34,4 +35,5 @@ export const commands: readonly CliCommand[] = [
   benchEnvsCommand,
   benchPpoCommand,
   benchBcCommand,
+  benchExpertCommand,
 ];
