@@ -19,23 +19,44 @@ export interface DatasetFileMeta {
   readonly mode?: string;
 }
 
-function readArrays(path: string): { arrays: Map<string, NpyArray>; meta: DatasetFileMeta } {
-  if (!existsSync(path)) throw new NpyFormatError(`${path} does not exist: give an .npz file or a folder of .npy files.`);
-  if (statSync(path).isDirectory()) {
-    const arrays = new Map<string, NpyArray>();
-    for (const file of readdirSync(path)) if (file.endsWith('.npy')) arrays.set(file.slice(0, -4), parseNpy(readFileSync(join(path, file)), join(path, file)));
-    const metaPath = join(path, 'meta.json');
-    let meta: DatasetFileMeta = {};
-    if (existsSync(metaPath)) {
-      try {
-        meta = JSON.parse(readFileSync(metaPath, 'utf8')) as DatasetFileMeta;
-      } catch (error) {
-        throw new NpyFormatError(`${metaPath} is not valid JSON: ${(error as Error).message}.`);
-      }
-    }
-    return { arrays, meta };
+/** meta.json: an object whose `game` and `mode`, when present, are strings. */
+function readMeta(metaPath: string): DatasetFileMeta {
+  let meta: unknown;
+  try {
+    meta = JSON.parse(readFileSync(metaPath, 'utf8'));
+  } catch (error) {
+    throw new NpyFormatError(`${metaPath} is not valid JSON: ${(error as Error).message}.`);
   }
-  return { arrays: parseNpz(readFileSync(path), path), meta: {} };
+  const example = 'write {"game": "bigfish", "mode": "easy"}';
+  if (typeof meta !== 'object' || meta === null || Array.isArray(meta))
+    throw new NpyFormatError(`${metaPath} holds ${JSON.stringify(meta)}, not an object: ${example}.`);
+  for (const key of ['game', 'mode'] as const) {
+    const value = (meta as Record<string, unknown>)[key];
+    if (value !== undefined && typeof value !== 'string')
+      throw new NpyFormatError(`${metaPath}: '${key}' is ${JSON.stringify(value)}, not a name: ${example}.`);
+  }
+  return meta as DatasetFileMeta;
+}
+
+function readArrays(path: string, maxBytes: number): { arrays: Map<string, NpyArray>; meta: DatasetFileMeta } {
+  if (!existsSync(path)) throw new NpyFormatError(`${path} does not exist: give an .npz file or a folder of .npy files.`);
+  const tooLarge = (bytes: number) =>
+    new NpyFormatError(
+      `${path} holds ${bytes} bytes of arrays, more than the import limit of ${maxBytes}. Raise it with DDRL_IMPORT_MAX_BYTES if the data is real.`,
+    );
+  if (statSync(path).isDirectory()) {
+    const files = readdirSync(path).filter((file) => file.endsWith('.npy'));
+    const total = files.reduce((sum, file) => sum + statSync(join(path, file)).size, 0);
+    if (total > maxBytes) throw tooLarge(total);
+    const arrays = new Map<string, NpyArray>();
+    for (const file of files) arrays.set(file.slice(0, -4), parseNpy(readFileSync(join(path, file)), join(path, file)));
+    const metaPath = join(path, 'meta.json');
+    return { arrays, meta: existsSync(metaPath) ? readMeta(metaPath) : {} };
+  }
+  // The archive itself is read whole; only its .npy entries are inflated, within the limit.
+  const size = statSync(path).size;
+  if (size > maxBytes) throw tooLarge(size);
+  return { arrays: parseNpz(readFileSync(path), path, maxBytes), meta: {} };
 }
 
 function required(arrays: Map<string, NpyArray>, key: string, path: string): NpyArray {
@@ -46,9 +67,12 @@ function required(arrays: Map<string, NpyArray>, key: string, path: string): Npy
 
 const numberAt = (a: NpyArray, i: number): number => Number(a.data[i]!);
 
-/** Reads and checks a dataset file or folder; every problem names the array and the bad value. */
-export function readDatasetFiles(path: string): { episodes: Episode[]; meta: DatasetFileMeta } {
-  const { arrays, meta } = readArrays(path);
+/**
+ * Reads and checks a dataset file or folder, holding at most `maxBytes` of
+ * arrays; every problem names the array and the bad value.
+ */
+export function readDatasetFiles(path: string, maxBytes: number): { episodes: Episode[]; meta: DatasetFileMeta } {
+  const { arrays, meta } = readArrays(path, maxBytes);
   const observations = required(arrays, 'observations', path);
   const actions = required(arrays, 'actions', path);
   const rewards = required(arrays, 'rewards', path);

@@ -54,6 +54,9 @@ export function parseNpy(bytes: Uint8Array, name: string): NpyArray {
     .map((s) => s.trim())
     .filter((s) => s !== '')
     .map(Number);
+  if (shape.some((n) => !Number.isSafeInteger(n) || n < 0)) {
+    throw new NpyFormatError(`${name} declares shape (${shapeText.trim()}): every dimension must be a whole number from 0.`);
+  }
   const order = descr[0]!;
   const kind = descr.slice(1);
   const dtype = DTYPES[kind];
@@ -97,12 +100,30 @@ export function encodeNpy(data: Uint8Array | Int32Array | Float32Array, shape: r
   return out;
 }
 
-/** Every array of an .npz archive, by name without `.npy`. */
-export function parseNpz(bytes: Uint8Array, name: string): Map<string, NpyArray> {
+/**
+ * Every array of an .npz archive, by name without `.npy`. Only `.npy` entries
+ * are inflated, each into exactly the size its zip entry declares (an entry
+ * that inflates to more is cut there, and then fails the size its .npy shape
+ * needs), and together at most `maxBytes`: a zip bomb is refused before any
+ * of it is inflated.
+ */
+export function parseNpz(bytes: Uint8Array, name: string, maxBytes: number): Map<string, NpyArray> {
   let files: Record<string, Uint8Array>;
+  let declared = 0;
+  const wanted = (file: { name: string; originalSize: number }): boolean => {
+    if (!file.name.endsWith('.npy')) return false;
+    declared += file.originalSize;
+    if (declared > maxBytes) {
+      throw new NpyFormatError(
+        `${name} declares more than ${maxBytes} bytes of arrays (at ${file.name}): larger than the import limit. Raise it with DDRL_IMPORT_MAX_BYTES if the data is real.`,
+      );
+    }
+    return true;
+  };
   try {
-    files = unzipSync(bytes);
+    files = unzipSync(bytes, { filter: wanted });
   } catch (error) {
+    if (error instanceof NpyFormatError) throw error;
     throw new NpyFormatError(`${name} is not a readable .npz (zip) archive: ${(error as Error).message}.`);
   }
   const arrays = new Map<string, NpyArray>();

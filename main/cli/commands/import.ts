@@ -1,6 +1,7 @@
 import { basename, resolve } from 'node:path';
 import { GAME_NAMES, isGameName } from '@shared/procgen/games/index.ts';
 import { readDatasetFiles } from '../../pipeline/dataset-files.ts';
+import { maxImportBytes } from '../../pipeline/limits.ts';
 import { NpyFormatError } from '../../pipeline/npy.ts';
 import { bytesPerObservation, saveDataset } from '../../storage/datasets.ts';
 import { UsageError, type CliCommand } from '../command.ts';
@@ -29,7 +30,7 @@ export const importCommand: CliCommand = {
     const path = resolve(positionals[0]!);
     let read;
     try {
-      read = readDatasetFiles(path);
+      read = readDatasetFiles(path, maxImportBytes());
     } catch (error) {
       if (error instanceof NpyFormatError) {
         io.err(`ddrl import: ${error.message} Nothing was stored.`);
