@@ -1,5 +1,5 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -71,6 +71,12 @@ describe('openDatabase', () => {
     expect(() => openDatabase({ path: '/proc/ddrl-test.sqlite' })).toThrow(
       /^(Cannot write the database at \/proc\/ddrl-test.sqlite: permission denied|Cannot open the database at \/proc\/ddrl-test.sqlite: the file cannot be created or opened there)/,
     );
+  });
+
+  it.runIf(process.platform === 'linux')('refuses a device (/dev/null) and a kernel file (/proc) without touching them', () => {
+    expect(() => openDatabase({ path: '/dev/null' })).toThrow(/The database path \/dev\/null is a device, pipe or socket, not a regular file/);
+    expect(existsSync('/dev/null-journal') || existsSync('/dev/null-wal')).toBe(false);
+    expect(() => openDatabase({ path: '/proc/self/status' })).toThrow(/The database path \/proc\/self\/status is a kernel file \(\/proc, \/sys\), not storage/);
   });
 
   it('refuses a file that is not SQLite and does not change it', () => {

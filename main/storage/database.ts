@@ -1,5 +1,5 @@
 import BetterSqlite3, { type Database } from 'better-sqlite3';
-import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, statfsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { assertNotNewer, migrate, readSchemaVersion } from './migrate.ts';
 import { latestSchemaVersion, migrations } from './migrations/index.ts';
@@ -33,6 +33,17 @@ function reason(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** Kernel file systems whose "files" are not storage (Linux statfs magic numbers: proc, sysfs). */
+const VIRTUAL_FILE_SYSTEMS = new Set([0x9fa0, 0x62656572]);
+
+function onVirtualFileSystem(folder: string): boolean {
+  try {
+    return VIRTUAL_FILE_SYSTEMS.has(statfsSync(folder).type);
+  } catch {
+    return false;
+  }
+}
+
 /** Checks the place before SQLite sees it, so the errors name the real problem. */
 function checkPlace(path: string): boolean {
   let exists = false;
@@ -40,6 +51,10 @@ function checkPlace(path: string): boolean {
     const stats = statSync(path);
     if (stats.isDirectory())
       throw new DatabaseOpenError(`The database path ${path} is a folder, not a file. Pass a file path such as ${resolve(path, 'ddrl.sqlite')}.`);
+    // SQLite would write its journal beside a device (/dev/null-journal) or block reading a pipe.
+    if (!stats.isFile()) throw new DatabaseOpenError(`The database path ${path} is a device, pipe or socket, not a regular file. ${howToChoose}`);
+    if (onVirtualFileSystem(dirname(path)))
+      throw new DatabaseOpenError(`The database path ${path} is a kernel file (/proc, /sys), not storage. ${howToChoose}`);
     exists = true;
   } catch (error) {
     if (error instanceof DatabaseOpenError) throw error;

@@ -80,6 +80,7 @@ describe('presets', () => {
 
   it('lists the presets when the name is unknown', () => {
     expect(() => presetConfig('paper-pong')).toThrow(/Unknown preset 'paper-pong': valid presets are paper-bigfish/);
+    for (const inherited of ['constructor', 'toString', '__proto__']) expect(() => presetConfig(inherited)).toThrow(`Unknown preset '${inherited}'`);
   });
 
   it('hands out copies', () => {

@@ -73,7 +73,8 @@ export const PRESET_NAMES = Object.keys(PRESETS);
 
 /** A deep copy of the preset's config input, or a ConfigError listing the presets. */
 export function presetConfig(name: string): ExperimentConfigInput {
-  const preset = PRESETS[name];
+  // Own keys only: 'constructor' or 'toString' are not presets.
+  const preset = Object.hasOwn(PRESETS, name) ? PRESETS[name] : undefined;
   if (!preset) throw new ConfigError(`Unknown preset '${name}': valid presets are ${PRESET_NAMES.join(', ')}.`);
   return structuredClone(preset);
 }
