@@ -11,9 +11,16 @@ export async function typecheck(): Promise<number> {
     [bin('tsc'), ['-p', 'tsconfig.e2e.json', '--noEmit']],
     [bin('svelte-check'), ['--tsconfig', 'tsconfig.web.json', '--fail-on-warnings', '--output', 'human']],
   ];
-  // Electron's typings ship in its package, which is absent where its binary could not download.
+  // Electron's typings ship in its package, which is absent where its binary could not download
+  // (.ci/run unpacks the package without its binary and sets DDRL_REQUIRE_ELECTRON_TYPES, so CI never skips this).
   if (existsSync('node_modules/electron/electron.d.ts')) checks.push([bin('tsc'), ['-p', 'tsconfig.electron.json', '--noEmit']]);
-  else {
+  else if (process.env.DDRL_REQUIRE_ELECTRON_TYPES === '1') {
+    process.stderr.write(
+      'typecheck: node_modules/electron/electron.d.ts is missing, and DDRL_REQUIRE_ELECTRON_TYPES=1 requires checking main/electron against it: ' +
+        'install the package without its binary (ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm install), or run .ci/run.\n',
+    );
+    return 1;
+  } else {
     const electron = electronAvailability();
     process.stdout.write(`typecheck: main/electron skipped: ${electron.available ? 'electron.d.ts missing' : electron.reason}.\n`);
   }
