@@ -22,6 +22,9 @@ const TINY = [
   'expert.planner.horizon=8',
   'expert.planner.rollouts=1',
   'expert.imitation.steps=5',
+  'expert.dagger.rounds=1',
+  'expert.dagger.episodesPerRound=1',
+  'expert.dagger.stepsPerRound=3',
   'expert.channels=[4,8,8]',
   'collect.episodes=3',
   'distill.iterations=2',
@@ -440,6 +443,33 @@ describe('an expert trained by PPO', () => {
     expect(ddrl('resume', '1', '--db', db).code).toBe(0);
     const curve = query<{ step: number }>(db, "SELECT step FROM metrics WHERE series = 'expert/ppo-return' ORDER BY step").map((c) => c.step);
     expect(curve).toEqual(Array.from({ length: 40 }, (_, i) => (i + 1) * 32));
+    expect(query<{ status: string }>(db, 'SELECT status FROM runs WHERE id = 1')[0]!.status).toBe('done');
+  }, 300_000);
+});
+
+describe('an expert trained by DAgger', () => {
+  it('resumes after SIGKILL from its last finished round: no round played or stored twice', async () => {
+    const db = join(dir, 'dagger-killed.sqlite');
+    const dagger = ['source=dagger', 'dagger.rounds=3', 'dagger.episodesPerRound=1', 'dagger.stepsPerRound=20', 'channels=[2,4,4]'];
+    const { child, exited } = startDdrl('run', '--preset', 'quick-jumper', ...TINY, ...dagger.flatMap((s) => ['--set', `expert.${s}`]), '--db', db);
+    await waitFor(db, "SELECT 1 FROM stages WHERE stage = 'expert' AND status = 'running' AND json_extract(checkpoint, '$.roundsDone') >= 2");
+    child.kill('SIGKILL');
+    await exited;
+    const stored = JSON.parse(query<{ checkpoint: string }>(db, "SELECT checkpoint FROM stages WHERE stage = 'expert'")[0]!.checkpoint) as {
+      roundsDone: number;
+    };
+    expect(stored.roundsDone).toBeGreaterThanOrEqual(2);
+    expect(ddrl('resume', '1', '--db', db).code).toBe(0);
+    const names = query<{ name: string }>(db, "SELECT name FROM datasets WHERE name LIKE 'expert %' ORDER BY id").map((d) => d.name);
+    expect(names).toEqual(['expert demonstrations (planner)', ...[1, 2, 3].map((r) => `expert DAgger round ${r} (network played, planner labelled)`)]);
+    const rounds = query<{ step: number }>(db, "SELECT step FROM metrics WHERE series = 'expert/dagger-return' ORDER BY step").map((m) => m.step);
+    expect(rounds).toEqual([0, 1, 2, 3]);
+    // Every stored state keeps the planner's search target: a distribution per state.
+    const connection = new BetterSqlite3(db, { readonly: true });
+    const round3 = loadDataset(connection, query<{ id: number }>(db, "SELECT id FROM datasets WHERE name LIKE 'expert DAgger round 3%'")[0]!.id);
+    connection.close();
+    expect(round3.targets!.length).toBe(round3.info.transitions * 15);
+    expect(round3.targets!.subarray(0, 15).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
     expect(query<{ status: string }>(db, 'SELECT status FROM runs WHERE id = 1')[0]!.status).toBe('done');
   }, 300_000);
 });
