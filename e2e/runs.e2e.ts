@@ -13,7 +13,7 @@ let dbPath: string;
 let app: AppWindow;
 
 interface CliResults {
-  rows: { method: string; split: 'id' | 'ood'; mean: number }[];
+  rows: { method: string; split: 'id' | 'ood'; mean: number; ciLow: number | null; ciHigh: number | null; indistinguishableFromRandom: boolean | null }[];
 }
 
 beforeAll(async () => {
@@ -91,6 +91,40 @@ describe('the run page', () => {
     expect(new URL(page.url()).hash).toBe(`#/replay/1?a=d.${run.datasetId}.1`);
     await page.goBack();
     await page.getByTestId('results-table').waitFor();
+  });
+});
+
+describe('the random-policy floor', () => {
+  it('shows the random row, its band in the chart, and a warning naming exactly the methods whose interval overlaps it', async () => {
+    const { page } = app;
+    await page.evaluate(() => (location.hash = '#/runs/1'));
+    await page.getByTestId('results-table').waitFor();
+    const cli = JSON.parse((await runDdrl(['results', '1', '--json', '--db', dbPath])).stdout) as CliResults;
+    expect(await page.locator('[data-testid="results-row"][data-method="random"]').count()).toBe(1);
+    expect(await page.getByTestId('random-floor').count()).toBe(2);
+    for (const split of ['id', 'ood'] as const) {
+      const random = cli.rows.find((r) => r.method === 'random' && r.split === split)!;
+      const others = cli.rows.filter((r) => r.split === split && r.method !== 'random');
+      // The flag is interval overlap, checked here against the intervals themselves.
+      for (const r of others) {
+        const overlaps = r.ciLow === null || random.ciLow === null || (r.ciLow <= random.ciHigh! && random.ciLow <= r.ciHigh!);
+        expect(r.indistinguishableFromRandom, `${r.method} ${split}`).toBe(overlaps);
+      }
+      const flagged = others.filter((r) => r.indistinguishableFromRandom).map((r) => r.method);
+      const note = page.locator(`[data-testid="random-floor-note"][data-split="${split}"]`);
+      expect(await note.getAttribute('data-noise')).toBe(String(flagged.length > 0));
+      const text = (await note.textContent())!;
+      if (flagged.length) expect(/\), (.*) (?:is|are) indistinguishable from a random policy/.exec(text)![1]!.split(/, | and /)).toEqual(flagged);
+      else expect(text).toMatch(/every method's 95% interval is clear of the random policy/);
+    }
+    // Each row flagged on some split carries a tag naming those splits; no other row does.
+    const tagged = await page.getByTestId('noise-tag').evaluateAll((els) => els.map((e) => e.closest('tr')!.getAttribute('data-method')));
+    expect(tagged).toEqual([...new Set(cli.rows.filter((r) => r.indistinguishableFromRandom).map((r) => r.method))]);
+    expect(await page.getByTestId('expert-agreement').textContent()).toMatch(
+      /^The expert network picks the planner's action on \d+% of the states it was checked on; a uniformly random policy would on 6\.7% \(1 in 15\)\.$/,
+    );
+    await page.getByTestId('results-chart').scrollIntoViewIfNeeded();
+    await app.screenshot('run-page-random-floor');
   });
 });
 

@@ -96,7 +96,7 @@ export function runResults(db: Database, runId: number): RunResults {
         dataKind: d?.kind ?? 'random',
         dataSamples: d?.samples ?? 0,
         dataEpisodes: d?.episodes ?? 0,
-        dataUsed: d ? dataUsed(method, d, run.config.expert.source) : 'none: uniformly random actions',
+        dataUsed: d ? dataUsed(method, d, run.config.expert.source) : 'none (random actions)',
       });
     }
   }
