@@ -210,6 +210,10 @@ describe('a finished run', () => {
     const out = join(dir, 'export');
     expect(ddrl('export', '1', '--out', out, '--db', db).code).toBe(0);
     // The synthetic set goes out with its soft labels: one distribution per sample.
+    // The results files carry the random policy's rows; it has no weights file (it has no weights).
+    expect(readFileSync(join(out, 'results.csv'), 'utf8')).toMatch(/^random,id,1,2,episodes,.*,random,0,0,$/m);
+    expect(existsSync(join(out, 'models', 'expert-random-0.weights'))).toBe(false);
+    expect(existsSync(join(out, 'models', 'expert-expert-0.weights'))).toBe(true);
     const soft = parseNpy(new Uint8Array(readFileSync(join(out, 'synthetic', 'soft_labels.npy'))), 'soft_labels.npy');
     expect(soft.shape).toEqual([15, 15]);
     const imported = ddrl('import', join(out, 'dataset'), '--db', db);

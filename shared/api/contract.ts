@@ -39,7 +39,12 @@ export const apiCalls = {
   },
   'runs.list': { summary: 'Runs, newest first, with their stages.', input: noInput, output: z.array(runInfo) },
   'runs.get': { summary: 'One run with its stages (status, timings, errors).', input: runIdInput, output: runInfo },
-  'runs.results': { summary: "A run's results per method and split (mean, 95% CI, spread, normalised, data used).", input: runIdInput, output: runResultsInfo },
+  'runs.results': {
+    summary:
+      "A run's results per method and split (mean, 95% CI, spread, normalised, data used), with a random policy's row and whether each interval overlaps it.",
+    input: runIdInput,
+    output: runResultsInfo,
+  },
   'runs.start': { summary: 'Create an experiment from a preset (+ overrides, sweeps) and queue its runs.', input: startRunInput, output: startRunOutput },
   'runs.cancel': { summary: 'Cancel a queued or executing run; finished stages are kept.', input: runIdInput, output: runInfo },
   'runs.resume': { summary: 'Continue a cancelled, failed or interrupted run from its last checkpoint.', input: runIdInput, output: runInfo },

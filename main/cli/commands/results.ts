@@ -7,7 +7,7 @@ import { parseRunId, withDatabase } from './run-support.ts';
 
 export const resultsCommand: CliCommand = {
   path: ['results'],
-  summary: "A run's results per method and split: mean return, 95% CI, spread, normalised, data used",
+  summary: "A run's results per method and split: mean return, 95% CI, spread, normalised, data used; a random policy's row is the floor",
   usage: [
     'Usage: ddrl results RUN [--json | --csv] [--db PATH]',
     '',
