@@ -1,0 +1,12 @@
+/**
+ * What each expert source is and costs, in a sentence: shown by the New experiment
+ * form and the README (the times are this 2-core machine's, half-width IMPALA).
+ */
+export const EXPERT_SOURCE_NOTES: Readonly<Record<'dagger' | 'planner' | 'ppo' | 'reuse', string>> = {
+  dagger:
+    'DAgger from the search planner: the network clones its demonstrations, then plays while the planner labels every state it visits, round after round (the strong expert a CPU affords: ~20 min with the paper preset, ~1 min in quick presets).',
+  planner:
+    "One-shot cloning of the search planner's demonstrations (no DAgger rounds): minutes, but the network never learns to recover from its own mistakes.",
+  ppo: "The paper's expert: PPO from scratch (25M steps by default, what a GPU machine affords; the paper-ppo presets' 1M steps take ~30 min here and stay far below the paper's teachers).",
+  reuse: "Another run's expert network (expert.reuseRunId): no training at all.",
+};
