@@ -92,7 +92,9 @@ async function handleHttpCall(request: IncomingMessage, response: ServerResponse
     sendJson(response, 400, { ok: false, error: { code: 'bad_message', message: `Request body is not valid JSON: ${(error as Error).message}` } });
     return;
   }
-  const reply = await services.dispatch(call, input);
+  const gone = new AbortController();
+  response.on('close', () => gone.abort());
+  const reply = await services.dispatch(call, input, gone.signal);
   const status = reply.ok ? 200 : reply.error.code === 'failed' ? 500 : reply.error.code === 'unknown_call' ? 404 : 400;
   sendJson(response, status, reply);
 }

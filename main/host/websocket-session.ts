@@ -29,8 +29,8 @@ function salvageId(value: unknown): number | null {
  * Backpressure: while the client has `callsInFlight` calls unanswered or
  * `unsentBytes` not yet sent, its socket is not read (TCP holds the sender
  * back), so a client that floods calls or never reads its replies cannot grow
- * the host; one that falls `dropAfterBytes` behind is disconnected. Calls still
- * running when it leaves are answered to no one.
+ * the host; one that falls `dropAfterBytes` behind is disconnected. When it
+ * leaves, its calls that have not started are dropped.
  */
 export function serveWebSocket(
   socket: WebSocket,
@@ -62,7 +62,12 @@ export function serveWebSocket(
   };
 
   const unsubscribe = services.events.subscribe((event) => send({ type: 'event', event }));
-  socket.on('close', unsubscribe);
+  // Calls of a client that left and have not started yet are dropped.
+  const gone = new AbortController();
+  socket.on('close', () => {
+    unsubscribe();
+    gone.abort();
+  });
   socket.on('message', (data, isBinary) => {
     if (isBinary) {
       send({ type: 'error', id: null, error: { code: 'bad_message', message: 'Binary messages are not accepted; send JSON text.' } });
@@ -88,7 +93,7 @@ export function serveWebSocket(
     const { id, call, input } = parsed.data;
     inFlight++;
     throttle();
-    void services.dispatch(call, input).then((reply) => {
+    void services.dispatch(call, input, gone.signal).then((reply) => {
       inFlight--;
       send(reply.ok ? { type: 'result', id, output: reply.output } : { type: 'error', id, error: reply.error });
       throttle();

@@ -1,5 +1,6 @@
 import { initBackend, type BackendInfo } from '../learning/backend.ts';
 import { openDatabase, type AppDatabase } from '../storage/database.ts';
+import { CallPool } from './call-pool.ts';
 import type { ServiceContext } from './context.ts';
 import { createDispatcher, type Dispatch } from './dispatcher.ts';
 import { EventBus } from './event-bus.ts';
@@ -34,6 +35,8 @@ export function startServices(options: AppServicesOptions): AppServices {
     events,
     runtime: options.runtime,
     backend: () => (backend ??= initBackend()),
+    // The host serves many clients; the Electron bundle does not ship the worker entries as files.
+    ...(options.runtime === 'node' ? { calls: new CallPool(db.path) } : {}),
   };
   // Runs left queued or running by a process that died are 'interrupted', not running forever.
   noticeOrphanedRuns(ctx);
@@ -43,6 +46,9 @@ export function startServices(options: AppServicesOptions): AppServices {
     db,
     backend: ctx.backend,
     stopRuns: (graceMs) => stopRuns(ctx, graceMs),
-    close: () => db.close(),
+    close: () => {
+      void ctx.calls?.close();
+      db.close();
+    },
   };
 }

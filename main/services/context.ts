@@ -1,5 +1,6 @@
 import type { BackendInfo } from '../learning/backend.ts';
 import type { AppDatabase } from '../storage/database.ts';
+import type { CallPool } from './call-pool.ts';
 import type { EventBus } from './event-bus.ts';
 
 /** What every handler receives besides its validated input. */
@@ -10,4 +11,8 @@ export interface ServiceContext {
   readonly runtime: 'electron' | 'node';
   /** The TensorFlow.js backend, initialised once on first use. */
   backend(): Promise<BackendInfo>;
+  /** Worker threads for the frame-heavy calls; without it they run inline (inside those workers). */
+  readonly calls?: CallPool;
+  /** Aborted when the caller has gone (its WebSocket or HTTP connection closed). */
+  readonly signal?: AbortSignal;
 }

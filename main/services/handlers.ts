@@ -2,12 +2,18 @@ import type { CallName, CallOutput, ParsedCallInput } from '@shared/api/contract
 import { about } from './about.ts';
 import { deleteComparisonCall, listComparisonsCall, saveComparisonCall } from './comparisons.ts';
 import type { ServiceContext } from './context.ts';
-import { episodeGetCall, episodesListCall, realSamplesCall, runsPageCall, seriesCall, syntheticGetCall, syntheticListCall } from './inspect.ts';
+import type { PooledCall } from './call-pool.ts';
+import { episodesListCall, pooledHandlers, runsPageCall, seriesCall, syntheticListCall } from './inspect.ts';
 import { cancelRunCall, getRunCall, listRunsCall, resumeRunCall, runResultsCall, startRunCall } from './runs.ts';
 
 export type Handler<N extends CallName> = (input: ParsedCallInput<N>, ctx: ServiceContext) => Promise<CallOutput<N>>;
 
 export type HandlerTable = { readonly [N in CallName]: Handler<N> };
+
+/** A frame-heavy call: in the context's worker pool when it has one (off the event loop), else inline. */
+function pooled<N extends PooledCall>(call: N): Handler<N> {
+  return (input, ctx) => (ctx.calls ? ctx.calls.run(call, input, ctx.signal) : pooledHandlers[call](input, ctx));
+}
 
 /** The service behind every call of the contract; a call without one does not compile. */
 export const handlers: HandlerTable = {
@@ -21,10 +27,10 @@ export const handlers: HandlerTable = {
   'runs.page': runsPageCall,
   'runs.series': seriesCall,
   'episodes.list': episodesListCall,
-  'episodes.get': episodeGetCall,
+  'episodes.get': pooled('episodes.get'),
   'synthetic.list': syntheticListCall,
-  'synthetic.get': syntheticGetCall,
-  'dataset.samples': realSamplesCall,
+  'synthetic.get': pooled('synthetic.get'),
+  'dataset.samples': pooled('dataset.samples'),
   'comparisons.list': listComparisonsCall,
   'comparisons.save': saveComparisonCall,
   'comparisons.delete': deleteComparisonCall,

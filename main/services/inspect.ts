@@ -13,7 +13,9 @@ import { loadEvalEpisode } from '../storage/evaluations.ts';
 import { listSeries, readSeries } from '../storage/metrics.ts';
 import { getRun } from '../storage/runs.ts';
 import { listSyntheticIterations, loadSyntheticSnapshot } from '../storage/synthetic.ts';
+import type { PooledCall } from './call-pool.ts';
 import type { ServiceContext } from './context.ts';
+import type { Handler } from './handlers.ts';
 import { noticeOrphanedRuns, runInfoOf } from './runs.ts';
 
 /** Storage errors (an unknown id, an index out of range) become the call's error message. */
@@ -141,3 +143,10 @@ export async function realSamplesCall(input: ParsedCallInput<'dataset.samples'>,
   });
   return { action: input.action, available: matches.length, samples: picked, frames: framesToWire(frames) };
 }
+
+/** The calls `CallPool` runs in its workers (see `handlers.ts`). */
+export const pooledHandlers: { readonly [N in PooledCall]: Handler<N> } = {
+  'dataset.samples': realSamplesCall,
+  'synthetic.get': syntheticGetCall,
+  'episodes.get': episodeGetCall,
+};
