@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { BACKEND_NAMES, initBackend } from './backend.ts';
+import { vulkanLoaderPresent } from './webgpu.ts';
 
 describe('initBackend', () => {
   it('starts the best available backend and says why better ones were not used', async () => {
@@ -11,6 +12,11 @@ describe('initBackend', () => {
     const better = BACKEND_NAMES.slice(0, BACKEND_NAMES.indexOf(info.name));
     expect(info.fallbacks.map((f) => f.name)).toEqual(better);
     for (const f of info.fallbacks) expect(f.reason.length).toBeGreaterThan(0);
+    if (vulkanLoaderPresent() === false) {
+      expect(info.fallbacks.find((f) => f.name === 'webgpu')?.reason).toMatch(
+        /^no Vulkan loader \(libvulkan\.so\.1\) on this machine: WebGPU needs a GPU driver with Vulkan/,
+      );
+    }
   });
 
   it('forces a named backend', async () => {
@@ -25,7 +31,15 @@ describe('initBackend', () => {
   });
 
   it('rejects an unknown backend, listing the valid names', async () => {
-    await expect(initBackend('tpu')).rejects.toThrow("Unknown backend 'tpu'. Valid backends: node-gpu, node, wasm, cpu.");
+    await expect(initBackend('tpu')).rejects.toThrow("Unknown backend 'tpu'. Valid backends: webgpu, node-gpu, node, wasm, cpu.");
+  });
+
+  // Where a Vulkan driver exists, webgpu.test.ts covers the backend itself.
+  it.skipIf(vulkanLoaderPresent() !== false)('without a Vulkan driver, forcing webgpu fails saying what is missing', async () => {
+    await expect(initBackend('webgpu')).rejects.toThrow(
+      /^Backend 'webgpu' could not start: webgpu: no WebGPU adapter: WebGPU needs a GPU driver with Vulkan \(Linux, Windows\), Metal/,
+    );
+    await initBackend('wasm');
   });
 
   it('registers gradients the stock tfjs-core Node bundle lacks', async () => {

@@ -1,15 +1,19 @@
 /**
  * Chooses and initialises the TensorFlow.js backend for everything the method trains.
  *
- * Preference order: native TensorFlow with CUDA, native TensorFlow on CPU, the embedded
- * wasm backend (XNNPACK, the default that always ships), the pure-JS cpu backend (slow,
- * last resort). The native packages are optional installs, so they are loaded by dynamic
- * import and their absence is reported as a fallback reason, not an error.
+ * Preference order: WebGPU on a real GPU (any vendor with a Vulkan, Metal or D3D12
+ * driver), native TensorFlow with CUDA, native TensorFlow on CPU, the embedded wasm
+ * backend (XNNPACK, the default that always ships), the pure-JS cpu backend (slow, last
+ * resort). The GPU and native packages are optional installs, so they are loaded by
+ * dynamic import and their absence is reported as a fallback reason, not an error.
+ * WebGPU on a fallback adapter (a software rasteriser such as SwiftShader) is never
+ * chosen automatically: it is far slower than the CPU backends; forcing it is allowed.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { registerLearningKernels, type NativeKernelsStatus } from './kernels/register.ts';
+import { describeGpuAdapter, GPU_DRIVER_HINT, loadWebGpuBackend, probeWebGpu, vulkanLoaderPresent, type GpuAdapter } from './webgpu.ts';
 
-export const BACKEND_NAMES = ['node-gpu', 'node', 'wasm', 'cpu'] as const;
+export const BACKEND_NAMES = ['webgpu', 'node-gpu', 'node', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
 export interface BackendFallback {
@@ -20,17 +24,38 @@ export interface BackendFallback {
 export interface BackendInfo {
   /** Our name for the backend (one of BACKEND_NAMES). */
   readonly name: BackendName;
-  /** The name tfjs knows it by (`tensorflow`, `wasm`, `cpu`). */
+  /** The name tfjs knows it by (`webgpu`, `tensorflow`, `wasm`, `cpu`). */
   readonly tfjsBackend: string;
   readonly tfjsVersion: string;
   /** Every preferred backend that was not used, and why. */
   readonly fallbacks: readonly BackendFallback[];
   /** Our native conv and pool kernels inside the wasm backend (instruction set, threads), or why they are not used. */
   readonly nativeKernels: NativeKernelsStatus;
+  /** The GPU adapter the webgpu backend runs on; null for the other backends. */
+  readonly gpuAdapter: GpuAdapter | null;
 }
 
-/** How to bring each backend up; resolves to the tfjs backend name. */
-const loaders: Record<BackendName, () => Promise<string>> = {
+/** A backend that cannot start here, with the reason as users should read it. */
+class BackendUnavailable extends Error {}
+
+/** How to bring each backend up (`forced`: the user asked for it by name); resolves to the tfjs backend name. */
+const loaders: Record<BackendName, (forced: boolean) => Promise<string>> = {
+  webgpu: async (forced) => {
+    if (!forced && vulkanLoaderPresent() === false) throw new BackendUnavailable(`no Vulkan loader (libvulkan.so.1) on this machine: ${GPU_DRIVER_HINT}`);
+    let adapter: GpuAdapter;
+    try {
+      adapter = await probeWebGpu();
+    } catch (error) {
+      const message = firstLine(error);
+      throw new BackendUnavailable(/Cannot find (package|module) 'webgpu'/.test(message) ? `not installed (the optional package webgpu: ${message})` : message);
+    }
+    if (adapter.fallback && !forced) {
+      throw new BackendUnavailable(
+        `the only WebGPU adapter is a fallback one (${describeGpuAdapter(adapter)}), slower than the CPU backends; DDRL_BACKEND=webgpu uses it anyway`,
+      );
+    }
+    return loadWebGpuBackend();
+  },
   'node-gpu': async () => {
     await importOptional('@tensorflow/tfjs-node-gpu');
     return 'tensorflow';
@@ -74,10 +99,11 @@ export async function initBackend(requested?: string): Promise<BackendInfo> {
   }
   const fallbacks: BackendFallback[] = [];
   for (const name of candidates) {
-    const reason = await tryStart(name);
+    const reason = await tryStart(name, forcedName !== undefined);
     if (reason === undefined) {
       const nativeKernels = registerLearningKernels(tf.getBackend());
-      current = { name, tfjsBackend: tf.getBackend(), tfjsVersion: tf.version_core, fallbacks, nativeKernels };
+      const gpuAdapter = name === 'webgpu' ? await probeWebGpu() : null;
+      current = { name, tfjsBackend: tf.getBackend(), tfjsVersion: tf.version_core, fallbacks, nativeKernels, gpuAdapter };
       return current;
     }
     fallbacks.push({ name, reason });
@@ -91,12 +117,12 @@ export async function initBackend(requested?: string): Promise<BackendInfo> {
 }
 
 /** Starts one backend; resolves to undefined on success, or the reason it failed. */
-async function tryStart(name: BackendName): Promise<string | undefined> {
+async function tryStart(name: BackendName, forced: boolean): Promise<string | undefined> {
   let tfjsName: string;
   try {
-    tfjsName = await loaders[name]();
+    tfjsName = await loaders[name](forced);
   } catch (error) {
-    return `not installed or failed to load (${firstLine(error)})`;
+    return error instanceof BackendUnavailable ? error.message : `not installed or failed to load (${firstLine(error)})`;
   }
   try {
     if (await tf.setBackend(tfjsName)) {

@@ -178,9 +178,9 @@ export const benchBcCommand: CliCommand = {
         train,
         bc,
         {
-          onProgress: (p) => {
+          onProgress: async (p) => {
             const measureStart = performance.now();
-            const agreement = { train: actionAgreement(net, train), heldOut: heldOut ? actionAgreement(net, heldOut) : NaN };
+            const agreement = { train: await actionAgreement(net, train), heldOut: heldOut ? await actionAgreement(net, heldOut) : NaN };
             measuring += performance.now() - measureStart;
             const seconds = (performance.now() - trainStart - measuring) / 1000;
             curve.push({ step: p.step, ...agreement, seconds });

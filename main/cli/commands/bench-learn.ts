@@ -1,6 +1,7 @@
 import { BACKEND_NAMES, initBackend } from '../../learning/backend.ts';
 import { runTorchReference } from '../../learning/bench/reference.ts';
-import { runWorkload, WORKLOAD_NAMES, type WorkloadName } from '../../learning/bench/workloads.ts';
+import { runWorkload, WORKLOAD_NAMES, type WorkloadName, type WorkloadTiming } from '../../learning/bench/workloads.ts';
+import { describeGpuAdapter } from '../../learning/webgpu.ts';
 import { UsageError, type CliCommand } from '../command.ts';
 import { parseOptions } from '../parse-options.ts';
 
@@ -15,7 +16,11 @@ const usage = [
   `  --workload LIST   comma-separated subset of: ${WORKLOAD_NAMES.join(', ')}`,
   '  --no-reference    skip the PyTorch reference',
   '  --json            one JSON object per workload: workload, backend, ms, samples_per_s,',
-  '                    and reference_ms, ratio when the reference ran',
+  '                    gpu_adapter and fallback_adapter on webgpu, and reference_ms, ratio',
+  '                    when the reference ran',
+  '',
+  'On webgpu the adapter is printed; a fallback adapter (SwiftShader, lavapipe) is a',
+  "software rasteriser, and its figures say nothing about a GPU's speed.",
 ].join('\n');
 
 function parseWorkloads(list: string | undefined): WorkloadName[] {
@@ -47,12 +52,15 @@ export const benchLearnCommand: CliCommand = {
       io.out(
         `TensorFlow.js ${backend.tfjsVersion}, backend ${backend.name}${backend.fallbacks.length ? ` (not used: ${backend.fallbacks.map((f) => `${f.name}: ${f.reason}`).join('; ')})` : ''}`,
       );
+      if (backend.gpuAdapter) io.out(`GPU adapter: ${describeGpuAdapter(backend.gpuAdapter)}`);
+      if (backend.gpuAdapter?.fallback) io.out("  a fallback adapter is a software rasteriser: these figures are its, not a GPU's.");
     }
-    const ours = workloads.map((w) => {
-      const timing = runWorkload(w);
+    const ours: WorkloadTiming[] = [];
+    for (const w of workloads) {
+      const timing = await runWorkload(w);
       if (!values.json) io.out(`  ${w.padEnd(18)} ${timing.ms.toFixed(1).padStart(10)} ms ${timing.samples_per_s.toFixed(1).padStart(10)} samples/s`);
-      return timing;
-    });
+      ours.push(timing);
+    }
     const reference = values['no-reference'] ? undefined : await runTorchReference(1);
     if (!values.json) {
       if (reference?.ok) io.out(`PyTorch ${reference.version} CPU, 1 thread; ratio = ours / PyTorch (target <= 0.5):`);
@@ -65,6 +73,7 @@ export const benchLearnCommand: CliCommand = {
         backend: backend.name,
         ms: round(timing.ms),
         samples_per_s: round(timing.samples_per_s),
+        ...(backend.gpuAdapter ? { gpu_adapter: describeGpuAdapter(backend.gpuAdapter), fallback_adapter: backend.gpuAdapter.fallback } : {}),
         ...(ref ? { reference_ms: ref.ms, ratio: round(timing.ms / ref.ms, 3) } : {}),
       };
       if (values.json) io.out(JSON.stringify(row));

@@ -24,16 +24,19 @@ export interface WorkloadTiming {
 
 const ACTIONS = 15;
 
-/** Mean milliseconds per call after warm-up; a scalar read ends each call so queued work is counted. */
-function timed(fn: () => tf.Tensor, warmup: number, reps: number): number {
-  const once = () => {
+/**
+ * Mean milliseconds per call after warm-up; a scalar read ends each call so queued work
+ * (a GPU's) is counted. The read is asynchronous: the webgpu backend has no synchronous one.
+ */
+async function timed(fn: () => tf.Tensor, warmup: number, reps: number): Promise<number> {
+  const once = async () => {
     const out = fn();
-    out.dataSync();
+    await out.data();
     out.dispose();
   };
-  for (let i = 0; i < warmup; i++) once();
+  for (let i = 0; i < warmup; i++) await once();
   const start = performance.now();
-  for (let i = 0; i < reps; i++) once();
+  for (let i = 0; i < reps; i++) await once();
   return (performance.now() - start) / reps;
 }
 
@@ -53,22 +56,22 @@ function result(workload: WorkloadName, ms: number, samples: number): WorkloadTi
   return { workload, ms, samples_per_s: (samples * 1000) / ms };
 }
 
-function bcWorkload(kind: NetworkKind, random: Random): WorkloadTiming {
+async function bcWorkload(kind: NetworkKind, random: Random): Promise<WorkloadTiming> {
   const net = createTrainable(createNetwork({ kind }), 'pytorch', random.int(1 << 30));
   const optimizer = adam(5e-3);
   const batch = randomBatch(64, random);
-  const ms = timed(() => bcStep(net, optimizer, batch, 'mse'), 3, 10);
+  const ms = await timed(() => bcStep(net, optimizer, batch, 'mse'), 3, 10);
   disposeOptimizer(optimizer);
   disposeBatch(batch);
   disposeTrainable(net);
   return result(`bc_step/${kind}`, ms, 64);
 }
 
-function inferWorkload(kind: NetworkKind, random: Random): WorkloadTiming {
+async function inferWorkload(kind: NetworkKind, random: Random): Promise<WorkloadTiming> {
   const def = createNetwork({ kind });
   const params = initParams(def, 'pytorch', random.int(1 << 30));
   const batch = randomBatch(256, random);
-  const ms = timed(() => tf.tidy(() => tf.sum(def.forward(params, batch.obs).logits)), 2, 5);
+  const ms = await timed(() => tf.tidy(() => tf.sum(def.forward(params, batch.obs).logits)), 2, 5);
   tf.dispose(params);
   disposeBatch(batch);
   return result(`infer/${kind}`, ms, 256);
@@ -87,13 +90,13 @@ function disposeGroups(groups: SyntheticGroup[]): void {
   for (const g of groups) tf.dispose([g.pixels, g.oneHot]);
 }
 
-function gmPaperWorkload(random: Random): WorkloadTiming {
+async function gmPaperWorkload(random: Random): Promise<WorkloadTiming> {
   const def = createNetwork({ kind: 'impala' });
   const params = initParams(def, 'pytorch', random.int(1 << 30));
   const real = Array.from({ length: ACTIONS }, (_, c) => randomBatch(64, random, new Array<number>(64).fill(c)));
   const groups = syntheticGroups(10, random);
   const optimizer = sgdMomentum(0.1, 0.5);
-  const ms = timed(() => paperMatchStep(def, params, groups, real, 'mse', optimizer), 1, 2);
+  const ms = await timed(() => paperMatchStep(def, params, groups, real, 'mse', optimizer), 1, 2);
   disposeOptimizer(optimizer);
   disposeGroups(groups);
   real.forEach(disposeBatch);
@@ -101,13 +104,13 @@ function gmPaperWorkload(random: Random): WorkloadTiming {
   return result('gm_paper/impala', ms, 150);
 }
 
-function gmDcWorkload(random: Random): WorkloadTiming {
+async function gmDcWorkload(random: Random): Promise<WorkloadTiming> {
   const def = createNetwork({ kind: 'student' });
   const real = randomBatch(256, random);
   const groups = syntheticGroups(10, random);
   const optimizer = sgdMomentum(0.1, 0.5);
   // A fresh network every step, as the reference does (its initialisation is timed too).
-  const ms = timed(
+  const ms = await timed(
     () => {
       const params = initParams(def, 'pytorch', random.int(1 << 30));
       const distance = dcMatchStep(def, params, groups, real, 'mse', optimizer);
@@ -123,7 +126,7 @@ function gmDcWorkload(random: Random): WorkloadTiming {
   return result('gm_dc/student', ms, 150);
 }
 
-export function runWorkload(name: WorkloadName, seed = 0): WorkloadTiming {
+export async function runWorkload(name: WorkloadName, seed = 0): Promise<WorkloadTiming> {
   const random = new Random(seed);
   switch (name) {
     case 'bc_step/student':

@@ -37,9 +37,10 @@ export function convOutSize(size: number, stride: ConvStride): number {
 }
 
 /**
- * Sums over every axis but the last (the bias gradient) as one global average pool
- * (XNNPACK; measured 3 ms on 2M values where a reduction or a ones-matMul took 17-44 ms:
- * wasm reduces leading axes through a transpose, and a GEMM repacks its big operand).
+ * Sums over every axis but the last (the bias gradient). On wasm it is one global average
+ * pool (XNNPACK; measured 3 ms on 2M values where a reduction or a ones-matMul took 17-44 ms:
+ * wasm reduces leading axes through a transpose, and a GEMM repacks its big operand); on
+ * other backends a plain reduction (a GPU's pool kernel would run one thread per channel).
  * Its adjoint broadcasts back, so it stays differentiable.
  */
 function sumToChannels(t: tf.Tensor4D): tf.Tensor1D {
@@ -47,7 +48,9 @@ function sumToChannels(t: tf.Tensor4D): tf.Tensor1D {
   return customOp([t], ([tIn]) => {
     const value = nativeKernelsActive()
       ? nativeSumToChannels(tIn!)
-      : (tf.reshape(tf.mul(tf.avgPool(tf.reshape(tIn!, [1, n * h, w, c]) as tf.Tensor4D, [n * h, w], [n * h, w], 'valid'), n * h * w), [c]) as tf.Tensor1D);
+      : tf.getBackend() === 'wasm'
+        ? (tf.reshape(tf.mul(tf.avgPool(tf.reshape(tIn!, [1, n * h, w, c]) as tf.Tensor4D, [n * h, w], [n * h, w], 'valid'), n * h * w), [c]) as tf.Tensor1D)
+        : (tf.sum(tIn!, [0, 1, 2]) as tf.Tensor1D);
     return { value, grads: (v) => [() => broadcastChannels(v, t.shape)] };
   });
 }
@@ -182,6 +185,12 @@ function filterGradByForwardConv(xs: tf.Tensor4D, g: tf.Tensor4D, stride: ConvSt
 /** Places dy[i, j] at (2i, 2j) of a grid twice the size, zeros elsewhere. */
 function spreadOntoGrid(dy: tf.Tensor4D): tf.Tensor4D {
   const [n, h, w, c] = dy.shape;
+  if (tf.getBackend() === 'webgpu') {
+    // webgpu's pad shader does not compile above rank 4 (it indexes a 'vec6'): zeros are
+    // interleaved by two concats of rank-4 tensors instead (columns, then rows).
+    const columns = tf.reshape(tf.concat([tf.reshape(dy, [n * h, w, 1, c]), tf.zeros([n * h, w, 1, c])], 2), [n * h, 1, 2 * w, c]);
+    return tf.reshape(tf.concat([columns, tf.zerosLike(columns)], 1), [n, 2 * h, 2 * w, c]);
+  }
   const spaced = tf.pad(tf.reshape(dy, [n, h, 1, w, 1, c]), [
     [0, 0],
     [0, 0],

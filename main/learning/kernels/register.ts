@@ -10,6 +10,7 @@ import { recomputingGradients } from './recomputing-grads.ts';
 import { reluGrad } from './relu-grad.ts';
 import { stockGradients } from './stock-gradients.ts';
 import { registerSharedIdentity } from './wasm-identity.ts';
+import { registerWebGpuKernels } from './webgpu-kernels.ts';
 
 let sharedIdentityRegistered = false;
 
@@ -36,6 +37,7 @@ export function registerLearningKernels(backendName: string): NativeKernelsStatu
       native = load.addon.info();
     } else native = { reason: load.reason };
   }
+  if (backendName === 'webgpu') registerWebGpuKernels();
   // Ours last: they replace the stock configs of the same kernels.
   for (const config of [...stockGradients, ...recomputingGradients, batchMatMulGrad, reluGrad]) tf.registerGradient(config);
   return native;

@@ -83,11 +83,12 @@ export async function trainBc(data: LabelledSet, overrides: Partial<BcConfig> = 
       cursor += batchSize;
       const loss = bcStep(net, optimizer, batch, config.loss);
       disposeBatch(batch);
-      losses[step] = loss.dataSync()[0]!;
+      // An asynchronous read: the webgpu backend cannot read synchronously.
+      losses[step] = (await loss.data())[0]!;
       loss.dispose();
       throughput.add(batchSize);
       if ((step + 1) % config.progressEvery === 0 || step + 1 === config.steps) {
-        control.onProgress?.({ step: step + 1, totalSteps: config.steps, loss: losses[step]!, samplesPerSecond: throughput.take() });
+        await control.onProgress?.({ step: step + 1, totalSteps: config.steps, loss: losses[step]!, samplesPerSecond: throughput.take() });
       }
     }
   } catch (error) {
@@ -100,7 +101,7 @@ export async function trainBc(data: LabelledSet, overrides: Partial<BcConfig> = 
 }
 
 /** Fraction of samples whose most likely action (argmax of the logits) is the labelled one. */
-export function actionAgreement(net: TrainableNet, data: LabelledSet, chunk = 256): number {
+export async function actionAgreement(net: TrainableNet, data: LabelledSet, chunk = 256): Promise<number> {
   const indexes = Int32Array.from({ length: data.count }, (_, i) => i);
   const builder = new BatchBuilder(data, Math.min(chunk, data.count), net.def.actions);
   let agree = 0;
@@ -108,7 +109,7 @@ export function actionAgreement(net: TrainableNet, data: LabelledSet, chunk = 25
     const part = indexes.subarray(start, Math.min(start + chunk, data.count));
     const batch = builder.build(part);
     const matches = tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(net.def.forward(net.vars, batch.obs).logits, 1), tf.argMax(batch.targets, 1)), 'int32')));
-    agree += matches.dataSync()[0]!;
+    agree += (await matches.data())[0]!;
     matches.dispose();
     disposeBatch(batch);
   }

@@ -14,7 +14,8 @@ export interface Progress {
 export interface RunControl {
   /** Checked between steps; an aborted signal ends the run with CancelledError. */
   readonly signal?: AbortSignal;
-  readonly onProgress?: (progress: Progress) => void;
+  /** A returned promise is awaited by BC, distillation and PPO: a listener may read tensors (asynchronously, as the webgpu backend needs). */
+  readonly onProgress?: (progress: Progress) => unknown;
   /** Awaited after each finished update (PPO), with the network: where a caller stores a checkpoint of it. */
   readonly afterUpdate?: (update: number, net: TrainableNet) => void | Promise<void>;
 }

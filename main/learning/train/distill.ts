@@ -170,11 +170,11 @@ export async function distill(
       await checkpoint(control, 'Distillation', it);
       distances[it] =
         config.variant === 'paper'
-          ? paperIteration(expert!, data, byAction, groups, config, optimizer, random)
+          ? await paperIteration(expert!, data, byAction, groups, config, optimizer, random)
           : await dcIteration(data, groups, config, optimizer, random, actionCount, control, it);
       throughput.add(config.syntheticSize);
       if ((it + 1) % config.progressEvery === 0 || it + 1 === config.iterations) {
-        control.onProgress?.({
+        await control.onProgress?.({
           step: it + 1,
           totalSteps: config.iterations,
           loss: distances[it]!,
@@ -194,7 +194,7 @@ export async function distill(
   }
 }
 
-function paperIteration(
+async function paperIteration(
   expert: TrainableNet,
   data: LabelledSet,
   byAction: Int32Array[],
@@ -202,12 +202,12 @@ function paperIteration(
   config: DistillConfig,
   optimizer: tf.Optimizer,
   random: Random,
-): number {
+): Promise<number> {
   const builder = new BatchBuilder(data, config.realBatch, expert.def.actions);
   const real = groups.map((g) => builder.build(sampleWithoutReplacement(byAction[g.action]!, config.realBatch, random)));
   try {
     const distance = paperMatchStep(expert.def, expert.vars, groups, real, config.loss, optimizer);
-    const value = distance.dataSync()[0]!;
+    const value = (await distance.data())[0]!;
     distance.dispose();
     return value;
   } finally {
@@ -234,7 +234,7 @@ async function dcIteration(
     for (let m = 0; m < config.matchSteps; m++) {
       const real = builder.build(sampleWithoutReplacement(all, config.realBatch, random));
       const distance = dcMatchStep(net.def, net.vars, groups, real, config.loss, optimizer);
-      total += distance.dataSync()[0]!;
+      total += (await distance.data())[0]!;
       distance.dispose();
       disposeBatch(real);
       // The inner loop trains the network on the (now fixed) synthetic pixels.

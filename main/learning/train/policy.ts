@@ -56,18 +56,41 @@ export class PolicyActor {
     this.probs = new Float64Array(net.def.actions);
   }
 
-  /** Acts on the first `count` [64, 64, 3] uint8 observations of `observations`. */
+  /**
+   * Acts on the first `count` [64, 64, 3] uint8 observations of `observations`, reading the
+   * network's output synchronously (the episode player's callers are synchronous; the
+   * webgpu backend cannot do this: use actAsync there).
+   */
   act(observations: Uint8Array, random: Random, sampling: Sampling, count = this.capacity): PolicyStep {
-    if (!(count >= 1 && count <= this.capacity)) throw new RangeError(`PolicyActor.act: count ${count} is outside 1..${this.capacity} (its capacity).`);
-    const pixels = this.pixels.subarray(0, count * OBS_VALUES);
-    pixels.set(observations.subarray(0, count * OBS_VALUES));
-    const [logits, values] = tf.tidy(() => {
-      const out = this.net.def.forward(this.net.vars, tf.tensor4d(pixels, [count, IMAGE_SIZE, IMAGE_SIZE, 3]));
-      return [out.logits, out.value ?? tf.zeros([count])];
-    });
+    const [logits, values] = this.forward(observations, count);
     const logitValues = logits.dataSync();
     this.values.set(values.dataSync());
     tf.dispose([logits, values]);
+    return this.choose(logitValues, random, sampling, count);
+  }
+
+  /** act with asynchronous reads: works on every backend, webgpu included. */
+  async actAsync(observations: Uint8Array, random: Random, sampling: Sampling, count = this.capacity): Promise<PolicyStep> {
+    const [logits, values] = this.forward(observations, count);
+    const [logitValues, valueValues] = await Promise.all([logits.data(), values.data()]);
+    this.values.set(valueValues);
+    tf.dispose([logits, values]);
+    return this.choose(logitValues, random, sampling, count);
+  }
+
+  /** The logits [count, A] and values [count] of the first `count` observations. */
+  private forward(observations: Uint8Array, count: number): [tf.Tensor, tf.Tensor] {
+    if (!(count >= 1 && count <= this.capacity)) throw new RangeError(`PolicyActor.act: count ${count} is outside 1..${this.capacity} (its capacity).`);
+    const pixels = this.pixels.subarray(0, count * OBS_VALUES);
+    pixels.set(observations.subarray(0, count * OBS_VALUES));
+    return tf.tidy(() => {
+      const out = this.net.def.forward(this.net.vars, tf.tensor4d(pixels, [count, IMAGE_SIZE, IMAGE_SIZE, 3]));
+      return [out.logits, out.value ?? tf.zeros([count])];
+    });
+  }
+
+  /** Samples (or takes the most likely) action of each observation from its logits, in float64. */
+  private choose(logitValues: tf.TypedArray, random: Random, sampling: Sampling, count: number): PolicyStep {
     const a = this.net.def.actions;
     const inverseTemperature = 1 / sampling.temperature;
     for (let e = 0; e < count; e++) {
@@ -125,7 +148,7 @@ export class NetworkActionSource implements ActionSource {
  * The network's action distribution, softmax(logits), on every observation of `data`:
  * [count x actions], e.g. an expert's soft labels for a synthetic set.
  */
-export function policyProbabilities(net: TrainableNet, data: LabelledSet, chunk = 256): Float32Array {
+export async function policyProbabilities(net: TrainableNet, data: LabelledSet, chunk = 256): Promise<Float32Array> {
   const a = net.def.actions;
   const out = new Float32Array(data.count * a);
   const builder = new BatchBuilder({ count: data.count, obs: data.obs, actions: data.actions }, Math.min(chunk, data.count), a);
@@ -133,7 +156,7 @@ export function policyProbabilities(net: TrainableNet, data: LabelledSet, chunk 
     const end = Math.min(start + chunk, data.count);
     const batch = builder.build(Int32Array.from({ length: end - start }, (_, j) => start + j));
     const probabilities = tf.tidy(() => tf.softmax(net.def.forward(net.vars, batch.obs).logits));
-    out.set(probabilities.dataSync(), start * a);
+    out.set(await probabilities.data(), start * a);
     probabilities.dispose();
     disposeBatch(batch);
   }

@@ -209,7 +209,7 @@ export async function trainPpo(overrides: Partial<PpoConfig> & { game: GameName 
       for (let t = 0; t < c.rolloutSteps; t++) {
         const base = t * c.numEnvs;
         obs.set(env.buffers.observations.subarray(0, c.numEnvs * OBS_VALUES), base * OBS_VALUES);
-        const step = actor.act(env.buffers.observations, random, SAMPLE_POLICY);
+        const step = await actor.actAsync(env.buffers.observations, random, SAMPLE_POLICY);
         actions.set(step.actions, base);
         logProbs.set(step.logProbs, base);
         values.set(step.values, base);
@@ -228,7 +228,7 @@ export async function trainPpo(overrides: Partial<PpoConfig> & { game: GameName 
         throughput.add(c.numEnvs);
         if (t % 16 === 0) await checkpoint(control, 'PPO', update);
       }
-      values.set(actor.act(env.buffers.observations, random, SAMPLE_POLICY).values, n);
+      values.set((await actor.actAsync(env.buffers.observations, random, SAMPLE_POLICY)).values, n);
       computeGae(rewards, values, dones, c, advantages, returns);
       const stats = await optimise(
         net,
@@ -243,7 +243,7 @@ export async function trainPpo(overrides: Partial<PpoConfig> & { game: GameName 
         update,
       );
       const recent = episodeReturns.slice(-100);
-      control.onProgress?.({
+      await control.onProgress?.({
         step: update + 1,
         totalSteps: updates,
         loss: stats.loss,
@@ -347,7 +347,7 @@ async function optimise(
         }, net.vars);
         optimizer.applyGradients(clipByGlobalNorm(grads, c.maxGradNorm));
       });
-      const [l, h, v, p] = parts!.dataSync();
+      const [l, h, v, p] = await parts!.data();
       parts!.dispose();
       tf.dispose(Object.values(batch));
       loss += l!;

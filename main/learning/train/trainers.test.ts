@@ -35,7 +35,7 @@ describe('behavioural cloning', () => {
     const before = tf.memory().numTensors;
     const { net, losses } = await trainBc(data, { network: smallStudent, steps: 80, batchSize: 16, learningRate: 0.01, seed: 3 });
     expect(mean(losses, 70, 80)).toBeLessThan(0.5 * mean(losses, 0, 10));
-    expect(actionAgreement(net, data)).toBeGreaterThanOrEqual(0.9);
+    expect(await actionAgreement(net, data)).toBeGreaterThanOrEqual(0.9);
     disposeTrainable(net);
     expect(tf.memory().numTensors).toBe(before);
   });

@@ -87,7 +87,7 @@ export async function plannerImitationExpert(ctx: StageContext): Promise<StageCo
   );
   const probe = ctx.random('expert/agreement');
   const indices = Array.from({ length: Math.min(AGREEMENT_SAMPLES, data.count) }, () => probe.int(data.count));
-  const agreement = actionAgreement(net, subset(data, indices));
+  const agreement = await actionAgreement(net, subset(data, indices));
   const weights = await weightsOf(net);
   const architecture = architectureOf(net.def);
   disposeTrainable(net);

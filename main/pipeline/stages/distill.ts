@@ -56,9 +56,9 @@ export const distillStage: StageDefinition = {
     };
     const start = done;
     /** Stores the set after `iteration` iterations and the distances since the last store. */
-    const store = (iteration: number, synthetic: LabelledSet & { obs: Float32Array }, distances: Float32Array, stored: number): void => {
+    const store = async (iteration: number, synthetic: LabelledSet & { obs: Float32Array }, distances: Float32Array, stored: number): Promise<void> => {
       const labels = Uint8Array.from(synthetic.actions);
-      const softLabels = options.softLabels ? policyProbabilities(expert, synthetic) : null;
+      const softLabels = options.softLabels ? await policyProbabilities(expert, synthetic) : null;
       ctx.saveProgress((db): DistillCheckpoint => {
         dropSnapshotPixels(db, ctx.runId);
         const loss = iteration > start ? distances[iteration - start - 1]! : null;
@@ -81,8 +81,8 @@ export const distillStage: StageDefinition = {
           {
             signal: ctx.signal,
             snapshotEvery: options.snapshotEvery,
-            onSnapshot: (iteration, synthetic, distances) => {
-              store(start + iteration, synthetic, distances, stored);
+            onSnapshot: async (iteration, synthetic, distances) => {
+              await store(start + iteration, synthetic, distances, stored);
               stored = start + iteration;
             },
             onProgress: (p) => {
@@ -93,7 +93,7 @@ export const distillStage: StageDefinition = {
           expert,
           current,
         );
-        store(options.iterations, result.synthetic, result.distances, stored);
+        await store(options.iterations, result.synthetic, result.distances, stored);
         current = result.synthetic;
         if (start === 0 && result.skippedActions.length > 0) {
           appendMetrics(ctx.db, ctx.runId, [{ series: 'distill/skipped-actions', step: 0, value: result.skippedActions.length }]);
