@@ -57,9 +57,12 @@ describe('the random-policy floor', () => {
     expect(randomFloorSentences([row('expert', 'id', 1, 2)])).toEqual([]);
   });
 
-  it("puts the expert's agreement with its teacher in words, beside a random policy's 1 in 15", () => {
-    expect(agreementInWords(0.623, 'the planner')).toBe(
-      "The expert network picks the planner's action on 62% of the states it was checked on; a uniformly random policy would on 6.7% (1 in 15).",
+  it("puts the expert's agreement with the planner in words, where it was measured, beside a random policy's 1 in 15", () => {
+    expect(agreementInWords(0.623, 'planner')).toBe(
+      "The expert network picks the planner's action on 62% of the planner's demonstration states; a uniformly random policy would on 6.7% (1 in 15).",
+    );
+    expect(agreementInWords(0.05, 'dagger')).toMatch(
+      /^The expert network picks the planner's action on 5\.0% of the states it reaches playing itself \(last DAgger round\);/,
     );
   });
 });

@@ -68,8 +68,15 @@ export function randomFloorSentences(rows: readonly FloorRow[]): FloorSentence[]
   });
 }
 
-/** The expert network's action agreement with its teacher, in words, beside what a uniformly random policy would reach. */
-export function agreementInWords(agreement: number, teacher: string): string {
+/** Where each expert source measures its network's agreement with the planner. */
+const AGREEMENT_STATES: Readonly<Record<string, string>> = {
+  dagger: 'the states it reaches playing itself (last DAgger round)',
+  planner: "the planner's demonstration states",
+};
+
+/** The expert network's action agreement with the planner, in words, beside what a uniformly random policy would reach. */
+export function agreementInWords(agreement: number, expertSource: string): string {
   const percent = (v: number) => `${(v * 100).toFixed(v < 0.1 ? 1 : 0)}%`;
-  return `The expert network picks ${teacher}'s action on ${percent(agreement)} of the states it was checked on; a uniformly random policy would on ${percent(1 / NUM_ACTIONS)} (1 in ${NUM_ACTIONS}).`;
+  const states = AGREEMENT_STATES[expertSource] ?? 'the states it was checked on';
+  return `The expert network picks the planner's action on ${percent(agreement)} of ${states}; a uniformly random policy would on ${percent(1 / NUM_ACTIONS)} (1 in ${NUM_ACTIONS}).`;
 }

@@ -49,7 +49,7 @@ export const showCommand: CliCommand = {
       const planner = readSeries(c, runId, 'planner/return', 100_000);
       if (planner.length) io.out(`  planner: mean return ${mean(planner)} over ${planner.length} demonstration episodes`);
       const agreement = readSeries(c, runId, 'expert/agreement');
-      if (agreement.length) io.out(`  ${agreementInWords(agreement.at(-1)!.value, 'the planner')}`);
+      if (agreement.length) io.out(`  ${agreementInWords(agreement.at(-1)!.value, config.expert.source)}`);
       if (run.datasetId !== null) {
         const info = getDatasetInfo(c, run.datasetId);
         const returns = readSeries(c, runId, 'collect/return', 100_000);
