@@ -3,6 +3,7 @@ import { aboutCommand } from './about.ts';
 import { benchBcCommand } from './bench-bc.ts';
 import { benchEnvsCommand } from './bench-envs.ts';
 import { benchExpertCommand } from './bench-expert.ts';
+import { benchHostCommand } from './bench-host.ts';
 import { benchLearnCommand } from './bench-learn.ts';
 import { benchPpoCommand } from './bench-ppo.ts';
 import { cancelCommand } from './cancel.ts';
@@ -36,4 +37,5 @@ export const commands: readonly CliCommand[] = [
   benchPpoCommand,
   benchBcCommand,
   benchExpertCommand,
+  benchHostCommand,
 ];
