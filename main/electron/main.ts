@@ -71,8 +71,11 @@ app
     await services.backend();
     createWindow(services);
     app.on('window-all-closed', () => {
-      services.close();
-      app.quit();
+      // An executing run stops as cancelled (resumable) rather than dying with the process.
+      void services.stopRuns(5000).finally(() => {
+        services.close();
+        app.quit();
+      });
     });
   })
   .catch((error: unknown) => {
