@@ -1,4 +1,5 @@
 import { aboutInfo, type AboutInfo } from '@shared/api/about.ts';
+import { describeGpuAdapter } from '@shared/api/about-text.ts';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,6 +44,10 @@ describe('the About view', () => {
     const backends = await page.getByTestId('about-backends').textContent();
     for (const fallback of expected.tensorflow.fallbacks) expect(backends).toContain(fallback.reason);
     expect(await page.getByTestId('about-native-kernels').textContent()).toContain(expected.tensorflow.nativeKernels.detail);
+    const adapter = expected.tensorflow.gpuAdapter;
+    expect(await page.getByTestId('about-gpu-adapter').textContent()).toBe(
+      adapter ? describeGpuAdapter(adapter) : `none (the ${expected.tensorflow.backend} backend runs on the CPU)`,
+    );
   });
 
   it('shows the connection, backend and database in the status bar', async () => {

@@ -11,7 +11,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { registerLearningKernels, type NativeKernelsStatus } from './kernels/register.ts';
-import { describeGpuAdapter, GPU_DRIVER_HINT, loadWebGpuBackend, probeWebGpu, vulkanLoaderPresent, type GpuAdapter } from './webgpu.ts';
+import { describeGpuAdapter } from '@shared/api/about-text.ts';
+import { GPU_DRIVER_HINT, loadWebGpuBackend, probeWebGpu, vulkanLoaderPresent, type GpuAdapter } from './webgpu.ts';
 
 export const BACKEND_NAMES = ['webgpu', 'node-gpu', 'node', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];

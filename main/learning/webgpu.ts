@@ -15,16 +15,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import type { GpuAdapterInfo } from '@shared/api/about.ts';
 
-/** The adapter Dawn chose, as the About view and `ddrl about` show it. */
-export interface GpuAdapter {
-  readonly vendor: string;
-  readonly architecture: string;
-  /** The driver's own description (e.g. `SwiftShader driver 5.0.0`). */
-  readonly description: string;
-  /** A software or otherwise limited adapter (SwiftShader, lavapipe): far slower than the CPU backends. */
-  readonly fallback: boolean;
-}
+/** The adapter Dawn chose (description: the driver's own, e.g. `SwiftShader driver 5.0.0`), as the About view and `ddrl about` show it. */
+export type GpuAdapter = Readonly<GpuAdapterInfo>;
 
 /** What a GPU user needs, said wherever no adapter was found. */
 export const GPU_DRIVER_HINT =
@@ -112,12 +106,6 @@ export async function loadWebGpuBackend(): Promise<string> {
   await probeWebGpu();
   await import(/* @vite-ignore */ TFJS_WEBGPU_PACKAGE);
   return 'webgpu';
-}
-
-/** The adapter's one-line description: `nvidia ampere (NVIDIA GeForce RTX 3080)`, with `fallback adapter` where so. */
-export function describeGpuAdapter(adapter: GpuAdapter): string {
-  const base = `${adapter.vendor} ${adapter.architecture}${adapter.description ? ` (${adapter.description})` : ''}`;
-  return adapter.fallback ? `${base}, fallback adapter` : base;
 }
 
 /** Destroys the webgpu backend's device and drops `navigator.gpu`, so Node can exit. */

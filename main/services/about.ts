@@ -24,6 +24,7 @@ export async function about(_input: ParsedCallInput<'about.get'>, ctx: ServiceCo
       version: backend.tfjsVersion,
       fallbacks: backend.fallbacks.map((fallback) => ({ ...fallback })),
       nativeKernels: describeNativeKernels(backend.nativeKernels),
+      gpuAdapter: backend.gpuAdapter && { ...backend.gpuAdapter },
     },
     database: readDatabaseInfo(ctx.db),
   };

@@ -1,4 +1,10 @@
-import type { AboutInfo } from './about.ts';
+import type { AboutInfo, GpuAdapterInfo } from './about.ts';
+
+/** `nvidia ampere (NVIDIA GeForce RTX 3080)`, with `, fallback adapter` for a software one. */
+export function describeGpuAdapter(adapter: GpuAdapterInfo): string {
+  const base = `${adapter.vendor} ${adapter.architecture}${adapter.description ? ` (${adapter.description})` : ''}`;
+  return adapter.fallback ? `${base}, fallback adapter` : base;
+}
 
 /** 1536 -> "1.5 KiB". */
 export function formatBytes(bytes: number): string {
@@ -19,6 +25,7 @@ export function formatAboutText(info: AboutInfo): string[] {
   return [
     `${app.name} ${app.version} (${app.runtime}: ${runtime}, ${app.platform}-${app.arch}, ${app.cpuCount} cores)`,
     `TensorFlow.js ${tensorflow.version}: backend ${tensorflow.backend} (tfjs '${tensorflow.tfjsBackend}')`,
+    ...(tensorflow.gpuAdapter ? [`  GPU adapter: ${describeGpuAdapter(tensorflow.gpuAdapter)}`] : []),
     ...tensorflow.fallbacks.map((fallback) => `  not ${fallback.name}: ${fallback.reason}`),
     `  native kernels: ${tensorflow.nativeKernels.active ? 'in use, ' : 'not used: '}${tensorflow.nativeKernels.detail}`,
     `Database ${database.path}`,

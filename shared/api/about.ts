@@ -3,6 +3,10 @@ import { z } from 'zod';
 /** A TensorFlow.js backend that was tried before the one in use, and why it was not used. */
 export const backendFallback = z.object({ name: z.string(), reason: z.string() });
 
+/** The GPU adapter the webgpu backend runs on; `fallback`: a software or limited one (SwiftShader, lavapipe). */
+export const gpuAdapter = z.object({ vendor: z.string(), architecture: z.string(), description: z.string(), fallback: z.boolean() });
+export type GpuAdapterInfo = z.infer<typeof gpuAdapter>;
+
 /** What `about.get` reports: the app, the TensorFlow.js backend that loaded, and the database. */
 export const aboutInfo = z.object({
   app: z.object({
@@ -17,14 +21,16 @@ export const aboutInfo = z.object({
     cpuCount: z.number().int().positive(),
   }),
   tensorflow: z.object({
-    /** Our name for the backend: `node-gpu`, `node`, `wasm` or `cpu`. */
+    /** Our name for the backend: `webgpu`, `node-gpu`, `node`, `wasm` or `cpu`. */
     backend: z.string(),
-    /** The name TensorFlow.js itself reports (`tensorflow`, `wasm`, `cpu`). */
+    /** The name TensorFlow.js itself reports (`webgpu`, `tensorflow`, `wasm`, `cpu`). */
     tfjsBackend: z.string(),
     version: z.string(),
     fallbacks: z.array(backendFallback),
     /** Our native conv/pool kernels inside the wasm backend: in use (instruction set, threads), or why not. */
     nativeKernels: z.object({ active: z.boolean(), detail: z.string() }),
+    /** The adapter in use on the webgpu backend; null on the others. */
+    gpuAdapter: gpuAdapter.nullable(),
   }),
   database: z.object({
     path: z.string(),

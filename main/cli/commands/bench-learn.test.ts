@@ -15,7 +15,7 @@ describe('ddrl bench learn', () => {
   it('rejects an unknown backend or workload, naming the valid ones (exit 2)', async () => {
     const backend = await runCaptured(['bench', 'learn', '--backend', 'tpu']);
     expect(backend.code).toBe(2);
-    expect(backend.err.join('\n')).toContain("--backend 'tpu' is not valid: use one of node-gpu, node, wasm, cpu.");
+    expect(backend.err.join('\n')).toContain("--backend 'tpu' is not valid: use one of webgpu, node-gpu, node, wasm, cpu.");
     const workload = await runCaptured(['bench', 'learn', '--workload', 'bc_step/resnet']);
     expect(workload.code).toBe(2);
     expect(workload.err.join('\n')).toContain("--workload 'bc_step/resnet' is not valid");

@@ -1,7 +1,7 @@
 import { BACKEND_NAMES, initBackend } from '../../learning/backend.ts';
 import { runTorchReference } from '../../learning/bench/reference.ts';
 import { runWorkload, WORKLOAD_NAMES, type WorkloadName, type WorkloadTiming } from '../../learning/bench/workloads.ts';
-import { describeGpuAdapter } from '../../learning/webgpu.ts';
+import { describeGpuAdapter } from '@shared/api/about-text.ts';
 import { UsageError, type CliCommand } from '../command.ts';
 import { parseOptions } from '../parse-options.ts';
 
