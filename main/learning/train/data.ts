@@ -65,19 +65,43 @@ export class BatchBuilder {
     this.targets = new Float32Array(data.targets ? capacity * actionCount : 0);
   }
 
-  /** Tensors for samples indexes[0..n): the caller disposes them. */
-  build(indexes: ArrayLike<number>, n = indexes.length): Batch {
+  /**
+   * Tensors for samples indexes[0..n): the caller disposes them. With `shift`, each
+   * frame is translated by a random offset of up to `shift.pixels` in x and y (edges
+   * repeated): the augmentation that keeps a network from memorising the levels'
+   * backgrounds (Laskin et al. 2020, RAD; Raileanu et al. 2021, DrAC, on Procgen).
+   */
+  build(indexes: ArrayLike<number>, n = indexes.length, shift?: { readonly pixels: number; readonly random: Random }): Batch {
     if (n > this.capacity) throw new Error(`Batch of ${n} exceeds the builder's capacity ${this.capacity}.`);
     const a = this.actionCount;
     for (let j = 0; j < n; j++) {
       const i = indexes[j]!;
-      this.pixels.set(this.data.obs.subarray(i * OBS_VALUES, (i + 1) * OBS_VALUES), j * OBS_VALUES);
+      const frame = this.data.obs.subarray(i * OBS_VALUES, (i + 1) * OBS_VALUES);
+      if (shift && shift.pixels > 0) {
+        const span = 2 * shift.pixels + 1;
+        shiftedFrame(frame, shift.random.int(span) - shift.pixels, shift.random.int(span) - shift.pixels, this.pixels.subarray(j * OBS_VALUES, (j + 1) * OBS_VALUES));
+      } else this.pixels.set(frame, j * OBS_VALUES);
       this.labels[j] = this.data.actions[i]!;
       if (this.data.targets) this.targets.set(this.data.targets.subarray(i * a, (i + 1) * a), j * a);
     }
     const obs = tf.tensor4d(this.pixels.subarray(0, n * OBS_VALUES), [n, IMAGE_SIZE, IMAGE_SIZE, 3]);
     const targets = this.data.targets ? tf.tensor2d(this.targets.subarray(0, n * a), [n, a]) : oneHotLabels(this.labels.subarray(0, n), a);
     return { obs, targets };
+  }
+}
+
+/** `out` = `frame` moved by (dx, dy) pixels, the edge rows and columns repeated into the gap. */
+function shiftedFrame(frame: Uint8Array | Float32Array, dx: number, dy: number, out: Float32Array): void {
+  const row = IMAGE_SIZE * 3;
+  const x0 = Math.max(0, dx);
+  const x1 = Math.min(IMAGE_SIZE, IMAGE_SIZE + dx);
+  for (let y = 0; y < IMAGE_SIZE; y++) {
+    const source = Math.min(IMAGE_SIZE - 1, Math.max(0, y - dy)) * row;
+    const target = y * row;
+    out.set(frame.subarray(source + (x0 - dx) * 3, source + (x1 - dx) * 3), target + x0 * 3);
+    for (let x = 0; x < x0; x++) out.set(frame.subarray(source, source + 3), target + x * 3);
+    const last = source + (IMAGE_SIZE - 1) * 3;
+    for (let x = x1; x < IMAGE_SIZE; x++) out.set(frame.subarray(last, last + 3), target + x * 3);
   }
 }
 
