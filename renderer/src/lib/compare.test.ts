@@ -21,6 +21,7 @@ const row = (method: string, split: 'id' | 'ood', mean: number, normalised = mea
     dataSamples: 100,
     dataEpisodes: 3,
     dataUsed: '100 transitions (3 ep.)',
+    indistinguishableFromRandom: false,
   }) as ResultRow;
 
 describe('method order', () => {
@@ -69,9 +70,9 @@ describe('CSV', () => {
   it('writes one line per row with full precision and quotes fields with commas or quotes', () => {
     const csv = resultsCsv([row('bc-100', 'id', 1 / 3)], ['#2 seed=0, "b"']);
     const [header, line, end] = csv.split('\r\n');
-    expect(header).toBe('run,method,split,models,episodesPerModel,intervalOver,mean,ciLow,ciHigh,std,min,max,normalised,dataUsed');
+    expect(header).toBe('run,method,split,models,episodesPerModel,intervalOver,mean,ciLow,ciHigh,std,min,max,normalised,dataUsed,indistinguishableFromRandom');
     expect(line).toBe(
-      `"#2 seed=0, ""b""",bc-100,id,2,3,students,${1 / 3},${1 / 3 - 1},${1 / 3 + 1},0.5,${1 / 3 - 2},${1 / 3 + 2},${1 / 30},100 transitions (3 ep.)`,
+      `"#2 seed=0, ""b""",bc-100,id,2,3,students,${1 / 3},${1 / 3 - 1},${1 / 3 + 1},0.5,${1 / 3 - 2},${1 / 3 + 2},${1 / 30},100 transitions (3 ep.),false`,
     );
     expect(end).toBe('');
   });

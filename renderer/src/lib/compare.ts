@@ -83,10 +83,11 @@ const CSV_HEADER = [
   'max',
   'normalised',
   'dataUsed',
+  'indistinguishableFromRandom',
 ];
 
 /** RFC 4180 quoting: a field with a comma, quote or line break is quoted, quotes doubled. */
-function csvField(value: string | number | null): string {
+function csvField(value: string | number | boolean | null): string {
   const text = value === null ? '' : String(value);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
@@ -94,7 +95,23 @@ function csvField(value: string | number | null): string {
 /** The compared rows as CSV, one line per run, method and split, full precision (raw returns plus the normalised mean). */
 export function resultsCsv(rows: readonly ResultRow[], runs: readonly string[]): string {
   const lines = rows.map((r, i) =>
-    [runs[i] ?? '', r.method, r.split, r.models, r.episodesPerModel, r.intervalOver, r.mean, r.ciLow, r.ciHigh, r.std, r.min, r.max, r.normalised, r.dataUsed]
+    [
+      runs[i] ?? '',
+      r.method,
+      r.split,
+      r.models,
+      r.episodesPerModel,
+      r.intervalOver,
+      r.mean,
+      r.ciLow,
+      r.ciHigh,
+      r.std,
+      r.min,
+      r.max,
+      r.normalised,
+      r.dataUsed,
+      r.indistinguishableFromRandom,
+    ]
       .map(csvField)
       .join(','),
   );
