@@ -62,7 +62,7 @@ export interface RunResults {
 
 /**
  * The results of a run. A run evaluated before runs had a random policy gets it
- * evaluated and stored here, once (deterministic, the seeds the stage uses, well under a second).
+ * evaluated and stored here, once (deterministic, the seeds the stage uses, about a second).
  */
 export function runResults(db: Database, runId: number): RunResults {
   const run = getRun(db, runId);
