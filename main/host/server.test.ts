@@ -226,3 +226,42 @@ describe('the headless host under protocol abuse', () => {
     expect(await upgradeStatus(`/api/ws?token=${host.token}`, { Host: 'rebound.example' })).toBe(403);
   });
 });
+
+describe('a client flooding the host with calls', () => {
+  it('has at most its limit of calls dispatched at once, and every call answered', async () => {
+    // The real services, with the number of calls being dispatched at once counted around them.
+    let dispatching = 0;
+    let most = 0;
+    const counted: AppServices = {
+      ...services,
+      dispatch: async (call, input, signal) => {
+        most = Math.max(most, ++dispatching);
+        try {
+          return await services.dispatch(call, input, signal);
+        } finally {
+          dispatching--;
+        }
+      },
+    };
+    const limits = { callsInFlight: 2, unsentBytes: 1024 * 1024, dropAfterBytes: 64 * 1024 * 1024 };
+    const limited = await startHost({ services: counted, rendererDir: dir, host: '127.0.0.1', port: 0, clientLimits: limits });
+    try {
+      const socket = new WebSocket(`ws://127.0.0.1:${limited.port}/api/ws?token=${limited.token}`);
+      const answered = new Set<number>();
+      const all = new Promise<void>((resolve) =>
+        socket.on('message', (data) => {
+          const message = JSON.parse(String(data)) as ServerMessage;
+          if (message.type === 'result') answered.add(message.id);
+          if (answered.size === 40) resolve();
+        }),
+      );
+      await new Promise((resolve) => socket.once('open', resolve));
+      for (let id = 0; id < 40; id++) socket.send(JSON.stringify({ type: 'call', id, call: 'runs.list', input: {} }));
+      await all;
+      expect(most).toBe(2);
+      socket.close();
+    } finally {
+      await limited.close();
+    }
+  });
+});

@@ -6,7 +6,7 @@ import type { AppServices } from '../services/app-services.ts';
 import { checkAccess, checkHostHeader, createToken, type Refusal } from './access.ts';
 import { rateLimited } from './rate-limited-log.ts';
 import { resolveStaticPath, sendStaticFile } from './static-files.ts';
-import { defaultClientLimits, serveWebSocket } from './websocket-session.ts';
+import { defaultClientLimits, serveWebSocket, type ClientLimits } from './websocket-session.ts';
 
 export interface HostOptions {
   readonly services: AppServices;
@@ -17,6 +17,8 @@ export interface HostOptions {
   readonly port: number;
   /** Connections and refused requests, one line each (`ddrl serve` prints them). */
   readonly log?: (line: string) => void;
+  /** What one WebSocket client may have in the works (default `defaultClientLimits`). */
+  readonly clientLimits?: ClientLimits;
 }
 
 export interface RunningHost {
@@ -174,7 +176,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       // A protocol error (unmasked or oversized frame, bad UTF-8, unknown opcode): ws closes
       // this connection; without a listener the error would end the whole host.
       client.on('error', (error) => logRefusal(`closed the client from ${peer}: ${error.message}`));
-      serveWebSocket(client, options.services, defaultClientLimits, log);
+      serveWebSocket(client, options.services, options.clientLimits ?? defaultClientLimits, log);
     });
   });
 

@@ -1,4 +1,4 @@
-import { clientMessage, type ServerMessage } from '@shared/api/protocol.ts';
+import { clientMessage, type ClientMessage, type ServerMessage } from '@shared/api/protocol.ts';
 import { describeIssues } from '@shared/api/errors.ts';
 import type { WebSocket } from 'ws';
 import type { AppServices } from '../services/app-services.ts';
@@ -40,6 +40,8 @@ export function serveWebSocket(
 ): void {
   let inFlight = 0;
   let unsent = 0;
+  // Calls read past the limit (a paused socket still delivers what it had read) wait here.
+  const backlog: ClientMessage[] = [];
   const throttle = (): void => {
     const busy = inFlight >= limits.callsInFlight || unsent > limits.unsentBytes;
     if (busy && !socket.isPaused) socket.pause();
@@ -67,7 +69,17 @@ export function serveWebSocket(
   socket.on('close', () => {
     unsubscribe();
     gone.abort();
+    backlog.length = 0;
   });
+  const start = ({ id, call, input }: ClientMessage): void => {
+    inFlight++;
+    void services.dispatch(call, input, gone.signal).then((reply) => {
+      inFlight--;
+      send(reply.ok ? { type: 'result', id, output: reply.output } : { type: 'error', id, error: reply.error });
+      while (inFlight < limits.callsInFlight && backlog.length > 0) start(backlog.shift()!);
+      throttle();
+    });
+  };
   socket.on('message', (data, isBinary) => {
     if (isBinary) {
       send({ type: 'error', id: null, error: { code: 'bad_message', message: 'Binary messages are not accepted; send JSON text.' } });
@@ -90,13 +102,8 @@ export function serveWebSocket(
       });
       return;
     }
-    const { id, call, input } = parsed.data;
-    inFlight++;
+    if (inFlight < limits.callsInFlight) start(parsed.data);
+    else backlog.push(parsed.data);
     throttle();
-    void services.dispatch(call, input, gone.signal).then((reply) => {
-      inFlight--;
-      send(reply.ok ? { type: 'result', id, output: reply.output } : { type: 'error', id, error: reply.error });
-      throttle();
-    });
   });
 }
