@@ -46,6 +46,8 @@ export interface DaggerOptions {
   readonly stepsPerRound: number;
   readonly batchSize: number;
   readonly learningRate: number;
+  /** Random translation of training frames, in pixels (0: none). */
+  readonly shift: number;
   /** Probability that the planner's action is played instead of the network's in round 1. */
   readonly plannerMix: number;
   /** Factor on `plannerMix` per later round. */
@@ -149,6 +151,7 @@ export async function trainDagger(options: DaggerOptions, control: DaggerControl
         steps,
         seed: seedFor(options.seed, `dagger/train/${round}`),
         progressEvery: 10,
+        shift: options.shift,
       },
       bcControl(round),
       net,

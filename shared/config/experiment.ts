@@ -113,9 +113,11 @@ export const expertSchema = z
         steps: int(1, 10_000_000, 'Adam steps on the demonstrations').default(3000),
         batchSize: int(1, 4096, 'samples per step').default(64),
         learningRate: real(0, 10, 'Adam learning rate', true).default(2e-3),
+        /** Random translation of each training frame (RAD/DrAC): keeps the network from memorising the levels' backgrounds. */
+        shift: int(0, 16, 'pixels each frame is moved at random in x and y').default(0),
       })
       .strict()
-      .default({ steps: 3000, batchSize: 64, learningRate: 2e-3 }),
+      .default({ steps: 3000, batchSize: 64, learningRate: 2e-3, shift: 0 }),
     dagger: daggerSchema.default(daggerSchema.parse({})),
   })
   .strict();

@@ -27,6 +27,8 @@ export interface BcConfig {
   readonly seed: number;
   /** Emit a progress event every this many steps. */
   readonly progressEvery: number;
+  /** Random translation of each training frame by up to this many pixels (0: none). */
+  readonly shift: number;
 }
 
 export const BC_DEFAULTS: BcConfig = {
@@ -38,6 +40,7 @@ export const BC_DEFAULTS: BcConfig = {
   steps: 1000,
   seed: 0,
   progressEvery: 10,
+  shift: 0,
 };
 
 export function resolveBcConfig(overrides: Partial<BcConfig> = {}): BcConfig {
@@ -49,6 +52,7 @@ export function resolveBcConfig(overrides: Partial<BcConfig> = {}): BcConfig {
   checkNumber('steps', config.steps, 1, 1e7, { integer: true });
   checkNumber('seed', config.seed, 0, 2 ** 32 - 1, { integer: true });
   checkNumber('progressEvery', config.progressEvery, 1, 1e7, { integer: true });
+  checkNumber('shift', config.shift, 0, 16, { integer: true });
   return config;
 }
 
@@ -79,7 +83,7 @@ export async function trainBc(data: LabelledSet, overrides: Partial<BcConfig> = 
         random.shuffle(order);
         cursor = 0;
       }
-      const batch = builder.build(order.subarray(cursor, cursor + batchSize));
+      const batch = builder.build(order.subarray(cursor, cursor + batchSize), batchSize, config.shift > 0 ? { pixels: config.shift, random } : undefined);
       cursor += batchSize;
       const loss = bcStep(net, optimizer, batch, config.loss);
       disposeBatch(batch);

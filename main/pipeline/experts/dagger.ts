@@ -29,6 +29,8 @@ interface DaggerCheckpoint {
   readonly episodes: number;
   readonly samples: number;
   readonly demoSamples: number;
+  /** Mean return of the planner's demonstrations (round 0). */
+  readonly plannerReturn: number;
 }
 
 /** Every stored loss point is the mean of this many steps (the curve stays small). */
@@ -50,6 +52,7 @@ export function daggerOptionsOf(config: ExperimentConfig): DaggerOptions {
     stepsPerRound: expert.dagger.stepsPerRound,
     batchSize: expert.imitation.batchSize,
     learningRate: expert.imitation.learningRate,
+    shift: expert.imitation.shift,
     plannerMix: expert.dagger.plannerMix,
     mixDecay: expert.dagger.mixDecay,
     seed: config.seed,
@@ -71,7 +74,16 @@ export async function daggerExpert(ctx: StageContext): Promise<StageCommit> {
         net: trainableFromWeights(new Uint8Array(Buffer.from(stored.weights, 'base64'))),
       }
     : undefined;
-  let progress: DaggerCheckpoint = stored ?? { roundsDone: 0, datasetIds: [], weights: '', lossSteps: 0, episodes: 0, samples: 0, demoSamples: 0 };
+  let progress: DaggerCheckpoint = stored ?? {
+    roundsDone: 0,
+    datasetIds: [],
+    weights: '',
+    lossSteps: 0,
+    episodes: 0,
+    samples: 0,
+    demoSamples: 0,
+    plannerReturn: NaN,
+  };
   let lastAgreement = NaN;
   const { game, mode } = ctx.config;
   const net = await trainDagger(
@@ -86,6 +98,8 @@ export async function daggerExpert(ctx: StageContext): Promise<StageCommit> {
         const weights = Buffer.from(await weightsOf(trained)).toString('base64');
         const points: MetricPoint[] = [{ series: 'expert/dagger-return', step: round.round, value: round.meanReturn }];
         if (round.round === 0) round.episodes.forEach((e, step) => points.push({ series: 'planner/return', step, value: episodeReturn(e) }));
+        // The planner's demonstration return beside every round: the level the network is chasing.
+        points.push({ series: 'expert/dagger-planner-return', step: round.round, value: round.round === 0 ? round.meanReturn : progress.plannerReturn });
         if (!Number.isNaN(round.agreement)) points.push({ series: 'expert/dagger-agreement', step: round.round, value: round.agreement });
         for (let start = 0; start + LOSS_POINT_STEPS <= round.losses.length; start += LOSS_POINT_STEPS) {
           const mean = round.losses.subarray(start, start + LOSS_POINT_STEPS).reduce((sum, l) => sum + l, 0) / LOSS_POINT_STEPS;
@@ -105,6 +119,7 @@ export async function daggerExpert(ctx: StageContext): Promise<StageCommit> {
             episodes: progress.episodes + round.episodes.length,
             samples: progress.samples + states,
             demoSamples: round.round === 0 ? states : progress.demoSamples,
+            plannerReturn: round.round === 0 ? round.meanReturn : progress.plannerReturn,
           };
           return progress;
         });

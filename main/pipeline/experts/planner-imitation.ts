@@ -71,6 +71,7 @@ export async function plannerImitationExpert(ctx: StageContext): Promise<StageCo
       init: 'pytorch',
       loss: 'ce',
       learningRate: imitation.learningRate,
+      shift: imitation.shift,
       batchSize: imitation.batchSize,
       steps: imitation.steps,
       seed: seedFor(ctx.config.seed, 'expert/init'),
