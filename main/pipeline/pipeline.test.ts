@@ -293,6 +293,15 @@ describe('a finished run', () => {
     const badValue = ddrl('run', '--preset', 'quick-jumper', '--set', 'distill.size=5', '--db', db);
     expect(badValue.code).toBe(2);
     expect(badValue.err).toMatch(/distill\.size: must be at least 15/);
+    for (const [setting, message] of [
+      ['expert.dagger.rounds=0', /expert\.dagger\.rounds: must be at least 1 \(rounds after the demonstrations/],
+      ['expert.planner.targetTemperature=-0.1', /expert\.planner\.targetTemperature: must be at least 0/],
+      ['expert.planner.horizon=0', /expert\.planner\.horizon: must be at least 1 \(steps looked ahead per decision\)/],
+    ] as const) {
+      const bad = ddrl('run', '--preset', 'quick-bigfish', '--set', setting, '--db', db);
+      expect(bad.code).toBe(2);
+      expect(bad.err).toMatch(message);
+    }
     const missing = ddrl('show', '99', '--db', db);
     expect(missing.code).toBe(1);
     expect(missing.err).toMatch(/No run with id 99\. List the runs with `ddrl runs`/);
@@ -346,8 +355,8 @@ describe('a killed run', () => {
 describe('a run killed during evaluation', () => {
   it('resumes without evaluating the random policy twice', async () => {
     const db = join(dir, 'killed-evaluating.sqlite');
-    const { child, exited } = startDdrl('run', '--preset', 'quick-jumper', ...TINY, '--set', 'students.count=2', '--set', 'evaluate.episodesOod=4', '--db', db);
-    // Killed once the random policy's episodes are stored, while students are still being evaluated.
+    const { child, exited } = startDdrl('run', '--preset', 'quick-jumper', ...TINY, '--db', db);
+    // Killed once the random policy's episodes are stored, while students are still being evaluated (they come after it).
     await waitFor(
       db,
       "SELECT 1 FROM eval_episodes e JOIN models m ON m.id = e.model_id JOIN stages s ON s.run_id = m.run_id AND s.stage = 'evaluate' WHERE m.method = 'random' AND s.status = 'running'",
@@ -357,7 +366,7 @@ describe('a run killed during evaluation', () => {
     const randomEpisodes =
       "SELECT m.id, e.split, e.idx, e.return FROM models m JOIN eval_episodes e ON e.model_id = m.id WHERE m.method = 'random' ORDER BY e.split, e.idx";
     const before = query(db, randomEpisodes);
-    expect(before).toHaveLength(2 + 4);
+    expect(before).toHaveLength(2 + 2);
     expect(query<{ status: string }>(db, "SELECT status FROM stages WHERE stage = 'evaluate'")[0]!.status).toBe('running');
     ddrl('cancel', '1', '--db', db);
     expect(ddrl('resume', '1', '--db', db).code).toBe(0);
