@@ -37,6 +37,8 @@ export interface ActionSource {
    * `targets[i * NUM_ACTIONS ..]`.
    */
   choose(active: readonly number[], games: readonly ProcgenGame[], frames: Uint8Array, out: Uint8Array, targets: Float32Array): void;
+  /** The same choice read asynchronously, where the source has it (a network: the webgpu backend cannot read synchronously); `stepAsync` prefers it. */
+  chooseAsync?(active: readonly number[], games: readonly ProcgenGame[], frames: Uint8Array, out: Uint8Array, targets: Float32Array): Promise<void>;
   /** Whether `choose` reads `frames`. */
   readonly needsFrames: boolean;
   /** Whether `choose` writes targets (recorded with the episode). */
@@ -66,6 +68,12 @@ export function withEpsilon(source: ActionSource, epsilon: number, random: Rando
       source.choose(active, games, frames, out, targets);
       for (let i = 0; i < active.length; i++) if (random.next() < epsilon) out[i] = random.int(NUM_ACTIONS);
     },
+    ...(source.chooseAsync && {
+      async chooseAsync(active, games, frames, out, targets) {
+        await source.chooseAsync!(active, games, frames, out, targets);
+        for (let i = 0; i < active.length; i++) if (random.next() < epsilon) out[i] = random.int(NUM_ACTIONS);
+      },
+    }),
   };
 }
 
@@ -176,11 +184,26 @@ export class EpisodePlayer {
 
   /** Plays one step in every slot; returns how many slots stepped (0 once every episode has ended). */
   step(): number {
+    if (this.prepare() === 0) return 0;
+    this.options.source.choose(this.active, this.games, this.frames, this.chosen, this.targets);
+    return this.advance();
+  }
+
+  /** step, with the source's asynchronous choice where it has one (a network on any backend, webgpu included). */
+  async stepAsync(): Promise<number> {
+    if (this.prepare() === 0) return 0;
+    const { source } = this.options;
+    if (source.chooseAsync) await source.chooseAsync(this.active, this.games, this.frames, this.chosen, this.targets);
+    else source.choose(this.active, this.games, this.frames, this.chosen, this.targets);
+    return this.advance();
+  }
+
+  /** Lists the playing slots and renders (and records) their frames; returns how many play. */
+  private prepare(): number {
     const { active, games, recorders, frames } = this;
-    const { source, recordObservations, levelSeeds } = this.options;
+    const { recordObservations } = this.options;
     active.length = 0;
     for (let s = 0; s < this.episodeOf.length; s++) if (this.episodeOf[s]! >= 0) active.push(s);
-    if (active.length === 0) return 0;
     for (let i = 0; i < active.length; i++) {
       const slot = active[i]!;
       const offset = recorders[slot]!.reserve();
@@ -188,7 +211,13 @@ export class EpisodePlayer {
       this.renderers[slot]!.render(games[slot]!, frames, i * OBS_VALUES);
       if (recordObservations) recorders[slot]!.frames.set(frames.subarray(i * OBS_VALUES, (i + 1) * OBS_VALUES), offset);
     }
-    source.choose(active, games, frames, this.chosen, this.targets);
+    return active.length;
+  }
+
+  /** Applies the chosen actions, records them, and starts the next episode in slots whose episode ended. */
+  private advance(): number {
+    const { active, games, recorders } = this;
+    const { source, levelSeeds } = this.options;
     for (let i = 0; i < active.length; i++) {
       const slot = active[i]!;
       const game = games[slot]!;
@@ -215,5 +244,12 @@ export class EpisodePlayer {
 export function playEpisodes(options: PlayOptions & { readonly onStep?: () => void }): PlayedEpisode[] {
   const player = new EpisodePlayer(options);
   while (player.step() > 0) options.onStep?.();
+  return player.episodes;
+}
+
+/** playEpisodes with the source's asynchronous choice: what a network on the webgpu backend needs. */
+export async function playEpisodesAsync(options: PlayOptions & { readonly onStep?: () => void }): Promise<PlayedEpisode[]> {
+  const player = new EpisodePlayer(options);
+  while ((await player.stepAsync()) > 0) options.onStep?.();
   return player.episodes;
 }

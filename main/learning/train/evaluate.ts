@@ -69,7 +69,7 @@ export async function playEvaluation(
       metrics: { meanReturn: finished ? returns / finished : 0 },
     });
   let step = 0;
-  for (let stepped = player.step(); stepped > 0; stepped = player.step()) {
+  for (let stepped = await player.stepAsync(); stepped > 0; stepped = await player.stepAsync()) {
     throughput.add(stepped);
     if (++step % STEPS_PER_CHECK === 0) {
       report();

@@ -142,6 +142,11 @@ export class NetworkActionSource implements ActionSource {
     const { actions } = this.actor.act(frames, this.random, this.sampling, active.length);
     for (let i = 0; i < active.length; i++) out[i] = actions[i]!;
   }
+
+  async chooseAsync(active: readonly number[], _games: readonly ProcgenGame[], frames: Uint8Array, out: Uint8Array): Promise<void> {
+    const { actions } = await this.actor.actAsync(frames, this.random, this.sampling, active.length);
+    for (let i = 0; i < active.length; i++) out[i] = actions[i]!;
+  }
 }
 
 /**

@@ -11,7 +11,7 @@ import { getDatasetInfo, listDatasetEpisodes, saveDataset, type Episode } from '
 import { appendMetrics } from '../../storage/metrics.ts';
 import { setRunDataset } from '../../storage/runs.ts';
 import { disposeTrainable } from '../../learning/nets/trainable.ts';
-import { drawLevelSeeds, playEpisodes, withEpsilon } from '../../learning/train/episodes.ts';
+import { drawLevelSeeds, playEpisodesAsync, withEpsilon } from '../../learning/train/episodes.ts';
 import { NetworkActionSource } from '../../learning/train/policy.ts';
 import { createGame, type GameName } from '@shared/procgen/games/index.ts';
 import type { Mode } from '@shared/procgen/engine/game.ts';
@@ -69,7 +69,8 @@ async function collectWithExpert(ctx: StageContext): Promise<StageCommit> {
   const expert = byPlanner ? null : loadExpert(ctx.db, ctx.runId);
   const levelSeeds = drawLevelSeeds(trainLevels, seedFor(ctx.config.seed, 'collect'), collect.episodes);
   let finished = 0;
-  const episodes = playEpisodes({
+  // Asynchronous choices: a network on the webgpu backend cannot be read synchronously.
+  const episodes = await playEpisodesAsync({
     game,
     mode,
     levelSeeds,

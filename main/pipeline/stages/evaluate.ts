@@ -12,7 +12,7 @@ import { saveEvalEpisodes, type Split } from '../../storage/evaluations.ts';
 import { trainableFromWeights, disposeTrainable } from '../../learning/nets/trainable.ts';
 import { findModel, listModels, type ModelKey } from '../../storage/models.ts';
 import { getRun, getStages } from '../../storage/runs.ts';
-import { drawLevelSeeds, playEpisodes, type PlayedEpisode } from '../../learning/train/episodes.ts';
+import { drawLevelSeeds, playEpisodes, playEpisodesAsync, type PlayedEpisode } from '../../learning/train/episodes.ts';
 import { NetworkActionSource } from '../../learning/train/policy.ts';
 import { Random } from '../../learning/random.ts';
 import { seedFor, type StageDefinition } from '../stage-context.ts';
@@ -62,9 +62,11 @@ export const evaluateStage: StageDefinition = {
         return random ? randomPolicySource(ctx.random(samplingPurpose(model, split))) : plannerSource(ctx, `evaluate/planner/${split}`);
       };
       try {
-        const results = splits.map(({ split, seeds }) => {
+        const results: { split: Split; episodes: PlayedEpisode[] }[] = [];
+        for (const { split, seeds } of splits) {
+          // Asynchronous choices: a network on the webgpu backend cannot be read synchronously.
           const episodes: PlayedEpisode[] = seeds.length
-            ? playEpisodes({
+            ? await playEpisodesAsync({
                 game,
                 mode,
                 levelSeeds: seeds,
@@ -75,8 +77,8 @@ export const evaluateStage: StageDefinition = {
                 onEpisode: () => ctx.progress(++played, totalEpisodes, `${name}, ${split.toUpperCase()}`),
               })
             : [];
-          return { split, episodes };
-        });
+          results.push({ split, episodes });
+        }
         evaluated.add(model.id);
         ctx.saveProgress((db): EvaluateCheckpoint => {
           for (const { split, episodes } of results) saveEvalEpisodes(db, model.id, split, episodes);
