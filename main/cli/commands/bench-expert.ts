@@ -24,7 +24,7 @@ const usage = [
   'Trains the strong expert of the paper-<game> preset (DAgger from the search planner, its settings',
   "there) on the paper's training levels (easy, 200 levels from 100), then plays N episodes on the",
   'training levels (ID) and N on unrestricted levels (OOD) with the network (sampling its policy, as the',
-  'pipeline evaluates), the planner and a uniformly random policy, all on the same level seeds. Prints the',
+  'pipeline evaluates; and greedily), the planner and a uniformly random policy, all on the same level seeds. Prints the',
   "minutes, each return with its 95% t interval, and the paper's 25M-step PPO teachers beside them.",
   'Progress goes to stderr.',
   '',
@@ -108,7 +108,12 @@ export const benchExpertCommand: CliCommand = {
         id: drawLevelSeeds(options.levels, seedFor(seed, 'bench-expert/id'), episodes),
         ood: drawLevelSeeds({ startLevel: 0, numLevels: 0 }, seedFor(seed, 'bench-expert/ood'), episodes),
       };
-      const figures = { network: {} as Record<Split, Summary>, planner: {} as Record<Split, Summary>, random: {} as Record<Split, Summary> };
+      const figures = {
+        network: {} as Record<Split, Summary>,
+        greedy: {} as Record<Split, Summary>,
+        planner: {} as Record<Split, Summary>,
+        random: {} as Record<Split, Summary>,
+      };
       for (const split of ['id', 'ood'] as const) {
         io.err(`evaluating on ${split.toUpperCase()} levels: network, planner, random policy`);
         figures.network[split] = summarise(
@@ -116,6 +121,7 @@ export const benchExpertCommand: CliCommand = {
             episodeReturn,
           ),
         );
+        figures.greedy[split] = summarise((await evaluatePolicy(net, { game, levelSeeds: seeds[split], slots: EVAL_SLOTS, greedy: true })).map(episodeReturn));
         const planner = plannerActionSource(game, 'easy', options.planner, 0, (slot) => seedFor(seed, `bench-expert/planner/${split}/${slot}`));
         figures.planner[split] = await returnsOf(planner, game, seeds[split], PLANNER_SLOTS);
         figures.random[split] = await returnsOf(randomPolicySource(new Random(seedFor(seed, `bench-expert/random/${split}`))), game, seeds[split], EVAL_SLOTS);
@@ -134,6 +140,8 @@ export const benchExpertCommand: CliCommand = {
             random_return: round2(figures.random.id.mean),
             id_ci95: interval(figures.network.id),
             ood_ci95: interval(figures.network.ood),
+            greedy_id_return: round2(figures.greedy.id.mean),
+            greedy_ood_return: round2(figures.greedy.ood.mean),
             planner_ood_return: round2(figures.planner.ood.mean),
             random_ood_return: round2(figures.random.ood.mean),
             paper_teacher: teacher,
@@ -149,6 +157,7 @@ export const benchExpertCommand: CliCommand = {
       io.out(`  ${''.padEnd(28)}${'ID (training levels)'.padEnd(24)}OOD (unrestricted levels)`);
       const row = (name: string, id: string, ood: string) => io.out(`  ${name.padEnd(28)}${id.padEnd(24)}${ood}`);
       row('expert network', formatInterval(figures.network.id), formatInterval(figures.network.ood));
+      row('  the same, greedy', formatInterval(figures.greedy.id), formatInterval(figures.greedy.ood));
       row('planner (its teacher)', formatInterval(figures.planner.id), formatInterval(figures.planner.ood));
       row('random policy', formatInterval(figures.random.id), formatInterval(figures.random.ood));
       row("paper's PPO 25M teacher", `${teacher.id}`, `${teacher.ood}`);
