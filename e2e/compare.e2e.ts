@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Download, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callFromPage } from './api-call.ts';
 import { openApp, type AppWindow } from './app-window.ts';
 import { runDdrl } from './host-process.ts';
 import { tinyRunsDatabase } from './tiny-runs.ts';
@@ -32,6 +33,9 @@ async function open(): Promise<void> {
   app = await openApp(dbPath);
   app.page.on('pageerror', (error) => pageErrors.push(error.message));
 }
+
+/** The machine may be busy training: a screen gets 15 s to show what it loads. */
+const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 15_000 });
 
 const goto = (page: Page, hash: string) => page.goto(page.url().replace(/#.*$/, '') + hash);
 
@@ -69,7 +73,7 @@ describe('comparing a sweep crossed with seeds', () => {
   it('renders with no page error, its table equal to ddrl results --json, the best cell of each split marked', async () => {
     const { page } = app;
     await goto(page, '#/compare?runs=1,2,3');
-    await expect.poll(() => page.getByTestId('compared-run').count()).toBe(3);
+    await poll(() => page.getByTestId('compared-run').count()).toBe(3);
     await page.getByTestId('results-table').waitFor();
     const expected = new Map<number, CliRow[]>();
     for (const id of [1, 2, 3]) expected.set(id, await cliResults(id));
@@ -98,7 +102,7 @@ describe('comparing a sweep crossed with seeds', () => {
     expect(await page.locator('[data-testid="sweep-chart"]').first().locator('circle').count()).toBe(all.filter((r) => r.split === 'id').length);
     expect(pageErrors).toEqual([]);
     await app.screenshot('compare-sweep-seeds');
-  });
+  }, 180_000);
 
   it('hides a method everywhere and switches the charts to normalised returns', async () => {
     const { page } = app;
@@ -106,7 +110,7 @@ describe('comparing a sweep crossed with seeds', () => {
     const planner = await page.locator('[data-testid="result-mark"][data-method="planner"]').count();
     expect(planner).toBeGreaterThan(0);
     await page.locator('[data-testid="method-toggles"] input[data-method="planner"]').uncheck();
-    await expect.poll(() => page.getByTestId('result-mark').count()).toBe(marks - planner);
+    await poll(() => page.getByTestId('result-mark').count()).toBe(marks - planner);
     expect(await page.locator('[data-testid="results-row"][data-method="planner"]').count()).toBe(0);
 
     const synthetic = (await cliResults(1)).find((r) => r.method === 'synthetic' && r.split === 'id')!;
@@ -119,7 +123,7 @@ describe('comparing a sweep crossed with seeds', () => {
     expect(await page.getByRole('region', { name: /Normalised return against distill.size/ }).count()).toBe(1);
     expect(pageErrors).toEqual([]);
     await app.screenshot('compare-normalised');
-  });
+  }, 180_000);
 
   it('exports the table as CSV and the charts as SVG and PNG files that load', async () => {
     const { page } = app;
@@ -152,23 +156,82 @@ describe('comparing a sweep crossed with seeds', () => {
     const sweep = await downloaded(page, () => page.getByTestId('export-sweep').getByRole('button', { name: 'SVG' }).click());
     expect(sweep.download.suggestedFilename()).toMatch(/^compare-sweep-[12]\.svg$/);
     expect(pageErrors).toEqual([]);
-  });
+  }, 180_000);
+
+  it('draws the distance on the chart module: hover values, legend hiding, zoom and reset, smoothing, log scale, SVG export', async () => {
+    const { page } = app;
+    const chart = page.getByTestId('compare-distance');
+    await chart.locator('canvas').first().waitFor();
+    const stored = await Promise.all([1, 2, 3].map((runId) => callFromPage(page, 'runs.series', { runId, series: ['distill/distance'], maxPoints: 400 })));
+    const entries = chart.getByTestId('chart-legend-entry');
+    expect(await entries.count()).toBe(3);
+    // Hover: the readout names the step under the pointer and each run's stored value there.
+    const plot = chart.locator('.u-over');
+    await plot.scrollIntoViewIfNeeded();
+    const box = (await plot.boundingBox())!;
+    await page.mouse.move(box.x + box.width - 2, box.y + box.height / 2);
+    const readout = await chart.getByTestId('compare-distance-legend').textContent();
+    const last = stored[0]![0]!;
+    expect(readout).toContain(`iteration ${last.steps.at(-1)}`);
+    // Shown to 4 significant digits.
+    const shown = Number(/#1 [^#]*? (-?[\d.]+(?:e[-+]?\d+)?)(?=#|$)/.exec(readout ?? '')?.[1]);
+    expect(Math.abs(shown / last.values.at(-1)! - 1)).toBeLessThan(1e-3);
+    await page.mouse.move(box.x + box.width / 2, box.y - 40);
+    // The legend hides a run's line.
+    await entries.first().click();
+    expect(await entries.first().getAttribute('class')).toContain('off');
+    const paths = async () =>
+      (
+        (await downloaded(page, () => page.getByTestId('export-distance').getByRole('button', { name: 'SVG' }).click())).bytes
+          .toString('utf8')
+          .match(/<path /g) ?? []
+      ).length;
+    expect(await paths()).toBe(2);
+    await entries.first().click();
+    const linear = (await downloaded(page, () => page.getByTestId('export-distance').getByRole('button', { name: 'SVG' }).click())).bytes.toString('utf8');
+    expect(linear.match(/<path /g)?.length).toBe(3);
+    // Drag to zoom, then reset (clicks above may have scrolled the chart: measure it again).
+    await plot.scrollIntoViewIfNeeded();
+    const area = (await plot.boundingBox())!;
+    await page.mouse.move(area.x + area.width * 0.3, area.y + area.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(area.x + area.width * 0.7, area.y + area.height / 2, { steps: 5 });
+    await page.mouse.up();
+    await chart.getByTestId('chart-reset').click();
+    expect(await chart.getByTestId('chart-reset').count()).toBe(0);
+    // Smoothing adds a trend line per run longer than the window; a log axis redraws the lines.
+    // (the raw lines fade behind their trends, one legend entry each, hidden together).
+    await chart.getByTestId('chart-smoothing').selectOption('5');
+    await poll(() => entries.first().textContent()).toContain('(mean of 5)');
+    expect(await entries.count()).toBe(3);
+    await entries.first().click();
+    expect(await paths()).toBe(4);
+    await entries.first().click();
+    await chart.getByTestId('chart-smoothing').selectOption('off');
+    await chart.getByTestId('chart-log').check();
+    const log = (await downloaded(page, () => page.getByTestId('export-distance').getByRole('button', { name: 'SVG' }).click())).bytes;
+    expect(log.toString('utf8').match(/<path /g)?.length).toBe(3);
+    expect(log.toString('utf8')).not.toBe(linear);
+    expect((await loadImage(page, log, 'image/svg+xml')).width).toBeGreaterThan(200);
+    await chart.getByTestId('chart-log').uncheck();
+    expect(pageErrors).toEqual([]);
+  }, 180_000);
 
   it('replaces the whole view when navigating to another comparison', async () => {
     const { page } = app;
     await goto(page, '#/compare?runs=2,3');
-    await expect.poll(() => page.getByTestId('compared-run').count()).toBe(2);
-    await expect.poll(() => page.locator('[data-testid="results-row"][data-run^="#1 "]').count()).toBe(0);
+    await poll(() => page.getByTestId('compared-run').count()).toBe(2);
+    await poll(() => page.locator('[data-testid="results-row"][data-run^="#1 "]').count()).toBe(0);
     expect(await page.locator('[data-testid="config-diff-row"] td.key').allTextContents()).toEqual(['seed']);
     expect(pageErrors).toEqual([]);
-  });
+  }, 180_000);
 });
 
 describe('saved comparisons', () => {
   it('refuses a name that is too long, saves one, and reopens it after the host restarts', async () => {
     let page = app.page;
     await goto(page, '#/compare?runs=1,2,3');
-    await expect.poll(() => page.getByTestId('compared-run').count()).toBe(3);
+    await poll(() => page.getByTestId('compared-run').count()).toBe(3);
     await page.locator('[data-testid="method-toggles"] input[data-method="planner"]').uncheck();
     await page.getByTestId('comparison-name').fill('x'.repeat(81));
     await page.getByTestId('save-comparison').click();
@@ -189,11 +252,11 @@ describe('saved comparisons', () => {
     expect(await saved.first().locator('button.link').textContent()).toBe('sizes × seeds <b>bold</b>');
     expect(await saved.first().locator('b').count()).toBe(0);
     await saved.first().locator('button.link').click();
-    await expect.poll(() => page.getByTestId('compared-run').count()).toBe(3);
+    await poll(() => page.getByTestId('compared-run').count()).toBe(3);
     expect(await page.locator('[data-testid="method-toggles"] input[data-method="planner"]').isChecked()).toBe(false);
     expect(await page.locator('[data-testid="results-row"][data-method="planner"]').count()).toBe(0);
     expect(pageErrors).toEqual([]);
-  });
+  }, 180_000);
 
   it('opens a saved comparison naming a deleted run with the others and says which run is gone', async () => {
     await app.close();
@@ -209,10 +272,10 @@ describe('saved comparisons', () => {
     await saved.waitFor();
     expect(await saved.textContent()).toContain('1 deleted');
     await saved.locator('button.link').click();
-    await expect.poll(() => page.getByTestId('compared-run').count()).toBe(2);
+    await poll(() => page.getByTestId('compared-run').count()).toBe(2);
     expect(await page.getByTestId('compare-notice').textContent()).toContain('names run 3, which no longer exists: showing the others');
     await page.getByTestId('results-table').waitFor();
     expect(pageErrors).toEqual([]);
     await app.screenshot('compare-deleted-run');
-  });
+  }, 180_000);
 });

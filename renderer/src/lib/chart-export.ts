@@ -46,6 +46,26 @@ export function svgDocument(svg: SVGSVGElement, background: string): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(copy)}`;
 }
 
+/** Charts drawn on a canvas (LineChart) give their SVG through a function registered on their element. */
+const exportSources = new WeakMap<Element, () => string>();
+
+/** Registers `element` as an exportable chart; returns the unregistering function (an effect's cleanup). */
+export function registerExportSource(element: HTMLElement, toSvg: () => string): () => void {
+  exportSources.set(element, toSvg);
+  element.dataset.exportSource = '';
+  return () => {
+    exportSources.delete(element);
+    delete element.dataset.exportSource;
+  };
+}
+
+/** Every chart inside `target` as a standalone SVG document: SVG charts as drawn, canvas charts as they render themselves. */
+export function chartDocuments(target: HTMLElement, background: string): string[] {
+  return [...target.querySelectorAll<Element>('svg, [data-export-source]')]
+    .filter((element) => element.hasAttribute('data-export-source') || !element.closest('[data-export-source]'))
+    .map((element) => exportSources.get(element)?.() ?? svgDocument(element as SVGSVGElement, background));
+}
+
 /** The SVG document rasterised at `scale` times its size. */
 export async function pngOf(svgText: string, scale = 2): Promise<Blob> {
   const url = URL.createObjectURL(new Blob([svgText], { type: 'image/svg+xml' }));
