@@ -19,9 +19,9 @@ import { ConfigError, type ExperimentConfigInput } from './experiment.ts';
 const STRONG_EXPERT = {
   source: 'dagger',
   channels: [8, 16, 16],
-  planner: { horizon: 16, rollouts: 2, foresight: 'sampled', futures: 4, targetTemperature: 0.1, episodes: 30 },
-  imitation: { steps: 1500, batchSize: 64, learningRate: 2e-3 },
-  dagger: { rounds: 8, episodesPerRound: 16, stepsPerRound: 800, plannerMix: 0, mixDecay: 0.5 },
+  planner: { horizon: 16, rollouts: 2, foresight: 'sampled', futures: 4, targetTemperature: 0.03, episodes: 60 },
+  imitation: { steps: 4000, batchSize: 64, learningRate: 2e-3, shift: 4 },
+  dagger: { rounds: 8, episodesPerRound: 24, stepsPerRound: 1500, plannerMix: 0, mixDecay: 0.5 },
 } as const satisfies ExperimentConfigInput['expert'];
 
 function paper(game: GameName): ExperimentConfigInput {
@@ -51,8 +51,8 @@ function quick(game: GameName): ExperimentConfigInput {
     expert: {
       ...structuredClone(STRONG_EXPERT),
       planner: { ...STRONG_EXPERT.planner, episodes: 10 },
-      imitation: { ...STRONG_EXPERT.imitation, steps: 300 },
-      dagger: { ...STRONG_EXPERT.dagger, rounds: 2, episodesPerRound: 8, stepsPerRound: 200 },
+      imitation: { ...STRONG_EXPERT.imitation, steps: 600 },
+      dagger: { ...STRONG_EXPERT.dagger, rounds: 2, episodesPerRound: 8, stepsPerRound: 300 },
     },
     collect: { episodes: 20, actor: 'planner' },
     distill: { iterations: 20, snapshotEvery: 5, realBatch: 16, softLabels: true },
