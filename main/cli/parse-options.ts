@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { GAME_NAMES, isGameName, type GameName } from '@shared/procgen/games/index.ts';
 import { UsageError } from './command.ts';
 
 type OptionSpec = NonNullable<ParseArgsConfig['options']>;
@@ -43,4 +44,14 @@ export function parseIntegerListOption(name: string, value: string | undefined, 
     throw new UsageError(`--${name} ${value} is not valid: expected comma-separated integers from ${min} to ${max}, e.g. ${fallback.join(',')}.`);
   }
   return items.map(Number);
+}
+
+/** `--game`: one of the games, else `fallback`; without a fallback the option is required. */
+export function parseGameOption(value: string | undefined, fallback?: GameName): GameName {
+  if (value === undefined) {
+    if (fallback) return fallback;
+    throw new UsageError(`--game is required: one of ${GAME_NAMES.join(', ')}.`);
+  }
+  if (!isGameName(value)) throw new UsageError(`--game '${value}' is not valid: use one of ${GAME_NAMES.join(', ')}.`);
+  return value;
 }

@@ -3,7 +3,7 @@ import { applyAssignments, parseAssignment } from '@shared/config/overrides.ts';
 import { presetConfig } from '@shared/config/presets.ts';
 import { PAPER_TEACHER_RETURNS } from '@shared/config/reference-returns.ts';
 import { summarise, type Summary } from '@shared/stats.ts';
-import { GAME_NAMES, isGameName, type GameName } from '@shared/procgen/games/index.ts';
+import { GAME_NAMES, type GameName } from '@shared/procgen/games/index.ts';
 import { BACKEND_NAMES, initBackend } from '../../learning/backend.ts';
 import { disposeTrainable } from '../../learning/nets/trainable.ts';
 import { Random } from '../../learning/random.ts';
@@ -15,7 +15,7 @@ import { PLANNER_SLOTS, plannerActionSource } from '../../pipeline/planner.ts';
 import { randomPolicySource } from '../../pipeline/random-policy.ts';
 import { seedFor } from '../../pipeline/stage-context.ts';
 import { UsageError, type CliCommand, type CliIo } from '../command.ts';
-import { parseIntegerOption, parseOptions } from '../parse-options.ts';
+import { parseGameOption, parseIntegerOption, parseOptions } from '../parse-options.ts';
 import { formatInterval } from './bench-ppo.ts';
 
 const usage = [
@@ -45,12 +45,6 @@ async function returnsOf(source: ActionSource, game: GameName, levelSeeds: numbe
   return summarise(episodes.map(episodeReturn));
 }
 
-function parseGame(value: string | undefined): GameName {
-  if (value === undefined) throw new UsageError(`--game is required: one of ${GAME_NAMES.join(', ')}.`);
-  if (!isGameName(value)) throw new UsageError(`--game '${value}' is not valid: use one of ${GAME_NAMES.join(', ')}.`);
-  return value;
-}
-
 export const benchExpertCommand: CliCommand = {
   path: ['bench', 'expert'],
   summary: "The strong expert (DAgger from the planner): minutes to train, return ID and OOD vs planner, random and the paper's teachers",
@@ -67,7 +61,7 @@ export const benchExpertCommand: CliCommand = {
     if (values.backend !== undefined && !(BACKEND_NAMES as readonly string[]).includes(values.backend)) {
       throw new UsageError(`--backend '${values.backend}' is not valid: use one of ${BACKEND_NAMES.join(', ')}.`);
     }
-    const game = parseGame(values.game);
+    const game = parseGameOption(values.game);
     const episodes = parseIntegerOption('episodes', values.episodes, 100, 2, 100_000);
     const seed = parseIntegerOption('seed', values.seed, 0, 0, 2 ** 31 - 1);
     let config;

@@ -1,16 +1,16 @@
 import type { Mode } from '@shared/procgen/engine/game.ts';
 import { summarise, type Summary } from '@shared/stats.ts';
-import { NUM_ACTIONS } from '@shared/procgen/engine/actions.ts';
-import { GAME_NAMES, isGameName, type GameName } from '@shared/procgen/games/index.ts';
+import { GAME_NAMES, type GameName } from '@shared/procgen/games/index.ts';
 import { BACKEND_NAMES, initBackend } from '../../learning/backend.ts';
 import { createNetwork } from '../../learning/nets/create.ts';
 import { createTrainable, disposeTrainable, type TrainableNet } from '../../learning/nets/trainable.ts';
 import { Random } from '../../learning/random.ts';
 import { evaluatePolicy } from '../../learning/train/evaluate.ts';
 import { PPO_DEFAULTS, trainPpo } from '../../learning/train/ppo.ts';
-import { drawLevelSeeds, episodeReturn, playEpisodes, type ActionSource } from '../../learning/train/episodes.ts';
+import { drawLevelSeeds, episodeReturn, playEpisodes } from '../../learning/train/episodes.ts';
+import { randomPolicySource } from '../../pipeline/random-policy.ts';
 import { UsageError, type CliCommand, type CliIo } from '../command.ts';
-import { parseIntegerListOption, parseIntegerOption, parseNumberOption, parseOptions } from '../parse-options.ts';
+import { parseGameOption, parseIntegerListOption, parseIntegerOption, parseNumberOption, parseOptions } from '../parse-options.ts';
 
 /**
  * Settings that learn visibly within ~11 minutes of this 2-core machine (measured: see
@@ -63,17 +63,6 @@ const usage = [
   '                    per policy, then {kind: "summary", ...}',
 ].join('\n');
 
-/** Uniformly random actions over all 15 buttons (Procgen's random agent). */
-function randomSource(random: Random): ActionSource {
-  return {
-    needsFrames: false,
-    begin: () => {},
-    choose(active, _games, _frames, out) {
-      for (let i = 0; i < active.length; i++) out[i] = random.int(NUM_ACTIONS);
-    },
-  };
-}
-
 /** `mean ± half-width` of a summary. */
 export function formatInterval(s: Summary): string {
   return `${s.mean.toFixed(2)} ± ${s.halfWidth.toFixed(2)}`;
@@ -108,12 +97,6 @@ async function evaluateNet(net: TrainableNet, policy: 'trained' | 'untrained', g
   };
 }
 
-function parseGame(value: string | undefined): GameName {
-  if (value === undefined) return BENCH.game;
-  if (!isGameName(value)) throw new UsageError(`--game '${value}' is not valid: use one of ${GAME_NAMES.join(', ')}.`);
-  return value;
-}
-
 export const benchPpoCommand: CliCommand = {
   path: ['bench', 'ppo'],
   summary: 'PPO from scratch on the training levels: learning curve, then trained vs untrained vs random return (95% CI)',
@@ -137,7 +120,7 @@ export const benchPpoCommand: CliCommand = {
     if (values.backend !== undefined && !(BACKEND_NAMES as readonly string[]).includes(values.backend)) {
       throw new UsageError(`--backend '${values.backend}' is not valid: use one of ${BACKEND_NAMES.join(', ')}.`);
     }
-    const game = parseGame(values.game);
+    const game = parseGameOption(values.game, BENCH.game);
     const numEnvs = parseIntegerOption('envs', values.envs, BENCH.envs, 1, 256);
     const rolloutSteps = parseIntegerOption('rollout', values.rollout, BENCH.rollout, 1, 4096);
     const perUpdate = numEnvs * rolloutSteps;
@@ -210,7 +193,7 @@ export const benchPpoCommand: CliCommand = {
         levelSeeds: trained.levelSeeds,
         slots: EVAL_ENVS,
         recordObservations: false,
-        source: randomSource(new Random(evalSeed)),
+        source: randomPolicySource(new Random(evalSeed)),
       });
       const random = figures(
         'random',
