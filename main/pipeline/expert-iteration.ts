@@ -201,7 +201,8 @@ async function playRound(
     onEpisode: () => onEpisode(++finished),
   });
   let step = 0;
-  while (player.step() > 0) await checkpoint({ signal: control.signal }, `DAgger round ${round}`, step++);
+  // Asynchronous choices: a network on the webgpu backend cannot be read synchronously.
+  while ((await player.stepAsync()) > 0) await checkpoint({ signal: control.signal }, `DAgger round ${round}`, step++);
   return { episodes: player.episodes, agreement: source instanceof LabelledNetworkSource ? source.agreement() : NaN };
 }
 
@@ -236,7 +237,15 @@ class LabelledNetworkSource implements ActionSource {
   }
 
   choose(active: readonly number[], games: readonly ProcgenGame[], frames: Uint8Array, out: Uint8Array, targets: Float32Array): void {
-    const { actions } = this.actor.act(frames, this.random, SAMPLE_POLICY, active.length);
+    this.label(this.actor.act(frames, this.random, SAMPLE_POLICY, active.length).actions, active, games, out, targets);
+  }
+
+  async chooseAsync(active: readonly number[], games: readonly ProcgenGame[], frames: Uint8Array, out: Uint8Array, targets: Float32Array): Promise<void> {
+    this.label((await this.actor.actAsync(frames, this.random, SAMPLE_POLICY, active.length)).actions, active, games, out, targets);
+  }
+
+  /** The planner labels each state; the network's action is played (or the planner's, with probability `mix`). */
+  private label(actions: Int32Array, active: readonly number[], games: readonly ProcgenGame[], out: Uint8Array, targets: Float32Array): void {
     for (let i = 0; i < active.length; i++) {
       const planner = this.planners[active[i]!]!;
       const planned = planner.act(games[active[i]!]!);
