@@ -11,6 +11,9 @@ import { createNetwork } from '../nets/create.ts';
 import { avgPool, conv3x3, dense, maxPool, relu, reluConv3x3, residualBlock } from '../nets/layers.ts';
 import { initParams, type NetworkDef } from '../nets/network.ts';
 import { adam, disposeOptimizer, sgdMomentum } from '../train/optimizers.ts';
+import { PolicyActor, SAMPLE_POLICY } from '../train/policy.ts';
+import { Random } from '../random.ts';
+import { OBS_VALUES } from '../train/data.ts';
 import { bcStep, dcMatchStep, paperMatchStep, type Batch, type SyntheticGroup } from '../train/steps.ts';
 import { separatedValues } from './gradcheck.ts';
 
@@ -164,6 +167,17 @@ async function bcStepResults(): Promise<ParityResults> {
   return result;
 }
 
+/** The action chooser (PPO's rollouts, collection, evaluation): sampled actions and their log-probabilities. */
+async function policyResults(): Promise<ParityResults> {
+  const def = createNetwork(TINY_STUDENT);
+  const vars = initParams(def, 'pytorch', 9).map(variableOf);
+  const random = new Random(11);
+  const observations = Uint8Array.from({ length: 3 * OBS_VALUES }, () => random.int(256));
+  const step = await new PolicyActor({ def, vars }, 3).actAsync(observations, new Random(12), SAMPLE_POLICY);
+  tf.dispose(vars);
+  return { actions: Array.from(step.actions), 'log probabilities': Array.from(step.logProbs) };
+}
+
 /** Everything above on the current backend, keyed `group: quantity`. */
 export async function parityResults(): Promise<ParityResults> {
   const results: ParityResults = {};
@@ -176,6 +190,7 @@ export async function parityResults(): Promise<ParityResults> {
     ['gm paper (student)', () => matchingStep('paper', createNetwork(TINY_STUDENT))],
     ['gm dc (student)', () => matchingStep('dc', createNetwork(TINY_STUDENT))],
     ['bc step (student)', bcStepResults],
+    ['policy (student)', policyResults],
   ];
   for (const [group, run] of steps) for (const [key, values] of Object.entries(await run())) results[`${group}: ${key}`] = values;
   return results;
