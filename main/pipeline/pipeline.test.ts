@@ -477,6 +477,9 @@ describe('an expert trained by DAgger', () => {
     expect(names).toEqual(['expert demonstrations (planner)', ...[1, 2, 3].map((r) => `expert DAgger round ${r} (network played, planner labelled)`)]);
     const rounds = query<{ step: number }>(db, "SELECT step FROM metrics WHERE series = 'expert/dagger-return' ORDER BY step").map((m) => m.step);
     expect(rounds).toEqual([0, 1, 2, 3]);
+    const shown = ddrl('show', '1', '--db', db).out;
+    expect(shown).toMatch(/DAgger round 0: planner demonstrations, mean return \d/);
+    expect(shown).toMatch(/DAgger round 3: network mean return [\d.]+, its own choice one the planner rates best \d+% of the time/);
     // Every stored state keeps the planner's search target: a distribution per state.
     const connection = new BetterSqlite3(db, { readonly: true });
     const round3 = loadDataset(connection, query<{ id: number }>(db, "SELECT id FROM datasets WHERE name LIKE 'expert DAgger round 3%'")[0]!.id);

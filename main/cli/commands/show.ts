@@ -48,6 +48,17 @@ export const showCommand: CliCommand = {
       io.out('');
       const planner = readSeries(c, runId, 'planner/return', 100_000);
       if (planner.length) io.out(`  planner: mean return ${mean(planner)} over ${planner.length} demonstration episodes`);
+      const roundReturns = readSeries(c, runId, 'expert/dagger-return');
+      const roundAgreements = readSeries(c, runId, 'expert/dagger-agreement');
+      for (const r of roundReturns) {
+        const agreed = roundAgreements.find((a) => a.step === r.step);
+        io.out(
+          r.step === 0
+            ? `  DAgger round 0: planner demonstrations, mean return ${r.value.toFixed(2)}`
+            : `  DAgger round ${r.step}: network mean return ${r.value.toFixed(2)}` +
+                (agreed ? `, its own choice one the planner rates best ${(100 * agreed.value).toFixed(0)}% of the time` : ''),
+        );
+      }
       const agreement = readSeries(c, runId, 'expert/agreement');
       if (agreement.length) io.out(`  ${agreementInWords(agreement.at(-1)!.value, config.expert.source)}`);
       if (run.datasetId !== null) {
