@@ -42,6 +42,8 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(root, 'renderer'),
+    // The app's icon (resources/icon.svg) is the web UI's favicon too.
+    publicDir: resolve(root, 'resources'),
     resolve: { alias },
     plugins: [svelte({ configFile: false }), devServerCsp],
     build: {

@@ -227,6 +227,43 @@ describe('comparing a sweep crossed with seeds', () => {
   }, 180_000);
 });
 
+describe('themes and icon', () => {
+  it('follows the system theme, cycles system, light, dark from the rail, remembers the choice, and serves the icon', async () => {
+    const { page } = app;
+    await goto(page, '#/compare?runs=1,2,3');
+    await page.getByTestId('results-table').waitFor();
+    const themeOf = () => page.evaluate(() => document.documentElement.dataset.theme);
+    const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    // Headless Chromium prefers light.
+    expect(await page.getByTestId('theme-toggle').getAttribute('data-theme-choice')).toBe('system');
+    expect(await themeOf()).toBe('light');
+    await app.screenshot('compare-light');
+    const light = await background();
+    await page.getByTestId('theme-toggle').click();
+    expect(await page.getByTestId('theme-toggle').getAttribute('data-theme-choice')).toBe('light');
+    await page.getByTestId('theme-toggle').click();
+    expect(await themeOf()).toBe('dark');
+    expect(await background()).not.toBe(light);
+    await page.reload();
+    await page.getByTestId('results-table').waitFor();
+    expect(await themeOf()).toBe('dark');
+    // The canvas chart redrew in the new theme's colours.
+    await page.getByTestId('compare-distance').locator('canvas').first().waitFor();
+    await app.screenshot('compare-dark');
+    const icon = await page.evaluate(async () => {
+      const href = document.querySelector<HTMLLinkElement>('link[rel="icon"]')!.href;
+      const response = await fetch(href);
+      return { status: response.status, type: response.headers.get('content-type'), text: await response.text() };
+    });
+    expect(icon).toMatchObject({ status: 200, type: expect.stringContaining('image/svg+xml') });
+    expect(icon.text).toContain('<svg');
+    // Back to following the system for the specs after this one.
+    await page.getByTestId('theme-toggle').click();
+    expect(await themeOf()).toBe('light');
+    expect(pageErrors).toEqual([]);
+  }, 180_000);
+});
+
 describe('saved comparisons', () => {
   it('refuses a name that is too long, saves one, and reopens it after the host restarts', async () => {
     let page = app.page;

@@ -1,11 +1,12 @@
 // The Electron main process: one window and the IPC bridge to the services, nothing else.
-import { app, BrowserWindow, dialog, ipcMain, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, screen, shell } from 'electron';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ipcChannels } from '@shared/api/ipc.ts';
 import { startServices, type AppServices } from '../services/app-services.ts';
 import { resolveDatabasePath } from '../storage/database-path.ts';
+import { placeOnScreen, readWindowState, writeWindowState } from './window-state.ts';
 
 /** better-sqlite3 rebuilt for Electron's ABI by `npm run electron:native` (see README). */
 function electronSqliteBinding(): string | undefined {
@@ -27,14 +28,26 @@ function isAppFrame(url: string | undefined): boolean {
   return devServer ? url.startsWith(devServer) : url.startsWith('file://');
 }
 
+const MIN_SIZE = { width: 900, height: 560 };
+
 function createWindow(services: AppServices): void {
+  // The size and place of the last window, where its display still is.
+  const statePath = join(app.getPath('userData'), 'window-state.json');
+  const saved = readWindowState(statePath);
+  const bounds = saved
+    ? placeOnScreen(
+        saved.bounds,
+        screen.getAllDisplays().map((d) => d.workArea),
+        MIN_SIZE,
+      )
+    : null;
   const window = new BrowserWindow({
-    width: 1280,
-    height: 820,
-    minWidth: 900,
-    minHeight: 560,
+    ...(bounds ?? { width: 1280, height: 820 }),
+    minWidth: MIN_SIZE.width,
+    minHeight: MIN_SIZE.height,
     backgroundColor: '#0e1116',
     title: 'DDRL Studio',
+    icon: join(app.getAppPath(), 'resources', 'icon.png'),
     webPreferences: {
       preload: join(import.meta.dirname, '../preload/preload.cjs'),
       contextIsolation: true,
@@ -43,6 +56,8 @@ function createWindow(services: AppServices): void {
       webSecurity: true,
     },
   });
+  if (bounds && saved?.maximized) window.maximize();
+  window.on('close', () => writeWindowState(statePath, { bounds: window.getNormalBounds(), maximized: window.isMaximized() }));
   const unsubscribe = services.events.subscribe((event) => window.webContents.send(ipcChannels.event, event));
   window.on('closed', unsubscribe);
   // Links open in the user's browser, never inside the app window.
