@@ -28,6 +28,7 @@ export const handlers: HandlerTable = {
   'runs.series': seriesCall,
   'episodes.list': episodesListCall,
   'episodes.get': pooled('episodes.get'),
+  'episodes.policy': pooled('episodes.policy'),
   'synthetic.list': syntheticListCall,
   'synthetic.get': pooled('synthetic.get'),
   'dataset.samples': pooled('dataset.samples'),

@@ -16,6 +16,7 @@ import { listSyntheticIterations, loadSyntheticSnapshot } from '../storage/synth
 import type { PooledCall } from './call-pool.ts';
 import type { ServiceContext } from './context.ts';
 import type { Handler } from './handlers.ts';
+import { policyDistributionCall } from './policy-distribution.ts';
 import { noticeOrphanedRuns, runInfoOf } from './runs.ts';
 
 /** Storage errors (an unknown id, an index out of range) become the call's error message. */
@@ -149,4 +150,5 @@ export const pooledHandlers: { readonly [N in PooledCall]: Handler<N> } = {
   'dataset.samples': realSamplesCall,
   'synthetic.get': syntheticGetCall,
   'episodes.get': episodeGetCall,
+  'episodes.policy': policyDistributionCall,
 };

@@ -58,3 +58,20 @@ export function listModels(db: Database, runId: number): Omit<StoredModel, 'weig
     .all(runId) as Omit<ModelRecord, 'weights'>[];
   return rows.map((r) => ({ id: r.id, runId: r.run_id, role: r.role, method: r.method, member: r.member, architecture: r.architecture }));
 }
+
+/** A model by id without its weights: what it is, when it was stored and how many weight bytes it has (0: weightless). */
+export function getModelInfo(db: Database, id: number): Omit<StoredModel, 'weights'> & { readonly createdAt: string; readonly weightBytes: number } {
+  const r = db.prepare('SELECT id, run_id, role, method, member, architecture, created_at, length(weights) AS bytes FROM models WHERE id = ?').get(id) as
+    (Omit<ModelRecord, 'weights'> & { created_at: string; bytes: number }) | undefined;
+  if (!r) throw new RangeError(`No model with id ${id}: it was deleted or never stored (episodes.list names a run's models).`);
+  return {
+    id: r.id,
+    runId: r.run_id,
+    role: r.role,
+    method: r.method,
+    member: r.member,
+    architecture: r.architecture,
+    createdAt: r.created_at,
+    weightBytes: r.bytes,
+  };
+}

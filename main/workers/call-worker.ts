@@ -4,6 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { ApiError } from '@shared/api/errors.ts';
+import { initBackend, type BackendInfo } from '../learning/backend.ts';
 import type { CallWorkerData, FromCallWorker, ToCallWorker } from '../services/call-pool.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { EventBus } from '../services/event-bus.ts';
@@ -11,13 +12,14 @@ import { pooledHandlers } from '../services/inspect.ts';
 import { openDatabase } from '../storage/database.ts';
 
 const data = workerData as CallWorkerData;
+let backend: Promise<BackendInfo> | undefined;
 const port = parentPort!;
 const ctx: ServiceContext = {
   db: openDatabase({ path: data.dbPath }),
-  // These calls only read: nothing here emits events or needs the TensorFlow.js backend.
+  // These calls only read: nothing here emits events. Policy distributions start the backend on first use.
   events: new EventBus(),
   runtime: 'node',
-  backend: () => Promise.reject(new Error('The call worker has no TensorFlow.js backend.')),
+  backend: () => (backend ??= initBackend()),
 };
 
 port.on('message', (message: ToCallWorker) => {

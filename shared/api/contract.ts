@@ -6,6 +6,8 @@ import {
   episodeOutput,
   episodeRef,
   episodesListOutput,
+  policyInput,
+  policyOutput,
   realSamplesInput,
   realSamplesOutput,
   runsPageInput,
@@ -47,6 +49,11 @@ export const apiCalls = {
   },
   'runs.start': { summary: 'Create an experiment from a preset (+ overrides, sweeps) and queue its runs.', input: startRunInput, output: startRunOutput },
   'runs.cancel': { summary: 'Cancel a queued or executing run; finished stages are kept.', input: runIdInput, output: runInfo },
+  'runs.cancelExperiment': {
+    summary: "Cancel every queued or executing run of an experiment (a sweep's runs) at once.",
+    input: experimentIdInput,
+    output: z.object({ cancelled: z.array(z.number().int().positive()) }),
+  },
   'runs.resume': { summary: 'Continue a cancelled, failed or interrupted run from its last checkpoint.', input: runIdInput, output: runInfo },
   'runs.page': { summary: 'One window of the runs, newest first, filtered by status and text, with the total.', input: runsPageInput, output: runsPageOutput },
   'runs.series': { summary: "A run's metric series, each downsampled to at most maxPoints.", input: seriesInput, output: seriesOutput },
@@ -56,6 +63,11 @@ export const apiCalls = {
     output: episodesListOutput,
   },
   'episodes.get': { summary: 'One episode: level seed, actions, rewards (and stored frames for dataset episodes).', input: episodeRef, output: episodeOutput },
+  'episodes.policy': {
+    summary: "A model's action distribution and its entropy at every frame of an episode (re-simulated from level seed and actions), cached.",
+    input: policyInput,
+    output: policyOutput,
+  },
   'synthetic.list': {
     summary: "The stored snapshot iterations of a run's synthetic set, with the loss at each.",
     input: runIdInput,

@@ -106,6 +106,40 @@ export const episodeOutput = z.object({
 });
 export type EpisodeData = z.infer<typeof episodeOutput>;
 
+export const policyInput = z
+  .object({
+    /** The policy asked: any model of the database (an evaluation episode's own model, or another one on the same frames). */
+    modelId: id,
+    episode: episodeRef,
+  })
+  .strict();
+
+/** Whether the re-simulated episode matches its stored rewards (null: dataset frames are stored, nothing was re-simulated). */
+const rewardCheck = z.object({
+  mismatches: z.number().int().nonnegative(),
+  firstMismatch: z.number().int(),
+  endedAt: z.number().int(),
+  exact: z.boolean(),
+});
+
+/** A policy's action distribution at every step of an episode, softmax(logits) of its stored network. */
+export const policyOutput = z.object({
+  modelId: id,
+  method: z.string(),
+  role: z.enum(['expert', 'student']),
+  /** Why the model has no distribution (the planner, the random policy: weightless), else null. */
+  weightless: z.string().nullable(),
+  /** Per step, the probability of each action (empty when weightless). */
+  probabilities: z.array(z.array(z.number())),
+  /** Per step, the distribution's entropy in nats (ln 15 = 2.71 is uniform). */
+  entropy: z.array(z.number()),
+  check: rewardCheck.nullable(),
+  /** Milliseconds the services spent computing it (0 when it came from the cache). */
+  computeMs: z.number().nonnegative(),
+  cached: z.boolean(),
+});
+export type PolicyDistribution = z.infer<typeof policyOutput>;
+
 export const syntheticListOutput = z.object({
   runId,
   iterations: z.array(z.object({ iteration: z.number().int(), loss: z.number().nullable() })),

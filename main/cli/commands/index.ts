@@ -10,6 +10,7 @@ import { cancelCommand } from './cancel.ts';
 import { datasetsCommand } from './datasets.ts';
 import { exportCommand } from './export.ts';
 import { importCommand } from './import.ts';
+import { policyCommand } from './policy.ts';
 import { resultsCommand } from './results.ts';
 import { resumeCommand } from './resume.ts';
 import { runCommand } from './run.ts';
@@ -27,6 +28,7 @@ export const commands: readonly CliCommand[] = [
   runsCommand,
   showCommand,
   resultsCommand,
+  policyCommand,
   resumeCommand,
   cancelCommand,
   exportCommand,

@@ -6,21 +6,11 @@
  * large frames in memory.
  */
 import type { Mode, ProcgenGame } from '@shared/procgen/engine/game.ts';
-import { createGame, type GameName } from '@shared/procgen/games/index.ts';
-import { FrameRenderer, OBSERVATION_SIZE } from '@shared/procgen/render/frame-renderer.ts';
+import type { GameName } from '@shared/procgen/games/index.ts';
+import type { FrameRenderer } from '@shared/procgen/render/frame-renderer.ts';
+import { OBSERVATION_BYTES as OBS_BYTES, resimulateEpisode, type RewardCheck } from '@shared/procgen/resimulate.ts';
 
-const OBS_BYTES = OBSERVATION_SIZE * OBSERVATION_SIZE * 3;
-
-export interface RewardCheck {
-  /** Steps whose re-simulated reward differs from the stored one. */
-  readonly mismatches: number;
-  /** The first such step, or -1. */
-  readonly firstMismatch: number;
-  /** The step at which the re-simulated episode ended (done), or -1 if it did not within the stored actions. */
-  readonly endedAt: number;
-  /** Every reward equal and the episode ended exactly at its last stored step. */
-  readonly exact: boolean;
-}
+export type { RewardCheck };
 
 export class Replay {
   readonly length: number;
@@ -43,41 +33,16 @@ export class Replay {
     storedRewards: ArrayLike<number>,
     private readonly checkpointEvery = 16,
   ) {
-    if (actions.length === 0) throw new RangeError('Cannot replay an episode with no steps.');
-    const length = actions.length;
-    this.length = length;
-    this.observations = new Uint8Array(length * OBS_BYTES);
-    this.rewards = new Float32Array(length);
-    this.cumulative = new Float32Array(length);
-    const sim = createGame(game, mode);
-    sim.resetLevel(levelSeed);
-    const renderer = new FrameRenderer(game, mode);
-    let mismatches = 0;
-    let firstMismatch = -1;
-    let endedAt = -1;
-    let total = 0;
-    for (let t = 0; t < length; t++) {
+    const { observations, rewards, check } = resimulateEpisode(game, mode, levelSeed, actions, storedRewards, (t, sim) => {
       if (t % checkpointEvery === 0) this.checkpoints.push(sim.clone());
-      renderer.render(sim, this.observations, t * OBS_BYTES);
-      sim.step(actions[t]!);
-      this.rewards[t] = sim.reward;
-      total += sim.reward;
-      this.cumulative[t] = total;
-      if (Math.fround(sim.reward) !== Math.fround(storedRewards[t] ?? NaN)) {
-        mismatches++;
-        if (firstMismatch < 0) firstMismatch = t;
-      }
-      if (sim.done) {
-        endedAt = t;
-        // Steps after the end would play the next level: the stored episode ends here.
-        if (t < length - 1) {
-          mismatches += length - 1 - t;
-          if (firstMismatch < 0) firstMismatch = t + 1;
-        }
-        break;
-      }
-    }
-    this.check = { mismatches, firstMismatch, endedAt, exact: mismatches === 0 && endedAt === length - 1 };
+    });
+    this.length = actions.length;
+    this.observations = observations;
+    this.rewards = rewards;
+    this.check = check;
+    this.cumulative = new Float32Array(this.length);
+    let total = 0;
+    for (let t = 0; t < this.length; t++) this.cumulative[t] = total += rewards[t]!;
     this.cursor = this.checkpoints[0]!.clone();
     this.cursorStep = 0;
   }
