@@ -4,7 +4,7 @@ import { deleteComparisonCall, listComparisonsCall, saveComparisonCall } from '.
 import type { ServiceContext } from './context.ts';
 import type { PooledCall } from './call-pool.ts';
 import { episodesListCall, pooledHandlers, runsPageCall, seriesCall, syntheticListCall } from './inspect.ts';
-import { cancelRunCall, getRunCall, listRunsCall, resumeRunCall, runResultsCall, startRunCall } from './runs.ts';
+import { cancelExperimentCall, cancelRunCall, getRunCall, listRunsCall, resumeRunCall, runResultsCall, startRunCall } from './runs.ts';
 
 export type Handler<N extends CallName> = (input: ParsedCallInput<N>, ctx: ServiceContext) => Promise<CallOutput<N>>;
 
@@ -23,6 +23,7 @@ export const handlers: HandlerTable = {
   'runs.results': runResultsCall,
   'runs.start': startRunCall,
   'runs.cancel': cancelRunCall,
+  'runs.cancelExperiment': cancelExperimentCall,
   'runs.resume': resumeRunCall,
   'runs.page': runsPageCall,
   'runs.series': seriesCall,

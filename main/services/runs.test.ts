@@ -82,3 +82,22 @@ describe('run calls', () => {
     expect(db.prepare('SELECT status FROM runs WHERE id = ?').pluck().get(runIds[0])).toBe('cancelled');
   });
 });
+
+describe('cancelling an experiment', () => {
+  it("cancels all of a sweep's waiting runs at once, and names an unknown experiment", async () => {
+    const config = parseExperimentConfig({ game: 'bigfish' });
+    const { experimentId, runIds } = createExperiment(
+      services.db.connection,
+      { name: 'sweep', preset: null },
+      [1, 2, 3].map((seed) => ({ label: `seed=${seed}`, config: { ...config, seed } })),
+      thisProcess,
+    );
+    const reply = await services.dispatch('runs.cancelExperiment', { experimentId });
+    expect(reply).toEqual({ ok: true, output: { cancelled: runIds } });
+    for (const runId of runIds) expect(services.db.connection.prepare('SELECT status FROM runs WHERE id = ?').pluck().get(runId)).toBe('cancelled');
+    const again = await services.dispatch('runs.cancelExperiment', { experimentId });
+    expect(again).toEqual({ ok: true, output: { cancelled: [] } });
+    const unknown = await services.dispatch('runs.cancelExperiment', { experimentId: 999 });
+    expect(unknown.ok === false && unknown.error.message).toBe('No experiment with id 999: see the runs list.');
+  });
+});

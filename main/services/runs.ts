@@ -16,6 +16,8 @@ import { RunQueue } from '../pipeline/run-queue.ts';
 import { runResults } from '../pipeline/results.ts';
 import { thisProcess } from '../storage/run-owner.ts';
 import {
+  cancelExperiment,
+  getExperiment,
   createExperiment,
   getRun,
   getStages,
@@ -136,6 +138,20 @@ export async function cancelRunCall(input: ParsedCallInput<'runs.cancel'>, ctx: 
   requestCancel(ctx.db.connection, run.id);
   queueOf(ctx).cancel(run.id);
   return runInfoOf(ctx, getRun(ctx.db.connection, run.id));
+}
+
+export async function cancelExperimentCall(input: ParsedCallInput<'runs.cancelExperiment'>, ctx: ServiceContext): Promise<{ cancelled: number[] }> {
+  noticeOrphanedRuns(ctx);
+  if (!getExperiment(ctx.db.connection, input.experimentId))
+    throw new ApiError('invalid_input', `No experiment with id ${input.experimentId}: see the runs list.`);
+  const cancelled = cancelExperiment(ctx.db.connection, input.experimentId);
+  const queue = queueOf(ctx);
+  for (const runId of cancelled) {
+    queue.cancel(runId);
+    // A run that waited is cancelled now; an executing one says so when it has stopped.
+    if (getRun(ctx.db.connection, runId).status === 'cancelled') ctx.events.emit({ type: 'run-status', runId, status: 'cancelled' });
+  }
+  return { cancelled };
 }
 
 /** Queues a cancelled, failed or interrupted run again here; it continues from its last checkpoint. */

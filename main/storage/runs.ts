@@ -164,6 +164,15 @@ export function stopRun(db: Database, id: number, message: string): void {
   })();
 }
 
+/** Cancels every queued or executing run of an experiment at once (see `requestCancel`); returns their ids. */
+export function cancelExperiment(db: Database, experimentId: number): number[] {
+  return db.transaction(() => {
+    const ids = db.prepare("SELECT id FROM runs WHERE experiment_id = ? AND status IN ('queued', 'running') ORDER BY id").pluck().all(experimentId) as number[];
+    for (const id of ids) requestCancel(db, id);
+    return ids;
+  })();
+}
+
 export function isCancelRequested(db: Database, id: number): boolean {
   const r = db.prepare('SELECT cancel_requested FROM runs WHERE id = ?').get(id) as { cancel_requested: number } | undefined;
   return r !== undefined && r.cancel_requested !== 0;

@@ -18,7 +18,7 @@ import {
   syntheticGetOutput,
   syntheticListOutput,
 } from './inspect.ts';
-import { runIdInput, runInfo, runResultsInfo, startRunInput, startRunOutput } from './runs.ts';
+import { experimentIdInput, runIdInput, runInfo, runResultsInfo, startRunInput, startRunOutput } from './runs.ts';
 
 interface CallSpec {
   readonly summary: string;

@@ -63,6 +63,8 @@ export const runResultsInfo = z.object({
 
 export const runIdInput = z.object({ runId: z.number().int().positive() }).strict();
 
+export const experimentIdInput = z.object({ experimentId: z.number().int().positive() }).strict();
+
 export const startRunInput = z
   .object({
     preset: z.string().min(1),
