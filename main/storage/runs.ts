@@ -266,13 +266,18 @@ export function requeueRun(db: Database, runId: number, owner: RunOwner): boolea
  * told apart by its owner id. Returns the ids it marked.
  */
 export function interruptOrphanedRuns(db: Database, self: RunOwner, alive: (pid: number) => boolean = processAlive): number[] {
-  return db
-    .transaction(() => {
-      const active = db.prepare("SELECT id, status, runner, runner_pid FROM runs WHERE status IN ('queued', 'running') ORDER BY id").all() as Pick<
+  const orphansNow = () =>
+    (
+      db.prepare("SELECT id, status, runner, runner_pid FROM runs WHERE status IN ('queued', 'running') ORDER BY id").all() as Pick<
         RunRecord,
         'id' | 'status' | 'runner' | 'runner_pid'
-      >[];
-      const orphans = active.filter((r) => r.runner !== self.id && (r.runner_pid === null || r.runner_pid === self.pid || !alive(r.runner_pid)));
+      >[]
+    ).filter((r) => r.runner !== self.id && (r.runner_pid === null || r.runner_pid === self.pid || !alive(r.runner_pid)));
+  // Usually there are none: only then is the write lock taken (and the runs read again under it).
+  if (orphansNow().length === 0) return [];
+  return db
+    .transaction(() => {
+      const orphans = orphansNow();
       const mark = db.prepare("UPDATE runs SET status = 'interrupted', error = ?, finished_at = ? WHERE id = ?");
       const stages = db.prepare("UPDATE stages SET status = 'pending' WHERE run_id = ? AND status = 'running'");
       for (const r of orphans) {
