@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { framesFromWire, FRAME_BYTES } from '@shared/api/frames.ts';
-import type { RunsPage } from '@shared/api/inspect.ts';
+import type { RunsPage, SyntheticSet } from '@shared/api/inspect.ts';
 import { parseExperimentConfig } from '@shared/config/experiment.ts';
 import { ProcgenEnv } from '@shared/procgen/env.ts';
 import { FrameRenderer } from '@shared/procgen/render/frame-renderer.ts';
@@ -124,5 +124,25 @@ describe('episodes and samples', () => {
     expect(framesFromWire(got.frames).every((v) => v === 255)).toBe(true);
     const bad = await services.dispatch('episodes.get', { source: 'dataset', datasetId: 1, idx: 99 });
     expect(bad.ok === false && bad.error.message).toBe('Dataset 1 has no episode 99: see episodes.list for its episodes.');
+  });
+
+  it("measures each sample's float range and movement since the initial set on the floats, not on the clamped view", async () => {
+    const db = services.db.connection;
+    const initial = new Float32Array(2 * FRAME_BYTES).map((_, i) => i % 256);
+    saveSyntheticSnapshot(db, 3, 0, null, Uint8Array.from([1, 4]), initial, false);
+    // Sample 0 moves by 0.3 everywhere (invisible on the view but at the top), sample 1 goes below 0 at one pixel.
+    const moved = initial.map((v, i) => (i < FRAME_BYTES ? v + 0.3 : i === FRAME_BYTES + 5 ? -7.5 : v));
+    saveSyntheticSnapshot(db, 3, 4, 0.25, Uint8Array.from([1, 4]), moved, true);
+    const newest = (await call('synthetic.get', { runId: 3 })) as SyntheticSet;
+    const floats = newest.floats!;
+    expect(floats.min[0]).toBeCloseTo(0.3, 5);
+    expect(floats.max[0]).toBeCloseTo(255.3, 4);
+    expect(floats.meanMoved[0]).toBeCloseTo(0.3, 4);
+    expect(floats.maxMoved[0]).toBeCloseTo(0.3, 4);
+    expect(floats.min[1]).toBe(-7.5);
+    expect(floats.maxMoved[1]).toBe(12.5);
+    expect(floats.meanMoved[1]).toBeCloseTo(12.5 / FRAME_BYTES, 8);
+    // The initial set kept only its view (its floats are those whole numbers): no float facts to give.
+    expect(((await call('synthetic.get', { runId: 3, iteration: 0 })) as SyntheticSet).floats).toBeNull();
   });
 });

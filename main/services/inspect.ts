@@ -116,13 +116,42 @@ export async function syntheticGetCall(input: ParsedCallInput<'synthetic.get'>, 
   }
   const { labels, softLabels } = snapshot;
   const actions = softLabels ? softLabels.length / labels.length : 0;
+  const initial = snapshot.pixels && snapshot.iteration > 0 ? loadSyntheticSnapshot(ctx.db.connection, input.runId, 0) : snapshot;
   return {
     iteration: snapshot.iteration,
     loss: snapshot.loss,
     labels: [...labels],
     frames: framesToWire(snapshot.frames),
     softLabels: softLabels ? Array.from(labels, (_, i) => Array.from(softLabels.subarray(i * actions, (i + 1) * actions))) : null,
+    floats: snapshot.pixels && initial ? floatStats(snapshot.pixels, initial.frames, labels.length) : null,
   };
+}
+
+/**
+ * Range and movement of each sample's float pixels. The initial set is real frames, whole
+ * numbers in 0..255, so its stored view is its floats exactly: the baseline costs no floats.
+ */
+function floatStats(pixels: Float32Array, initial: Uint8Array, samples: number): NonNullable<SyntheticSet['floats']> {
+  const stats = { min: [] as number[], max: [] as number[], meanMoved: [] as number[], maxMoved: [] as number[] };
+  for (let s = 0; s < samples; s++) {
+    let min = Infinity;
+    let max = -Infinity;
+    let sum = 0;
+    let largest = 0;
+    for (let i = s * FRAME_BYTES; i < (s + 1) * FRAME_BYTES; i++) {
+      const v = pixels[i]!;
+      if (v < min) min = v;
+      if (v > max) max = v;
+      const d = Math.abs(v - initial[i]!);
+      sum += d;
+      if (d > largest) largest = d;
+    }
+    stats.min.push(min);
+    stats.max.push(max);
+    stats.meanMoved.push(sum / FRAME_BYTES);
+    stats.maxMoved.push(largest);
+  }
+  return stats;
 }
 
 export async function realSamplesCall(input: ParsedCallInput<'dataset.samples'>, ctx: ServiceContext) {

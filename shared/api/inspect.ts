@@ -161,6 +161,12 @@ export const syntheticGetOutput = z.object({
   frames: z.string(),
   /** Per sample, the expert's probability of each action (runs distilled with soft labels), else null. */
   softLabels: z.array(z.array(z.number())).nullable(),
+  /**
+   * Per sample, measured on the float32 pixels the students train on (not the clamped view): their
+   * range, and the mean and largest |change| since the initial set (iteration 0, real 0..255 frames).
+   * Only the newest snapshot keeps its floats; the others have null.
+   */
+  floats: z.object({ min: z.array(z.number()), max: z.array(z.number()), meanMoved: z.array(z.number()), maxMoved: z.array(z.number()) }).nullable(),
 });
 export type SyntheticSet = z.infer<typeof syntheticGetOutput>;
 
