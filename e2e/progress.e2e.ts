@@ -1,0 +1,47 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callFromPage } from './api-call.ts';
+import { openApp, type AppWindow } from './app-window.ts';
+import { tinyRunsDatabase } from './tiny-runs.ts';
+
+// A run's progress while it executes: whole counts, rate and time left first, the message after.
+let dir: string;
+let app: AppWindow;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'ddrl-e2e-progress-'));
+  app = await openApp(await tinyRunsDatabase(dir));
+}, 900_000);
+afterAll(async () => {
+  await app?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('progress of a running stage', () => {
+  it('shows whole counts with a rate and the time left on the run page and in the runs list, then cancels', async () => {
+    const { page } = app;
+    // Distillation from run 1's expert and dataset: long enough to watch (its steps report often).
+    const run = await callFromPage(page, 'runs.get', { runId: 1 });
+    const started = await callFromPage(page, 'runs.start', {
+      preset: 'quick-bigfish',
+      set: ['expert.source=reuse', 'expert.reuseRunId=1', `collect.datasetId=${run.datasetId}`, 'distill.iterations=400', 'distill.size=30'],
+      name: 'progress',
+    });
+    const runId = started.runIds[0]!;
+    await page.goto(page.url().replace(/#.*$/, '') + `#/runs/${runId}`);
+    await page.getByTestId('stages').waitFor();
+    const summary = page.getByTestId('progress-summary').first();
+    await expect.poll(() => summary.textContent(), { timeout: 120_000 }).toMatch(/· .*\/(s|min) · .* left$/);
+    const text = (await summary.textContent())!;
+    const [done, total] = /(\d+)\/(\d+)/.exec(text)!.slice(1).map(Number);
+    expect(Number.isInteger(done) && Number.isInteger(total) && done! <= total!).toBe(true);
+    await app.screenshot('run-page-progress');
+    await page.goto(page.url().replace(/#.*$/, '') + '#/runs');
+    await expect.poll(() => page.locator(`[data-run-id="${runId}"] [data-testid="progress-summary"]`).textContent(), { timeout: 30_000 }).toMatch(/^\d+\/\d+/);
+    await app.screenshot('runs-progress');
+    await callFromPage(page, 'runs.cancel', { runId });
+    await expect.poll(async () => (await callFromPage(page, 'runs.get', { runId })).status, { timeout: 60_000 }).toBe('cancelled');
+  }, 300_000);
+});

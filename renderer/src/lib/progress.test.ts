@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { describeProgress, formatDuration } from './progress.ts';
+
+describe('progress in words', () => {
+  it('shows whole counts however fractional the report, and no rate before a second has passed', () => {
+    const text = describeProgress({ done: 0, total: 12, at: 0 }, { done: 0.15, total: 12, at: 500 });
+    expect(text).toMatchObject({ counts: '0/12', rate: null, left: null });
+    expect(text.fraction).toBeCloseTo(0.0125, 12);
+  });
+
+  it('measures the rate since the stage began and the time left at that rate', () => {
+    expect(describeProgress({ done: 2, total: 20, at: 1000 }, { done: 8, total: 20, at: 4000 })).toEqual({
+      counts: '8/20',
+      fraction: 0.4,
+      rate: '2.0/s',
+      left: '6 s left',
+    });
+    expect(describeProgress({ done: 0, total: 1e6, at: 0 }, { done: 40_000, total: 1e6, at: 100_000 })).toMatchObject({ rate: '400/s', left: '40 min left' });
+    expect(describeProgress({ done: 0, total: 10, at: 0 }, { done: 1, total: 10, at: 120_000 })).toMatchObject({ rate: '0.5/min', left: '18 min left' });
+  });
+
+  it('writes durations in seconds, minutes and hours', () => {
+    expect(formatDuration(42.4)).toBe('42 s');
+    expect(formatDuration(200)).toBe('3 min 20 s');
+    expect(formatDuration(180)).toBe('3 min');
+    expect(formatDuration(7500)).toBe('2 h 5 min');
+  });
+});
