@@ -9,6 +9,10 @@ import { WebSocket } from 'ws';
 import { startServices, type AppServices } from '../services/app-services.ts';
 import { latestSchemaVersion } from '../storage/migrations/index.ts';
 import { startHost, type RunningHost } from './server.ts';
+import { parseExperimentConfig } from '@shared/config/experiment.ts';
+import { presetConfig } from '@shared/config/presets.ts';
+import { createExperiment } from '../storage/runs.ts';
+import { thisProcess } from '../storage/run-owner.ts';
 
 let dir: string;
 let services: AppServices;
@@ -264,4 +268,55 @@ describe('a client flooding the host with calls', () => {
       await limited.close();
     }
   });
+});
+
+describe('a client that never reads its replies', () => {
+  it('is no longer read once its replies back up (the host stops dispatching its calls), and gets every reply when it reads again', async () => {
+    // 1000 runs make every runs.list reply about a megabyte: a few fill the loopback's socket buffers.
+    const own = startServices({ dbPath: join(dir, 'never-reads.sqlite'), runtime: 'node' });
+    const config = parseExperimentConfig(presetConfig('quick-bigfish'));
+    createExperiment(
+      own.db.connection,
+      { name: 'many', preset: null },
+      Array.from({ length: 1000 }, (_, i) => ({ label: `run ${i}`, config })),
+      thisProcess,
+    );
+    let dispatched = 0;
+    const counted: AppServices = {
+      ...own,
+      dispatch: (call, input, signal) => {
+        dispatched++;
+        return own.dispatch(call, input, signal);
+      },
+    };
+    const limits = { callsInFlight: 2, unsentBytes: 1024 * 1024, dropAfterBytes: 1024 * 1024 * 1024 };
+    const limited = await startHost({ services: counted, rendererDir: dir, host: '127.0.0.1', port: 0, clientLimits: limits });
+    const calls = 80;
+    try {
+      const socket = new WebSocket(`ws://127.0.0.1:${limited.port}/api/ws?token=${limited.token}`);
+      let answered = 0;
+      const all = new Promise<void>((resolve) =>
+        socket.on('message', (data) => {
+          if ((JSON.parse(String(data)) as ServerMessage).type === 'result' && ++answered === calls) resolve();
+        }),
+      );
+      await new Promise((resolve) => socket.once('open', resolve));
+      socket.pause();
+      for (let id = 0; id < calls; id++) socket.send(JSON.stringify({ type: 'call', id, call: 'runs.list', input: {} }));
+      // Wait until the host stops dispatching: it has stopped reading this client.
+      let before = -1;
+      while (before !== dispatched) {
+        before = dispatched;
+        await new Promise((r) => setTimeout(r, 1500));
+      }
+      expect(dispatched).toBeLessThan(calls / 2);
+      socket.resume();
+      await all;
+      expect(dispatched).toBe(calls);
+      socket.close();
+    } finally {
+      await limited.close();
+      own.close();
+    }
+  }, 120_000);
 });

@@ -42,10 +42,12 @@ export function serveWebSocket(
   let unsent = 0;
   // Calls read past the limit (a paused socket still delivers what it had read) wait here.
   const backlog: ClientMessage[] = [];
+  const busy = (): boolean => inFlight >= limits.callsInFlight || unsent > limits.unsentBytes;
+  /** Starts waiting calls while the client keeps up, and reads its socket only then. */
   const throttle = (): void => {
-    const busy = inFlight >= limits.callsInFlight || unsent > limits.unsentBytes;
-    if (busy && !socket.isPaused) socket.pause();
-    else if (!busy && socket.isPaused) socket.resume();
+    while (!busy() && backlog.length > 0) start(backlog.shift()!);
+    if (busy() && !socket.isPaused) socket.pause();
+    else if (!busy() && socket.isPaused) socket.resume();
   };
   const send = (message: ServerMessage): void => {
     if (socket.readyState !== socket.OPEN) return;
@@ -76,7 +78,6 @@ export function serveWebSocket(
     void services.dispatch(call, input, gone.signal).then((reply) => {
       inFlight--;
       send(reply.ok ? { type: 'result', id, output: reply.output } : { type: 'error', id, error: reply.error });
-      while (inFlight < limits.callsInFlight && backlog.length > 0) start(backlog.shift()!);
       throttle();
     });
   };
@@ -102,8 +103,8 @@ export function serveWebSocket(
       });
       return;
     }
-    if (inFlight < limits.callsInFlight) start(parsed.data);
-    else backlog.push(parsed.data);
+    // A call read while the client is busy (unanswered calls, or replies it has not read) waits.
+    backlog.push(parsed.data);
     throttle();
   });
 }
