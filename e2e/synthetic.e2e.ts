@@ -1,19 +1,46 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { framesFromWire } from '@shared/api/frames.ts';
+import { parseNpy } from '../main/pipeline/npy.ts';
 import { callFromPage } from './api-call.ts';
 import { openApp, type AppWindow } from './app-window.ts';
+import { runDdrl } from './host-process.ts';
 import { tinyRunsDatabase } from './tiny-runs.ts';
 
 let dir: string;
 let app: AppWindow;
+/** The newest snapshot's float32 pixels, as `ddrl export` writes them. */
+let pixels: Float32Array;
+const consoleErrors: string[] = [];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ddrl-e2e-synthetic-'));
-  app = await openApp(await tinyRunsDatabase(dir));
+  const dbPath = await tinyRunsDatabase(dir);
+  const exported = await runDdrl(['export', '2', '--out', join(dir, 'export'), '--db', dbPath]);
+  if (exported.code !== 0) throw new Error(`ddrl export failed: ${exported.stderr}`);
+  pixels = parseNpy(readFileSync(join(dir, 'export', 'synthetic', 'pixels.npy')), 'pixels.npy').data as Float32Array;
+  app = await openApp(dbPath);
+  app.page.on('console', (message) => message.type() === 'error' && consoleErrors.push(message.text()));
 }, 900_000);
+
+/** Per sample s, the float range and movement since the initial set (whose real frames are whole numbers), at n decimals. */
+function floatFacts(initial: Uint8Array, s?: number) {
+  const [from, to] = s === undefined ? [0, pixels.length] : [s * 12288, (s + 1) * 12288];
+  let sum = 0;
+  let largest = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = from; i < to; i++) {
+    const d = Math.abs(pixels[i]! - initial[i]!);
+    sum += d;
+    largest = Math.max(largest, d);
+    min = Math.min(min, pixels[i]!);
+    max = Math.max(max, pixels[i]!);
+  }
+  return { mean: sum / (to - from), largest, min, max };
+}
 afterAll(async () => {
   await app?.close();
   rmSync(dir, { recursive: true, force: true });
@@ -32,12 +59,16 @@ describe('the synthetic set inspector', () => {
     for (const [label, count] of counts) expect(await page.locator(`[data-testid="action-group"][data-action="${label}"] button`).count()).toBe(count);
     expect(await page.locator('[data-testid="action-group"][data-action="4"] h3').textContent()).toContain('NOOP');
     expect(await page.getByTestId('iteration').textContent()).toBe(`iteration ${stored.iteration}`);
-    // How far the pixels moved from the initial set (iteration 0, the real samples distillation started from).
+    // How far the pixels moved from the initial set (iteration 0, the real samples distillation started from), on the floats.
     const initial = await callFromPage(page, 'synthetic.get', { runId: 2, iteration: 0 });
     expect(initial.loss).toBeNull();
-    const [before, after] = [framesFromWire(initial.frames), framesFromWire(stored.frames)];
-    const mean = before.reduce((sum, v, i) => sum + Math.abs(after[i]! - v), 0) / before.length;
-    expect(await page.getByTestId('pixels-moved').textContent()).toContain(`pixels moved since iteration 0: mean ${mean.toFixed(2)}`);
+    const moved = floatFacts(framesFromWire(initial.frames));
+    expect((await page.getByTestId('pixels-moved').textContent())!.replace(/\s+/g, ' ')).toContain(
+      `pixels moved since iteration 0 (float32): mean ${moved.mean.toFixed(3)}, largest ${moved.largest.toFixed(3)} · float range [${moved.min.toFixed(2)}, ${moved.max.toFixed(2)}]`,
+    );
+    // Below one grey level on average: the 0..255 view would round most of it away.
+    expect(moved.mean).toBeGreaterThan(0);
+    expect(consoleErrors).toEqual([]);
   });
 
   it('steps through stored iterations with the keys, the loss cursor following', async () => {
@@ -78,6 +109,12 @@ describe('the synthetic set inspector', () => {
     const shown = (await bars.locator('.num').allTextContents()).map((t) => Number.parseFloat(t));
     expect(shown).toEqual(snapshot.softLabels![sample]!.map((p) => Number((p * 100).toFixed(1))));
     expect(await bars.nth(action).getAttribute('class')).toContain('label');
+    const initial = framesFromWire((await callFromPage(page, 'synthetic.get', { runId: 2, iteration: 0 })).frames);
+    const facts = floatFacts(initial, sample);
+    expect((await page.getByTestId('sample-floats').textContent())!.replace(/\s+/g, ' ')).toContain(
+      `float32 pixels: range [${facts.min.toFixed(2)}, ${facts.max.toFixed(2)}] · moved since iteration 0: mean ${facts.mean.toFixed(3)}, largest ${facts.largest.toFixed(3)}`,
+    );
+    expect(consoleErrors).toEqual([]);
     await app.screenshot('synthetic');
   });
 });
