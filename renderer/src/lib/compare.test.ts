@@ -64,6 +64,17 @@ describe('best cells', () => {
     expect(bestRows(rows)).toEqual({ id: 2, ood: 1 });
     expect(bestRows([])).toEqual({ id: null, ood: null });
   });
+
+  it('never marks the random policy (the floor) or the planner (the teacher)', () => {
+    const rows = [
+      row('bc-100', 'id', 2, 0.1),
+      row('random', 'id', 3, 0.2),
+      row('planner', 'id', 40, 1),
+      row('bc-100', 'ood', 1, 0.05),
+      row('random', 'ood', 2, 0.1),
+    ];
+    expect(bestRows(rows)).toEqual({ id: 0, ood: 3 });
+  });
 });
 
 describe('CSV', () => {

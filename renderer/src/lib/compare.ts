@@ -3,6 +3,7 @@
  * one method order for every run, returns on a raw or normalised scale, the
  * best cell per split, and the table as CSV.
  */
+import { RANDOM_METHOD } from '@shared/config/methods.ts';
 import { RETURN_BOUNDS } from '@shared/config/return-bounds.ts';
 import type { ResultMark, ResultRow, Split } from './results.ts';
 
@@ -54,14 +55,19 @@ export function scaleMark(mark: ResultMark, scale: ReturnScale, bounds: readonly
   return { ...mark, row: normaliseRow(mark.row, bounds), dots: mark.dots.map((d) => (d - low) / (high - low)) };
 }
 
+/** Policies every run carries for reference, not methods being compared. */
+const REFERENCE_POLICIES: ReadonlySet<string> = new Set([RANDOM_METHOD, 'planner']);
+
 /**
  * Per split, the index of the row with the highest normalised mean (the same
  * ranking as raw within one game, and the only fair one across games); ties
- * mark the first.
+ * mark the first. The reference policies are not candidates: the random policy
+ * is the floor and the planner the teacher, not methods being compared.
  */
 export function bestRows(rows: readonly ResultRow[]): Record<Split, number | null> {
   const best: Record<Split, number | null> = { id: null, ood: null };
   rows.forEach((row, i) => {
+    if (REFERENCE_POLICIES.has(row.method)) return;
     const current = best[row.split];
     if (current === null || row.normalised > rows[current]!.normalised) best[row.split] = i;
   });
