@@ -64,7 +64,7 @@ describe('the synthetic set inspector', () => {
     expect(initial.loss).toBeNull();
     const moved = floatFacts(framesFromWire(initial.frames));
     expect((await page.getByTestId('pixels-moved').textContent())!.replace(/\s+/g, ' ')).toContain(
-      `pixels moved since iteration 0 (float32): mean ${moved.mean.toFixed(3)}, largest ${moved.largest.toFixed(3)} · float range [${moved.min.toFixed(2)}, ${moved.max.toFixed(2)}]`,
+      `pixels moved since iteration 0 (float32): mean ${moved.mean.toPrecision(3)}, largest ${moved.largest.toPrecision(3)} · float range [${moved.min.toFixed(2)}, ${moved.max.toFixed(2)}]`,
     );
     expect(consoleErrors).toEqual([]);
   });
@@ -110,7 +110,7 @@ describe('the synthetic set inspector', () => {
     const initial = framesFromWire((await callFromPage(page, 'synthetic.get', { runId: 2, iteration: 0 })).frames);
     const facts = floatFacts(initial, sample);
     expect((await page.getByTestId('sample-floats').textContent())!.replace(/\s+/g, ' ')).toContain(
-      `float32 pixels: range [${facts.min.toFixed(2)}, ${facts.max.toFixed(2)}] · moved since iteration 0: mean ${facts.mean.toFixed(3)}, largest ${facts.largest.toFixed(3)}`,
+      `float32 pixels: range [${facts.min.toFixed(2)}, ${facts.max.toFixed(2)}] · moved since iteration 0: mean ${facts.mean.toPrecision(3)}, largest ${facts.largest.toPrecision(3)}`,
     );
     expect(consoleErrors).toEqual([]);
     await app.screenshot('synthetic');
