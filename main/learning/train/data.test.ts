@@ -32,7 +32,9 @@ describe('batch augmentation by random shifts', () => {
     for (let j = 0; j < count; j++) {
       const got = pixels.subarray(j * OBS_VALUES, (j + 1) * OBS_VALUES);
       const frame = obs.subarray(j * OBS_VALUES, (j + 1) * OBS_VALUES);
-      const match = [-2, -1, 0, 1, 2].flatMap((dx) => [-2, -1, 0, 1, 2].map((dy) => [dx, dy] as const)).find(([dx, dy]) => shifted(frame, dx, dy).every((v, k) => v === got[k]));
+      const match = [-2, -1, 0, 1, 2]
+        .flatMap((dx) => [-2, -1, 0, 1, 2].map((dy) => [dx, dy] as const))
+        .find(([dx, dy]) => shifted(frame, dx, dy).every((v, k) => v === got[k]));
       expect(match, `frame ${j} is not a shift of at most 2 pixels`).toBeDefined();
       offsets.push(match!.join(','));
     }

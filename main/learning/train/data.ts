@@ -79,7 +79,12 @@ export class BatchBuilder {
       const frame = this.data.obs.subarray(i * OBS_VALUES, (i + 1) * OBS_VALUES);
       if (shift && shift.pixels > 0) {
         const span = 2 * shift.pixels + 1;
-        shiftedFrame(frame, shift.random.int(span) - shift.pixels, shift.random.int(span) - shift.pixels, this.pixels.subarray(j * OBS_VALUES, (j + 1) * OBS_VALUES));
+        shiftedFrame(
+          frame,
+          shift.random.int(span) - shift.pixels,
+          shift.random.int(span) - shift.pixels,
+          this.pixels.subarray(j * OBS_VALUES, (j + 1) * OBS_VALUES),
+        );
       } else this.pixels.set(frame, j * OBS_VALUES);
       this.labels[j] = this.data.actions[i]!;
       if (this.data.targets) this.targets.set(this.data.targets.subarray(i * a, (i + 1) * a), j * a);
