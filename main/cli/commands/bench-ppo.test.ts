@@ -40,7 +40,7 @@ describe('ddrl bench ppo', () => {
       [['--steps', '100'], '--steps 100 is less than one update (32 envs x 64 steps = 2048): give at least 2048.'],
       [['--minibatches', '5000'], '--minibatches 5000 is not valid'],
       [['--gamma', '2'], '--gamma 2 is not valid: expected a number from 0 to 1.'],
-      [['--backend', 'tpu'], "--backend 'tpu' is not valid: use one of node-gpu, node, wasm, cpu."],
+      [['--backend', 'tpu'], "--backend 'tpu' is not valid: use one of webgpu, node-gpu, node, wasm, cpu."],
     ] as const) {
       const result = await runCaptured(['bench', 'ppo', ...args]);
       expect(result.code, args.join(' ')).toBe(2);
