@@ -124,6 +124,8 @@ const EXPERT_DATA = {
 
 function dataUsed(method: string, data: MethodData, expertSource: RunResults['expertSource']): string {
   if (data.kind === 'synthetic') return `${data.samples} synthetic samples${method === SYNTHETIC_SOFT_METHOD ? ', expert soft labels' : ''}`;
+  // The planner's row counts its own demonstrations, whatever the expert network learned from.
+  if (data.kind === 'expert' && method === 'planner') return `${data.samples} ${EXPERT_DATA.planner}`;
   if (data.kind === 'expert') return expertSource === 'reuse' ? EXPERT_DATA.reuse : `${data.samples} ${EXPERT_DATA[expertSource]}`;
   return `${data.samples} transitions (${data.episodes} ep.)`;
 }
