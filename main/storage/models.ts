@@ -35,15 +35,17 @@ interface ModelRecord {
   weights: Buffer;
 }
 
-const toModel = (r: ModelRecord): StoredModel => ({
+/** What a model is, from its row (weights aside). */
+const describeModel = (r: Omit<ModelRecord, 'weights'>): Omit<StoredModel, 'weights'> => ({
   id: r.id,
   runId: r.run_id,
   role: r.role,
   method: r.method,
   member: r.member,
   architecture: r.architecture,
-  weights: new Uint8Array(r.weights),
 });
+
+const toModel = (r: ModelRecord): StoredModel => ({ ...describeModel(r), weights: new Uint8Array(r.weights) });
 
 export function findModel(db: Database, runId: number, key: ModelKey): StoredModel | undefined {
   const r = db.prepare('SELECT * FROM models WHERE run_id = ? AND role = ? AND method = ? AND member = ?').get(runId, key.role, key.method, key.member) as
@@ -56,7 +58,7 @@ export function listModels(db: Database, runId: number): Omit<StoredModel, 'weig
   const rows = db
     .prepare('SELECT id, run_id, role, method, member, architecture FROM models WHERE run_id = ? ORDER BY role, method, member')
     .all(runId) as Omit<ModelRecord, 'weights'>[];
-  return rows.map((r) => ({ id: r.id, runId: r.run_id, role: r.role, method: r.method, member: r.member, architecture: r.architecture }));
+  return rows.map(describeModel);
 }
 
 /** A model by id without its weights: what it is, when it was stored and how many weight bytes it has (0: weightless). */
@@ -64,14 +66,5 @@ export function getModelInfo(db: Database, id: number): Omit<StoredModel, 'weigh
   const r = db.prepare('SELECT id, run_id, role, method, member, architecture, created_at, length(weights) AS bytes FROM models WHERE id = ?').get(id) as
     (Omit<ModelRecord, 'weights'> & { created_at: string; bytes: number }) | undefined;
   if (!r) throw new RangeError(`No model with id ${id}: it was deleted or never stored (episodes.list names a run's models).`);
-  return {
-    id: r.id,
-    runId: r.run_id,
-    role: r.role,
-    method: r.method,
-    member: r.member,
-    architecture: r.architecture,
-    createdAt: r.created_at,
-    weightBytes: r.bytes,
-  };
+  return { ...describeModel(r), createdAt: r.created_at, weightBytes: r.bytes };
 }
