@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { NUM_ACTIONS } from '@shared/procgen/engine/actions.ts';
 import { blobOf, float32Of, now, uint8Of } from './blobs.ts';
 import { decodeFrames, decodeFramesInto, encodeFrames } from './frame-codec.ts';
 
@@ -52,13 +53,10 @@ function checkEpisode(e: Episode, index: number): void {
     throw new RangeError(`Episode ${index} has ${n} actions but ${e.observations.length / OBSERVATION_BYTES} observations of 64x64x3: they must match.`);
   }
   for (const a of e.actions) if (a > 14) throw new RangeError(`Episode ${index} has action ${a}: actions are 0..14.`);
-  if (e.targets && e.targets.length !== n * ACTIONS) {
-    throw new RangeError(`Episode ${index} has ${n} actions but ${e.targets.length / ACTIONS} target rows of ${ACTIONS}: they must match.`);
+  if (e.targets && e.targets.length !== n * NUM_ACTIONS) {
+    throw new RangeError(`Episode ${index} has ${n} actions but ${e.targets.length / NUM_ACTIONS} target rows of ${NUM_ACTIONS}: they must match.`);
   }
 }
-
-/** Actions per target row. */
-const ACTIONS = 15;
 
 /** Stores a whole dataset in one transaction (all or nothing); returns its id. */
 export function saveDataset(
@@ -175,7 +173,7 @@ export function loadDataset(db: Database, id: number): LoadedDataset {
   const episodeStarts = new Int32Array(info.episodes + 1);
   const returns = new Float32Array(info.episodes);
   const levelSeeds: (number | null)[] = [];
-  let targets: Float32Array | null = new Float32Array(info.transitions * ACTIONS);
+  let targets: Float32Array | null = new Float32Array(info.transitions * NUM_ACTIONS);
   let at = 0;
   const rows = db
     .prepare('SELECT idx, level_seed, length, return, actions, observations, targets FROM dataset_episodes WHERE dataset_id = ? ORDER BY idx')
@@ -190,7 +188,7 @@ export function loadDataset(db: Database, id: number): LoadedDataset {
   }>;
   for (const r of rows) {
     if (!r.targets) targets = null;
-    else targets?.set(float32Of(r.targets), at * ACTIONS);
+    else targets?.set(float32Of(r.targets), at * NUM_ACTIONS);
     episodeStarts[r.idx] = at;
     returns[r.idx] = r.return;
     levelSeeds.push(r.level_seed);
