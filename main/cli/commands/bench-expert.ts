@@ -89,7 +89,9 @@ export const benchExpertCommand: CliCommand = {
         const agreement = Number.isNaN(round.agreement)
           ? ''
           : `, the network chose one of the planner's best actions ${(100 * round.agreement).toFixed(0)}% of the time`;
-        const who = round.round === 0 ? 'planner' : 'network';
+        // With a planner mix the round's episodes are the mixed policy's, not the network's alone.
+        const who =
+          round.round === 0 ? 'planner' : round.plannerMix > 0 ? `network (planner's action on ${(100 * round.plannerMix).toFixed(0)}% of steps)` : 'network';
         if (!values.json)
           io.out(
             `  round ${round.round} (${minutes().toFixed(1)} min): ${who} return ${round.meanReturn.toFixed(2)}${agreement}; ${round.samples} labelled states`,
