@@ -12,6 +12,8 @@ import { verifyDataset } from './stages/collect.ts';
 import { encodeNpz, parseNpy } from './npy.ts';
 import { openDatabase } from '../storage/database.ts';
 import { listDatasetEpisodes, loadDataset } from '../storage/datasets.ts';
+import { listMethodData } from '../storage/methods.ts';
+import { getRun } from '../storage/runs.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const DDRL = join(REPO, 'bin/ddrl.js');
@@ -120,12 +122,41 @@ describe('a finished run', () => {
     expect(csv.code).toBe(0);
     const lines = csv.out.trim().split('\n');
     expect(lines[0]).toMatch(/^method,split,models,/);
-    // planner, expert network, bc-100/40/25/10, synthetic, synthetic-soft and the random policy, each ID and OOD.
-    expect(lines).toHaveLength(1 + 9 * 2);
+    // planner, expert network, bc-100/40/25/10, synthetic, synthetic-soft, four coreset controls and the random policy, each ID and OOD.
+    expect(lines).toHaveLength(1 + 13 * 2);
     const json = JSON.parse(ddrl('results', '1', '--json', '--db', db).out);
     const row = (method: string) => json.rows.find((r: { method: string; split: string }) => r.method === method && r.split === 'ood');
     expect(row('synthetic')).toMatchObject({ dataKind: 'synthetic', dataSamples: 15, dataUsed: '15 synthetic samples' });
     expect(row('synthetic-soft')).toMatchObject({ dataKind: 'synthetic', dataSamples: 15, dataUsed: '15 synthetic samples, expert soft labels' });
+    expect(row('random-frames')).toMatchObject({ dataKind: 'coreset', dataSamples: 15, dataUsed: '15 random real frames per action' });
+    expect(row('kcenter-frames-soft')).toMatchObject({
+      dataKind: 'coreset',
+      dataSamples: 15,
+      dataUsed: '15 k-center real frames per action (expert features), expert soft labels',
+    });
+  });
+
+  it("trains coreset controls on real frames with the synthetic set's size and per-action allocation", () => {
+    const synthetic = query<{ labels: Buffer }>(db, 'SELECT labels FROM synthetic_snapshots WHERE run_id = 1 AND pixels IS NOT NULL')[0]!;
+    const perAction = (actions: ArrayLike<number>) => Array.from({ length: 15 }, (_, a) => Array.from(actions).filter((x) => x === a).length);
+    const app = openDatabase({ path: db });
+    const run = getRun(app.connection, 1);
+    const dataset = loadDataset(app.connection, run.datasetId!);
+    const controls = listMethodData(app.connection, 1).filter((m) => m.kind === 'coreset');
+    app.close();
+    expect(controls.map((c) => c.method)).toEqual(['random-frames', 'random-frames-soft', 'kcenter-frames', 'kcenter-frames-soft']);
+    for (const control of controls) {
+      const indices = control.stepIndices!;
+      expect(perAction(Array.from(indices, (i) => dataset.actions[i]!)), control.method).toEqual(perAction(synthetic.labels));
+      if (control.method.endsWith('-soft')) {
+        expect(control.targets!.length).toBe(indices.length * 15);
+        for (let i = 0; i < indices.length; i++) expect(control.targets!.subarray(i * 15, (i + 1) * 15).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+      } else expect(control.targets).toBeNull();
+    }
+    // The soft control labels the very frames of its hard twin.
+    expect(controls[1]!.stepIndices).toEqual(controls[0]!.stepIndices);
+    const students = query<{ method: string }>(db, "SELECT DISTINCT method FROM models WHERE role = 'student'").map((r) => r.method);
+    for (const control of controls) expect(students).toContain(control.method);
   });
 
   it('has a random-policy row played on the same level seeds, and flags exactly the methods whose interval overlaps it', () => {
@@ -345,9 +376,9 @@ describe('a killed run', () => {
     // Students trained before the kill were kept, not retrained.
     const studentsAfter = query<{ id: number; method: string; member: number }>(db, "SELECT id, method, member FROM models WHERE role = 'student'");
     for (const s of studentsBefore) expect(studentsAfter).toContainEqual(s);
-    // Three students for each of BC 100/40/25/10 %, synthetic and synthetic-soft (quick presets distil soft labels).
-    expect(new Set(studentsAfter.map((s) => s.method)).size).toBe(6);
-    expect(studentsAfter).toHaveLength(6 * 3);
+    // Three students for each of BC 100/40/25/10 %, synthetic, synthetic-soft (quick presets distil soft labels) and the four coreset controls.
+    expect(new Set(studentsAfter.map((s) => s.method)).size).toBe(10);
+    expect(studentsAfter).toHaveLength(10 * 3);
     expect(query<{ integrity_check: string }>(db, 'PRAGMA integrity_check')[0]!.integrity_check).toBe('ok');
   }, 300_000);
 });

@@ -15,7 +15,8 @@ import { evalReturns, type Split } from '../storage/evaluations.ts';
 import { listMethodData, type MethodData } from '../storage/methods.ts';
 import { getRun } from '../storage/runs.ts';
 import { summarise } from '@shared/stats.ts';
-import { RANDOM_METHOD, SYNTHETIC_SOFT_METHOD } from '@shared/config/methods.ts';
+import { RANDOM_METHOD, SYNTHETIC_SOFT_METHOD, type CoresetControl } from '@shared/config/methods.ts';
+import { describeControl } from './coreset-controls.ts';
 import { RANDOM_NOT_EVALUATED, intervalsOverlap, randomFloorSentences } from '@shared/random-floor.ts';
 import { evaluateMissingRandomPolicy } from './stages/evaluate.ts';
 
@@ -123,6 +124,7 @@ const EXPERT_DATA = {
 } as const;
 
 function dataUsed(method: string, data: MethodData, expertSource: RunResults['expertSource']): string {
+  if (data.kind === 'coreset') return `${data.samples} ${describeControl(method as CoresetControl)}`;
   if (data.kind === 'synthetic') return `${data.samples} synthetic samples${method === SYNTHETIC_SOFT_METHOD ? ', expert soft labels' : ''}`;
   // The planner's row counts its own demonstrations, whatever the expert network learned from.
   if (data.kind === 'expert' && method === 'planner') return `${data.samples} ${EXPERT_DATA.planner}`;

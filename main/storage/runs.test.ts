@@ -10,6 +10,7 @@ import { migrate } from './migrate.ts';
 import { migrations } from './migrations/index.ts';
 import { thisProcess } from './run-owner.ts';
 import { appendMetrics, readSeries } from './metrics.ts';
+import { listMethodData, saveMethodData } from './methods.ts';
 import { findModel, listModels, saveModel } from './models.ts';
 import {
   createExperiment,
@@ -173,6 +174,49 @@ describe('migration 4 (run owners, the interrupted status)', () => {
       // Foreign keys still cascade after the rebuild.
       c.prepare('DELETE FROM runs WHERE id = 1').run();
       expect(c.prepare('SELECT count(*) FROM stages').pluck().get()).toBe(0);
+    } finally {
+      upgraded.close();
+    }
+  });
+});
+
+describe('migration 7 (coreset controls)', () => {
+  it("keeps every method's data of an older file, in order, and accepts coreset methods with their own labels", () => {
+    const path = join(dir, 'v6.sqlite');
+    const old = new BetterSqlite3(path);
+    old.pragma('foreign_keys = ON');
+    migrate(
+      old,
+      migrations.filter((m) => m.version <= 6),
+    );
+    old.prepare("INSERT INTO experiments (id, name, created_at) VALUES (1, 'e', 'now')").run();
+    old.prepare("INSERT INTO runs (id, experiment_id, label, config, status, created_at) VALUES (1, 1, 'l', ?, 'done', 'now')").run(JSON.stringify(config));
+    const indices = Int32Array.from([3, 1, 2]);
+    old.prepare("INSERT INTO method_data VALUES (1, 'expert', 'expert', 0, 10, NULL)").run();
+    old.prepare("INSERT INTO method_data VALUES (1, 'bc-100', 'bc', 2, 3, ?)").run(Buffer.from(indices.buffer));
+    old.close();
+    const upgraded = openDatabase({ path });
+    try {
+      const c = upgraded.connection;
+      expect(listMethodData(c, 1)).toEqual([
+        { method: 'expert', kind: 'expert', episodes: 0, samples: 10, stepIndices: null, targets: null },
+        { method: 'bc-100', kind: 'bc', episodes: 2, samples: 3, stepIndices: indices, targets: null },
+      ]);
+      const targets = new Float32Array(2 * 15).fill(1 / 15);
+      saveMethodData(c, 1, { method: 'random-frames-soft', kind: 'coreset', episodes: 1, samples: 2, stepIndices: Int32Array.from([0, 1]), targets });
+      expect(listMethodData(c, 1)[2]).toEqual({
+        method: 'random-frames-soft',
+        kind: 'coreset',
+        episodes: 1,
+        samples: 2,
+        stepIndices: Int32Array.from([0, 1]),
+        targets,
+      });
+      expect(() => c.prepare("INSERT INTO method_data (run_id, method, kind, episodes, samples) VALUES (1, 'x', 'nonsense', 0, 0)").run()).toThrow(/CHECK/);
+      expect(c.pragma('integrity_check', { simple: true })).toBe('ok');
+      // Foreign keys still cascade after the rebuild.
+      c.prepare('DELETE FROM runs WHERE id = 1').run();
+      expect(c.prepare('SELECT count(*) FROM method_data').pluck().get()).toBe(0);
     } finally {
       upgraded.close();
     }

@@ -44,7 +44,7 @@ export const resultRow = z.object({
   max: z.number(),
   normalised: z.number(),
   /** `random`: the uniformly random policy (method `random`), which learns from nothing. */
-  dataKind: z.enum(['expert', 'bc', 'synthetic', 'random']),
+  dataKind: z.enum(['expert', 'bc', 'synthetic', 'coreset', 'random']),
   dataSamples: z.number().int(),
   dataEpisodes: z.number().int(),
   /** The data in words, e.g. "3853 transitions (8 ep.)". */

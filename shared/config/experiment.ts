@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { GAME_NAMES, type GameName } from '../procgen/games/index.ts';
+import { CORESET_CONTROLS } from './methods.ts';
 
 /**
  * One experiment, every hyperparameter in one typed schema. Defaults are the
@@ -170,6 +171,14 @@ export const distillSchema = z
      * second synthetic method on them ('synthetic-soft'): the same pixels, richer targets.
      */
     softLabels: z.boolean({ error: 'expected true or false' }).default(false),
+    /**
+     * Coreset controls trained and evaluated beside the synthetic set (same size and
+     * per-action allocation): does distillation beat picking that many real frames?
+     */
+    controls: z
+      .array(z.enum(CORESET_CONTROLS, { error: `expected one of ${CORESET_CONTROLS.join(', ')}` }))
+      .refine((list) => new Set(list).size === list.length, { error: 'name each control once' })
+      .default([...CORESET_CONTROLS]),
   })
   .strict();
 

@@ -7,3 +7,11 @@ export const SYNTHETIC_METHOD = 'synthetic';
 export const SYNTHETIC_SOFT_METHOD = 'synthetic-soft';
 /** A uniformly random policy over the 15 actions, evaluated on the same level seeds as every model: the floor of every results table. */
 export const RANDOM_METHOD = 'random';
+
+/**
+ * Coreset controls: real frames with the synthetic set's size and per-action allocation,
+ * chosen without learning pixels (random, or greedy k-center in the expert's features),
+ * labelled with the dataset's actions or (`-soft`) the expert's action distribution.
+ */
+export const CORESET_CONTROLS = ['random-frames', 'random-frames-soft', 'kcenter-frames', 'kcenter-frames-soft'] as const;
+export type CoresetControl = (typeof CORESET_CONTROLS)[number];

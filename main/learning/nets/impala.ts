@@ -40,7 +40,7 @@ export function impalaNetwork(channels: readonly number[] = IMPALA_CHANNELS, act
     const h = relu(dense(relu(flatten(x)), ...read.dense()));
     const logits = dense(h, ...read.dense());
     const value = tf.reshape(dense(h, ...read.dense()), [obs.shape[0]]) as tf.Tensor1D;
-    return { logits, value };
+    return { logits, value, features: h };
   }
 
   return { kind: 'impala', channels: [...channels], actions, specs, forward };

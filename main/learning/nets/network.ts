@@ -23,6 +23,8 @@ export interface ParamSpec {
 
 export interface NetworkOutput {
   readonly logits: tf.Tensor2D;
+  /** What the policy head reads (the penultimate layer): [N, features]. */
+  readonly features: tf.Tensor2D;
   /** Present when the network has a value head (the IMPALA expert). */
   readonly value?: tf.Tensor1D;
 }

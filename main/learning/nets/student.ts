@@ -25,7 +25,8 @@ export function studentNetwork(channels: readonly number[] = STUDENT_CHANNELS, a
     const read = new ParamReader(params);
     let x = obs;
     for (let i = 0; i < channels.length; i++) x = avgPool(relu(conv3x3(x, ...read.conv())));
-    return { logits: dense(flatten(x), ...read.dense()) };
+    const features = flatten(x);
+    return { logits: dense(features, ...read.dense()), features };
   }
 
   return { kind: 'student', channels: [...channels], actions, specs, forward };

@@ -22,6 +22,7 @@ import { Random } from '../random.ts';
 import { checkpoint, Throughput, type RunControl } from './control.ts';
 import { BatchBuilder, checkLabelledSet, disposeBatch, OBS_VALUES, type LabelledSet } from './data.ts';
 import { bcStep, dcMatchStep, paperMatchStep, syntheticBatch, type SyntheticGroup } from './steps.ts';
+import { indexesByAction, sampleWithoutReplacement } from './coreset.ts';
 import { checkChoice, checkLearningRate, checkNumber, ConfigError } from './validate.ts';
 
 export const DISTILL_VARIANTS = ['paper', 'dc'] as const;
@@ -153,12 +154,12 @@ export async function distill(
   if (config.variant === 'paper' && !expert) throw new ConfigError("The 'paper' variant matches gradients of a trained expert: pass its weights.");
   checkLabelledSet(data, actionCount);
   const random = new Random(config.seed);
-  const byAction = indexesByAction(data, actionCount);
+  const byAction = indexesByAction(data.actions, actionCount);
   const realCounts = byAction.map((ix) => ix.length);
   const allocation = initial ? countsByAction(initial, actionCount) : allocateSynthetic(realCounts, config.syntheticSize, config.allocation);
   const skippedActions = realCounts.flatMap((c, a) => (c === 0 ? [a] : []));
   const groups = initial
-    ? initialGroups(initial, indexesByAction(initial, actionCount), allocation, actionCount, null)
+    ? initialGroups(initial, indexesByAction(initial.actions, actionCount), allocation, actionCount, null)
     : initialGroups(data, byAction, allocation, actionCount, random);
   const optimizer = sgdMomentum(config.pixelLearningRate, config.pixelMomentum);
   const distances = new Float32Array(config.iterations);
@@ -254,20 +255,6 @@ function countsByAction(data: LabelledSet, actionCount: number): number[] {
   const counts = new Array<number>(actionCount).fill(0);
   for (let i = 0; i < data.count; i++) counts[data.actions[i]!]!++;
   return counts;
-}
-
-function indexesByAction(data: LabelledSet, actionCount: number): Int32Array[] {
-  const lists: number[][] = Array.from({ length: actionCount }, () => []);
-  for (let i = 0; i < data.count; i++) lists[data.actions[i]!]!.push(i);
-  return lists.map((l) => Int32Array.from(l));
-}
-
-/** n indexes from `pool`: without replacement when the pool is large enough, else cycling a shuffled copy. */
-function sampleWithoutReplacement(pool: Int32Array, n: number, random: Random): Int32Array {
-  const copy = Int32Array.from(pool);
-  random.shuffle(copy);
-  if (copy.length >= n) return copy.subarray(0, n);
-  return Int32Array.from({ length: n }, (_, i) => copy[i % copy.length]!);
 }
 
 /**

@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { ProcgenGame } from '@shared/procgen/engine/game.ts';
+import type { NetworkOutput } from '../nets/network.ts';
 import type { TrainableNet } from '../nets/trainable.ts';
 import type { Random } from '../random.ts';
 import { BatchBuilder, disposeBatch, IMAGE_SIZE, OBS_VALUES, type LabelledSet } from './data.ts';
@@ -154,16 +155,39 @@ export class NetworkActionSource implements ActionSource {
  * [count x actions], e.g. an expert's soft labels for a synthetic set.
  */
 export async function policyProbabilities(net: TrainableNet, data: LabelledSet, chunk = 256): Promise<Float32Array> {
-  const a = net.def.actions;
-  const out = new Float32Array(data.count * a);
-  const builder = new BatchBuilder({ count: data.count, obs: data.obs, actions: data.actions }, Math.min(chunk, data.count), a);
-  for (let start = 0; start < data.count; start += chunk) {
-    const end = Math.min(start + chunk, data.count);
-    const batch = builder.build(Int32Array.from({ length: end - start }, (_, j) => start + j));
-    const probabilities = tf.tidy(() => tf.softmax(net.def.forward(net.vars, batch.obs).logits));
-    out.set(await probabilities.data(), start * a);
-    probabilities.dispose();
+  return (await forwardInChunks(net, data, chunk, (out) => tf.softmax(out.logits))).values;
+}
+
+/**
+ * What the network's policy head reads (its penultimate layer) on the observations
+ * `indexes` of `data` (all by default): [indexes x dim], without copying the frames.
+ */
+export async function policyFeatures(net: TrainableNet, data: LabelledSet, indexes?: Int32Array, chunk = 256): Promise<{ values: Float32Array; dim: number }> {
+  return forwardInChunks(net, data, chunk, (out) => out.features, indexes);
+}
+
+/** One row per observation (`indexes` of `data`, all by default) from the network's output, `chunk` per forward pass. */
+async function forwardInChunks(
+  net: TrainableNet,
+  data: LabelledSet,
+  chunk: number,
+  rowsOf: (out: NetworkOutput) => tf.Tensor2D,
+  indexes: Int32Array = Int32Array.from({ length: data.count }, (_, i) => i),
+): Promise<{ values: Float32Array; dim: number }> {
+  let values = new Float32Array(0);
+  let dim = 0;
+  const count = indexes.length;
+  const builder = new BatchBuilder({ count: data.count, obs: data.obs, actions: data.actions }, Math.min(chunk, count), net.def.actions);
+  for (let start = 0; start < count; start += chunk) {
+    const batch = builder.build(indexes.subarray(start, Math.min(start + chunk, count)));
+    const rows = tf.tidy(() => rowsOf(net.def.forward(net.vars, batch.obs)));
+    if (start === 0) {
+      dim = rows.shape[1];
+      values = new Float32Array(count * dim);
+    }
+    values.set(await rows.data(), start * dim);
+    rows.dispose();
     disposeBatch(batch);
   }
-  return out;
+  return { values, dim };
 }

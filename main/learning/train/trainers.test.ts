@@ -94,7 +94,8 @@ describe('gradient matching', () => {
     const forward = (ps: readonly tf.Tensor[], obs: tf.Tensor4D) => {
       const [cw, cb, w0, b0, w1, b1, dw, db] = ps as [tf.Tensor4D, tf.Tensor1D, tf.Tensor4D, tf.Tensor1D, tf.Tensor4D, tf.Tensor1D, tf.Tensor2D, tf.Tensor1D];
       const h = residualBlock(maxPool(conv3x3(obs, cw, cb)), w0, b0, w1, b1);
-      return { logits: dense(relu(flatten(h)), dw, db) };
+      const features = relu(flatten(h));
+      return { logits: dense(features, dw, db), features };
     };
     const def: NetworkDef = { kind: 'impala', channels: [4], actions: ACTIONS, specs, forward };
     const params = specs.map((spec, i) => tf.mul(tf.randomNormal(spec.shape as number[], 0, 1, 'float32', 40 + i), spec.kind === 'bias' ? 0.1 : 0.4));

@@ -6,9 +6,11 @@
  * and a resumed run continues from the last snapshot. Only a resume restarts
  * the pixels' SGD momentum. With distill.softLabels, each snapshot also stores
  * the expert's action distribution on its samples (the 'synthetic-soft' method).
+ * Then the coreset controls (`distill.controls`) pick real frames with the same size
+ * and per-action allocation, stored as methods of their own.
  */
 import { appendMetrics } from '../../storage/metrics.ts';
-import { saveMethodData } from '../../storage/methods.ts';
+import { saveMethodData, type MethodData } from '../../storage/methods.ts';
 import { loadDataset } from '../../storage/datasets.ts';
 import { getRun } from '../../storage/runs.ts';
 import { dropSnapshotPixels, loadSyntheticSnapshot, saveSyntheticSnapshot } from '../../storage/synthetic.ts';
@@ -18,6 +20,7 @@ import { policyProbabilities } from '../../learning/train/policy.ts';
 import type { LabelledSet } from '../../learning/train/data.ts';
 import { bcLossOf, episodeDatasetOf, loadExpert, syntheticSetOf } from '../training-data.ts';
 import { seedFor, type StageDefinition } from '../stage-context.ts';
+import { selectCoresetControls } from '../coreset-controls.ts';
 import { SYNTHETIC_METHOD, SYNTHETIC_SOFT_METHOD } from '@shared/config/methods.ts';
 
 interface DistillCheckpoint {
@@ -72,6 +75,7 @@ export const distillStage: StageDefinition = {
       });
     };
     let stored = start;
+    let controls: MethodData[] = [];
     try {
       // A crash after the last snapshot but before the stage was marked done leaves nothing to run.
       if (start < options.iterations) {
@@ -99,6 +103,9 @@ export const distillStage: StageDefinition = {
           appendMetrics(ctx.db, ctx.runId, [{ series: 'distill/skipped-actions', step: 0, value: result.skippedActions.length }]);
         }
       }
+      // Chosen after distilling (deterministic, so a resumed stage picks the same frames).
+      ctx.progress(options.iterations, options.iterations, `choosing coreset controls: ${options.controls.join(', ') || 'none'}`);
+      controls = await selectCoresetControls(data, expert, options, (label) => ctx.random(label));
     } finally {
       disposeTrainable(expert);
     }
@@ -107,6 +114,7 @@ export const distillStage: StageDefinition = {
       saveMethodData(db, ctx.runId, { method: SYNTHETIC_METHOD, kind: 'synthetic', episodes: 0, samples: size, stepIndices: null });
       if (options.softLabels)
         saveMethodData(db, ctx.runId, { method: SYNTHETIC_SOFT_METHOD, kind: 'synthetic', episodes: 0, samples: size, stepIndices: null });
+      for (const control of controls) saveMethodData(db, ctx.runId, control);
     };
   },
 };

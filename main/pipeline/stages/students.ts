@@ -35,7 +35,9 @@ function studentMethods(ctx: StageContext): { method: string; data: () => Labell
         return syntheticSetOf(snapshot, m.method === SYNTHETIC_SOFT_METHOD);
       }
       const data = full();
-      return m.stepIndices!.length === data.count ? data : subset(data, m.stepIndices!);
+      const chosen = m.stepIndices!.length === data.count ? data : subset(data, m.stepIndices!);
+      // A coreset control may carry its own labels (the expert's soft labels).
+      return m.targets ? { ...chosen, targets: m.targets } : chosen;
     },
   }));
 }

@@ -15,6 +15,11 @@ describe('config fields from the schema', () => {
     expect(field('game')).toMatchObject({ kind: 'enum', options: ['bigfish', 'starpilot', 'jumper'] });
     expect(field('evaluate.greedy').kind).toBe('bool');
     expect(field('expert.channels')).toMatchObject({ kind: 'int-list', min: 1, max: 256 });
+    expect(field('distill.controls')).toMatchObject({
+      kind: 'enum-list',
+      options: ['random-frames', 'random-frames-soft', 'kcenter-frames', 'kcenter-frames-soft'],
+    });
+    expect(describeRange(field('distill.controls'))).toBe('list of random-frames | random-frames-soft | kcenter-frames | kcenter-frames-soft');
     expect(field('expert.reuseRunId')).toMatchObject({ kind: 'int', nullable: true });
     expect(describeRange(field('collect.epsilon'))).toBe('number 0..1');
     expect(sectionOf('students.bc.steps')).toBe('students');

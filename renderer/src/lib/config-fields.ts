@@ -9,10 +9,10 @@ import { experimentConfigSchema } from '@shared/config/experiment.ts';
 export interface ConfigField {
   /** Dotted key, as `--set` takes it. */
   readonly key: string;
-  readonly kind: 'int' | 'real' | 'enum' | 'bool' | 'int-list' | 'text';
+  readonly kind: 'int' | 'real' | 'enum' | 'bool' | 'int-list' | 'enum-list' | 'text';
   readonly min: number | null;
   readonly max: number | null;
-  /** The choices of an enum. */
+  /** The choices of an enum (or of each element of an enum list). */
   readonly options: readonly string[];
   readonly nullable: boolean;
 }
@@ -41,6 +41,7 @@ function fieldOf(key: string, schema: z.ZodType): ConfigField[] {
   if (inner instanceof z.ZodArray) {
     const element = unwrap(inner.element as z.ZodType).inner;
     if (element instanceof z.ZodNumber) return [{ ...base, kind: 'int-list', min: finite(element.minValue), max: finite(element.maxValue) }];
+    if (element instanceof z.ZodEnum) return [{ ...base, kind: 'enum-list', options: element.options.map(String) }];
   }
   return [{ ...base, kind: 'text' }];
 }
@@ -53,6 +54,7 @@ export const sectionOf = (key: string): string => (key.includes('.') ? key.slice
 export function describeRange(field: ConfigField): string {
   if (field.kind === 'enum') return field.options.join(' | ');
   if (field.kind === 'bool') return 'true | false';
+  if (field.kind === 'enum-list') return `list of ${field.options.join(' | ')}`;
   const range = field.min !== null || field.max !== null ? `${field.min ?? '−∞'}..${field.max ?? '∞'}` : '';
   const kind =
     field.kind === 'int-list' ? `list of integers ${range}` : field.kind === 'int' ? `integer ${range}` : field.kind === 'real' ? `number ${range}` : 'text';
