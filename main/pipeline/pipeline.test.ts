@@ -126,8 +126,8 @@ describe('a finished run', () => {
     expect(lines).toHaveLength(1 + 13 * 2);
     const json = JSON.parse(ddrl('results', '1', '--json', '--db', db).out);
     const row = (method: string) => json.rows.find((r: { method: string; split: string }) => r.method === method && r.split === 'ood');
-    expect(row('synthetic')).toMatchObject({ dataKind: 'synthetic', dataSamples: 15, dataUsed: '15 synthetic samples' });
-    expect(row('synthetic-soft')).toMatchObject({ dataKind: 'synthetic', dataSamples: 15, dataUsed: '15 synthetic samples, expert soft labels' });
+    expect(row('synthetic')).toMatchObject({ dataKind: 'synthetic', dataSamples: 15, dataUsed: '15 synthetic samples (paper)' });
+    expect(row('synthetic-soft')).toMatchObject({ dataKind: 'synthetic', dataSamples: 15, dataUsed: '15 synthetic samples (paper), expert soft labels' });
     expect(row('random-frames')).toMatchObject({ dataKind: 'coreset', dataSamples: 15, dataUsed: '15 random real frames per action' });
     expect(row('kcenter-frames-soft')).toMatchObject({
       dataKind: 'coreset',
@@ -324,12 +324,21 @@ describe('a finished run', () => {
     const badValue = ddrl('run', '--preset', 'quick-jumper', '--set', 'distill.size=5', '--db', db);
     expect(badValue.code).toBe(2);
     expect(badValue.err).toMatch(/distill\.size: must be at least 15/);
-    for (const [setting, message] of [
-      ['expert.dagger.rounds=0', /expert\.dagger\.rounds: must be at least 1 \(rounds after the demonstrations/],
-      ['expert.planner.targetTemperature=-0.1', /expert\.planner\.targetTemperature: must be at least 0/],
-      ['expert.planner.horizon=0', /expert\.planner\.horizon: must be at least 1 \(steps looked ahead per decision\)/],
+    for (const [settings, message] of [
+      [['expert.dagger.rounds=0'], /expert\.dagger\.rounds: must be at least 1 \(rounds after the demonstrations/],
+      [['expert.planner.targetTemperature=-0.1'], /expert\.planner\.targetTemperature: must be at least 0/],
+      [['expert.planner.horizon=0'], /expert\.planner\.horizon: must be at least 1 \(steps looked ahead per decision\)/],
+      [['distill.variant=mtt'], /distill\.variant: expected one of paper, dc, dsa, dm/],
+      [
+        ['distill.augment=["translate","flip"]'],
+        /distill\.augment: 'flip' is not defined for bigfish \(a flip turns left into right, a different action\): use any of translate, brightness, contrast/,
+      ],
+      [
+        ['distill.variant=dm', 'distill.learnLabels=true'],
+        /distill\.learnLabels: variant 'dm' matches embeddings, its loss has no labels to learn: use variant paper, dc or dsa/,
+      ],
     ] as const) {
-      const bad = ddrl('run', '--preset', 'quick-bigfish', '--set', setting, '--db', db);
+      const bad = ddrl('run', '--preset', 'quick-bigfish', ...settings.flatMap((setting) => ['--set', setting]), '--db', db);
       expect(bad.code).toBe(2);
       expect(bad.err).toMatch(message);
     }

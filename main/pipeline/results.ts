@@ -17,6 +17,7 @@ import { getRun } from '../storage/runs.ts';
 import { summarise } from '@shared/stats.ts';
 import { RANDOM_METHOD, SYNTHETIC_SOFT_METHOD, type CoresetControl } from '@shared/config/methods.ts';
 import { describeControl } from './coreset-controls.ts';
+import type { ExperimentConfig } from '@shared/config/experiment.ts';
 import { RANDOM_NOT_EVALUATED, intervalsOverlap, randomFloorSentences } from '@shared/random-floor.ts';
 import { evaluateMissingRandomPolicy } from './stages/evaluate.ts';
 
@@ -97,7 +98,7 @@ export function runResults(db: Database, runId: number): RunResults {
         dataKind: d?.kind ?? 'random',
         dataSamples: d?.samples ?? 0,
         dataEpisodes: d?.episodes ?? 0,
-        dataUsed: d ? dataUsed(method, d, run.config.expert.source) : 'none (random actions)',
+        dataUsed: d ? dataUsed(method, d, run.config.expert.source, run.config.distill) : 'none (random actions)',
       });
     }
   }
@@ -123,9 +124,12 @@ const EXPERT_DATA = {
   reuse: 'reused from another run',
 } as const;
 
-function dataUsed(method: string, data: MethodData, expertSource: RunResults['expertSource']): string {
+function dataUsed(method: string, data: MethodData, expertSource: RunResults['expertSource'], distill: ExperimentConfig['distill']): string {
   if (data.kind === 'coreset') return `${data.samples} ${describeControl(method as CoresetControl)}`;
-  if (data.kind === 'synthetic') return `${data.samples} synthetic samples${method === SYNTHETIC_SOFT_METHOD ? ', expert soft labels' : ''}`;
+  if (data.kind === 'synthetic') {
+    const labels = method === SYNTHETIC_SOFT_METHOD ? ', expert soft labels' : distill.learnLabels ? ', learned labels' : '';
+    return `${data.samples} synthetic samples (${distill.variant})${labels}`;
+  }
   // The planner's row counts its own demonstrations, whatever the expert network learned from.
   if (data.kind === 'expert' && method === 'planner') return `${data.samples} ${EXPERT_DATA.planner}`;
   if (data.kind === 'expert') return expertSource === 'reuse' ? EXPERT_DATA.reuse : `${data.samples} ${EXPERT_DATA[expertSource]}`;

@@ -28,13 +28,14 @@ export function episodeDatasetOf(loaded: LoadedDataset, searchTargets = false): 
 }
 
 /**
- * The final synthetic set (float pixels, never clamped) as a labelled set; with `soft`,
- * its targets are the expert's soft labels stored with it.
+ * The final synthetic set (float pixels, never clamped) as a labelled set. Its targets:
+ * with `soft`, the expert's soft labels stored with it; else its learned labels where the
+ * run learned them (the actions otherwise).
  */
 export function syntheticSetOf(snapshot: SyntheticSnapshot, soft = false): LabelledSet {
   if (!snapshot.pixels) throw new Error(`Synthetic snapshot ${snapshot.iteration} keeps no float pixels: only the final set can train students.`);
   const set = { count: snapshot.labels.length, obs: snapshot.pixels, actions: Int32Array.from(snapshot.labels) };
-  if (!soft) return set;
+  if (!soft) return snapshot.learnedLabels ? { ...set, targets: snapshot.learnedLabels } : set;
   if (!snapshot.softLabels) throw new Error(`Synthetic snapshot ${snapshot.iteration} has no soft labels: the run did not distil with distill.softLabels.`);
   return { ...set, targets: snapshot.softLabels };
 }

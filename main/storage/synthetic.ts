@@ -16,6 +16,14 @@ export interface SyntheticSnapshot {
   readonly pixels: Float32Array | null;
   /** The expert's action distribution per sample (samples x actions), when the run distils with soft labels. */
   readonly softLabels: Float32Array | null;
+  /** The label distribution learned per sample (samples x actions), when the run learns labels. */
+  readonly learnedLabels: Float32Array | null;
+}
+
+/** Per-sample label distributions stored beside a snapshot's pixels. */
+export interface SnapshotLabels {
+  readonly soft?: Float32Array | null;
+  readonly learned?: Float32Array | null;
 }
 
 function toViewFrames(pixels: Float32Array): Uint8Array {
@@ -32,20 +40,27 @@ export function saveSyntheticSnapshot(
   labels: Uint8Array,
   pixels: Float32Array,
   keepPixels: boolean,
-  softLabels: Float32Array | null = null,
+  { soft = null, learned = null }: SnapshotLabels = {},
 ): void {
   if (pixels.length !== labels.length * OBSERVATION_BYTES)
     throw new RangeError(`${labels.length} labels need ${labels.length * OBSERVATION_BYTES} pixels, got ${pixels.length}.`);
-  if (softLabels && softLabels.length % labels.length !== 0)
-    throw new RangeError(`${softLabels.length} soft-label values do not divide into ${labels.length} samples.`);
-  db.prepare('INSERT OR REPLACE INTO synthetic_snapshots (run_id, iteration, loss, labels, frames, pixels, soft_labels) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+  for (const [name, values] of [
+    ['soft-label', soft],
+    ['learned-label', learned],
+  ] as const) {
+    if (values && values.length % labels.length !== 0) throw new RangeError(`${values.length} ${name} values do not divide into ${labels.length} samples.`);
+  }
+  db.prepare(
+    'INSERT OR REPLACE INTO synthetic_snapshots (run_id, iteration, loss, labels, frames, pixels, soft_labels, learned_labels) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  ).run(
     runId,
     iteration,
     loss,
     blobOf(labels),
     Buffer.from(encodeFrames(toViewFrames(pixels), OBSERVATION_BYTES)),
     keepPixels ? blobOf(pixels) : null,
-    softLabels ? blobOf(softLabels) : null,
+    soft ? blobOf(soft) : null,
+    learned ? blobOf(learned) : null,
   );
 }
 
@@ -66,7 +81,17 @@ export function loadSyntheticSnapshot(db: Database, runId: number, iteration?: n
     iteration === undefined
       ? db.prepare('SELECT * FROM synthetic_snapshots WHERE run_id = ? ORDER BY iteration DESC LIMIT 1').get(runId)
       : db.prepare('SELECT * FROM synthetic_snapshots WHERE run_id = ? AND iteration = ?').get(runId, iteration)
-  ) as { iteration: number; loss: number | null; labels: Buffer; frames: Buffer; pixels: Buffer | null; soft_labels: Buffer | null } | undefined;
+  ) as
+    | {
+        iteration: number;
+        loss: number | null;
+        labels: Buffer;
+        frames: Buffer;
+        pixels: Buffer | null;
+        soft_labels: Buffer | null;
+        learned_labels: Buffer | null;
+      }
+    | undefined;
   return (
     r && {
       iteration: r.iteration,
@@ -75,6 +100,7 @@ export function loadSyntheticSnapshot(db: Database, runId: number, iteration?: n
       frames: decodeFrames(r.frames, OBSERVATION_BYTES),
       pixels: r.pixels ? float32Of(r.pixels) : null,
       softLabels: r.soft_labels ? float32Of(r.soft_labels) : null,
+      learnedLabels: r.learned_labels ? float32Of(r.learned_labels) : null,
     }
   );
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { GAME_NAMES, type GameName } from '../procgen/games/index.ts';
-import { CORESET_CONTROLS } from './methods.ts';
+import { CORESET_CONTROLS, DISTILL_VARIANTS, PIXEL_PARAMETERISATIONS } from './methods.ts';
+import { AUGMENTATIONS, GAME_AUGMENTATIONS } from './augmentations.ts';
 
 /**
  * One experiment, every hyperparameter in one typed schema. Defaults are the
@@ -153,13 +154,28 @@ export const baselinesSchema = z
 
 export const distillSchema = z
   .object({
-    /** 'paper': frozen expert, squared L2 over all gradients. 'dc': fresh nets, layer-wise cosine, inner loop. */
-    variant: z.enum(['paper', 'dc'], { error: 'expected paper or dc' }).default('paper'),
+    /**
+     * 'paper': frozen expert, squared L2 over all gradients. 'dc': fresh nets, layer-wise cosine,
+     * inner loop. 'dsa': dc with siamese augmentation. 'dm': mean embeddings of fresh nets matched.
+     */
+    variant: z.enum(DISTILL_VARIANTS, { error: `expected one of ${DISTILL_VARIANTS.join(', ')}` }).default('paper'),
     size: int(1, 100_000, 'synthetic samples; at least one per action').default(150),
     allocation: z.enum(['balanced', 'proportional'], { error: 'expected balanced or proportional' }).default('balanced'),
     iterations: int(1, 1_000_000, 'outer iterations').default(1000),
-    learningRate: real(0, 1e6, 'SGD learning rate on pixels', true).default(0.1),
-    momentum: real(0, 1, 'SGD momentum on pixels').default(0.5),
+    /**
+     * 'raw-sgd' (the paper): SGD with momentum on the 0..255 pixels. 'unit-adam': Adam on
+     * pixels / 255, so the learning rate is about the share of the pixel range moved per step.
+     */
+    pixels: z.enum(PIXEL_PARAMETERISATIONS, { error: `expected one of ${PIXEL_PARAMETERISATIONS.join(', ')}` }).default('raw-sgd'),
+    learningRate: real(0, 1e6, 'learning rate on pixels (and learned labels)', true).default(0.1),
+    momentum: real(0, 1, 'SGD momentum on pixels (raw-sgd)').default(0.5),
+    /** Learn each synthetic sample's label distribution with its pixels (paper, dc, dsa; dm's loss has no labels). */
+    learnLabels: z.boolean({ error: 'expected true or false' }).default(false),
+    /** 'dsa' and 'dm': augmentations drawn per matching step, applied alike to real and synthetic samples. */
+    augment: z
+      .array(z.enum(AUGMENTATIONS, { error: `expected one of ${AUGMENTATIONS.join(', ')}` }))
+      .refine((list) => new Set(list).size === list.length, { error: 'name each augmentation once' })
+      .default(['translate', 'brightness', 'contrast']),
     realBatch: int(1, 100_000, 'real samples per action per iteration').default(75),
     loss: z.enum(['mse', 'mae'], { error: 'expected mse or mae' }).default('mse'),
     /** 'dc' only: network updates on the synthetic set between matching steps. */
@@ -218,6 +234,23 @@ export const experimentConfigSchema = z
         code: 'custom',
         path: ['distill', 'size'],
         message: `must be at least 15, one synthetic sample per action (got ${config.distill.size})`,
+      });
+    }
+    const allowed = GAME_AUGMENTATIONS[config.game];
+    for (const a of config.distill.augment) {
+      if (!allowed.includes(a)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['distill', 'augment'],
+          message: `'${a}' is not defined for ${config.game}${a === 'flip' ? ' (a flip turns left into right, a different action)' : ''}: use any of ${allowed.join(', ')}`,
+        });
+      }
+    }
+    if (config.distill.learnLabels && config.distill.variant === 'dm') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['distill', 'learnLabels'],
+        message: "variant 'dm' matches embeddings, its loss has no labels to learn: use variant paper, dc or dsa, or learnLabels=false",
       });
     }
     if (config.expert.source === 'reuse' && config.expert.reuseRunId === null) {

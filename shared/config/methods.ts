@@ -15,3 +15,16 @@ export const RANDOM_METHOD = 'random';
  */
 export const CORESET_CONTROLS = ['random-frames', 'random-frames-soft', 'kcenter-frames', 'kcenter-frames-soft'] as const;
 export type CoresetControl = (typeof CORESET_CONTROLS)[number];
+
+/**
+ * Distillation methods (`distill.variant`), one module each in
+ * main/learning/train/distill-methods/: `paper` (the paper's gradient matching on the
+ * frozen expert), `dc` (dataset condensation: fresh networks, layer-wise cosine, inner
+ * loop), `dsa` (dc with differentiable siamese augmentation) and `dm` (distribution
+ * matching of mean embeddings under fresh networks).
+ */
+export const DISTILL_VARIANTS = ['paper', 'dc', 'dsa', 'dm'] as const;
+export type DistillVariant = (typeof DISTILL_VARIANTS)[number];
+/** How the synthetic pixels are parameterised and optimised (`distill.pixels`). */
+export const PIXEL_PARAMETERISATIONS = ['raw-sgd', 'unit-adam'] as const;
+export type PixelParameterisation = (typeof PIXEL_PARAMETERISATIONS)[number];

@@ -1,32 +1,28 @@
 /**
- * Dataset distillation by gradient matching: learns the pixels of a small synthetic set
- * whose training gradients resemble those of the real data.
- *
- * "paper" (the official code): a frozen pretrained expert; each iteration, for every
- * action, a real batch of that action and the synthetic samples of that action; squared
- * L2 distance between their parameter gradients (MSE on softmax vs one-hot), summed over
- * actions; SGD lr 0.1 momentum 0.5 on the pixels; synthetic set initialised from real
- * samples of each action, pixels never clamped.
- *
- * "dc" (Zhao et al. 2021): a freshly initialised network every iteration; several
- * matching steps with layer-wise cosine distance on the whole synthetic set, each
- * followed by an inner loop that trains the network on the synthetic set.
+ * Dataset distillation: learns the pixels (and optionally the labels) of a small
+ * synthetic set that trains students like the real data does. This module owns what
+ * every method shares: the per-action allocation, the synthetic groups initialised from
+ * real samples, their parameterisation and optimizer, the outer loop with progress,
+ * cancellation and snapshots. Each method's iteration is a module of its own
+ * (`distill-methods/`): paper, dc, dsa, dm.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { AUGMENTATIONS, type Augmentation } from '@shared/config/augmentations.ts';
+import { DISTILL_VARIANTS, PIXEL_PARAMETERISATIONS, type DistillVariant, type PixelParameterisation } from '@shared/config/methods.ts';
 import { sgdMomentum, adam, disposeOptimizer } from './optimizers.ts';
-import { BC_LOSSES, type BcLoss } from '../losses.ts';
-import { createNetwork, type NetworkOptions } from '../nets/create.ts';
+import { BC_LOSSES, oneHotLabels, type BcLoss } from '../losses.ts';
+import type { NetworkOptions } from '../nets/create.ts';
 import { INIT_SCHEMES, type InitScheme } from '../nets/init.ts';
-import { createTrainable, disposeTrainable, type TrainableNet } from '../nets/trainable.ts';
+import type { TrainableNet } from '../nets/trainable.ts';
 import { Random } from '../random.ts';
 import { checkpoint, Throughput, type RunControl } from './control.ts';
-import { BatchBuilder, checkLabelledSet, disposeBatch, OBS_VALUES, type LabelledSet } from './data.ts';
-import { bcStep, dcMatchStep, paperMatchStep, syntheticBatch, type SyntheticGroup } from './steps.ts';
+import { BatchBuilder, checkLabelledSet, OBS_VALUES, type LabelledSet } from './data.ts';
+import type { SyntheticGroup } from './steps.ts';
 import { indexesByAction, sampleWithoutReplacement } from './coreset.ts';
+import { DISTILL_METHODS } from './distill-methods/index.ts';
 import { checkChoice, checkLearningRate, checkNumber, ConfigError } from './validate.ts';
 
-export const DISTILL_VARIANTS = ['paper', 'dc'] as const;
-export type DistillVariant = (typeof DISTILL_VARIANTS)[number];
+export { DISTILL_VARIANTS, type DistillVariant };
 export const ALLOCATIONS = ['balanced', 'proportional'] as const;
 export type Allocation = (typeof ALLOCATIONS)[number];
 
@@ -40,14 +36,26 @@ export interface DistillConfig {
   /** Real samples per action per iteration ("paper"; README: 75), or per matching step ("dc"). */
   readonly realBatch: number;
   readonly loss: BcLoss;
+  /**
+   * `raw-sgd` (the paper): parameters are the 0..255 pixels, SGD with momentum, so a
+   * learning rate's effect depends on the gradient's scale. `unit-adam`: parameters are
+   * pixels / 255 and Adam moves each by about the learning rate per step, a share of
+   * the pixel range on every scale.
+   */
+  readonly pixels: PixelParameterisation;
   readonly pixelLearningRate: number;
+  /** `raw-sgd` only. */
   readonly pixelMomentum: number;
-  /** "dc": the network re-initialised every iteration (the student by default). */
+  /** Learn each synthetic sample's label distribution too (methods whose loss reads labels). */
+  readonly learnLabels: boolean;
+  /** "dsa" and "dm": the siamese augmentations drawn per matching step. */
+  readonly augment: readonly Augmentation[];
+  /** Fresh-network methods (dc, dsa, dm): the network re-initialised every iteration (the student by default). */
   readonly network: NetworkOptions;
   readonly init: InitScheme;
-  /** "dc": matching steps per fresh network. */
+  /** "dc", "dsa": matching steps per fresh network. */
   readonly matchSteps: number;
-  /** "dc": Adam steps on the synthetic set after each matching step. */
+  /** "dc", "dsa": Adam steps on the synthetic set after each matching step. */
   readonly innerSteps: number;
   readonly innerLearningRate: number;
   readonly seed: number;
@@ -61,8 +69,11 @@ export const DISTILL_DEFAULTS: DistillConfig = {
   allocation: 'balanced',
   realBatch: 75,
   loss: 'mse',
+  pixels: 'raw-sgd',
   pixelLearningRate: 0.1,
   pixelMomentum: 0.5,
+  learnLabels: false,
+  augment: ['translate', 'brightness', 'contrast'],
   network: { kind: 'student' },
   init: 'pytorch',
   matchSteps: 10,
@@ -75,6 +86,14 @@ export const DISTILL_DEFAULTS: DistillConfig = {
 export function resolveDistillConfig(overrides: Partial<DistillConfig>, actionCount: number): DistillConfig {
   const config = { ...DISTILL_DEFAULTS, ...overrides };
   checkChoice('variant', config.variant, DISTILL_VARIANTS);
+  checkChoice('pixels', config.pixels, PIXEL_PARAMETERISATIONS);
+  for (const a of config.augment) checkChoice('augment', a, AUGMENTATIONS);
+  if (config.learnLabels && !DISTILL_METHODS[config.variant].canLearnLabels) {
+    const able = DISTILL_VARIANTS.filter((v) => DISTILL_METHODS[v].canLearnLabels);
+    throw new ConfigError(
+      `learnLabels = true with variant '${config.variant}': its loss does not read labels, so they cannot be learned. Use variant ${able.join(', ')} or learnLabels = false.`,
+    );
+  }
   checkChoice('allocation', config.allocation, ALLOCATIONS);
   checkChoice('loss', config.loss, BC_LOSSES);
   checkChoice('init', config.init, INIT_SCHEMES);
@@ -151,7 +170,8 @@ export async function distill(
 ): Promise<DistillResult> {
   const actionCount = expert?.def.actions ?? overrides.network?.actions ?? 15;
   const config = resolveDistillConfig(overrides, actionCount);
-  if (config.variant === 'paper' && !expert) throw new ConfigError("The 'paper' variant matches gradients of a trained expert: pass its weights.");
+  const method = DISTILL_METHODS[config.variant];
+  if (method.needsExpert && !expert) throw new ConfigError(`The '${config.variant}' variant matches gradients of a trained expert: pass its weights.`);
   checkLabelledSet(data, actionCount);
   const random = new Random(config.seed);
   const byAction = indexesByAction(data.actions, actionCount);
@@ -159,9 +179,10 @@ export async function distill(
   const allocation = initial ? countsByAction(initial, actionCount) : allocateSynthetic(realCounts, config.syntheticSize, config.allocation);
   const skippedActions = realCounts.flatMap((c, a) => (c === 0 ? [a] : []));
   const groups = initial
-    ? initialGroups(initial, indexesByAction(initial.actions, actionCount), allocation, actionCount, null)
-    : initialGroups(data, byAction, allocation, actionCount, random);
-  const optimizer = sgdMomentum(config.pixelLearningRate, config.pixelMomentum);
+    ? initialGroups(initial, indexesByAction(initial.actions, actionCount), allocation, actionCount, config, null)
+    : initialGroups(data, byAction, allocation, actionCount, config, random);
+  const optimizer = config.pixels === 'unit-adam' ? adam(config.pixelLearningRate) : sgdMomentum(config.pixelLearningRate, config.pixelMomentum);
+  const state = { data, byAction, groups, config, optimizer, random, actionCount, expert, control };
   const distances = new Float32Array(config.iterations);
   const throughput = new Throughput();
   const every = control.snapshotEvery ?? 0;
@@ -169,10 +190,7 @@ export async function distill(
     if (control.onSnapshot && every > 0 && !initial) await control.onSnapshot(0, await readSynthetic(groups), distances.subarray(0, 0));
     for (let it = 0; it < config.iterations; it++) {
       await checkpoint(control, 'Distillation', it);
-      distances[it] =
-        config.variant === 'paper'
-          ? await paperIteration(expert!, data, byAction, groups, config, optimizer, random)
-          : await dcIteration(data, groups, config, optimizer, random, actionCount, control, it);
+      distances[it] = await method.iterate(state, it);
       throughput.add(config.syntheticSize);
       if ((it + 1) % config.progressEvery === 0 || it + 1 === config.iterations) {
         await control.onProgress?.({
@@ -183,7 +201,7 @@ export async function distill(
           metrics: { skippedActions: skippedActions.length },
         });
       }
-      // Snapshots come from inside the one loop, so the pixels' momentum never restarts.
+      // Snapshots come from inside the one loop, so the optimizer's state never restarts.
       if (control.onSnapshot && every > 0 && (it + 1) % every === 0 && it + 1 < config.iterations) {
         await control.onSnapshot(it + 1, await readSynthetic(groups), distances.subarray(0, it + 1));
       }
@@ -191,63 +209,7 @@ export async function distill(
     return { synthetic: await readSynthetic(groups), allocation, skippedActions, distances };
   } finally {
     disposeOptimizer(optimizer);
-    for (const g of groups) tf.dispose([g.pixels, g.oneHot]);
-  }
-}
-
-async function paperIteration(
-  expert: TrainableNet,
-  data: LabelledSet,
-  byAction: Int32Array[],
-  groups: SyntheticGroup[],
-  config: DistillConfig,
-  optimizer: tf.Optimizer,
-  random: Random,
-): Promise<number> {
-  const builder = new BatchBuilder(data, config.realBatch, expert.def.actions);
-  const real = groups.map((g) => builder.build(sampleWithoutReplacement(byAction[g.action]!, config.realBatch, random)));
-  try {
-    const distance = paperMatchStep(expert.def, expert.vars, groups, real, config.loss, optimizer);
-    const value = (await distance.data())[0]!;
-    distance.dispose();
-    return value;
-  } finally {
-    real.forEach(disposeBatch);
-  }
-}
-
-async function dcIteration(
-  data: LabelledSet,
-  groups: SyntheticGroup[],
-  config: DistillConfig,
-  optimizer: tf.Optimizer,
-  random: Random,
-  actionCount: number,
-  control: RunControl,
-  it: number,
-): Promise<number> {
-  const net = createTrainable(createNetwork({ ...config.network, actions: actionCount }), config.init, random.int(2 ** 31));
-  const all = Int32Array.from({ length: data.count }, (_, i) => i);
-  const builder = new BatchBuilder(data, Math.min(config.realBatch, data.count), actionCount);
-  const innerOptimizer = adam(config.innerLearningRate);
-  let total = 0;
-  try {
-    for (let m = 0; m < config.matchSteps; m++) {
-      const real = builder.build(sampleWithoutReplacement(all, config.realBatch, random));
-      const distance = dcMatchStep(net.def, net.vars, groups, real, config.loss, optimizer);
-      total += (await distance.data())[0]!;
-      distance.dispose();
-      disposeBatch(real);
-      // The inner loop trains the network on the (now fixed) synthetic pixels.
-      for (let s = 0; s < config.innerSteps; s++) {
-        tf.tidy(() => bcStep(net, innerOptimizer, syntheticBatch(groups), config.loss)).dispose();
-      }
-      await checkpoint(control, 'Distillation', it);
-    }
-    return total / config.matchSteps;
-  } finally {
-    disposeOptimizer(innerOptimizer);
-    disposeTrainable(net);
+    for (const g of groups) tf.dispose([g.pixels, g.oneHot, ...(g.labelLogits ? [g.labelLogits] : [])]);
   }
 }
 
@@ -257,33 +219,62 @@ function countsByAction(data: LabelledSet, actionCount: number): number[] {
   return counts;
 }
 
+/** A learned label starts with this logit on its action (0 elsewhere): 90% of its mass with 15 actions. */
+const LABEL_LOGIT = Math.log(9 * 14);
+
 /**
- * Synthetic groups initialised from samples of each action (pixels on the 0..255
- * scale): drawn at random from real data, or, with no `random`, taken in order
- * (continuing a stored synthetic set).
+ * Synthetic groups initialised from samples of each action: drawn at random from real
+ * data, or, with no `random`, taken in order (continuing a stored synthetic set, whose
+ * targets, when it has them, seed the learned labels). Parameters per `config.pixels`.
  */
-function initialGroups(data: LabelledSet, byAction: Int32Array[], allocation: readonly number[], actionCount: number, random: Random | null): SyntheticGroup[] {
+function initialGroups(
+  data: LabelledSet,
+  byAction: Int32Array[],
+  allocation: readonly number[],
+  actionCount: number,
+  config: DistillConfig,
+  random: Random | null,
+): SyntheticGroup[] {
+  const scale = config.pixels === 'unit-adam' ? 255 : 1;
   const groups: SyntheticGroup[] = [];
   allocation.forEach((count, action) => {
     if (count === 0) return;
     const builder = new BatchBuilder(data, count, actionCount);
     const pool = byAction[action]!;
     const batch = builder.build(random ? sampleWithoutReplacement(pool, count, random) : pool.subarray(0, count));
-    groups.push({ action, pixels: tf.variable(batch.obs, true), oneHot: batch.targets });
-    batch.obs.dispose();
+    const oneHot = oneHotLabels(new Array<number>(count).fill(action), actionCount);
+    const initialPixels = tf.div(batch.obs, scale) as tf.Tensor4D;
+    const pixels = tf.variable(initialPixels, true);
+    const initialLogits = config.learnLabels
+      ? (tf.tidy(() => (data.targets && !random ? tf.log(tf.add(batch.targets, 1e-6)) : tf.mul(oneHot, LABEL_LOGIT))) as tf.Tensor2D)
+      : undefined;
+    const labelLogits = initialLogits && tf.variable(initialLogits, true);
+    groups.push({ action, pixels, oneHot, scale, labelLogits });
+    // A variable keeps its own copy: the tensors it started from go.
+    tf.dispose([batch.obs, batch.targets, initialPixels, ...(initialLogits ? [initialLogits] : [])]);
   });
   return groups;
 }
 
+/** The synthetic set as 0..255 float pixels; with learned labels, their distributions as targets. */
 async function readSynthetic(groups: readonly SyntheticGroup[]): Promise<LabelledSet & { obs: Float32Array }> {
   const count = groups.reduce((n, g) => n + g.pixels.shape[0], 0);
   const obs = new Float32Array(count * OBS_VALUES);
   const actions = new Int32Array(count);
+  const learned = groups.some((g) => g.labelLogits);
+  const targets = learned ? new Float32Array(count * groups[0]!.oneHot.shape[1]) : undefined;
   let offset = 0;
   for (const g of groups) {
-    obs.set((await g.pixels.data()) as Float32Array, offset * OBS_VALUES);
-    actions.fill(g.action, offset, offset + g.pixels.shape[0]);
-    offset += g.pixels.shape[0];
+    const n = g.pixels.shape[0];
+    const pixels = (await g.pixels.data()) as Float32Array;
+    for (let i = 0; i < pixels.length; i++) obs[offset * OBS_VALUES + i] = pixels[i]! * (g.scale ?? 1);
+    actions.fill(g.action, offset, offset + n);
+    if (targets && g.labelLogits) {
+      const probabilities = tf.softmax(g.labelLogits);
+      targets.set(await probabilities.data(), offset * g.oneHot.shape[1]);
+      probabilities.dispose();
+    }
+    offset += n;
   }
-  return { count, obs, actions };
+  return targets ? { count, obs, actions, targets } : { count, obs, actions };
 }

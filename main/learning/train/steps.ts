@@ -14,12 +14,36 @@ export interface Batch {
   readonly targets: tf.Tensor2D;
 }
 
-/** The synthetic samples of one action: trainable pixels and their fixed one-hot label. */
+/** The synthetic samples of one action: trainable pixels and their label. */
 export interface SyntheticGroup {
   readonly action: number;
+  /** The trained parameters: pixels / `scale` (scale 1: the 0..255 pixels themselves). */
   readonly pixels: tf.Variable<tf.Rank.R4>;
   readonly oneHot: tf.Tensor2D;
+  /** Pixels per parameter unit (255: parameters in 0..1); absent means 1. */
+  readonly scale?: number;
+  /** Learned labels: per sample, logits whose softmax is its target (absent: the fixed one-hot). */
+  readonly labelLogits?: tf.Variable<tf.Rank.R2>;
 }
+
+/** A group's samples as the networks read them: pixels on the 0..255 scale. */
+export function groupObs(g: SyntheticGroup): tf.Tensor4D {
+  return g.scale === undefined || g.scale === 1 ? g.pixels : (tf.mul(g.pixels, g.scale) as tf.Tensor4D);
+}
+
+/** A group's targets: softmax of its learned label logits, or its one-hot action. */
+export function groupTargets(g: SyntheticGroup): tf.Tensor2D {
+  return g.labelLogits ? tf.softmax(g.labelLogits) : g.oneHot;
+}
+
+/** What a matching step trains: the pixels, and the label logits where labels are learned. */
+function trainedVariables(groups: readonly SyntheticGroup[]): tf.Variable[] {
+  return groups.flatMap((g) => (g.labelLogits ? [g.pixels, g.labelLogits] : [g.pixels]));
+}
+
+/** A pixel transformation applied alike to real and synthetic batches (differentiable). */
+export type Augment = (obs: tf.Tensor4D) => tf.Tensor4D;
+const identity: Augment = (obs) => obs;
 
 /** One behavioural-cloning step: loss on the batch, gradients, one optimizer update. */
 export function bcStep(net: TrainableNet, optimizer: tf.Optimizer, batch: Batch, loss: BcLoss): tf.Scalar {
@@ -61,13 +85,10 @@ export function paperMatchStep(
   return tf.tidy(() => {
     // Real gradients are constants: computed before the tape that differentiates the pixels.
     const realGrads = real.map((batch) => paramGrads(def, params, batch, loss));
-    const { value, grads } = tf.variableGrads(
-      () => {
-        const terms = groups.map((g, i) => squaredL2Distance(paramGrads(def, params, { obs: g.pixels, targets: g.oneHot }, loss), realGrads[i]!));
-        return tf.addN(terms) as tf.Scalar;
-      },
-      groups.map((g) => g.pixels),
-    );
+    const { value, grads } = tf.variableGrads(() => {
+      const terms = groups.map((g, i) => squaredL2Distance(paramGrads(def, params, { obs: groupObs(g), targets: groupTargets(g) }, loss), realGrads[i]!));
+      return tf.addN(terms) as tf.Scalar;
+    }, trainedVariables(groups));
     optimizer.applyGradients(grads);
     return value;
   });
@@ -76,7 +97,8 @@ export function paperMatchStep(
 /**
  * Dataset condensation's matching step: layer-wise cosine distance between the gradients
  * of the whole synthetic set and of a real batch, on the given (freshly initialised)
- * parameters; one optimizer step on the pixels.
+ * parameters; one optimizer step on the pixels. With `augment` (DSA), the same
+ * transformation is applied to the real and the synthetic batch, inside the tape.
  */
 export function dcMatchStep(
   def: NetworkDef,
@@ -85,14 +107,35 @@ export function dcMatchStep(
   real: Batch,
   loss: BcLoss,
   optimizer: tf.Optimizer,
+  augment: Augment = identity,
 ): tf.Scalar {
   return tf.tidy(() => {
-    const realGrads = paramGrads(def, params, real, loss);
+    const realGrads = paramGrads(def, params, { obs: augment(real.obs), targets: real.targets }, loss);
+    const { value, grads } = tf.variableGrads(() => dcDistance(def, params, syntheticBatch(groups), realGrads, loss, augment), trainedVariables(groups));
+    optimizer.applyGradients(grads);
+    return value;
+  });
+}
+
+/**
+ * Distribution matching's step (Zhao & Bilen 2023): per action, the squared L2 distance
+ * between the mean embedding (what the policy head reads) of a real batch and of the
+ * synthetic samples, under the given (freshly initialised) parameters, summed over
+ * actions; one optimizer step on the pixels. Labels do not enter it. `real[i]` is the
+ * real batch for `groups[i]`; `augment` is applied alike to both.
+ */
+export function dmMatchStep(
+  def: NetworkDef,
+  params: readonly tf.Tensor[],
+  groups: readonly SyntheticGroup[],
+  real: readonly Batch[],
+  optimizer: tf.Optimizer,
+  augment: Augment = identity,
+): tf.Scalar {
+  return tf.tidy(() => {
+    const realMeans = real.map((batch) => meanEmbedding(def, params, augment(batch.obs)));
     const { value, grads } = tf.variableGrads(
-      () => {
-        const syn = syntheticBatch(groups);
-        return layerCosineDistance(paramGrads(def, params, syn, loss), realGrads);
-      },
+      () => dmDistance(def, params, groups.map(groupObs), realMeans, augment),
       groups.map((g) => g.pixels),
     );
     optimizer.applyGradients(grads);
@@ -100,8 +143,36 @@ export function dcMatchStep(
   });
 }
 
+/** dc's distance: layer-wise cosine between the synthetic batch's gradients (after `augment`) and the real ones. */
+export function dcDistance(
+  def: NetworkDef,
+  params: readonly tf.Tensor[],
+  syn: Batch,
+  realGrads: readonly tf.Tensor[],
+  loss: BcLoss,
+  augment: Augment = identity,
+): tf.Scalar {
+  return layerCosineDistance(paramGrads(def, params, { obs: augment(syn.obs), targets: syn.targets }, loss), realGrads);
+}
+
+/** The mean of a batch's embeddings (what the policy head reads). */
+export function meanEmbedding(def: NetworkDef, params: readonly tf.Tensor[], obs: tf.Tensor4D): tf.Tensor1D {
+  return tf.mean(def.forward(params, obs).features, 0) as tf.Tensor1D;
+}
+
+/** dm's distance: per action, squared L2 between the synthetic samples' mean embedding (after `augment`) and the real one, summed. */
+export function dmDistance(
+  def: NetworkDef,
+  params: readonly tf.Tensor[],
+  synObs: readonly tf.Tensor4D[],
+  realMeans: readonly tf.Tensor1D[],
+  augment: Augment = identity,
+): tf.Scalar {
+  return tf.addN(synObs.map((obs, i) => tf.sum(tf.squaredDifference(meanEmbedding(def, params, augment(obs)), realMeans[i]!)))) as tf.Scalar;
+}
+
 /** All synthetic samples as one batch (concatenated along the batch axis, which is contiguous). */
 export function syntheticBatch(groups: readonly SyntheticGroup[]): Batch {
-  if (groups.length === 1) return { obs: groups[0]!.pixels, targets: groups[0]!.oneHot };
-  return { obs: tf.concat(groups.map((g) => g.pixels)) as tf.Tensor4D, targets: tf.concat(groups.map((g) => g.oneHot)) as tf.Tensor2D };
+  if (groups.length === 1) return { obs: groupObs(groups[0]!), targets: groupTargets(groups[0]!) };
+  return { obs: tf.concat(groups.map(groupObs)) as tf.Tensor4D, targets: tf.concat(groups.map(groupTargets)) as tf.Tensor2D };
 }

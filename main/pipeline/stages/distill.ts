@@ -1,6 +1,6 @@
 /**
- * Stage 4, distillation (the learning core's gradient matching, paper or dc
- * variant). The initial set (real samples, iteration 0) and then every
+ * Stage 4, distillation (the learning core's methods: paper, dc, dsa or dm,
+ * `distill.variant`; with distill.learnLabels the labels are learned too). The initial set (real samples, iteration 0) and then every
  * `distill.snapshotEvery` iterations the synthetic set is stored as a snapshot (viewable frames; the newest also keeps its float
  * pixels) together with the checkpoint, so the set's evolution can be replayed
  * and a resumed run continues from the last snapshot. Only a resume restarts
@@ -52,8 +52,11 @@ export const distillStage: StageDefinition = {
       allocation: options.allocation,
       realBatch: options.realBatch,
       loss: bcLossOf(options.loss),
+      pixels: options.pixels,
       pixelLearningRate: options.learningRate,
       pixelMomentum: options.momentum,
+      learnLabels: options.learnLabels,
+      augment: options.augment,
       innerSteps: options.innerSteps,
       progressEvery: 1,
     };
@@ -65,7 +68,7 @@ export const distillStage: StageDefinition = {
       ctx.saveProgress((db): DistillCheckpoint => {
         dropSnapshotPixels(db, ctx.runId);
         const loss = iteration > start ? distances[iteration - start - 1]! : null;
-        saveSyntheticSnapshot(db, ctx.runId, iteration, loss, labels, synthetic.obs, true, softLabels);
+        saveSyntheticSnapshot(db, ctx.runId, iteration, loss, labels, synthetic.obs, true, { soft: softLabels, learned: synthetic.targets ?? null });
         appendMetrics(
           db,
           ctx.runId,

@@ -6,14 +6,22 @@ import { runOwners } from './004-run-owners.ts';
 import { savedComparisons } from './005-saved-comparisons.ts';
 import { searchTargets } from './006-search-targets.ts';
 import { coresetControls } from './007-coreset-controls.ts';
+import { learnedLabels } from './008-learned-labels.ts';
 
 /**
  * Every migration; the one place to add one. Sorted by version, so migrations
  * added in parallel may be listed in either order (and one may land before a
  * lower-numbered one: `migrate` records the gap and applies it later).
  */
-export const migrations: readonly Migration[] = [appMeta, experiments, softLabels, runOwners, savedComparisons, searchTargets, coresetControls].sort(
-  (a, b) => a.version - b.version,
-);
+export const migrations: readonly Migration[] = [
+  appMeta,
+  experiments,
+  softLabels,
+  runOwners,
+  savedComparisons,
+  searchTargets,
+  coresetControls,
+  learnedLabels,
+].sort((a, b) => a.version - b.version);
 
 export const latestSchemaVersion = migrations[migrations.length - 1]!.version;
