@@ -358,6 +358,25 @@ describe('a finished run', () => {
   });
 });
 
+describe('extra evaluation rows', () => {
+  it('plays every student greedily and each method as an ensemble, each as a row of its own next to its method', () => {
+    const db = join(dir, 'extra-rows.sqlite');
+    const extra = ['students.count=2', 'baselines.percentiles=[100]', 'distill.controls=[]', 'evaluate.greedyRows=true', 'evaluate.ensembleRows=true'];
+    const r = ddrl('run', '--preset', 'quick-jumper', ...TINY, ...extra.flatMap((s) => ['--set', s]), '--db', db);
+    expect(r.err).toBe('');
+    const rows = (
+      JSON.parse(ddrl('results', '1', '--json', '--db', db).out).rows as (ResultJson & { models: number; intervalOver: string; dataUsed: string })[]
+    ).filter((row) => row.split === 'id');
+    const methods = rows.map((row) => row.method);
+    expect(methods.slice(methods.indexOf('bc-100'), methods.indexOf('bc-100') + 3)).toEqual(['bc-100', 'bc-100 [ensemble of 2]', 'bc-100 [greedy]']);
+    const row = (method: string) => rows.find((x) => x.method === method)!;
+    expect(row('bc-100 [greedy]')).toMatchObject({ models: 2, intervalOver: 'students', dataUsed: row('bc-100').dataUsed });
+    // One ensemble is one policy: its interval is over episodes, and it is never averaged with single students.
+    expect(row('synthetic [ensemble of 2]')).toMatchObject({ models: 1, intervalOver: 'episodes', dataUsed: row('synthetic').dataUsed });
+    expect(query(db, "SELECT length(weights) AS n FROM models WHERE method = 'bc-100 [ensemble of 2]'")).toEqual([{ n: 0 }]);
+  }, 300_000);
+});
+
 describe('a killed run', () => {
   it('loses no finished stage after SIGKILL mid-stage, and `ddrl resume` continues without redoing them', async () => {
     const db = join(dir, 'killed.sqlite');

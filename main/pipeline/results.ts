@@ -15,7 +15,7 @@ import { evalReturns, type Split } from '../storage/evaluations.ts';
 import { listMethodData, type MethodData } from '../storage/methods.ts';
 import { getRun } from '../storage/runs.ts';
 import { summarise } from '@shared/stats.ts';
-import { RANDOM_METHOD, SYNTHETIC_SOFT_METHOD, type CoresetControl } from '@shared/config/methods.ts';
+import { RANDOM_METHOD, SYNTHETIC_SOFT_METHOD, rowMethod, type CoresetControl } from '@shared/config/methods.ts';
 import { describeControl } from './coreset-controls.ts';
 import type { ExperimentConfig } from '@shared/config/experiment.ts';
 import { RANDOM_NOT_EVALUATED, intervalsOverlap, randomFloorSentences } from '@shared/random-floor.ts';
@@ -72,8 +72,10 @@ export function runResults(db: Database, runId: number): RunResults {
   const { game, mode } = run.config;
   const data = new Map(listMethodData(db, runId).map((m) => [m.method, m]));
   const returns = evalReturns(db, runId);
-  // The random policy learns from nothing: it has no method data, and its row comes last.
-  const order = [...data.keys(), RANDOM_METHOD];
+  // Each method's extra rows ('[greedy]', '[ensemble of K]') follow it; the random policy learns from nothing: it has no method data, and its row comes last.
+  const evaluated = [...new Set(returns.map((r) => r.method))];
+  const extraRows = (method: string) => evaluated.filter((row) => row !== method && rowMethod(row) === method).sort();
+  const order = [...[...data.keys()].flatMap((method) => [method, ...extraRows(method)]), RANDOM_METHOD];
   const rows: Omit<ResultRow, 'indistinguishableFromRandom'>[] = [];
   for (const method of order) {
     for (const split of ['id', 'ood'] as const) {
@@ -81,7 +83,7 @@ export function runResults(db: Database, runId: number): RunResults {
       if (models.length === 0) continue;
       const perModel = models.map((m) => m.returns.reduce((s, v) => s + v, 0) / m.returns.length);
       const s = models.length > 1 ? summarise(perModel) : summarise(models[0]!.returns);
-      const d = data.get(method);
+      const d = data.get(rowMethod(method));
       rows.push({
         method,
         split,
@@ -98,7 +100,7 @@ export function runResults(db: Database, runId: number): RunResults {
         dataKind: d?.kind ?? 'random',
         dataSamples: d?.samples ?? 0,
         dataEpisodes: d?.episodes ?? 0,
-        dataUsed: d ? dataUsed(method, d, run.config.expert.source, run.config.distill) : 'none (random actions)',
+        dataUsed: d ? dataUsed(rowMethod(method), d, run.config.expert.source, run.config.distill) : 'none (random actions)',
       });
     }
   }

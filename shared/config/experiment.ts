@@ -210,6 +210,10 @@ export const evaluateSchema = z
     episodesId: int(0, 1_000_000, 'episodes per student on the training levels').default(100),
     episodesOod: int(0, 1_000_000, 'episodes per student on unrestricted levels').default(100),
     greedy: z.boolean({ error: 'expected true or false' }).default(false),
+    /** Also play every student greedily, reported as rows '<method> [greedy]'. */
+    greedyRows: z.boolean({ error: 'expected true or false' }).default(false),
+    /** Also play each method's students as one ensemble (their average policy), reported as rows '<method> [ensemble of K]'. */
+    ensembleRows: z.boolean({ error: 'expected true or false' }).default(false),
   })
   .strict();
 

@@ -28,3 +28,10 @@ export type DistillVariant = (typeof DISTILL_VARIANTS)[number];
 /** How the synthetic pixels are parameterised and optimised (`distill.pixels`). */
 export const PIXEL_PARAMETERISATIONS = ['raw-sgd', 'unit-adam'] as const;
 export type PixelParameterisation = (typeof PIXEL_PARAMETERISATIONS)[number];
+
+/** The row of a method's students played greedily (evaluate.greedyRows). */
+export const greedyRow = (method: string): string => `${method} [greedy]`;
+/** The row of a method's K students played as one ensemble, their average policy (evaluate.ensembleRows). */
+export const ensembleRow = (method: string, members: number): string => `${method} [ensemble of ${members}]`;
+/** The method a results row evaluates: 'bc-100 [greedy]' -> 'bc-100'. */
+export const rowMethod = (row: string): string => row.replace(/ \[(greedy|ensemble of \d+)\]$/, '');

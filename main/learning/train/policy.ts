@@ -90,34 +90,49 @@ export class PolicyActor {
     });
   }
 
-  /** Samples (or takes the most likely) action of each observation from its logits, in float64. */
   private choose(logitValues: tf.TypedArray, random: Random, sampling: Sampling, count: number): PolicyStep {
-    const a = this.net.def.actions;
-    const inverseTemperature = 1 / sampling.temperature;
-    for (let e = 0; e < count; e++) {
-      // Stable softmax in float64.
-      let max = -Infinity;
-      for (let k = 0; k < a; k++) max = Math.max(max, logitValues[e * a + k]! * inverseTemperature);
-      let sum = 0;
-      for (let k = 0; k < a; k++) sum += this.probs[k] = Math.exp(logitValues[e * a + k]! * inverseTemperature - max);
-      let choice = 0;
-      if (sampling.greedy) {
-        for (let k = 1; k < a; k++) if (this.probs[k]! > this.probs[choice]!) choice = k;
-      } else {
-        let u = random.next() * sum;
-        choice = a - 1;
-        for (let k = 0; k < a; k++) {
-          u -= this.probs[k]!;
-          if (u < 0) {
-            choice = k;
-            break;
-          }
+    chooseActions(logitValues, this.net.def.actions, count, random, sampling, this.probs, this.actions, this.logProbs);
+    return { actions: this.actions, logProbs: this.logProbs, values: this.values };
+  }
+}
+
+/**
+ * Samples (or takes the most likely) action of each of `count` observations from its
+ * logits ([count x a]), in float64 with a stable softmax; writes `actions` and their
+ * `logProbs`. `probs` is scratch of length a.
+ */
+export function chooseActions(
+  logitValues: ArrayLike<number>,
+  a: number,
+  count: number,
+  random: Random,
+  sampling: Sampling,
+  probs: Float64Array,
+  actions: Int32Array,
+  logProbs: Float32Array,
+): void {
+  const inverseTemperature = 1 / sampling.temperature;
+  for (let e = 0; e < count; e++) {
+    let max = -Infinity;
+    for (let k = 0; k < a; k++) max = Math.max(max, logitValues[e * a + k]! * inverseTemperature);
+    let sum = 0;
+    for (let k = 0; k < a; k++) sum += probs[k] = Math.exp(logitValues[e * a + k]! * inverseTemperature - max);
+    let choice = 0;
+    if (sampling.greedy) {
+      for (let k = 1; k < a; k++) if (probs[k]! > probs[choice]!) choice = k;
+    } else {
+      let u = random.next() * sum;
+      choice = a - 1;
+      for (let k = 0; k < a; k++) {
+        u -= probs[k]!;
+        if (u < 0) {
+          choice = k;
+          break;
         }
       }
-      this.actions[e] = choice;
-      this.logProbs[e] = Math.log(this.probs[choice]! / sum);
     }
-    return { actions: this.actions, logProbs: this.logProbs, values: this.values };
+    actions[e] = choice;
+    logProbs[e] = Math.log(probs[choice]! / sum);
   }
 }
 

@@ -3,14 +3,18 @@
  * random policy play M episodes on the training levels (ID) and M on
  * unrestricted levels (OOD), with sampled actions (greedy when asked). Every
  * model plays the same level seeds (a paired comparison); seeds, actions and
- * rewards are stored per episode. Each evaluated model is stored with the
+ * rewards are stored per episode. Optional extra rows: every student played
+ * greedily, and each method's students as one ensemble (evaluate.greedyRows,
+ * evaluate.ensembleRows). Each evaluated model is stored with the
  * checkpoint; a resume skips it.
  */
 import type { Database } from 'better-sqlite3';
 import type { ExperimentConfig } from '@shared/config/experiment.ts';
 import { saveEvalEpisodes, type Split } from '../../storage/evaluations.ts';
-import { trainableFromWeights, disposeTrainable } from '../../learning/nets/trainable.ts';
-import { findModel, listModels, type ModelKey } from '../../storage/models.ts';
+import { trainableFromWeights, disposeTrainable, type TrainableNet } from '../../learning/nets/trainable.ts';
+import { EnsembleActionSource } from '../../learning/train/ensemble.ts';
+import { ensembleRow, greedyRow, rowMethod } from '@shared/config/methods.ts';
+import { findModel, listModels, saveModel, type ModelKey, type StoredModel } from '../../storage/models.ts';
 import { getRun, getStages } from '../../storage/runs.ts';
 import { drawLevelSeeds, playEpisodes, playEpisodesAsync, type PlayedEpisode } from '../../learning/train/episodes.ts';
 import { NetworkActionSource } from '../../learning/train/policy.ts';
@@ -45,8 +49,11 @@ export const evaluateStage: StageDefinition = {
   async run(ctx) {
     const { game, mode, evaluate } = ctx.config;
     const splits = evaluationSplits(ctx.config);
-    // Added once: a resumed attempt finds it stored (and in the checkpoint once played).
-    if (!listModels(ctx.db, ctx.runId).some(isRandomModel)) ctx.db.transaction(() => saveRandomPolicy(ctx.db, ctx.runId))();
+    // Added once: a resumed attempt finds them stored (and in the checkpoint once played).
+    ctx.db.transaction(() => {
+      if (!listModels(ctx.db, ctx.runId).some(isRandomModel)) saveRandomPolicy(ctx.db, ctx.runId);
+      saveEvaluationRows(ctx.db, ctx.runId, evaluate);
+    })();
     const models = listModels(ctx.db, ctx.runId);
     const evaluated = new Set((ctx.checkpoint as EvaluateCheckpoint | null)?.evaluated ?? []);
     const totalEpisodes = models.length * (evaluate.episodesId + evaluate.episodesOod);
@@ -55,11 +62,15 @@ export const evaluateStage: StageDefinition = {
       if (evaluated.has(model.id)) continue;
       const planner = isPlannerModel(model);
       const random = isRandomModel(model);
-      const net = planner || random ? undefined : trainableFromWeights(findModel(ctx.db, ctx.runId, model)!.weights);
-      const name = model.role === 'expert' ? model.method : `${model.method} student ${model.member + 1}`;
+      const ensemble = isEnsembleModel(model) ? ensembleMembers(ctx.db, ctx.runId, model) : null;
+      const net = planner || random || ensemble ? undefined : trainableFromWeights(findModel(ctx.db, ctx.runId, model)!.weights);
+      const name = model.role === 'expert' || ensemble ? model.method : `${model.method} student ${model.member + 1}`;
+      const sampling = { temperature: 1, greedy: evaluate.greedy || model.method === greedyRow(rowMethod(model.method)) };
       const sourceFor = (split: Split) => {
-        if (net) return new NetworkActionSource(net, MAX_SLOTS, { temperature: 1, greedy: evaluate.greedy }, ctx.random(samplingPurpose(model, split)));
-        return random ? randomPolicySource(ctx.random(samplingPurpose(model, split))) : plannerSource(ctx, `evaluate/planner/${split}`);
+        const draws = ctx.random(samplingPurpose(model, split));
+        if (net) return new NetworkActionSource(net, MAX_SLOTS, sampling, draws);
+        if (ensemble) return new EnsembleActionSource(ensemble, MAX_SLOTS, sampling, draws);
+        return random ? randomPolicySource(draws) : plannerSource(ctx, `evaluate/planner/${split}`);
       };
       try {
         const results: { split: Split; episodes: PlayedEpisode[] }[] = [];
@@ -86,11 +97,52 @@ export const evaluateStage: StageDefinition = {
         });
       } finally {
         if (net) disposeTrainable(net);
+        ensemble?.forEach(disposeTrainable);
       }
     }
     return () => {};
   },
 };
+
+/** An ensemble row is stored as a weightless model; its members are the method's students. */
+const ENSEMBLE_ARCHITECTURE = /^ensemble of (\d+) /;
+
+function isEnsembleModel(model: { readonly architecture: string }): boolean {
+  return ENSEMBLE_ARCHITECTURE.test(model.architecture);
+}
+
+/** The students an ensemble row averages, loaded. */
+function ensembleMembers(db: Database, runId: number, model: Omit<StoredModel, 'weights'>): TrainableNet[] {
+  const method = rowMethod(model.method);
+  return listModels(db, runId)
+    .filter((m) => m.role === 'student' && m.method === method)
+    .map((m) => trainableFromWeights(findModel(db, runId, m)!.weights));
+}
+
+/**
+ * The extra rows `evaluate` asks for, stored once as models of their own: each student
+ * again as '<method> [greedy]' (a copy of its weights, always played greedily), and each
+ * method's students as one '<method> [ensemble of K]' (weightless; its members are loaded
+ * when it plays). Separate rows, so an ensemble is never read as one student.
+ */
+function saveEvaluationRows(db: Database, runId: number, evaluate: ExperimentConfig['evaluate']): void {
+  const models = listModels(db, runId);
+  const has = (method: string, member: number) => models.some((m) => m.role === 'student' && m.method === method && m.member === member);
+  const students = models.filter((m) => m.role === 'student' && !isEnsembleModel(m) && rowMethod(m.method) === m.method);
+  for (const method of new Set(students.map((m) => m.method))) {
+    const members = students.filter((m) => m.method === method);
+    if (evaluate.greedyRows) {
+      for (const m of members) {
+        if (!has(greedyRow(method), m.member))
+          saveModel(db, runId, { role: 'student', method: greedyRow(method), member: m.member }, m.architecture, findModel(db, runId, m)!.weights);
+      }
+    }
+    const ensemble = ensembleRow(method, members.length);
+    if (evaluate.ensembleRows && members.length > 1 && !has(ensemble, 0)) {
+      saveModel(db, runId, { role: 'student', method: ensemble, member: 0 }, `ensemble of ${members.length} ${members[0]!.architecture}`, new Uint8Array(0));
+    }
+  }
+}
 
 /**
  * Evaluates the random policy of a run whose evaluation finished before runs had one,
