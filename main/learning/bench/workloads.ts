@@ -1,7 +1,8 @@
 /**
  * The workloads of `../shared/bench/torch_reference.py`, with the same shapes, warm-up
- * and repetition counts, timed on the current tfjs backend. Each runs the very step
- * functions the trainers use.
+ * and repetition counts, timed on the current tfjs backend, plus one outer iteration of
+ * each fresh-network distillation method at the paper's sizes (no PyTorch reference).
+ * Each runs the very step functions the trainers use.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { sgdMomentum, adam, disposeOptimizer } from '../train/optimizers.ts';
@@ -12,8 +13,21 @@ import { createTrainable, disposeTrainable } from '../nets/trainable.ts';
 import { Random } from '../random.ts';
 import { bcStep, dcMatchStep, paperMatchStep, type Batch, type SyntheticGroup } from '../train/steps.ts';
 import { initParams } from '../nets/network.ts';
+import { indexesByAction } from '../train/coreset.ts';
+import { resolveDistillConfig } from '../train/distill.ts';
+import { DISTILL_METHODS } from '../train/distill-methods/index.ts';
 
-export const WORKLOAD_NAMES = ['bc_step/student', 'bc_step/impala', 'infer/student', 'infer/impala', 'gm_paper/impala', 'gm_dc/student'] as const;
+export const WORKLOAD_NAMES = [
+  'bc_step/student',
+  'bc_step/impala',
+  'infer/student',
+  'infer/impala',
+  'gm_paper/impala',
+  'gm_dc/student',
+  'iteration_dc/student',
+  'iteration_dsa/student',
+  'iteration_dm/student',
+] as const;
 export type WorkloadName = (typeof WORKLOAD_NAMES)[number];
 
 export interface WorkloadTiming {
@@ -126,6 +140,29 @@ async function gmDcWorkload(random: Random): Promise<WorkloadTiming> {
   return result('gm_dc/student', ms, 150);
 }
 
+/**
+ * One outer iteration of a distillation method as the distill stage runs it: 150 synthetic
+ * samples (10 per action), 75 real samples per action or matching step, the stage's 50
+ * inner steps (dc, dsa) and all three augmentations (dsa, dm), on fresh students.
+ */
+async function distillIterationWorkload(variant: 'dc' | 'dsa' | 'dm', random: Random): Promise<WorkloadTiming> {
+  const count = ACTIONS * 75;
+  const actions = Int32Array.from({ length: count }, (_, i) => i % ACTIONS);
+  const obs = new Uint8Array(count * 64 * 64 * 3);
+  for (let i = 0; i < obs.length; i++) obs[i] = random.int(256);
+  const data = { count, obs, actions };
+  const config = resolveDistillConfig({ variant, innerSteps: 50 }, ACTIONS);
+  const groups = syntheticGroups(10, random);
+  const optimizer = sgdMomentum(config.pixelLearningRate, config.pixelMomentum);
+  const state = { data, byAction: indexesByAction(actions, ACTIONS), groups, config, optimizer, random, actionCount: ACTIONS, expert: undefined, control: {} };
+  const start = performance.now();
+  await DISTILL_METHODS[variant].iterate(state, 0);
+  const ms = performance.now() - start;
+  disposeOptimizer(optimizer);
+  disposeGroups(groups);
+  return result(`iteration_${variant}/student`, ms, 150);
+}
+
 export async function runWorkload(name: WorkloadName, seed = 0): Promise<WorkloadTiming> {
   const random = new Random(seed);
   switch (name) {
@@ -141,5 +178,11 @@ export async function runWorkload(name: WorkloadName, seed = 0): Promise<Workloa
       return gmPaperWorkload(random);
     case 'gm_dc/student':
       return gmDcWorkload(random);
+    case 'iteration_dc/student':
+      return distillIterationWorkload('dc', random);
+    case 'iteration_dsa/student':
+      return distillIterationWorkload('dsa', random);
+    case 'iteration_dm/student':
+      return distillIterationWorkload('dm', random);
   }
 }

@@ -15,7 +15,7 @@ beforeAll(async () => {
 
 describe('an ensemble of students', () => {
   const data = toyDataset(2, 15);
-  const frames = data.obs.subarray(0, 8 * OBS_VALUES);
+  const frames = (data.obs as Uint8Array).subarray(0, 8 * OBS_VALUES);
   const slots = [0, 1, 2, 3, 4, 5, 6, 7];
   let nets: TrainableNet[];
   beforeAll(() => {
