@@ -133,7 +133,9 @@ export function dmMatchStep(
   augment: Augment = identity,
 ): tf.Scalar {
   return tf.tidy(() => {
-    const realMeans = real.map((batch) => meanEmbedding(def, params, augment(batch.obs)));
+    // One forward pass for all real batches (they are equal-sized): [actions, batch, features] -> means.
+    const realFeatures = def.forward(params, augment(real.length === 1 ? real[0]!.obs : (tf.concat(real.map((b) => b.obs)) as tf.Tensor4D))).features;
+    const realMeans = tf.unstack(tf.mean(tf.reshape(realFeatures, [real.length, real[0]!.obs.shape[0], -1]), 1)) as tf.Tensor1D[];
     const { value, grads } = tf.variableGrads(
       () => dmDistance(def, params, groups.map(groupObs), realMeans, augment),
       groups.map((g) => g.pixels),
@@ -155,11 +157,6 @@ export function dcDistance(
   return layerCosineDistance(paramGrads(def, params, { obs: augment(syn.obs), targets: syn.targets }, loss), realGrads);
 }
 
-/** The mean of a batch's embeddings (what the policy head reads). */
-export function meanEmbedding(def: NetworkDef, params: readonly tf.Tensor[], obs: tf.Tensor4D): tf.Tensor1D {
-  return tf.mean(def.forward(params, obs).features, 0) as tf.Tensor1D;
-}
-
 /** dm's distance: per action, squared L2 between the synthetic samples' mean embedding (after `augment`) and the real one, summed. */
 export function dmDistance(
   def: NetworkDef,
@@ -168,7 +165,17 @@ export function dmDistance(
   realMeans: readonly tf.Tensor1D[],
   augment: Augment = identity,
 ): tf.Scalar {
-  return tf.addN(synObs.map((obs, i) => tf.sum(tf.squaredDifference(meanEmbedding(def, params, augment(obs)), realMeans[i]!)))) as tf.Scalar;
+  // One forward pass for every group, then each group's mean.
+  const features = def.forward(params, augment(synObs.length === 1 ? synObs[0]! : (tf.concat(synObs) as tf.Tensor4D))).features;
+  // (tfjs cannot differentiate a split into one part.)
+  const perGroup =
+    synObs.length === 1
+      ? [features]
+      : tf.split(
+          features,
+          synObs.map((o) => o.shape[0]),
+        );
+  return tf.addN(perGroup.map((f, i) => tf.sum(tf.squaredDifference(tf.mean(f, 0), realMeans[i]!)))) as tf.Scalar;
 }
 
 /** All synthetic samples as one batch (concatenated along the batch axis, which is contiguous). */
