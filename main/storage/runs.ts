@@ -81,19 +81,36 @@ export function createExperiment(
   owner: RunOwner,
 ): { experimentId: number; runIds: number[] } {
   return db.transaction(() => {
-    const created = now();
     const experimentId = Number(
-      db.prepare('INSERT INTO experiments (name, preset, created_at) VALUES (?, ?, ?)').run(experiment.name, experiment.preset, created).lastInsertRowid,
+      db.prepare('INSERT INTO experiments (name, preset, created_at) VALUES (?, ?, ?)').run(experiment.name, experiment.preset, now()).lastInsertRowid,
     );
+    return { experimentId, runIds: addRuns(db, experimentId, runs, owner) };
+  })();
+}
+
+/** Adds queued runs to an existing experiment (a study adds runs whose configs depend on earlier ones). */
+export function addRuns(db: Database, experimentId: number, runs: readonly { label: string; config: ExperimentConfig }[], owner: RunOwner): number[] {
+  return db.transaction(() => {
+    const created = now();
     const insertRun = db.prepare("INSERT INTO runs (experiment_id, label, config, status, created_at, runner, runner_pid) VALUES (?, ?, ?, 'queued', ?, ?, ?)");
     const insertStage = db.prepare("INSERT INTO stages (run_id, stage, position, status) VALUES (?, ?, ?, 'pending')");
-    const runIds = runs.map(({ label, config }) => {
+    return runs.map(({ label, config }) => {
       const runId = Number(insertRun.run(experimentId, label, JSON.stringify(config), created, owner.id, owner.pid).lastInsertRowid);
       STAGES.forEach((stage, position) => insertStage.run(runId, stage, position));
       return runId;
     });
-    return { experimentId, runIds };
   })();
+}
+
+/** The newest experiment with this name, if any. */
+export function findExperimentByName(db: Database, name: string): ExperimentRow | undefined {
+  const id = db.prepare('SELECT max(id) FROM experiments WHERE name = ?').pluck().get(name) as number | null;
+  return id === null ? undefined : getExperiment(db, id);
+}
+
+/** The runs of one experiment, oldest first. */
+export function listExperimentRuns(db: Database, experimentId: number): RunRow[] {
+  return (db.prepare('SELECT * FROM runs WHERE experiment_id = ? ORDER BY id').all(experimentId) as RunRecord[]).map(toRun);
 }
 
 export function getExperiment(db: Database, id: number): ExperimentRow | undefined {

@@ -166,7 +166,7 @@ export function dmDistance(
   augment: Augment = identity,
 ): tf.Scalar {
   // One forward pass for every group, then each group's mean.
-  const features = def.forward(params, augment(synObs.length === 1 ? synObs[0]! : (tf.concat(synObs) as tf.Tensor4D))).features;
+  const features = def.forward(params, augment(synObs.length === 1 ? synObs[0]! : (tf.concat([...synObs]) as tf.Tensor4D))).features;
   // (tfjs cannot differentiate a split into one part.)
   const perGroup =
     synObs.length === 1
