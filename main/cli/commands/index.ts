@@ -18,6 +18,7 @@ import { runsCommand } from './runs.ts';
 import { showCommand } from './show.ts';
 import { serveCommand } from './serve.ts';
 import { simulateCommand } from './simulate.ts';
+import { reportCommand, studyCommand } from './study.ts';
 
 /** Every `ddrl` sub-command, in the order `ddrl --help` lists them. */
 export const commands: readonly CliCommand[] = [
@@ -28,6 +29,8 @@ export const commands: readonly CliCommand[] = [
   runsCommand,
   showCommand,
   resultsCommand,
+  studyCommand,
+  reportCommand,
   policyCommand,
   resumeCommand,
   cancelCommand,

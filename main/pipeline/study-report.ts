@@ -1,0 +1,231 @@
+/**
+ * The study's report, regenerated from the stored runs alone: per game a markdown
+ * table of every method and control at 150 samples (means, 95% intervals, normalised
+ * returns, the random floor), a chart (SVG: means with their intervals), which
+ * differences are significant (95% intervals that do not overlap), the targets, and
+ * the size sweep. Every number is a row of `runResults`, so it equals `ddrl results`.
+ */
+import type { Database } from 'better-sqlite3';
+import { CORESET_CONTROLS, RANDOM_METHOD, SYNTHETIC_METHOD, SYNTHETIC_SOFT_METHOD } from '@shared/config/methods.ts';
+import { intervalsOverlap } from '@shared/random-floor.ts';
+import { GAME_NAMES, type GameName } from '@shared/procgen/games/index.ts';
+import { getStages, type RunRow } from '../storage/runs.ts';
+import { runResults, type ResultRow } from './results.ts';
+import { bestOfPhaseOne, methodLabel, sizeLabel, STUDY_METHODS, STUDY_SIZES } from './study.ts';
+
+/** One table row: a result row of one run, named for the study (synthetic rows carry their method). */
+interface StudyRow {
+  readonly name: string;
+  readonly runId: number;
+  readonly id: ResultRow | undefined;
+  readonly ood: ResultRow | undefined;
+}
+
+export interface StudyReport {
+  readonly markdown: string;
+  /** One chart per game with results, referenced by the markdown as `<chartPrefix><game>.svg`. */
+  readonly charts: readonly { readonly game: GameName; readonly svg: string }[];
+}
+
+const fixed = (v: number): string => (Number.isFinite(v) ? v.toFixed(2) : '-');
+const interval = (r: ResultRow | undefined): string =>
+  r ? `${fixed(r.mean)} [${fixed(r.ciLow)}, ${fixed(r.ciHigh)}]${r.indistinguishableFromRandom ? ' ~random' : ''}` : '-';
+const isDistilled = (method: string) => method === SYNTHETIC_METHOD || method === SYNTHETIC_SOFT_METHOD;
+const isControl = (method: string) => (CORESET_CONTROLS as readonly string[]).includes(method);
+
+function rowsOfRun(db: Database, run: RunRow, keep: (method: string) => boolean, rename: (method: string) => string): StudyRow[] {
+  const rows = runResults(db, run.id).rows;
+  return [...new Set(rows.map((r) => r.method))].filter(keep).map((method) => ({
+    name: rename(method),
+    runId: run.id,
+    id: rows.find((r) => r.method === method && r.split === 'id'),
+    ood: rows.find((r) => r.method === method && r.split === 'ood'),
+  }));
+}
+
+/** A run's stage time in words (the sum of its stages' seconds). */
+function durationOf(db: Database, run: RunRow): string {
+  const seconds = getStages(db, run.id).reduce((s, st) => s + (st.seconds ?? 0), 0);
+  return seconds < 120 ? `${seconds.toFixed(0)} s` : `${(seconds / 60).toFixed(0)} min`;
+}
+
+/** "A beats B" in words, on one split: the difference and whether the 95% intervals separate them. */
+function comparison(a: StudyRow, b: StudyRow | undefined, split: 'id' | 'ood'): string {
+  const x = a[split];
+  const y = b?.[split];
+  if (!x || !y || !b) return 'not measured';
+  const difference = x.mean - y.mean;
+  const significant = !intervalsOverlap(x, y);
+  return `${difference >= 0 ? '+' : ''}${fixed(difference)} vs ${b.name} (${significant ? (difference > 0 ? 'better, significant' : 'worse, significant') : 'not significant: the 95% intervals overlap'})`;
+}
+
+/** A dot-and-whisker chart of one game's rows: ID and OOD means with their 95% intervals. */
+function chart(game: GameName, rows: readonly StudyRow[]): string {
+  const width = 760;
+  const rowHeight = 22;
+  const left = 230;
+  const top = 40;
+  const height = top + rows.length * rowHeight + 40;
+  const values = rows.flatMap((r) => [r.id, r.ood].flatMap((x) => (x ? [x.ciLow, x.ciHigh, x.mean] : []))).filter(Number.isFinite);
+  const max = Math.max(1, ...values);
+  const min = Math.min(0, ...values);
+  const x = (v: number) => left + ((v - min) / (max - min)) * (width - left - 20);
+  const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  const marks = rows.flatMap((r, i) => {
+    const y = top + i * rowHeight + rowHeight / 2;
+    const mark = (row: ResultRow | undefined, dy: number, colour: string) =>
+      row && Number.isFinite(row.mean)
+        ? [
+            Number.isFinite(row.ciLow) && Number.isFinite(row.ciHigh)
+              ? `<line x1="${x(row.ciLow).toFixed(1)}" x2="${x(row.ciHigh).toFixed(1)}" y1="${y + dy}" y2="${y + dy}" stroke="${colour}" stroke-width="2"/>`
+              : '',
+            `<circle cx="${x(row.mean).toFixed(1)}" cy="${y + dy}" r="3.5" fill="${colour}"/>`,
+          ]
+        : [];
+    return [
+      `<text x="${left - 8}" y="${y + 4}" text-anchor="end" font-size="12">${escape(r.name)}</text>`,
+      ...mark(r.id, -4, '#2563eb'),
+      ...mark(r.ood, 4, '#ea580c'),
+    ];
+  });
+  const ticks = Array.from({ length: 6 }, (_, k) => min + ((max - min) * k) / 5).map(
+    (v) =>
+      `<line x1="${x(v).toFixed(1)}" x2="${x(v).toFixed(1)}" y1="${top - 6}" y2="${height - 34}" stroke="#ddd"/><text x="${x(v).toFixed(1)}" y="${height - 20}" text-anchor="middle" font-size="11">${v.toFixed(1)}</text>`,
+  );
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif">`,
+    `<rect width="100%" height="100%" fill="white"/>`,
+    `<text x="${left}" y="20" font-size="14" font-weight="bold">${game}: mean return with 95% intervals (blue ID, orange OOD)</text>`,
+    ...ticks,
+    ...marks,
+    `</svg>`,
+  ].join('\n');
+}
+
+/** The report of the study experiment's runs (missing runs are named, not invented). */
+export function studyReport(db: Database, runs: readonly RunRow[], chartPrefix: string, command: string): StudyReport {
+  const byLabel = new Map(runs.map((r) => [r.label, r]));
+  const sections: string[] = [];
+  const charts: { game: GameName; svg: string }[] = [];
+  for (const game of GAME_NAMES) {
+    const methodRuns = STUDY_METHODS.flatMap((m) => {
+      const run = byLabel.get(methodLabel(game, m));
+      return run?.status === 'done' ? [{ method: m, run }] : [];
+    });
+    if (methodRuns.length === 0) continue;
+    const paper = methodRuns.find((m) => m.method === 'paper');
+    const rows: StudyRow[] = [
+      ...(paper
+        ? rowsOfRun(
+            db,
+            paper.run,
+            (m) => !isDistilled(m) && m !== RANDOM_METHOD,
+            (m) => m,
+          )
+        : []),
+      ...methodRuns.flatMap(({ method, run }) => rowsOfRun(db, run, isDistilled, (m) => `${m} (${method})`)),
+      ...(paper
+        ? rowsOfRun(
+            db,
+            paper.run,
+            (m) => m === RANDOM_METHOD,
+            (m) => m,
+          )
+        : []),
+    ];
+    const missing = STUDY_METHODS.filter((m) => !methodRuns.some((r) => r.method === m));
+    const lines = [
+      `## ${game}`,
+      '',
+      `Runs (150 samples): ${methodRuns.map(({ method, run }) => `${method} = run ${run.id} (${durationOf(db, run)})`).join(', ')}.` +
+        (missing.length ? ` Not finished: ${missing.join(', ')}.` : ''),
+      '',
+      '| method | data used | ID mean [95% CI] | OOD mean [95% CI] | ID norm. | OOD norm. |',
+      '|---|---|---|---|---|---|',
+      ...rows.map(
+        (r) =>
+          `| ${r.name} | ${(r.id ?? r.ood)?.dataUsed ?? ''} | ${interval(r.id)} | ${interval(r.ood)} | ${fixed(r.id?.normalised ?? NaN)} | ${fixed(r.ood?.normalised ?? NaN)} |`,
+      ),
+      '',
+      `![${game}](${chartPrefix}${game}.svg)`,
+      '',
+    ];
+    charts.push({ game, svg: chart(game, rows) });
+    const distilled = rows.filter((r) => r.name.startsWith(SYNTHETIC_METHOD)).sort((a, b) => (b.id?.mean ?? -Infinity) - (a.id?.mean ?? -Infinity));
+    const controls = rows.filter((r) => isControl(r.name)).sort((a, b) => (b.id?.mean ?? -Infinity) - (a.id?.mean ?? -Infinity));
+    const best = distilled[0];
+    const expert = rows.find((r) => r.name === 'expert');
+    const bc = rows.find((r) => r.name === 'bc-100');
+    if (best) {
+      // A share of an expert at or below zero means nothing.
+      const share = (split: 'id' | 'ood') =>
+        expert?.[split] && best[split] && expert[split]!.mean > 0 ? `${((100 * best[split]!.mean) / expert[split]!.mean).toFixed(0)}%` : '-';
+      lines.push(
+        `Best distilled (ID): **${best.name}**, ${share('id')} of the expert ID and ${share('ood')} OOD (target >= 50% on both).`,
+        `- against the best control: ID ${comparison(best, controls[0], 'id')}; OOD ${comparison(best, controls[0], 'ood')}`,
+        `- against BC on all data: ID ${comparison(best, bc, 'id')}; OOD ${comparison(best, bc, 'ood')}`,
+        '',
+      );
+    }
+    const sizes = STUDY_SIZES.flatMap((size) => {
+      const run = size === 150 ? undefined : byLabel.get(sizeLabel(game, size));
+      return run?.status === 'done' ? [{ size, run }] : [];
+    });
+    if (sizes.length > 0 && paper) {
+      const {
+        method,
+        control,
+        run: bestRun,
+      } = bestOfPhaseOne(
+        db,
+        methodRuns.map((m) => m.run),
+      );
+      const at150 = rowsOfRun(
+        db,
+        bestRun,
+        (m) => m === method || m === control,
+        (m) => m,
+      );
+      const controlAt150 = rowsOfRun(
+        db,
+        paper.run,
+        (m) => m === control,
+        (m) => m,
+      )[0];
+      const sweep = [
+        { size: 150, method: at150.find((r) => r.name === method), control: controlAt150 },
+        ...sizes.map(({ size, run }) => {
+          const r = rowsOfRun(
+            db,
+            run,
+            (m) => m === method || m === control,
+            (m) => m,
+          );
+          return { size, method: r.find((x) => x.name === method), control: r.find((x) => x.name === control) };
+        }),
+      ].sort((a, b) => a.size - b.size);
+      const named = `${method} (${bestRun.config.distill.variant})`;
+      lines.push(
+        `Size sweep: ${named} and ${control}, the best distilled method and the best control at 150 samples.`,
+        '',
+        `| samples | ${named} ID | ${named} OOD | ${control} ID | ${control} OOD |`,
+        '|---|---|---|---|---|',
+        ...sweep.map(
+          (s) => `| ${s.size} | ${interval(s.method?.id)} | ${interval(s.method?.ood)} | ${interval(s.control?.id)} | ${interval(s.control?.ood)} |`,
+        ),
+        '',
+      );
+    }
+    sections.push(lines.join('\n'));
+  }
+  const markdown = [
+    '# Distillation study',
+    '',
+    `Generated from the stored runs by \`${command}\`. Returns: mean over a method's students of each student's mean episode return,`,
+    "95% t interval over students (over episodes for the single expert, planner and random policy); normalised with Procgen's (Rmin, Rmax).",
+    "'~random': the interval overlaps the random policy's. Differences are called significant only where the two 95% intervals do not overlap.",
+    '',
+    ...(sections.length ? sections : ['No finished study runs yet: run `ddrl study`.']),
+  ].join('\n');
+  return { markdown, charts };
+}

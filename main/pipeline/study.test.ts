@@ -1,0 +1,111 @@
+/**
+ * The study end to end through the real `ddrl` command at a tiny size: both phases, the
+ * report, its numbers against `ddrl results`, and a second `ddrl study` that resumes
+ * (nothing finished is run again).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const REPO = resolve(import.meta.dirname, '../..');
+const TINY = [
+  'expert.planner.episodes=2',
+  'expert.planner.horizon=8',
+  'expert.planner.rollouts=1',
+  'expert.imitation.steps=5',
+  'expert.dagger.rounds=1',
+  'expert.dagger.episodesPerRound=1',
+  'expert.dagger.stepsPerRound=3',
+  'expert.channels=[4,8,8]',
+  'collect.episodes=3',
+  'distill.iterations=2',
+  'distill.snapshotEvery=1',
+  'distill.realBatch=4',
+  'distill.innerSteps=1',
+  'students.count=2',
+  'students.bc.steps=3',
+  'students.bc.batchSize=16',
+  'evaluate.episodesId=2',
+  'evaluate.episodesOod=2',
+].flatMap((s) => ['--set', s]);
+
+let dir: string;
+let db: string;
+let report: string;
+let firstOut: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'ddrl-study-'));
+  db = join(dir, 'study.sqlite');
+  report = join(dir, 'results.md');
+  const r = ddrl('study', '--scale', 'quick', '--games', 'jumper', ...TINY, '--db', db, '--out', report);
+  expect(r.code, r.err).toBe(0);
+  firstOut = r.out;
+}, 600_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function ddrl(...args: string[]): { code: number; out: string; err: string } {
+  const r = spawnSync('node', [join(REPO, 'bin/ddrl.js'), ...args], { encoding: 'utf8', cwd: REPO, timeout: 600_000 });
+  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+}
+
+interface Row {
+  method: string;
+  split: 'id' | 'ood';
+  mean: number;
+  ciLow: number;
+  ciHigh: number;
+}
+
+describe('ddrl study', () => {
+  it('runs one run per method, then the size sweep, in one experiment', () => {
+    expect(firstOut).toMatch(/phase 1, 4 of 4 runs to execute/);
+    expect(firstOut).toMatch(/Phase 2 \(size sweep\): 3 of 3 runs to execute/);
+    const runs = ddrl('runs', '--db', db).out;
+    for (const label of ['jumper paper', 'jumper dc', 'jumper dsa', 'jumper dm', 'jumper size 15', 'jumper size 50', 'jumper size 500'])
+      expect(runs).toContain(label);
+  });
+
+  it("writes a report whose numbers are `ddrl results`' numbers", () => {
+    const markdown = readFileSync(report, 'utf8');
+    const fixed = (v: number) => v.toFixed(2);
+    const cell = (r: Row) => `${fixed(r.mean)} [${fixed(r.ciLow)}, ${fixed(r.ciHigh)}]`;
+    const checks: [number, string, string][] = [
+      [1, 'bc-100', 'bc-100'],
+      [1, 'random-frames', 'random-frames'],
+      [1, 'kcenter-frames-soft', 'kcenter-frames-soft'],
+      [1, 'synthetic', 'synthetic (paper)'],
+      [2, 'synthetic', 'synthetic (dc)'],
+      [3, 'synthetic-soft', 'synthetic-soft (dsa)'],
+      [4, 'synthetic', 'synthetic (dm)'],
+    ];
+    for (const [runId, method, name] of checks) {
+      const rows = JSON.parse(ddrl('results', String(runId), '--json', '--db', db).out).rows as Row[];
+      const line = markdown.split('\n').find((l) => l.startsWith(`| ${name} |`));
+      expect(line, name).toBeDefined();
+      for (const split of ['id', 'ood'] as const) expect(line, `${name} ${split}`).toContain(cell(rows.find((r) => r.method === method && r.split === split)!));
+    }
+    expect(markdown).toMatch(/Size sweep: .* and .*, the best distilled method and the best control at 150 samples/);
+    expect(readFileSync(join(dir, 'results-jumper.svg'), 'utf8')).toMatch(/^<svg /);
+  });
+
+  it('resumes: a second study runs nothing again, and `ddrl report` regenerates the same report', () => {
+    const before = readFileSync(report, 'utf8');
+    const again = ddrl('study', '--scale', 'quick', '--games', 'jumper', ...TINY, '--db', db, '--out', report);
+    expect(again.code).toBe(0);
+    expect(again.out).toMatch(/phase 1, 0 of 4 runs to execute/);
+    expect(again.out).toMatch(/Phase 2 \(size sweep\): 0 of 3 runs to execute/);
+    const regenerated = join(dir, 'again.md');
+    expect(ddrl('report', '--experiment', 'study-quick', '--out', regenerated, '--db', db).code).toBe(0);
+    // The same but for the file names it mentions.
+    const withoutNames = (text: string) => text.replace(/--out \S+/, '').replace(/\]\(\S+-(\w+)\.svg\)/g, '](<file>-$1.svg)');
+    expect(withoutNames(readFileSync(regenerated, 'utf8'))).toBe(withoutNames(before));
+  });
+
+  it('refuses an unknown scale or game and a missing experiment, naming the choices', () => {
+    expect(ddrl('study', '--scale', 'huge', '--db', db).err).toMatch(/--scale 'huge' is not valid: use one of paper, quick/);
+    expect(ddrl('study', '--games', 'pong', '--db', db).err).toMatch(/--games: 'pong' is not a game: use bigfish, starpilot, jumper/);
+    expect(ddrl('report', '--experiment', 'nope', '--db', db).err).toMatch(/No experiment named 'nope'/);
+  });
+});

@@ -1,0 +1,140 @@
+/**
+ * The distillation study: does distilling beat picking real frames, and BC on all the
+ * data? Per game, one run per distillation method at 150 samples (the `paper` run
+ * trains the expert, every BC baseline and the four coreset controls; the dc, dsa and
+ * dm runs reuse its expert and collect the very same dataset, so every comparison is
+ * paired), then a size sweep (15, 50, 500; 150 is phase 1) for the best distilled
+ * method and the best control. All runs live in one experiment, found by name, so
+ * running the study again resumes it: finished runs are kept, unfinished ones resumed,
+ * missing ones added.
+ */
+import type { Database } from 'better-sqlite3';
+import { parseExperimentConfig, type ExperimentConfig, type ExperimentConfigInput } from '@shared/config/experiment.ts';
+import { CORESET_CONTROLS, SYNTHETIC_METHOD, SYNTHETIC_SOFT_METHOD, type DistillVariant } from '@shared/config/methods.ts';
+import { applyAssignments, type Assignment } from '@shared/config/overrides.ts';
+import { presetConfig } from '@shared/config/presets.ts';
+import type { GameName } from '@shared/procgen/games/index.ts';
+import type { RunOwner } from '../storage/run-owner.ts';
+import { addRuns, createExperiment, findExperimentByName, listExperimentRuns, requeueRun, type RunRow } from '../storage/runs.ts';
+import { runResults, type ResultRow } from './results.ts';
+
+export const STUDY_SCALES = ['paper', 'quick'] as const;
+export type StudyScale = (typeof STUDY_SCALES)[number];
+export const STUDY_SIZES = [15, 50, 150, 500] as const;
+/** The methods of phase 1, each a run; `paper` first (its expert is everyone's). */
+export const STUDY_METHODS: readonly DistillVariant[] = ['paper', 'dc', 'dsa', 'dm'];
+
+/**
+ * What each fresh-network method may spend here (a dc or dsa iteration with 10 matching and
+ * 10 inner steps takes ~15-20 s on 2 cores; a dm iteration ~0.8 s: `ddrl bench learn`), with
+ * pixels optimised as a share of their range (unit-adam): SGD at 0.1 on 0..255 pixels, the
+ * paper's setting, leaves them where they start.
+ */
+const METHOD_BUDGETS: Record<StudyScale, Record<Exclude<DistillVariant, 'paper'>, Record<string, unknown>>> = {
+  paper: {
+    dc: { iterations: 20, innerSteps: 10, pixels: 'unit-adam', learningRate: 0.01 },
+    dsa: { iterations: 20, innerSteps: 10, pixels: 'unit-adam', learningRate: 0.01 },
+    dm: { iterations: 300, pixels: 'unit-adam', learningRate: 0.01 },
+  },
+  quick: {
+    dc: { iterations: 3, innerSteps: 3, pixels: 'unit-adam', learningRate: 0.01 },
+    dsa: { iterations: 3, innerSteps: 3, pixels: 'unit-adam', learningRate: 0.01 },
+    dm: { iterations: 20, pixels: 'unit-adam', learningRate: 0.01 },
+  },
+};
+
+export const studyName = (scale: StudyScale): string => `study-${scale}`;
+export const methodLabel = (game: GameName, method: DistillVariant): string => `${game} ${method}`;
+export const sizeLabel = (game: GameName, size: number): string => `${game} size ${size}`;
+
+const set = (input: ExperimentConfigInput, values: Record<string, unknown>): ExperimentConfigInput =>
+  applyAssignments(
+    input,
+    Object.entries(values).map(([key, value]): Assignment => ({ path: key.split('.'), value: value as Assignment['value'] })),
+  );
+
+/** Phase 1's config for one method: the paper run as the preset has it; the others reuse its expert. */
+export function methodConfig(game: GameName, scale: StudyScale, method: DistillVariant, expertRunId: number | null): ExperimentConfig {
+  const base = presetConfig(`${scale}-${game}`);
+  if (method === 'paper') return parseExperimentConfig(set(base, { 'distill.variant': 'paper', 'distill.softLabels': true }));
+  const distill = Object.fromEntries(Object.entries(METHOD_BUDGETS[scale][method]).map(([k, v]) => [`distill.${k}`, v]));
+  return parseExperimentConfig(
+    set(base, {
+      ...distill,
+      'distill.variant': method,
+      'distill.softLabels': true,
+      'distill.controls': [],
+      'baselines.percentiles': [100],
+      'expert.source': 'reuse',
+      'expert.reuseRunId': expertRunId,
+    }),
+  );
+}
+
+/** The best distilled row (synthetic or synthetic-soft of any method run) and the best control, by ID mean. */
+export function bestOfPhaseOne(db: Database, runs: readonly RunRow[]): { run: RunRow; method: string; control: string } {
+  let best: { run: RunRow; method: string; mean: number } | undefined;
+  let control: { method: string; mean: number } | undefined;
+  for (const run of runs) {
+    for (const row of runResults(db, run.id).rows.filter((r) => r.split === 'id')) {
+      if ((row.method === SYNTHETIC_METHOD || row.method === SYNTHETIC_SOFT_METHOD) && (!best || row.mean > best.mean))
+        best = { run, method: row.method, mean: row.mean };
+      if ((CORESET_CONTROLS as readonly string[]).includes(row.method) && (!control || row.mean > control.mean))
+        control = { method: row.method, mean: row.mean };
+    }
+  }
+  if (!best || !control) throw new Error('The study has no evaluated synthetic or control rows yet: finish phase 1 first.');
+  return { run: best.run, method: best.method, control: control.method };
+}
+
+/** The size sweep's config: the best method's run at another size, with the best control beside it. */
+export function sizeConfig(best: { run: RunRow; control: string }, size: number, expertRunId: number): ExperimentConfig {
+  const input = structuredClone(best.run.config) as ExperimentConfigInput;
+  return parseExperimentConfig(
+    set(input, {
+      'distill.size': size,
+      'distill.controls': [best.control],
+      'baselines.percentiles': [100],
+      'expert.source': 'reuse',
+      'expert.reuseRunId': expertRunId,
+    }),
+  );
+}
+
+/** The study's experiment (created when missing) and its runs. */
+export function studyExperiment(db: Database, scale: StudyScale, owner: RunOwner): { experimentId: number; runs: RunRow[] } {
+  const found = findExperimentByName(db, studyName(scale));
+  const experimentId = found?.id ?? createExperiment(db, { name: studyName(scale), preset: null }, [], owner).experimentId;
+  return { experimentId, runs: listExperimentRuns(db, experimentId) };
+}
+
+/**
+ * The run with `label`: requeued for `owner` when it stopped unfinished, added when
+ * missing (with the config `make` builds), left alone when done or already queued.
+ * Returns its id and whether it needs executing.
+ */
+export function ensureRun(
+  db: Database,
+  experimentId: number,
+  label: string,
+  make: () => ExperimentConfig,
+  owner: RunOwner,
+): { runId: number; pending: boolean } {
+  const existing = listExperimentRuns(db, experimentId).find((r) => r.label === label);
+  if (!existing) return { runId: addRuns(db, experimentId, [{ label, config: make() }], owner)[0]!, pending: true };
+  if (existing.status === 'done') return { runId: existing.id, pending: false };
+  // Queued or running under another live process: that process executes it.
+  if (existing.status === 'queued' || existing.status === 'running')
+    return { runId: existing.id, pending: existing.status === 'queued' && existing.runner === owner.id };
+  requeueRun(db, existing.id, owner);
+  return { runId: existing.id, pending: true };
+}
+
+/** Rows of a run's results for one split, by method. */
+export function rowsBySplit(db: Database, runId: number, split: 'id' | 'ood'): Map<string, ResultRow> {
+  return new Map(
+    runResults(db, runId)
+      .rows.filter((r) => r.split === split)
+      .map((r) => [r.method, r]),
+  );
+}
