@@ -114,15 +114,17 @@ export async function syntheticGetCall(input: ParsedCallInput<'synthetic.get'>, 
         : `Run ${input.runId} has no snapshot at iteration ${input.iteration}: stored iterations are ${stored.join(', ')}.`,
     );
   }
-  const { labels, softLabels } = snapshot;
-  const actions = softLabels ? softLabels.length / labels.length : 0;
+  const { labels, softLabels, learnedLabels } = snapshot;
+  const perSample = (values: Float32Array | null) =>
+    values ? Array.from(labels, (_, i) => Array.from(values.subarray((i * values.length) / labels.length, ((i + 1) * values.length) / labels.length))) : null;
   const initial = snapshot.pixels && snapshot.iteration > 0 ? loadSyntheticSnapshot(ctx.db.connection, input.runId, 0) : snapshot;
   return {
     iteration: snapshot.iteration,
     loss: snapshot.loss,
     labels: [...labels],
     frames: framesToWire(snapshot.frames),
-    softLabels: softLabels ? Array.from(labels, (_, i) => Array.from(softLabels.subarray(i * actions, (i + 1) * actions))) : null,
+    softLabels: perSample(softLabels),
+    learnedLabels: perSample(learnedLabels),
     floats: snapshot.pixels && initial ? floatStats(snapshot.pixels, initial.frames, labels.length) : null,
   };
 }

@@ -161,6 +161,8 @@ export const syntheticGetOutput = z.object({
   frames: z.string(),
   /** Per sample, the expert's probability of each action (runs distilled with soft labels), else null. */
   softLabels: z.array(z.array(z.number())).nullable(),
+  /** Per sample, its learned label distribution (runs distilled with distill.learnLabels), else null. */
+  learnedLabels: z.array(z.array(z.number())).nullable(),
   /**
    * Per sample, measured on the float32 pixels the students train on (not the clamped view): their
    * range, and the mean and largest |change| since the initial set (iteration 0, real 0..255 frames).
