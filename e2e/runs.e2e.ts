@@ -159,6 +159,34 @@ describe('a new experiment', () => {
   });
 });
 
+describe('duplicate and edit', () => {
+  it('opens the form filled from a run; the started copy differs from it only in the edited field', async () => {
+    const { page } = app;
+    await page.goto(page.url().replace(/#.*$/, '#/runs/2'));
+    await page.getByTestId('duplicate-run').click();
+    await page.getByTestId('copied-from').waitFor();
+    expect(await page.getByTestId('copied-from').textContent()).toContain('A copy of run 2');
+    const size = page.locator('[data-testid="field-distill.size"] input');
+    const original = await callFromPage(page, 'runs.get', { runId: 2 });
+    expect(await size.inputValue()).toBe(String((original.config['distill'] as { size: number }).size));
+    await size.fill('33');
+    await app.screenshot('duplicate-and-edit');
+    await page.getByTestId('start').click();
+    await expect.poll(async () => (await callFromPage(page, 'runs.page', { limit: 1 })).runs[0]!.id).toBe(6);
+    const copy = await callFromPage(page, 'runs.get', { runId: 6 });
+    const flat = (value: unknown, prefix = ''): [string, string][] =>
+      value !== null && typeof value === 'object' && !Array.isArray(value)
+        ? Object.entries(value).flatMap(([k, v]) => flat(v, prefix ? `${prefix}.${k}` : k))
+        : [[prefix, JSON.stringify(value)]];
+    const before = new Map(flat(original.config));
+    const changed = flat(copy.config).filter(([key, value]) => before.get(key) !== value);
+    expect(changed).toEqual([['distill.size', '33']]);
+    await page.goto(page.url().replace(/#.*$/, '#/runs/6'));
+    await page.getByTestId('cancel-run').click();
+    await expect.poll(() => page.locator('h1 [data-testid="run-status"]').textContent(), { timeout: 30_000 }).toBe('cancelled');
+  });
+});
+
 describe('comparing runs', () => {
   it('shows both runs results side by side and only the config keys that differ', async () => {
     const { page } = app;
