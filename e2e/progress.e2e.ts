@@ -26,7 +26,14 @@ describe('progress of a running stage', () => {
     const run = await callFromPage(page, 'runs.get', { runId: 1 });
     const started = await callFromPage(page, 'runs.start', {
       preset: 'quick-bigfish',
-      set: ['expert.source=reuse', 'expert.reuseRunId=1', `collect.datasetId=${run.datasetId}`, 'distill.iterations=400', 'distill.size=30'],
+      set: [
+        'expert.source=reuse',
+        'expert.reuseRunId=1',
+        `collect.datasetId=${run.datasetId}`,
+        'distill.iterations=400',
+        'distill.size=30',
+        'distill.snapshotEvery=20',
+      ],
       name: 'progress',
     });
     const runId = started.runIds[0]!;
@@ -37,6 +44,14 @@ describe('progress of a running stage', () => {
     const text = (await summary.textContent())!;
     const [done, total] = /(\d+)\/(\d+)/.exec(text)!.slice(1).map(Number);
     expect(Number.isInteger(done) && Number.isInteger(total) && done! <= total!).toBe(true);
+    // The distance chart fills in while the stage still runs (stored every 20 iterations, re-read as progress arrives).
+    const chart = page.getByTestId('chart-distill');
+    const points = async () => Number((await chart.getAttribute('data-points', { timeout: 60_000 })) ?? 0);
+    await expect.poll(points, { timeout: 120_000 }).toBeGreaterThanOrEqual(2);
+    const before = await points();
+    await expect.poll(points, { timeout: 120_000 }).toBeGreaterThan(before);
+    const stages = (await callFromPage(page, 'runs.get', { runId })).stages;
+    expect(stages.find((st) => st.stage === 'distill')!.status).toBe('running');
     await app.screenshot('run-page-progress');
     await page.goto(page.url().replace(/#.*$/, '') + '#/runs');
     await expect.poll(() => page.locator(`[data-run-id="${runId}"] [data-testid="progress-summary"]`).textContent(), { timeout: 30_000 }).toMatch(/^\d+\/\d+/);

@@ -1,8 +1,9 @@
 /**
  * Stage 5, students: K independently initialised students per method (BC on
- * each baseline's transitions, and BC on the synthetic set), trained with the
- * learning core's behavioural cloning. Each finished student is stored with
- * the checkpoint in one transaction; a resumed stage skips stored students.
+ * each baseline's transitions, on the synthetic set, on each coreset control's
+ * frames), trained with the learning core's behavioural cloning. Each finished
+ * student is stored with the checkpoint and its loss curve (bucket means, at most
+ * 200 points) in one transaction; a resumed stage skips stored students.
  */
 import { loadDataset } from '../../storage/datasets.ts';
 import { appendMetrics } from '../../storage/metrics.ts';
@@ -16,6 +17,25 @@ import { subset, type EpisodeDataset, type LabelledSet } from '../../learning/tr
 import { architectureOf, bcLossOf, episodeDatasetOf, syntheticSetOf } from '../training-data.ts';
 import { seedFor, type StageContext, type StageDefinition } from '../stage-context.ts';
 import { SYNTHETIC_SOFT_METHOD } from '@shared/config/methods.ts';
+
+/** Points of a stored student loss curve at most: each the mean loss of its bucket of steps. */
+const CURVE_POINTS = 200;
+
+/** The loss curve of one student, `students/<method>/loss/<member>`. */
+export const studentLossSeries = (method: string, member: number): string => `students/${method}/loss/${member}`;
+
+/** A training loss per step as at most CURVE_POINTS bucket means, each at its bucket's last step (1-based). */
+export function lossCurve(losses: Float32Array): { step: number; value: number }[] {
+  const bucket = Math.ceil(losses.length / CURVE_POINTS);
+  const points: { step: number; value: number }[] = [];
+  for (let start = 0; start < losses.length; start += bucket) {
+    const end = Math.min(start + bucket, losses.length);
+    let sum = 0;
+    for (let i = start; i < end; i++) sum += losses[i]!;
+    points.push({ step: end, value: sum / (end - start) });
+  }
+  return points;
+}
 
 /** The methods whose students this run trains, in table order, and where their data comes from. */
 function studentMethods(ctx: StageContext): { method: string; data: () => LabelledSet }[] {
@@ -85,7 +105,10 @@ export const studentsStage: StageDefinition = {
         trained++;
         ctx.saveProgress((db) => {
           saveModel(db, ctx.runId, key, architecture, weights);
-          appendMetrics(db, ctx.runId, [{ series: `students/${method}/final-loss`, step: member, value: losses[losses.length - 1]! }]);
+          appendMetrics(db, ctx.runId, [
+            { series: `students/${method}/final-loss`, step: member, value: losses[losses.length - 1]! },
+            ...lossCurve(losses).map(({ step, value }) => ({ series: studentLossSeries(method, member), step, value })),
+          ]);
           return { trained };
         });
       }
