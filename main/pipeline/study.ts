@@ -56,7 +56,8 @@ const set = (input: ExperimentConfigInput, values: Record<string, unknown>): Exp
 /** Phase 1's config for one method: the paper run as the preset has it; the others reuse its expert. */
 export function methodConfig(game: GameName, scale: StudyScale, method: DistillVariant, expertRunId: number | null): ExperimentConfig {
   const base = presetConfig(`${scale}-${game}`);
-  if (method === 'paper') return parseExperimentConfig(set(base, { 'distill.variant': 'paper', 'distill.softLabels': true }));
+  if (method === 'paper')
+    return parseExperimentConfig(set(base, { 'distill.variant': 'paper', 'distill.softLabels': true, 'distill.controls': [...CORESET_CONTROLS] }));
   const distill = Object.fromEntries(Object.entries(METHOD_BUDGETS[scale][method]).map(([k, v]) => [`distill.${k}`, v]));
   return parseExperimentConfig(
     set(base, {

@@ -9,12 +9,14 @@ import { ConfigError, type ExperimentConfigInput } from './experiment.ts';
  *   100/40/25/10 %, 10 students per method, 100 ID + 100 OOD episodes each) with the strong
  *   expert a CPU can afford: DAgger from the search planner (sampled futures, search
  *   targets) into a half-width IMPALA ([8, 16, 16]). Students train 1000 Adam steps of 32.
- *   Beyond the paper, `distill.softLabels` adds the synthetic-soft method.
+ *   Beyond the paper, `distill.softLabels` adds the synthetic-soft method, and the four
+ *   coreset controls (`distill.controls`, the default) are trained and evaluated beside it.
  * - `paper-ppo-<game>`: the same with the paper's own expert, PPO, here for 1M environment
  *   steps (the paper: 25M, what a GPU machine affords) with settings that learn within that
  *   budget (32 envs x 64 steps, lr 1e-3, gamma 0.99, 2 epochs; measured with `ddrl bench ppo`).
  * - `quick-<game>`: every stage in under 3 minutes: a small DAgger expert, the planner
- *   collects the data; for checking a setup, not for conclusions.
+ *   collects the data, one coreset control (random-frames-soft); for checking a setup, not
+ *   for conclusions.
  */
 const STRONG_EXPERT = {
   source: 'dagger',
@@ -55,8 +57,9 @@ function quick(game: GameName): ExperimentConfigInput {
       dagger: { ...STRONG_EXPERT.dagger, rounds: 2, episodesPerRound: 8, stepsPerRound: 300 },
     },
     collect: { episodes: 20, actor: 'planner' },
-    distill: { iterations: 20, snapshotEvery: 5, realBatch: 16, softLabels: true },
-    students: { count: 2, bc: { steps: 300, batchSize: 32 } },
+    // One control, the one that separates distillation from soft labels: all four would cost a minute more.
+    distill: { iterations: 20, snapshotEvery: 5, realBatch: 16, softLabels: true, controls: ['random-frames-soft'] },
+    students: { count: 2, bc: { steps: 250, batchSize: 32 } },
     evaluate: { episodesId: 10, episodesOod: 10 },
   };
 }
