@@ -187,6 +187,39 @@ describe('duplicate and edit', () => {
   });
 });
 
+describe('the runs list as a notebook', () => {
+  it('shows key results equal to the results, sorts by a column, and keeps tags and notes (markup as text)', async () => {
+    const { page } = app;
+    await page.goto(page.url().replace(/#.*$/, '#/runs/1'));
+    await page.getByTestId('run-tags-input').fill('baseline, <b>bold</b>');
+    await page.getByTestId('run-notes-input').fill('<img src=x onerror="window.__hacked=1"> first tiny run');
+    await page.getByTestId('save-notes').click();
+    await page.getByTestId('notes-saved').waitFor();
+    await page.getByTestId('run-tags-input').fill('x'.repeat(41));
+    expect(await page.getByTestId('notes-problem').textContent()).toContain('tags take at most 40');
+    expect(await page.getByTestId('save-notes').isDisabled()).toBe(true);
+
+    await page.goto(page.url().replace(/#.*$/, '#/runs'));
+    const row = page.locator('[data-testid="run-row"][data-run-id="1"]');
+    await row.waitFor();
+    expect(await row.getByTestId('run-tag').allTextContents()).toEqual(['baseline', '<b>bold</b>']);
+    expect(await page.evaluate(() => (window as unknown as { __hacked?: number }).__hacked)).toBeUndefined();
+    const results = await callFromPage(page, 'runs.results', { runId: 1 });
+    const mean = (method: string, split: string) => results.rows.find((r) => r.method === method && r.split === split)!.mean;
+    const best = ['synthetic', 'synthetic-soft'].sort((a, b) => mean(b, 'id') - mean(a, 'id'))[0]!;
+    await expect.poll(() => row.getByTestId('key-result').textContent()).toContain(`${mean(best, 'id').toFixed(1)}/${mean(best, 'ood').toFixed(1)}`);
+    expect(await row.getByTestId('key-result').textContent()).toContain(`bc ${mean('bc-100', 'id').toFixed(1)}/${mean('bc-100', 'ood').toFixed(1)}`);
+    // Search finds the run by its tag; sorting by id ascending puts run 1 first.
+    await page.getByTestId('runs-search').fill('baseline');
+    await expect.poll(() => page.getByTestId('run-row').count()).toBe(1);
+    await page.getByTestId('runs-search').fill('');
+    await page.getByTestId('sort-id').click();
+    await expect.poll(() => page.getByTestId('run-row').first().getAttribute('data-run-id')).toBe('1');
+    await app.screenshot('runs-notebook');
+    await page.getByTestId('sort-id').click();
+  });
+});
+
 describe('comparing runs', () => {
   it('shows both runs results side by side and only the config keys that differ', async () => {
     const { page } = app;

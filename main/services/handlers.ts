@@ -3,7 +3,7 @@ import { about } from './about.ts';
 import { deleteComparisonCall, listComparisonsCall, saveComparisonCall } from './comparisons.ts';
 import type { ServiceContext } from './context.ts';
 import type { PooledCall } from './call-pool.ts';
-import { episodesListCall, pooledHandlers, runsPageCall, seriesCall, syntheticListCall } from './inspect.ts';
+import { annotateCall, episodesListCall, keyResultsCall, pooledHandlers, runsPageCall, seriesCall, syntheticListCall } from './inspect.ts';
 import { cancelExperimentCall, cancelRunCall, getRunCall, listRunsCall, resumeRunCall, runResultsCall, startRunCall } from './runs.ts';
 
 export type Handler<N extends CallName> = (input: ParsedCallInput<N>, ctx: ServiceContext) => Promise<CallOutput<N>>;
@@ -26,6 +26,8 @@ export const handlers: HandlerTable = {
   'runs.cancelExperiment': cancelExperimentCall,
   'runs.resume': resumeRunCall,
   'runs.page': runsPageCall,
+  'runs.keyResults': keyResultsCall,
+  'runs.annotate': annotateCall,
   'runs.series': seriesCall,
   'episodes.list': episodesListCall,
   'episodes.get': pooled('episodes.get'),

@@ -146,3 +146,40 @@ describe('episodes and samples', () => {
     expect(((await call('synthetic.get', { runId: 3, iteration: 0 })) as SyntheticSet).floats).toBeNull();
   });
 });
+
+describe('tags, notes, sorting and key results', () => {
+  it('stores tags and notes, finds runs by them, and refuses bad ones with a message, changing nothing', async () => {
+    const saved = await call('runs.annotate', { runId: 7, tags: [' ablation ', 'lr-sweep', 'ablation'], notes: '<img src=x onerror=alert(1)> kept as text' });
+    expect(saved).toEqual({ tags: ['ablation', 'lr-sweep'], notes: '<img src=x onerror=alert(1)> kept as text' });
+    const byTag = (await call('runs.page', { search: 'LR-SWEEP' })) as RunsPage;
+    expect(byTag.runs.map((r) => r.id)).toEqual([7]);
+    expect(byTag.runs[0]).toMatchObject({ tags: ['ablation', 'lr-sweep'] });
+    expect(((await call('runs.page', { search: 'kept as text' })) as RunsPage).runs.map((r) => r.id)).toEqual([7]);
+    for (const [input, message] of [
+      [{ tags: ['x'.repeat(41)] }, /is 41 characters long: tags take at most 40/],
+      [{ tags: Array.from({ length: 21 }, (_, i) => `t${i}`) }, /21 tags: a run takes at most 20/],
+      [{ tags: ['a,b'] }, /contains a comma/],
+      [{ tags: [], notes: 'n'.repeat(10_001) }, /notes are 10001 characters long: at most 10000/],
+    ] as const) {
+      await expect(call('runs.annotate', { runId: 7, notes: '', ...input })).rejects.toThrow(message);
+    }
+    await expect(call('runs.annotate', { runId: 9999, tags: [], notes: '' })).rejects.toThrow(/No run with id 9999/);
+    const after = (await call('runs.page', { ids: [7] })) as RunsPage;
+    expect(after.runs[0]).toMatchObject({ tags: ['ablation', 'lr-sweep'], notes: '<img src=x onerror=alert(1)> kept as text' });
+  });
+
+  it('sorts by a column either way, ties newest first', async () => {
+    const byGame = (await call('runs.page', { sort: 'game', descending: false, limit: 5 })) as RunsPage;
+    expect(byGame.runs.map((r) => r.game)).toEqual(['bigfish', 'bigfish', 'bigfish', 'bigfish', 'bigfish']);
+    expect(byGame.runs.map((r) => r.id)).toEqual([118, 115, 112, 109, 106]);
+    const oldest = (await call('runs.page', { sort: 'id', descending: false, limit: 2 })) as RunsPage;
+    expect(oldest.runs.map((r) => r.id)).toEqual([1, 2]);
+  });
+
+  it('has no key results for runs never evaluated', async () => {
+    expect(await call('runs.keyResults', { ids: [1, 2] })).toEqual([
+      { runId: 1, best: null, bc: null, expert: null, random: null },
+      { runId: 2, best: null, bc: null, expert: null, random: null },
+    ]);
+  });
+});

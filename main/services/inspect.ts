@@ -6,8 +6,11 @@
 import type { ParsedCallInput } from '@shared/api/contract.ts';
 import { ApiError } from '@shared/api/errors.ts';
 import { framesToWire, FRAME_BYTES } from '@shared/api/frames.ts';
-import type { EpisodeData, EpisodesList, MetricSeries, RunsPage, SyntheticSet } from '@shared/api/inspect.ts';
-import { listEvalEpisodes, pageRunIds } from '../storage/browse.ts';
+import type { EpisodeData, EpisodesList, KeyResults, MetricSeries, RunsPage, SyntheticSet } from '@shared/api/inspect.ts';
+import { RANDOM_METHOD, SYNTHETIC_METHOD, SYNTHETIC_SOFT_METHOD } from '@shared/config/methods.ts';
+import { checkRunNotes, type RunNotes } from '@shared/run-notes.ts';
+import { listEvalEpisodes, methodMeans, pageRunIds } from '../storage/browse.ts';
+import { getRunNotes, setRunNotes } from '../storage/run-notes.ts';
 import { getDatasetInfo, listDatasetEpisodes, loadEpisodeFrames } from '../storage/datasets.ts';
 import { loadEvalEpisode } from '../storage/evaluations.ts';
 import { listSeries, readSeries } from '../storage/metrics.ts';
@@ -38,9 +41,34 @@ export async function runsPageCall(input: ParsedCallInput<'runs.page'>, ctx: Ser
     runs: page.ids.map((id) => {
       const run = getRun(db, id);
       const experiment = page.experiments.get(run.experimentId);
-      return { ...runInfoOf(ctx, run), experimentName: experiment?.name ?? '', preset: experiment?.preset ?? null };
+      const notes = getRunNotes(db, id);
+      return { ...runInfoOf(ctx, run), experimentName: experiment?.name ?? '', preset: experiment?.preset ?? null, tags: [...notes.tags], notes: notes.notes };
     }),
   };
+}
+
+export async function keyResultsCall(input: ParsedCallInput<'runs.keyResults'>, ctx: ServiceContext): Promise<KeyResults[]> {
+  const means = methodMeans(ctx.db.connection, input.ids);
+  const of = (runId: number, method: string) => {
+    const rows = means.filter((m) => m.runId === runId && m.method === method);
+    return rows.length ? { id: rows.find((r) => r.split === 'id')?.mean ?? null, ood: rows.find((r) => r.split === 'ood')?.mean ?? null } : null;
+  };
+  return input.ids.map((runId) => {
+    const distilled = [SYNTHETIC_METHOD, SYNTHETIC_SOFT_METHOD].flatMap((method) => {
+      const m = of(runId, method);
+      return m ? [{ method, ...m }] : [];
+    });
+    const best = distilled.sort((a, b) => (b.id ?? -Infinity) - (a.id ?? -Infinity))[0] ?? null;
+    return { runId, best, bc: of(runId, 'bc-100'), expert: of(runId, 'expert'), random: of(runId, RANDOM_METHOD) };
+  });
+}
+
+export async function annotateCall(input: ParsedCallInput<'runs.annotate'>, ctx: ServiceContext): Promise<RunNotes & { tags: string[] }> {
+  found(() => getRun(ctx.db.connection, input.runId));
+  const problem = checkRunNotes(input);
+  if (problem) throw new ApiError('invalid_input', `${problem} Nothing was changed.`);
+  const saved = setRunNotes(ctx.db.connection, input.runId, input);
+  return { tags: [...saved.tags], notes: saved.notes };
 }
 
 export async function seriesCall(input: ParsedCallInput<'runs.series'>, ctx: ServiceContext): Promise<MetricSeries[]> {

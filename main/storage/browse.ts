@@ -1,11 +1,30 @@
 import type { Database } from 'better-sqlite3';
 import type { RunStatus } from '@shared/config/stages.ts';
+import type { RunSortKey } from '@shared/api/inspect.ts';
 import type { Split } from './evaluations.ts';
 
 /** One window of the run list, newest first, filtered in SQL so thousands of runs stay fast. */
+/** The SQL of each column the runs list sorts by (id breaks ties, newest first). */
+const RUN_SORTS: Readonly<Record<RunSortKey, string>> = {
+  id: 'r.id',
+  created: 'r.created_at',
+  finished: 'r.finished_at',
+  label: 'lower(r.label)',
+  status: 'r.status',
+  game: "json_extract(r.config, '$.game')",
+};
+
 export function pageRunIds(
   db: Database,
-  filter: { offset: number; limit: number; status?: RunStatus | undefined; search: string; ids?: readonly number[] | undefined },
+  filter: {
+    offset: number;
+    limit: number;
+    status?: RunStatus | undefined;
+    search: string;
+    ids?: readonly number[] | undefined;
+    sort?: RunSortKey | undefined;
+    descending?: boolean | undefined;
+  },
 ): { total: number; ids: number[]; experiments: Map<number, { name: string; preset: string | null }> } {
   const where: string[] = [];
   const args: (string | number)[] = [];
@@ -20,15 +39,17 @@ export function pageRunIds(
   if (filter.search.trim()) {
     // instr() on lower-cased text: a plain substring match, no LIKE wildcards to escape.
     where.push(
-      "(instr(lower(r.label), ?) > 0 OR instr(lower(e.name), ?) > 0 OR instr(lower(json_extract(r.config, '$.game')), ?) > 0 OR CAST(r.id AS TEXT) = ?)",
+      "(instr(lower(r.label), ?) > 0 OR instr(lower(e.name), ?) > 0 OR instr(lower(json_extract(r.config, '$.game')), ?) > 0 OR CAST(r.id AS TEXT) = ? OR instr(lower(r.tags), ?) > 0 OR instr(lower(r.notes), ?) > 0)",
     );
     const needle = filter.search.trim().toLowerCase();
-    args.push(needle, needle, needle, needle);
+    args.push(needle, needle, needle, needle, needle, needle);
   }
   const from = `FROM runs r JOIN experiments e ON e.id = r.experiment_id ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
   const total = (db.prepare(`SELECT count(*) AS n ${from}`).get(...args) as { n: number }).n;
   const rows = db
-    .prepare(`SELECT r.id, e.id AS experiment_id, e.name, e.preset ${from} ORDER BY r.id DESC LIMIT ? OFFSET ?`)
+    .prepare(
+      `SELECT r.id, e.id AS experiment_id, e.name, e.preset ${from} ORDER BY ${RUN_SORTS[filter.sort ?? 'id']} ${filter.descending === false ? 'ASC' : 'DESC'}, r.id DESC LIMIT ? OFFSET ?`,
+    )
     .all(...args, filter.limit, filter.offset) as { id: number; experiment_id: number; name: string; preset: string | null }[];
   return { total, ids: rows.map((r) => r.id), experiments: new Map(rows.map((r) => [r.experiment_id, { name: r.name, preset: r.preset }])) };
 }
@@ -72,4 +93,17 @@ export function listEvalEpisodes(
     group.episodes.push({ idx: r.idx, levelSeed: r.level_seed, length: r.length, return: r.return });
   }
   return groups;
+}
+
+/** Per run, method and split, the mean evaluation return over all its models' episodes (the runs list's key results). */
+export function methodMeans(db: Database, runIds: readonly number[]): { runId: number; method: string; split: 'id' | 'ood'; mean: number }[] {
+  if (runIds.length === 0) return [];
+  return db
+    .prepare(
+      `SELECT m.run_id AS runId, m.method, e.split, avg(e.return) AS mean
+         FROM models m JOIN eval_episodes e ON e.model_id = m.id
+        WHERE m.run_id IN (${runIds.map(() => '?').join(',')})
+        GROUP BY m.run_id, m.method, e.split`,
+    )
+    .all(...runIds) as { runId: number; method: string; split: 'id' | 'ood'; mean: number }[];
 }

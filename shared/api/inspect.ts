@@ -12,6 +12,10 @@ import { runInfo } from './runs.ts';
 const id = z.number().int().positive();
 const runId = id;
 
+/** Columns the runs list sorts by. */
+export const RUN_SORT_KEYS = ['id', 'created', 'finished', 'label', 'status', 'game'] as const;
+export type RunSortKey = (typeof RUN_SORT_KEYS)[number];
+
 /** Thousands of runs: the list asks for one window at a time. */
 export const runsPageInput = z
   .object({
@@ -22,14 +26,42 @@ export const runsPageInput = z
     search: z.string().max(200).default(''),
     /** Only these runs (the run page, the compare view). */
     ids: z.array(z.number().int().positive()).max(500).optional(),
+    sort: z.enum(RUN_SORT_KEYS).default('id'),
+    descending: z.boolean().default(true),
   })
   .strict();
+
+/** Mean evaluation return on each split (null where not evaluated). */
+const splitMeans = z.object({ id: z.number().nullable(), ood: z.number().nullable() });
+
+export const keyResultsInput = z.object({ ids: z.array(z.number().int().positive()).max(500) }).strict();
+/** Per run, the numbers a list shows: the best distilled method (by ID) against BC on all data, the expert and the random floor. */
+export const keyResultsOutput = z.array(
+  z.object({
+    runId: z.number().int(),
+    best: splitMeans.extend({ method: z.string() }).nullable(),
+    bc: splitMeans.nullable(),
+    expert: splitMeans.nullable(),
+    random: splitMeans.nullable(),
+  }),
+);
+export type KeyResults = z.infer<typeof keyResultsOutput>[number];
+
+export const annotateInput = z
+  .object({
+    runId: z.number().int().positive(),
+    /** Checked by the services (shared/run-notes.ts) for a message that says what to change. */
+    tags: z.array(z.string().max(10_000)).max(1000),
+    notes: z.string().max(1_000_000),
+  })
+  .strict();
+export const annotateOutput = z.object({ tags: z.array(z.string()), notes: z.string() });
 
 /** A run row for the list: its config travels too (the list shows preset, game and the differing keys). */
 export const runsPageOutput = z.object({
   total: z.number().int().nonnegative(),
   offset: z.number().int().nonnegative(),
-  runs: z.array(runInfo.extend({ experimentName: z.string(), preset: z.string().nullable() })),
+  runs: z.array(runInfo.extend({ experimentName: z.string(), preset: z.string().nullable(), tags: z.array(z.string()), notes: z.string() })),
 });
 export type RunsPage = z.infer<typeof runsPageOutput>;
 export type RunListEntry = RunsPage['runs'][number];

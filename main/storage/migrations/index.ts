@@ -7,6 +7,7 @@ import { savedComparisons } from './005-saved-comparisons.ts';
 import { searchTargets } from './006-search-targets.ts';
 import { coresetControls } from './007-coreset-controls.ts';
 import { learnedLabels } from './008-learned-labels.ts';
+import { runNotes } from './009-run-notes.ts';
 
 /**
  * Every migration; the one place to add one. Sorted by version, so migrations
@@ -22,6 +23,7 @@ export const migrations: readonly Migration[] = [
   searchTargets,
   coresetControls,
   learnedLabels,
+  runNotes,
 ].sort((a, b) => a.version - b.version);
 
 export const latestSchemaVersion = migrations[migrations.length - 1]!.version;
