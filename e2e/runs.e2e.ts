@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { callFromPage } from './api-call.ts';
 import { openApp, type AppWindow } from './app-window.ts';
 import { runDdrl } from './host-process.ts';
 import { tinyRunsDatabase } from './tiny-runs.ts';
+import { parseNpy } from '../main/pipeline/npy.ts';
 
 // Runs list, run page, new experiment (start, cancel) and compare, on two real tiny runs.
 let dir: string;
@@ -217,6 +218,41 @@ describe('the runs list as a notebook', () => {
     await expect.poll(() => page.getByTestId('run-row').first().getAttribute('data-run-id')).toBe('1');
     await app.screenshot('runs-notebook');
     await page.getByTestId('sort-id').click();
+  });
+});
+
+describe('distributions', () => {
+  it("draws the dataset's and the synthetic set's action counts as ddrl export has them, and lists the episodes a percentile keeps", async () => {
+    const { page } = app;
+    const exported = await runDdrl(['export', '1', '--out', join(dir, 'export-1'), '--db', dbPath]);
+    expect(exported.code, exported.stderr).toBe(0);
+    const counts = (values: ArrayLike<number>) => {
+      const c = new Array<number>(15).fill(0);
+      for (const v of Array.from(values)) c[v]!++;
+      return c;
+    };
+    const datasetActions = counts(parseNpy(readFileSync(join(dir, 'export-1', 'dataset', 'actions.npy')), 'actions.npy').data as Int32Array);
+    const syntheticLabels = counts(parseNpy(readFileSync(join(dir, 'export-1', 'synthetic', 'labels.npy')), 'labels.npy').data as Uint8Array);
+    await page.goto(page.url().replace(/#.*$/, '#/runs/1'));
+    await page.getByTestId('toggle-distributions').click();
+    await page.getByTestId('action-histogram').waitFor();
+    const drawn = async (series: string) => {
+      const bars = await page
+        .locator(`[data-testid="action-histogram"] rect[data-series="${series}"]`)
+        .evaluateAll((els) => els.map((e) => [Number(e.getAttribute('data-action')), Number(e.getAttribute('data-count'))] as const));
+      const c = new Array<number>(15).fill(0);
+      for (const [a, n] of bars) c[a] = n;
+      return c;
+    };
+    // Every drawn count equals the export's (actions no series takes are not drawn: 0 both ways).
+    expect(await drawn('dataset (transitions)')).toEqual(datasetActions);
+    expect(await drawn('synthetic labels')).toEqual(syntheticLabels);
+    const distributions = await callFromPage(page, 'runs.distributions', { runId: 1 });
+    const cut = distributions.percentileCuts.find((c) => c.percentile === 50)!;
+    await page.getByTestId('dist-percentile').selectOption('50');
+    await expect.poll(() => page.getByTestId('dist-episode').count()).toBe(cut.episodes.length);
+    await page.getByTestId('distributions').scrollIntoViewIfNeeded();
+    await app.screenshot('run-page-distributions');
   });
 });
 

@@ -34,6 +34,7 @@ export const handlers: HandlerTable = {
   'episodes.policy': pooled('episodes.policy'),
   'synthetic.list': syntheticListCall,
   'synthetic.get': pooled('synthetic.get'),
+  'runs.distributions': pooled('runs.distributions'),
   'dataset.samples': pooled('dataset.samples'),
   'comparisons.list': listComparisonsCall,
   'comparisons.save': saveComparisonCall,

@@ -19,6 +19,7 @@ import { listSyntheticIterations, loadSyntheticSnapshot } from '../storage/synth
 import type { PooledCall } from './call-pool.ts';
 import type { ServiceContext } from './context.ts';
 import type { Handler } from './handlers.ts';
+import { distributionsCall } from './distributions.ts';
 import { policyDistributionCall } from './policy-distribution.ts';
 import { noticeOrphanedRuns, runInfoOf } from './runs.ts';
 
@@ -210,4 +211,5 @@ export const pooledHandlers: { readonly [N in PooledCall]: Handler<N> } = {
   'synthetic.get': syntheticGetCall,
   'episodes.get': episodeGetCall,
   'episodes.policy': policyDistributionCall,
+  'runs.distributions': distributionsCall,
 };

@@ -107,3 +107,18 @@ export function methodMeans(db: Database, runIds: readonly number[]): { runId: n
     )
     .all(...runIds) as { runId: number; method: string; split: 'id' | 'ood'; mean: number }[];
 }
+
+/** Per method and split, how often each action was taken in the run's evaluation episodes (streamed: no episode list in memory). */
+export function evalActionCounts(db: Database, runId: number, actionCount: number): { method: string; split: Split; counts: number[] }[] {
+  const groups = new Map<string, { method: string; split: Split; counts: number[] }>();
+  const rows = db
+    .prepare('SELECT m.method, e.split, e.actions FROM eval_episodes e JOIN models m ON m.id = e.model_id WHERE m.run_id = ? ORDER BY m.id, e.split, e.idx')
+    .iterate(runId) as IterableIterator<{ method: string; split: Split; actions: Buffer }>;
+  for (const row of rows) {
+    const key = `${row.method}\u0000${row.split}`;
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { method: row.method, split: row.split, counts: new Array<number>(actionCount).fill(0) }));
+    for (const a of row.actions) group.counts[a]!++;
+  }
+  return [...groups.values()];
+}

@@ -224,3 +224,21 @@ export const realSamplesOutput = z.object({
   samples: z.array(z.object({ episode: z.number().int(), step: z.number().int() })),
   frames: z.string(),
 });
+
+/** Action and return distributions of a run: the data, the synthetic set, and what each method's students did. */
+export const distributionsOutput = z.object({
+  runId: z.number().int(),
+  /** Per action (index), how often the dataset's transitions took it; null without a dataset. */
+  datasetActions: z.array(z.number().int()).nullable(),
+  /** Per dataset episode (by idx), its return. */
+  datasetReturns: z.array(z.object({ idx: z.number().int(), return: z.number(), length: z.number().int() })),
+  /** Per percentile BC baseline, the dataset episodes it keeps (the top p% by return). */
+  percentileCuts: z.array(z.object({ percentile: z.number(), episodes: z.array(z.number().int()) })),
+  /** The newest synthetic snapshot: its hard labels per action, and the sums of its soft and learned label distributions. */
+  synthetic: z
+    .object({ hard: z.array(z.number().int()), soft: z.array(z.number()).nullable(), learned: z.array(z.number()).nullable() })
+    .nullable(),
+  /** Per method and split: actions taken and episode returns of all its models' evaluation episodes. */
+  evaluation: z.array(z.object({ method: z.string(), split: z.enum(['id', 'ood']), actions: z.array(z.number().int()), returns: z.array(z.number()) })),
+});
+export type Distributions = z.infer<typeof distributionsOutput>;
