@@ -19,6 +19,7 @@ import { showCommand } from './show.ts';
 import { serveCommand } from './serve.ts';
 import { simulateCommand } from './simulate.ts';
 import { reportCommand, studyCommand } from './study.ts';
+import { mediaCommand } from './media.ts';
 
 /** Every `ddrl` sub-command, in the order `ddrl --help` lists them. */
 export const commands: readonly CliCommand[] = [
@@ -35,6 +36,7 @@ export const commands: readonly CliCommand[] = [
   resumeCommand,
   cancelCommand,
   exportCommand,
+  mediaCommand,
   importCommand,
   datasetsCommand,
   benchLearnCommand,

@@ -1,5 +1,5 @@
-import type { GameName } from '@shared/procgen/games/index.ts';
-import { NUM_ACTIONS } from '@shared/procgen/engine/actions.ts';
+import type { GameName } from './games/index.ts';
+import { NUM_ACTIONS } from './engine/actions.ts';
 
 /** Procgen's 3x3 moves in action order (env.py `get_combos`). */
 const MOVES = ['LEFT+DOWN', 'LEFT', 'LEFT+UP', 'DOWN', 'NOOP', 'UP', 'RIGHT+DOWN', 'RIGHT', 'RIGHT+UP'];

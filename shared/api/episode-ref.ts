@@ -1,4 +1,4 @@
-import type { EpisodeRef } from '@shared/api/inspect.ts';
+import type { EpisodeRef } from './inspect.ts';
 
 /**
  * An episode as a short URL-safe text: `e.MODEL.SPLIT.IDX` (evaluation) or
