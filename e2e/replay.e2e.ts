@@ -132,9 +132,9 @@ describe('choosing another level', () => {
 describe('replaying a dataset episode', () => {
   it('re-simulates the observations the dataset stored, pixel for pixel', async () => {
     const { page } = app;
-    await page.getByTestId('pick-source-A').selectOption('dataset');
-    await page.getByTestId('pick-episode-A').selectOption('0');
     const list = await callFromPage(page, 'episodes.list', { runId: 1 });
+    await page.getByTestId('pick-source-A').selectOption(`d${list.dataset!.id}`);
+    await page.getByTestId('pick-episode-A').selectOption('0');
     const stored = await callFromPage(page, 'episodes.get', { source: 'dataset', datasetId: list.dataset!.id, idx: 0, withFrames: true });
     const frames = framesFromWire(stored.frames!);
     // Episode 0 is loaded once the check names its length.
@@ -289,5 +289,24 @@ describe('four episodes in lock-step', () => {
     // The target is 16 ms; this shared machine's load swings it tenfold, so the test guards against a broken
     // path (re-simulating or re-fetching per step costs seconds) and the figure above is what to read.
     expect(work).toBeLessThan(250);
+  });
+});
+
+describe("the run's other datasets", () => {
+  it("opens the planner's demonstrations from the source picker, re-simulated with every reward matched", async () => {
+    const { page } = app;
+    const list = await callFromPage(page, 'episodes.list', { runId: 1 });
+    const demos = list.otherDatasets.find((d) => d.name.includes('demonstrations (planner)'))!;
+    expect(demos, `datasets: ${list.otherDatasets.map((d) => d.name).join(', ')}`).toBeDefined();
+    // Slot A starts on the expert's first episode; the picker switches it to the demonstrations.
+    const expert = list.models.find((m) => m.method === 'expert')!;
+    await page.goto(page.url().replace(/#.*$/, '') + `#/replay/1?a=e.${expert.modelId}.id.0`);
+    await page.getByTestId('pick-source-A').selectOption(`d${demos.id}`);
+    await expect.poll(() => page.getByTestId('pick-source-A').inputValue()).toBe(`d${demos.id}`);
+    await expect
+      .poll(() => page.getByTestId('reward-check-A').textContent())
+      .toMatch(/^\s*✓ Re-simulated in the browser: all \d+ rewards equal the stored ones/);
+    expect(await page.getByTestId('pick-episode-A').locator('option').count()).toBe(demos.episodes.length);
+    await app.screenshot('replay-planner-demos');
   });
 });

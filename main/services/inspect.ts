@@ -11,7 +11,7 @@ import { RANDOM_METHOD, SYNTHETIC_METHOD, SYNTHETIC_SOFT_METHOD } from '@shared/
 import { checkRunNotes, type RunNotes } from '@shared/run-notes.ts';
 import { listEvalEpisodes, methodMeans, pageRunIds } from '../storage/browse.ts';
 import { getRunNotes, setRunNotes } from '../storage/run-notes.ts';
-import { getDatasetInfo, listDatasetEpisodes, loadEpisodeFrames } from '../storage/datasets.ts';
+import { getDatasetInfo, listDatasetEpisodes, listDatasets, loadEpisodeFrames, type DatasetInfo } from '../storage/datasets.ts';
 import { loadEvalEpisode } from '../storage/evaluations.ts';
 import { listSeries, readSeries } from '../storage/metrics.ts';
 import { getRun } from '../storage/runs.ts';
@@ -94,17 +94,20 @@ export async function episodesListCall(input: ParsedCallInput<'episodes.list'>, 
     }
     model[group.split] = group.episodes;
   }
-  const dataset = run.datasetId === null ? null : getDatasetInfo(db, run.datasetId);
+  const describe = (info: DatasetInfo) => ({
+    id: info.id,
+    name: info.name,
+    source: info.source,
+    episodes: listDatasetEpisodes(db, info.id).map((e) => ({ idx: e.idx, levelSeed: e.levelSeed, length: e.length, return: e.return })),
+  });
   return {
     runId: run.id,
     game: run.config.game,
     mode: run.config.mode,
-    dataset: dataset && {
-      id: dataset.id,
-      name: dataset.name,
-      source: dataset.source,
-      episodes: listDatasetEpisodes(db, dataset.id).map((e) => ({ idx: e.idx, levelSeed: e.levelSeed, length: e.length, return: e.return })),
-    },
+    dataset: run.datasetId === null ? null : describe(getDatasetInfo(db, run.datasetId)),
+    otherDatasets: listDatasets(db, run.id)
+      .filter((d) => d.id !== run.datasetId)
+      .map(describe),
     models: [...models.values()],
   };
 }

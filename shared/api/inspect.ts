@@ -94,6 +94,8 @@ export const episodesListOutput = z.object({
   game: z.string(),
   mode: z.string(),
   dataset: z.object({ id, name: z.string(), source: z.string(), episodes: z.array(episodeSummary) }).nullable(),
+  /** The run's other stored datasets: the planner's demonstrations, each DAgger round's labelled states. */
+  otherDatasets: z.array(z.object({ id, name: z.string(), source: z.string(), episodes: z.array(episodeSummary) })),
   models: z.array(
     z.object({
       modelId: id,

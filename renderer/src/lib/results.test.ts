@@ -11,6 +11,7 @@ describe('result dots', () => {
       game: 'bigfish',
       mode: 'easy',
       dataset: null,
+      otherDatasets: [],
       models: [
         { modelId: 1, role: 'expert', method: 'expert', member: 0, id: [episode(0, 3), episode(1, 5)], ood: [episode(0, 1)] },
         { modelId: 2, role: 'student', method: 'synthetic', member: 0, id: [episode(0, 1), episode(1, 3)], ood: [] },
