@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setFlags, TINY_SETTINGS } from './testing/tiny-run.ts';
 import { verifyDataset } from './stages/collect.ts';
 import { encodeNpz, parseNpy } from './npy.ts';
 import { openDatabase } from '../storage/database.ts';
@@ -19,26 +20,7 @@ const REPO = resolve(import.meta.dirname, '../..');
 const DDRL = join(REPO, 'bin/ddrl.js');
 
 /** Every stage, at a size that runs in seconds. */
-const TINY = [
-  'expert.planner.episodes=2',
-  'expert.planner.horizon=8',
-  'expert.planner.rollouts=1',
-  'expert.imitation.steps=5',
-  'expert.dagger.rounds=1',
-  'expert.dagger.episodesPerRound=1',
-  'expert.dagger.stepsPerRound=3',
-  'expert.channels=[4,8,8]',
-  'collect.episodes=3',
-  'distill.iterations=2',
-  'distill.snapshotEvery=1',
-  'distill.realBatch=4',
-  'distill.size=15',
-  'students.count=1',
-  'students.bc.steps=3',
-  'students.bc.batchSize=16',
-  'evaluate.episodesId=2',
-  'evaluate.episodesOod=2',
-].flatMap((s) => ['--set', s]);
+const TINY = setFlags([...TINY_SETTINGS, 'distill.size=15']);
 
 let dir: string;
 beforeAll(() => {

@@ -9,6 +9,7 @@
  */
 import type { Database } from 'better-sqlite3';
 import { formatColumns } from '@shared/format/columns.ts';
+import { RESULT_STAT_COLUMNS } from '@shared/api/runs.ts';
 import type { GameName } from '@shared/procgen/games/index.ts';
 import type { Mode } from '@shared/procgen/engine/game.ts';
 import { evalReturns, type Split } from '../storage/evaluations.ts';
@@ -166,18 +167,7 @@ function randomFloorNotes(results: RunResults): string[] {
 }
 
 const CSV_COLUMNS = [
-  'method',
-  'split',
-  'models',
-  'episodesPerModel',
-  'intervalOver',
-  'mean',
-  'ciLow',
-  'ciHigh',
-  'std',
-  'min',
-  'max',
-  'normalised',
+  ...RESULT_STAT_COLUMNS,
   'dataKind',
   'dataSamples',
   'dataEpisodes',

@@ -8,28 +8,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setFlags, TINY_SETTINGS } from './testing/tiny-run.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
-const TINY = [
-  'expert.planner.episodes=2',
-  'expert.planner.horizon=8',
-  'expert.planner.rollouts=1',
-  'expert.imitation.steps=5',
-  'expert.dagger.rounds=1',
-  'expert.dagger.episodesPerRound=1',
-  'expert.dagger.stepsPerRound=3',
-  'expert.channels=[4,8,8]',
-  'collect.episodes=3',
-  'distill.iterations=2',
-  'distill.snapshotEvery=1',
-  'distill.realBatch=4',
-  'distill.innerSteps=1',
-  'students.count=2',
-  'students.bc.steps=3',
-  'students.bc.batchSize=16',
-  'evaluate.episodesId=2',
-  'evaluate.episodesOod=2',
-].flatMap((s) => ['--set', s]);
+const TINY = setFlags([...TINY_SETTINGS, 'distill.innerSteps=1', 'students.count=2']);
 
 let dir: string;
 let db: string;

@@ -77,3 +77,19 @@ export const startRunInput = z
   .strict();
 
 export const startRunOutput = z.object({ experimentId: z.number().int().positive(), runIds: z.array(z.number().int().positive()) });
+
+/** The statistics columns of every results CSV (a run's export, the compare view's), in order. */
+export const RESULT_STAT_COLUMNS = [
+  'method',
+  'split',
+  'models',
+  'episodesPerModel',
+  'intervalOver',
+  'mean',
+  'ciLow',
+  'ciHigh',
+  'std',
+  'min',
+  'max',
+  'normalised',
+] as const;

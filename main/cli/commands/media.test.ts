@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { GifReader } from 'omggif';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setFlags, TINY_SETTINGS } from '../../pipeline/testing/tiny-run.ts';
 import { runCaptured } from '../run-captured.ts';
 
 const REPO = resolve(import.meta.dirname, '../../..');
@@ -13,34 +14,23 @@ let db: string;
 /** Two evaluation episodes of run 1 (expert and random policy, ID episode 0) and their lengths. */
 let episodes: { ref: string; length: number }[];
 
-const TINY = [
-  'expert.planner.episodes=2',
-  'expert.planner.horizon=8',
-  'expert.planner.rollouts=1',
-  'expert.imitation.steps=5',
-  'expert.dagger.rounds=1',
-  'expert.dagger.episodesPerRound=1',
-  'expert.dagger.stepsPerRound=3',
-  'expert.channels=[4,8,8]',
-  'collect.episodes=2',
-  'distill.iterations=2',
-  'distill.realBatch=4',
-  'distill.size=15',
-  'students.count=1',
-  'students.bc.steps=3',
-  'evaluate.episodesId=1',
-  'evaluate.episodesOod=1',
-].flatMap((s) => ['--set', s]);
+const TINY = setFlags([...TINY_SETTINGS, 'distill.size=15', 'collect.episodes=2', 'evaluate.episodesId=1', 'evaluate.episodesOod=1']);
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'ddrl-media-'));
   db = join(dir, 'runs.sqlite');
-  const r = spawnSync('node', [join(REPO, 'bin/ddrl.js'), 'run', '--preset', 'quick-bigfish', ...TINY, '--db', db], { encoding: 'utf8', cwd: REPO, timeout: 300_000 });
+  const r = spawnSync('node', [join(REPO, 'bin/ddrl.js'), 'run', '--preset', 'quick-bigfish', ...TINY, '--db', db], {
+    encoding: 'utf8',
+    cwd: REPO,
+    timeout: 300_000,
+  });
   expect(r.status, r.stderr).toBe(0);
   const c = new BetterSqlite3(db, { readonly: true });
   episodes = (
     c
-      .prepare("SELECT m.id, e.length FROM eval_episodes e JOIN models m ON m.id = e.model_id WHERE m.method IN ('expert', 'random') AND e.split = 'id' ORDER BY m.method")
+      .prepare(
+        "SELECT m.id, e.length FROM eval_episodes e JOIN models m ON m.id = e.model_id WHERE m.method IN ('expert', 'random') AND e.split = 'id' ORDER BY m.method",
+      )
       .all() as { id: number; length: number }[]
   ).map((r) => ({ ref: `e.${r.id}.id.0`, length: r.length }));
   c.close();

@@ -3,6 +3,7 @@
  * one method order for every run, returns on a raw or normalised scale, the
  * best cell per split, and the table as CSV.
  */
+import { RESULT_STAT_COLUMNS } from '@shared/api/runs.ts';
 import { RANDOM_METHOD } from '@shared/config/methods.ts';
 import { RETURN_BOUNDS } from '@shared/config/return-bounds.ts';
 import type { ResultMark, ResultRow, Split } from './results.ts';
@@ -74,23 +75,7 @@ export function bestRows(rows: readonly ResultRow[]): Record<Split, number | nul
   return best;
 }
 
-const CSV_HEADER = [
-  'run',
-  'method',
-  'split',
-  'models',
-  'episodesPerModel',
-  'intervalOver',
-  'mean',
-  'ciLow',
-  'ciHigh',
-  'std',
-  'min',
-  'max',
-  'normalised',
-  'dataUsed',
-  'indistinguishableFromRandom',
-];
+const CSV_HEADER = ['run', ...RESULT_STAT_COLUMNS, 'dataUsed', 'indistinguishableFromRandom'];
 
 /** RFC 4180 quoting: a field with a comma, quote or line break is quoted, quotes doubled. */
 function csvField(value: string | number | boolean | null): string {
@@ -100,26 +85,6 @@ function csvField(value: string | number | boolean | null): string {
 
 /** The compared rows as CSV, one line per run, method and split, full precision (raw returns plus the normalised mean). */
 export function resultsCsv(rows: readonly ResultRow[], runs: readonly string[]): string {
-  const lines = rows.map((r, i) =>
-    [
-      runs[i] ?? '',
-      r.method,
-      r.split,
-      r.models,
-      r.episodesPerModel,
-      r.intervalOver,
-      r.mean,
-      r.ciLow,
-      r.ciHigh,
-      r.std,
-      r.min,
-      r.max,
-      r.normalised,
-      r.dataUsed,
-      r.indistinguishableFromRandom,
-    ]
-      .map(csvField)
-      .join(','),
-  );
+  const lines = rows.map((r, i) => [runs[i] ?? '', ...RESULT_STAT_COLUMNS.map((c) => r[c]), r.dataUsed, r.indistinguishableFromRandom].map(csvField).join(','));
   return [CSV_HEADER.join(','), ...lines].join('\r\n') + '\r\n';
 }
