@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { query } from './testing/query.ts';
 import { setFlags, TINY_SETTINGS } from './testing/tiny-run.ts';
 import { verifyDataset } from './stages/collect.ts';
 import { encodeNpz, parseNpy } from './npy.ts';
@@ -38,15 +39,6 @@ function startDdrl(...args: string[]): { child: ChildProcess; exited: Promise<nu
   child.stdout!.resume();
   child.stderr!.resume();
   return { child, exited: new Promise((done) => child.on('exit', (code) => done(code))) };
-}
-
-function query<T>(db: string, sql: string, ...params: unknown[]): T[] {
-  const c = new BetterSqlite3(db, { readonly: true });
-  try {
-    return c.prepare(sql).all(...params) as T[];
-  } finally {
-    c.close();
-  }
 }
 
 /** Polls until `sql` returns a row (the child commits as it goes). */

@@ -9,8 +9,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { query } from './testing/query.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const DDRL = join(REPO, 'bin/ddrl.js');
@@ -43,15 +43,6 @@ function start(...args: string[]): Started {
 function ddrl(...args: string[]): { code: number; out: string; err: string } {
   const r = spawnSync('node', [DDRL, ...args], { encoding: 'utf8', cwd: REPO, timeout: 60_000 });
   return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
-}
-
-function query<T>(db: string, sql: string, ...params: unknown[]): T[] {
-  const c = new BetterSqlite3(db, { readonly: true });
-  try {
-    return c.prepare(sql).all(...params) as T[];
-  } finally {
-    c.close();
-  }
 }
 
 const statusOf = (db: string, runId: number) => query<{ status: string }>(db, 'SELECT status FROM runs WHERE id = ?', runId)[0]?.status;
