@@ -87,7 +87,7 @@ describe.skipIf('reason' in driver)(`webgpu backend vs wasm (${'reason' in drive
     });
   }
 
-  for (const group of ['gm paper (student)', 'gm dc (student)']) {
+  for (const group of ['gm paper (student)', 'gm dc (student)', 'gm dsa (student)', 'gm dm (student)']) {
     it(`${group}: one matching step`, () => {
       const key = (q: string) => `${group}: ${q}`;
       expect(relativeError(wasm.results[key('distance')]!, gpu.results[key('distance')]!)).toBeLessThan(1e-4);

@@ -14,7 +14,9 @@ import { adam, disposeOptimizer, sgdMomentum } from '../train/optimizers.ts';
 import { PolicyActor, SAMPLE_POLICY } from '../train/policy.ts';
 import { Random } from '../random.ts';
 import { OBS_VALUES } from '../train/data.ts';
-import { bcStep, dcMatchStep, paperMatchStep, type Batch, type SyntheticGroup } from '../train/steps.ts';
+import { bcStep, dcMatchStep, dmMatchStep, paperMatchStep, type Batch, type SyntheticGroup } from '../train/steps.ts';
+import { siameseAugment } from '../train/augment.ts';
+import type { DistillVariant } from '@shared/config/methods.ts';
 import { separatedValues } from './gradcheck.ts';
 
 export type ParityResults = Record<string, number[]>;
@@ -137,14 +139,21 @@ function syntheticGroups(perAction: number): SyntheticGroup[] {
 }
 
 /** The distance, and how far one matching step moved the pixels. */
-async function matchingStep(variant: 'paper' | 'dc', def: NetworkDef): Promise<ParityResults> {
+async function matchingStep(variant: DistillVariant, def: NetworkDef): Promise<ParityResults> {
   const params = initParams(def, 'pytorch', 7);
   const groups = syntheticGroups(1);
   const before = groups.map((g) => tf.clone(g.pixels));
   const optimizer = sgdMomentum(0.1, 0.5);
-  const real = variant === 'paper' ? groups.map((g, i) => labelled(1, 200 + i, g.action)) : [labelled(3, 210)];
+  const perAction = variant === 'paper' || variant === 'dm';
+  const real = perAction ? groups.map((g, i) => labelled(1, 200 + i, g.action)) : [labelled(3, 210)];
+  // dsa and dm: one fixed siamese augmentation (a shift, a brightness and a contrast change).
+  const augment = siameseAugment({ dx: 1, dy: -1, brightness: 10, contrast: 1.1 });
   const distance =
-    variant === 'paper' ? paperMatchStep(def, params, groups, real, 'mse', optimizer) : dcMatchStep(def, params, groups, real[0]!, 'mse', optimizer);
+    variant === 'paper'
+      ? paperMatchStep(def, params, groups, real, 'mse', optimizer)
+      : variant === 'dm'
+        ? dmMatchStep(def, params, groups, real, optimizer, augment)
+        : dcMatchStep(def, params, groups, real[0]!, 'mse', optimizer, variant === 'dsa' ? augment : undefined);
   const moved = tf.tidy(() => tf.concat(groups.map((g, i) => tf.reshape(tf.sub(g.pixels, before[i]!), [-1]))));
   const result = { distance: Array.from(await distance.data()), 'pixel step': Array.from(await moved.data()) };
   tf.dispose([distance, moved, ...before, ...params, ...real.flatMap((b) => [b.obs, b.targets]), ...groups.flatMap((g) => [g.pixels, g.oneHot])]);
@@ -189,6 +198,8 @@ export async function parityResults(): Promise<ParityResults> {
   const steps: [string, () => Promise<ParityResults>][] = [
     ['gm paper (student)', () => matchingStep('paper', createNetwork(TINY_STUDENT))],
     ['gm dc (student)', () => matchingStep('dc', createNetwork(TINY_STUDENT))],
+    ['gm dsa (student)', () => matchingStep('dsa', createNetwork(TINY_STUDENT))],
+    ['gm dm (student)', () => matchingStep('dm', createNetwork(TINY_STUDENT))],
     ['bc step (student)', bcStepResults],
     ['policy (student)', policyResults],
   ];
