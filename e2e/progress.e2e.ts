@@ -44,6 +44,10 @@ describe('progress of a running stage', () => {
     const text = (await summary.textContent())!;
     const [done, total] = /(\d+)\/(\d+)/.exec(text)!.slice(1).map(Number);
     expect(Number.isInteger(done) && Number.isInteger(total) && done! <= total!).toBe(true);
+    // The run's log: its start and each finished stage.
+    await expect
+      .poll(() => page.getByTestId('run-log').textContent(), { timeout: 60_000 })
+      .toMatch(/executing.*expert: done after [\d.]+ s.*baselines: done after/s);
     // The distance chart fills in while the stage still runs (stored every 20 iterations, re-read as progress arrives).
     const chart = page.getByTestId('chart-distill');
     const points = async () => Number((await chart.getAttribute('data-points', { timeout: 60_000 })) ?? 0);

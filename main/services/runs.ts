@@ -29,6 +29,7 @@ import {
   type RunRow,
 } from '../storage/runs.ts';
 import type { ServiceContext } from './context.ts';
+import type { LogLevel } from '@shared/api/events.ts';
 
 const queues = new WeakMap<ServiceContext['db'], RunQueue>();
 
@@ -38,12 +39,21 @@ const apiStatus = (status: RunStatus) => (status === 'done' ? 'succeeded' : stat
 function queueOf(ctx: ServiceContext): RunQueue {
   let queue = queues.get(ctx.db);
   if (!queue) {
+    // Each run's log: its start, every stage's end (status and time) and its end, as `log` events.
+    const log = (runId: number, level: LogLevel, message: string) =>
+      ctx.events.emit({ type: 'log', level, source: `run ${runId}`, message, time: Date.now(), runId });
     queue = new RunQueue(ctx.db, {
-      onStart: (runId) => ctx.events.emit({ type: 'run-status', runId, status: 'running' }),
+      onStart: (runId) => {
+        ctx.events.emit({ type: 'run-status', runId, status: 'running' });
+        log(runId, 'info', 'executing');
+      },
       onProgress: (runId, p) =>
         ctx.events.emit({ type: 'progress', runId, phase: p.stage, done: p.done, total: p.total, ...(p.message === undefined ? {} : { message: p.message }) }),
-      onFinish: (runId, status, error) =>
-        ctx.events.emit({ type: 'run-status', runId, status: apiStatus(status), ...(error === undefined ? {} : { message: error }) }),
+      onStageEnd: (runId, stage, status, seconds) => log(runId, status === 'failed' ? 'error' : 'info', `${stage}: ${status} after ${seconds.toFixed(1)} s`),
+      onFinish: (runId, status, error) => {
+        ctx.events.emit({ type: 'run-status', runId, status: apiStatus(status), ...(error === undefined ? {} : { message: error }) });
+        log(runId, status === 'failed' ? 'error' : status === 'done' ? 'info' : 'warn', `${apiStatus(status)}${error ? `: ${error}` : ''}`);
+      },
     });
     queues.set(ctx.db, queue);
   }

@@ -3,11 +3,17 @@ import type { ApiEvent } from '@shared/api/events.ts';
 import { describeProgress, type ProgressSample, type ProgressText } from './progress.ts';
 
 type Progress = Extract<ApiEvent, { type: 'progress' }>;
+export type LogLine = Extract<ApiEvent, { type: 'log' }>;
+
+/** Log lines kept per run. */
+const LOG_LINES = 200;
 
 /** Live progress of executing runs, from the services' events; `changes` counts status and stage changes so views can re-read. */
 export class RunActivity {
   progress = $state<Record<number, Progress>>({});
   changes = $state(0);
+  /** Each run's log lines received since this window opened (newest last). */
+  logs = $state<Record<number, LogLine[]>>({});
   /** Each running stage's first and latest report, with when they arrived: its rate and time left. */
   private readonly samples = $state<Record<number, { first: ProgressSample; now: ProgressSample }>>({});
 
@@ -21,6 +27,8 @@ export class RunActivity {
           this.samples[event.runId] = { first: sample, now: sample };
         } else this.samples[event.runId] = { first: this.samples[event.runId]?.first ?? sample, now: sample };
         this.progress[event.runId] = event;
+      } else if (event.type === 'log' && event.runId !== undefined) {
+        this.logs[event.runId] = [...(this.logs[event.runId] ?? []).slice(-(LOG_LINES - 1)), event];
       } else if (event.type === 'run-status') {
         if (event.status !== 'running') {
           delete this.progress[event.runId];
