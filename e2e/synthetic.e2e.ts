@@ -112,6 +112,14 @@ describe('the synthetic set inspector', () => {
     expect((await page.getByTestId('sample-floats').textContent())!.replace(/\s+/g, ' ')).toContain(
       `float32 pixels: range [${facts.min.toFixed(2)}, ${facts.max.toFixed(2)}] · moved since iteration 0: mean ${facts.mean.toPrecision(3)}, largest ${facts.largest.toPrecision(3)}`,
     );
+    // Its origin: the dataset frame its pixels started from, equal to its initial pixels.
+    const origin = snapshot.origins![sample]!;
+    expect(await page.getByTestId('sample-origin').textContent()).toContain(`Started from dataset episode ${origin.episode}, step ${origin.step}`);
+    const source = await callFromPage(page, 'episodes.get', { source: 'dataset', datasetId: origin.datasetId, idx: origin.episode, withFrames: true });
+    const sourceFrames = framesFromWire(source.frames!);
+    expect(Array.from(initial.subarray(sample * 12288, (sample + 1) * 12288))).toEqual(
+      Array.from(sourceFrames.subarray(origin.step * 12288, (origin.step + 1) * 12288)),
+    );
     expect(consoleErrors).toEqual([]);
     await app.screenshot('synthetic');
   });

@@ -4,6 +4,7 @@
  * action. Frames go out deflated and base64-encoded (shared/api/frames.ts).
  */
 import type { ParsedCallInput } from '@shared/api/contract.ts';
+import type { Database } from 'better-sqlite3';
 import { ApiError } from '@shared/api/errors.ts';
 import { framesToWire, FRAME_BYTES } from '@shared/api/frames.ts';
 import type { EpisodeData, EpisodesList, KeyResults, MetricSeries, RunsPage, SyntheticSet } from '@shared/api/inspect.ts';
@@ -135,7 +136,8 @@ export async function syntheticListCall(input: ParsedCallInput<'synthetic.list'>
 }
 
 export async function syntheticGetCall(input: ParsedCallInput<'synthetic.get'>, ctx: ServiceContext): Promise<SyntheticSet> {
-  found(() => getRun(ctx.db.connection, input.runId));
+  const db = ctx.db.connection;
+  const run = found(() => getRun(db, input.runId));
   const snapshot = loadSyntheticSnapshot(ctx.db.connection, input.runId, input.iteration);
   if (!snapshot) {
     const stored = listSyntheticIterations(ctx.db.connection, input.runId).map((s) => s.iteration);
@@ -157,8 +159,25 @@ export async function syntheticGetCall(input: ParsedCallInput<'synthetic.get'>, 
     frames: framesToWire(snapshot.frames),
     softLabels: perSample(softLabels),
     learnedLabels: perSample(learnedLabels),
+    origins: snapshot.origins && run.datasetId !== null ? originsOf(db, run.datasetId, snapshot.origins) : null,
     floats: snapshot.pixels && initial ? floatStats(snapshot.pixels, initial.frames, labels.length) : null,
   };
+}
+
+/** Dataset transition indexes as (episode, step) of that dataset. */
+function originsOf(db: Database, datasetId: number, indexes: Int32Array): { datasetId: number; episode: number; step: number }[] {
+  const episodes = listDatasetEpisodes(db, datasetId);
+  const starts: number[] = [];
+  let at = 0;
+  for (const e of episodes) {
+    starts.push(at);
+    at += e.length;
+  }
+  return Array.from(indexes, (index) => {
+    let k = starts.length - 1;
+    while (k > 0 && starts[k]! > index) k--;
+    return { datasetId, episode: episodes[k]!.idx, step: index - starts[k]! };
+  });
 }
 
 /**

@@ -18,12 +18,15 @@ export interface SyntheticSnapshot {
   readonly softLabels: Float32Array | null;
   /** The label distribution learned per sample (samples x actions), when the run learns labels. */
   readonly learnedLabels: Float32Array | null;
+  /** Per sample, the dataset transition its pixels started from (null: unknown, a continued set). */
+  readonly origins: Int32Array | null;
 }
 
 /** Per-sample label distributions stored beside a snapshot's pixels. */
 export interface SnapshotLabels {
   readonly soft?: Float32Array | null;
   readonly learned?: Float32Array | null;
+  readonly origins?: Int32Array | null;
 }
 
 function toViewFrames(pixels: Float32Array): Uint8Array {
@@ -40,7 +43,7 @@ export function saveSyntheticSnapshot(
   labels: Uint8Array,
   pixels: Float32Array,
   keepPixels: boolean,
-  { soft = null, learned = null }: SnapshotLabels = {},
+  { soft = null, learned = null, origins = null }: SnapshotLabels = {},
 ): void {
   if (pixels.length !== labels.length * OBSERVATION_BYTES)
     throw new RangeError(`${labels.length} labels need ${labels.length * OBSERVATION_BYTES} pixels, got ${pixels.length}.`);
@@ -51,7 +54,7 @@ export function saveSyntheticSnapshot(
     if (values && values.length % labels.length !== 0) throw new RangeError(`${values.length} ${name} values do not divide into ${labels.length} samples.`);
   }
   db.prepare(
-    'INSERT OR REPLACE INTO synthetic_snapshots (run_id, iteration, loss, labels, frames, pixels, soft_labels, learned_labels) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    'INSERT OR REPLACE INTO synthetic_snapshots (run_id, iteration, loss, labels, frames, pixels, soft_labels, learned_labels, origins) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
   ).run(
     runId,
     iteration,
@@ -61,6 +64,7 @@ export function saveSyntheticSnapshot(
     keepPixels ? blobOf(pixels) : null,
     soft ? blobOf(soft) : null,
     learned ? blobOf(learned) : null,
+    origins ? blobOf(origins) : null,
   );
 }
 
@@ -90,6 +94,7 @@ export function loadSyntheticSnapshot(db: Database, runId: number, iteration?: n
         pixels: Buffer | null;
         soft_labels: Buffer | null;
         learned_labels: Buffer | null;
+        origins: Buffer | null;
       }
     | undefined;
   return (
@@ -101,6 +106,7 @@ export function loadSyntheticSnapshot(db: Database, runId: number, iteration?: n
       pixels: r.pixels ? float32Of(r.pixels) : null,
       softLabels: r.soft_labels ? float32Of(r.soft_labels) : null,
       learnedLabels: r.learned_labels ? float32Of(r.learned_labels) : null,
+      origins: r.origins ? new Int32Array(new Uint8Array(r.origins).buffer) : null,
     }
   );
 }

@@ -197,6 +197,8 @@ export const syntheticGetOutput = z.object({
   softLabels: z.array(z.array(z.number())).nullable(),
   /** Per sample, its learned label distribution (runs distilled with distill.learnLabels), else null. */
   learnedLabels: z.array(z.array(z.number())).nullable(),
+  /** Per sample, the dataset frame its pixels started from (episode and step of the run's dataset); null when unknown. */
+  origins: z.array(z.object({ datasetId: z.number().int(), episode: z.number().int(), step: z.number().int() })).nullable(),
   /**
    * Per sample, measured on the float32 pixels the students train on (not the clamped view): their
    * range, and the mean and largest |change| since the initial set (iteration 0, real 0..255 frames).

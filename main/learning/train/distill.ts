@@ -121,11 +121,14 @@ export function resolveDistillConfig(overrides: Partial<DistillConfig>, actionCo
  */
 export interface DistillControl extends RunControl {
   readonly snapshotEvery?: number;
-  readonly onSnapshot?: (iteration: number, synthetic: LabelledSet & { obs: Float32Array }, distances: Float32Array) => void | Promise<void>;
+  readonly onSnapshot?: (iteration: number, synthetic: SyntheticSet, distances: Float32Array) => void | Promise<void>;
 }
 
+/** A synthetic set: float pixels, and the real samples (data indexes) it started from when known. */
+export type SyntheticSet = LabelledSet & { readonly obs: Float32Array; readonly origins?: Int32Array };
+
 export interface DistillResult {
-  readonly synthetic: LabelledSet & { readonly obs: Float32Array };
+  readonly synthetic: SyntheticSet;
   /** Synthetic samples per action (0 for skipped actions). */
   readonly allocation: readonly number[];
   /** Actions with no real sample: they get no synthetic samples and no matching term. */
@@ -241,7 +244,8 @@ function initialGroups(
     if (count === 0) return;
     const builder = new BatchBuilder(data, count, actionCount);
     const pool = byAction[action]!;
-    const batch = builder.build(random ? sampleWithoutReplacement(pool, count, random) : pool.subarray(0, count));
+    const picked = random ? sampleWithoutReplacement(pool, count, random) : null;
+    const batch = builder.build(picked ?? pool.subarray(0, count));
     const oneHot = oneHotLabels(new Array<number>(count).fill(action), actionCount);
     const initialPixels = tf.div(batch.obs, scale) as tf.Tensor4D;
     const pixels = tf.variable(initialPixels, true);
@@ -249,15 +253,15 @@ function initialGroups(
       ? (tf.tidy(() => (data.targets && !random ? tf.log(tf.add(batch.targets, 1e-6)) : tf.mul(oneHot, LABEL_LOGIT))) as tf.Tensor2D)
       : undefined;
     const labelLogits = initialLogits && tf.variable(initialLogits, true);
-    groups.push({ action, pixels, oneHot, scale, labelLogits });
+    groups.push({ action, pixels, oneHot, scale, labelLogits, ...(picked ? { origins: Int32Array.from(picked) } : {}) });
     // A variable keeps its own copy: the tensors it started from go.
     tf.dispose([batch.obs, batch.targets, initialPixels, ...(initialLogits ? [initialLogits] : [])]);
   });
   return groups;
 }
 
-/** The synthetic set as 0..255 float pixels; with learned labels, their distributions as targets. */
-async function readSynthetic(groups: readonly SyntheticGroup[]): Promise<LabelledSet & { obs: Float32Array }> {
+/** The synthetic set as 0..255 float pixels; with learned labels, their distributions as targets; with known origins, those. */
+async function readSynthetic(groups: readonly SyntheticGroup[]): Promise<SyntheticSet> {
   const count = groups.reduce((n, g) => n + g.pixels.shape[0], 0);
   const obs = new Float32Array(count * OBS_VALUES);
   const actions = new Int32Array(count);
@@ -276,5 +280,6 @@ async function readSynthetic(groups: readonly SyntheticGroup[]): Promise<Labelle
     }
     offset += n;
   }
-  return targets ? { count, obs, actions, targets } : { count, obs, actions };
+  const origins = groups.every((g) => g.origins) ? Int32Array.from(groups.flatMap((g) => Array.from(g.origins!))) : undefined;
+  return { count, obs, actions, ...(targets ? { targets } : {}), ...(origins ? { origins } : {}) };
 }

@@ -24,6 +24,8 @@ export interface SyntheticGroup {
   readonly scale?: number;
   /** Learned labels: per sample, logits whose softmax is its target (absent: the fixed one-hot). */
   readonly labelLogits?: tf.Variable<tf.Rank.R2>;
+  /** The real samples (indexes of the distilled data) the pixels started from; absent when continuing a stored set. */
+  readonly origins?: Int32Array;
 }
 
 /** A group's samples as the networks read them: pixels on the 0..255 scale. */

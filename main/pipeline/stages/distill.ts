@@ -15,7 +15,7 @@ import { loadDataset } from '../../storage/datasets.ts';
 import { getRun } from '../../storage/runs.ts';
 import { dropSnapshotPixels, loadSyntheticSnapshot, saveSyntheticSnapshot } from '../../storage/synthetic.ts';
 import { disposeTrainable } from '../../learning/nets/trainable.ts';
-import { distill, type DistillConfig } from '../../learning/train/distill.ts';
+import { distill, type DistillConfig, type SyntheticSet } from '../../learning/train/distill.ts';
 import { policyProbabilities } from '../../learning/train/policy.ts';
 import type { LabelledSet } from '../../learning/train/data.ts';
 import { bcLossOf, episodeDatasetOf, loadExpert, syntheticSetOf } from '../training-data.ts';
@@ -62,13 +62,13 @@ export const distillStage: StageDefinition = {
     };
     const start = done;
     /** Stores the set after `iteration` iterations and the distances since the last store. */
-    const store = async (iteration: number, synthetic: LabelledSet & { obs: Float32Array }, distances: Float32Array, stored: number): Promise<void> => {
+    const store = async (iteration: number, synthetic: SyntheticSet, distances: Float32Array, stored: number): Promise<void> => {
       const labels = Uint8Array.from(synthetic.actions);
       const softLabels = options.softLabels ? await policyProbabilities(expert, synthetic) : null;
       ctx.saveProgress((db): DistillCheckpoint => {
         dropSnapshotPixels(db, ctx.runId);
         const loss = iteration > start ? distances[iteration - start - 1]! : null;
-        saveSyntheticSnapshot(db, ctx.runId, iteration, loss, labels, synthetic.obs, true, { soft: softLabels, learned: synthetic.targets ?? null });
+        saveSyntheticSnapshot(db, ctx.runId, iteration, loss, labels, synthetic.obs, true, { soft: softLabels, learned: synthetic.targets ?? null, origins: synthetic.origins ?? null });
         appendMetrics(
           db,
           ctx.runId,

@@ -8,6 +8,7 @@ import { searchTargets } from './006-search-targets.ts';
 import { coresetControls } from './007-coreset-controls.ts';
 import { learnedLabels } from './008-learned-labels.ts';
 import { runNotes } from './009-run-notes.ts';
+import { syntheticOrigins } from './010-synthetic-origins.ts';
 
 /**
  * Every migration; the one place to add one. Sorted by version, so migrations
@@ -24,6 +25,7 @@ export const migrations: readonly Migration[] = [
   coresetControls,
   learnedLabels,
   runNotes,
+  syntheticOrigins,
 ].sort((a, b) => a.version - b.version);
 
 export const latestSchemaVersion = migrations[migrations.length - 1]!.version;
