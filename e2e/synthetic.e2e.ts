@@ -120,6 +120,14 @@ describe('the synthetic set inspector', () => {
     expect(Array.from(initial.subarray(sample * 12288, (sample + 1) * 12288))).toEqual(
       Array.from(sourceFrames.subarray(origin.step * 12288, (origin.step + 1) * 12288)),
     );
+    // Its nearest dataset frame by pixel distance is that origin (the paper's step barely moves pixels).
+    await page.getByTestId('find-nearest').click();
+    await page.getByTestId('nearest-frames').waitFor();
+    const nearest = await callFromPage(page, 'synthetic.nearest', { runId: 2, sample: snapshot.labels.indexOf(action), k: 6 });
+    expect(nearest.neighbours[0]).toMatchObject({ episode: origin.episode, step: origin.step });
+    expect(nearest.neighbours[0]!.distance).toBeLessThan(0.5);
+    expect(nearest.neighbours.map((n) => n.distance)).toEqual([...nearest.neighbours.map((n) => n.distance)].sort((a, b) => a - b));
+    expect(await page.getByTestId('nearest-distance').first().textContent()).toContain(nearest.neighbours[0]!.distance.toFixed(1));
     expect(consoleErrors).toEqual([]);
     await app.screenshot('synthetic');
   });

@@ -35,6 +35,7 @@ export const handlers: HandlerTable = {
   'synthetic.list': syntheticListCall,
   'synthetic.get': pooled('synthetic.get'),
   'runs.distributions': pooled('runs.distributions'),
+  'synthetic.nearest': pooled('synthetic.nearest'),
   'dataset.samples': pooled('dataset.samples'),
   'comparisons.list': listComparisonsCall,
   'comparisons.save': saveComparisonCall,

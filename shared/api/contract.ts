@@ -13,6 +13,8 @@ import {
   runsPageInput,
   runsPageOutput,
   keyResultsInput,
+  nearestInput,
+  nearestOutput,
   distributionsOutput,
   keyResultsOutput,
   annotateInput,
@@ -61,7 +63,8 @@ export const apiCalls = {
   },
   'runs.resume': { summary: 'Continue a cancelled, failed or interrupted run from its last checkpoint.', input: runIdInput, output: runInfo },
   'runs.page': {
-    summary: 'One window of the runs (sorted by a column, newest first by default), filtered by status and text (label, game, experiment, id, tags, notes), with the total.',
+    summary:
+      'One window of the runs (sorted by a column, newest first by default), filtered by status and text (label, game, experiment, id, tags, notes), with the total.',
     input: runsPageInput,
     output: runsPageOutput,
   },
@@ -71,11 +74,21 @@ export const apiCalls = {
     output: keyResultsOutput,
   },
   'runs.distributions': {
-    summary: 'Action and return histograms of a run: its dataset (with the percentile-BC cuts), its synthetic set (hard, soft, learned labels) and each method in evaluation, per split.',
+    summary:
+      'Action and return histograms of a run: its dataset (with the percentile-BC cuts), its synthetic set (hard, soft, learned labels) and each method in evaluation, per split.',
     input: runIdInput,
     output: distributionsOutput,
   },
-  'runs.annotate': { summary: "Replace a run's tags and notes (at most 20 tags of 40 characters; notes up to 10,000).", input: annotateInput, output: annotateOutput },
+  'synthetic.nearest': {
+    summary: "A synthetic sample's nearest frames in the run's dataset by pixel distance (RMS on the 0..255 scale), with their episode, step and action.",
+    input: nearestInput,
+    output: nearestOutput,
+  },
+  'runs.annotate': {
+    summary: "Replace a run's tags and notes (at most 20 tags of 40 characters; notes up to 10,000).",
+    input: annotateInput,
+    output: annotateOutput,
+  },
   'runs.series': { summary: "A run's metric series, each downsampled to at most maxPoints.", input: seriesInput, output: seriesOutput },
   'episodes.list': {
     summary: "A run's dataset episodes and every model's evaluation episodes, without their steps.",

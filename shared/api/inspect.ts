@@ -239,10 +239,28 @@ export const distributionsOutput = z.object({
   /** Per percentile BC baseline, the dataset episodes it keeps (the top p% by return). */
   percentileCuts: z.array(z.object({ percentile: z.number(), episodes: z.array(z.number().int()) })),
   /** The newest synthetic snapshot: its hard labels per action, and the sums of its soft and learned label distributions. */
-  synthetic: z
-    .object({ hard: z.array(z.number().int()), soft: z.array(z.number()).nullable(), learned: z.array(z.number()).nullable() })
-    .nullable(),
+  synthetic: z.object({ hard: z.array(z.number().int()), soft: z.array(z.number()).nullable(), learned: z.array(z.number()).nullable() }).nullable(),
   /** Per method and split: actions taken and episode returns of all its models' evaluation episodes. */
   evaluation: z.array(z.object({ method: z.string(), split: z.enum(['id', 'ood']), actions: z.array(z.number().int()), returns: z.array(z.number()) })),
 });
 export type Distributions = z.infer<typeof distributionsOutput>;
+
+export const nearestInput = z
+  .object({
+    runId,
+    /** The snapshot (the newest when omitted: its float pixels are compared). */
+    iteration: z.number().int().nonnegative().optional(),
+    sample: z.number().int().nonnegative(),
+    k: z.number().int().min(1).max(32).default(6),
+  })
+  .strict();
+/** A synthetic sample's nearest frames in the run's dataset by pixel distance (root mean square, 0..255 scale), nearest first. */
+export const nearestOutput = z.object({
+  datasetId: id,
+  /** How many dataset frames were compared. */
+  compared: z.number().int(),
+  neighbours: z.array(z.object({ episode: z.number().int(), step: z.number().int(), action: z.number().int(), distance: z.number() })),
+  /** base64 of deflated k x 64 x 64 x 3 uint8: the neighbours' frames. */
+  frames: z.string(),
+});
+export type NearestFrames = z.infer<typeof nearestOutput>;
