@@ -160,8 +160,10 @@ export function studyReport(db: Database, runs: readonly RunRow[], chartPrefix: 
       // A share of an expert at or below zero means nothing.
       const share = (split: 'id' | 'ood') =>
         expert?.[split] && best[split] && expert[split]!.mean > 0 ? `${((100 * best[split]!.mean) / expert[split]!.mean).toFixed(0)}%` : '-';
+      const noisyExpert = expert && (expert.id?.indistinguishableFromRandom || expert.ood?.indistinguishableFromRandom);
       lines.push(
-        `Best distilled (ID): **${best.name}**, ${share('id')} of the expert ID and ${share('ood')} OOD (target >= 50% on both).`,
+        `Best distilled (ID): **${best.name}**, ${share('id')} of the expert ID and ${share('ood')} OOD (target >= 50% on both)` +
+          (noisyExpert ? ': the expert itself is indistinguishable from a random policy here, so these shares mean nothing.' : '.'),
         `- against the best control: ID ${comparison(best, controls[0], 'id')}; OOD ${comparison(best, controls[0], 'ood')}`,
         `- against BC on all data: ID ${comparison(best, bc, 'id')}; OOD ${comparison(best, bc, 'ood')}`,
         '',
