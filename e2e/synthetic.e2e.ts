@@ -130,5 +130,8 @@ describe('the synthetic set inspector', () => {
     expect(await page.getByTestId('nearest-distance').first().textContent()).toContain(nearest.neighbours[0]!.distance.toFixed(1));
     expect(consoleErrors).toEqual([]);
     await app.screenshot('synthetic');
+    await page.getByTestId('view-channel').selectOption('g');
+    await page.getByTestId('view-mapping').selectOption('stretch');
+    await app.screenshot('synthetic-green-stretched');
   });
 });
