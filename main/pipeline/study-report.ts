@@ -103,7 +103,10 @@ function chart(game: GameName, rows: readonly StudyRow[]): string {
 }
 
 /** The report of the study experiment's runs (missing runs are named, not invented). */
-export function studyReport(db: Database, runs: readonly RunRow[], chartPrefix: string, command: string): StudyReport {
+/**
+ * `command` regenerates the report; `made` is the command that made (and resumes) the study's runs.
+ */
+export function studyReport(db: Database, runs: readonly RunRow[], chartPrefix: string, command: string, made: string): StudyReport {
   const byLabel = new Map(runs.map((r) => [r.label, r]));
   const sections: string[] = [];
   const charts: { game: GameName; svg: string }[] = [];
@@ -223,7 +226,9 @@ export function studyReport(db: Database, runs: readonly RunRow[], chartPrefix: 
   const markdown = [
     '# Distillation study',
     '',
-    `Generated from the stored runs by \`${command}\`. Returns: mean over a method's students of each student's mean episode return,`,
+    `Runs made by \`${made}\`; this report generated from them by \`${command}\`.`,
+    '',
+    "Returns: mean over a method's students of each student's mean episode return,",
     "95% t interval over students (over episodes for the single expert, planner and random policy); normalised with Procgen's (Rmin, Rmax).",
     "'~random': the interval overlaps the random policy's. Differences are called significant only where the two 95% intervals do not overlap.",
     '',

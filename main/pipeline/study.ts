@@ -139,3 +139,26 @@ export function rowsBySplit(db: Database, runId: number, split: 'id' | 'ood'): M
       .map((r) => [r.method, r]),
   );
 }
+
+/** Dotted keys to leaf values (arrays are leaves). */
+function flatten(value: unknown, prefix = '', out = new Map<string, string>()): Map<string, string> {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    for (const [key, inner] of Object.entries(value)) flatten(inner, prefix ? `${prefix}.${key}` : key, out);
+  } else out.set(prefix, JSON.stringify(value));
+  return out;
+}
+
+/**
+ * The command that made a study's runs: `ddrl study --scale S` with the `--set` overrides found
+ * by comparing its first paper run with what the study would make without any.
+ */
+export function studyCommandOf(runs: readonly RunRow[], scale: StudyScale): string {
+  const paper = runs.find((r) => r.label.endsWith(' paper'));
+  if (!paper) return `npx ddrl study --scale ${scale}`;
+  const plain = flatten(methodConfig(paper.config.game, scale, 'paper', null));
+  const overrides = [...flatten(paper.config)]
+    .filter(([key, value]) => plain.get(key) !== value)
+    .map(([key, value]) => ` --set ${key}=${value.replace(/^"(.*)"$/, '$1')}`);
+  const games = [...new Set(runs.map((r) => r.config.game))];
+  return `npx ddrl study --scale ${scale}${games.length < 3 ? ` --games ${games.join(',')}` : ''}${overrides.join('')}`;
+}

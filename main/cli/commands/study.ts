@@ -11,6 +11,7 @@ import {
   sizeConfig,
   sizeLabel,
   studyExperiment,
+  studyCommandOf,
   studyName,
   STUDY_METHODS,
   STUDY_SCALES,
@@ -45,7 +46,9 @@ function writeReport(db: AppDatabase, name: string, out: string, command: string
   const experiment = findExperimentByName(db.connection, name);
   if (!experiment) throw new UsageError(`No experiment named '${name}': run \`ddrl study\` first (it names its experiment study-<scale>).`);
   const prefix = `${basename(out).replace(/\.md$/, '')}-`;
-  const report = studyReport(db.connection, listExperimentRuns(db.connection, experiment.id), prefix, command);
+  const runs = listExperimentRuns(db.connection, experiment.id);
+  const scale = (STUDY_SCALES as readonly string[]).includes(name.replace(/^study-/, '')) ? (name.replace(/^study-/, '') as StudyScale) : 'paper';
+  const report = studyReport(db.connection, runs, prefix, command, studyCommandOf(runs, scale));
   writeFileSync(out, `${report.markdown}\n`);
   const charts = report.charts.map(({ game, svg }) => {
     const path = join(dirname(out), `${prefix}${game}.svg`);
@@ -139,7 +142,7 @@ export const studyCommand: CliCommand = {
       }
       io.out(`Phase 2 (size sweep): ${phaseTwo.filter((r) => r.pending).length} of ${phaseTwo.length} runs to execute.`);
       const second = await execute(phaseTwo);
-      const written = writeReport(db, studyName(scale), out, `ddrl report --experiment ${studyName(scale)} --out ${out}`);
+      const written = writeReport(db, studyName(scale), out, `npx ddrl report --experiment ${studyName(scale)} --out ${out}`);
       io.out(`Report: ${written.join(', ')}`);
       return second;
     });
@@ -165,7 +168,7 @@ export const reportCommand: CliCommand = {
     const name = values.experiment ?? studyName('paper');
     const out = values.out ?? `${name}.md`;
     return withDatabase(databasePathFrom(values), (db) => {
-      io.out(`Report: ${writeReport(db, name, out, `ddrl report --experiment ${name} --out ${out}`).join(', ')}`);
+      io.out(`Report: ${writeReport(db, name, out, `npx ddrl report --experiment ${name} --out ${out}`).join(', ')}`);
       return 0;
     });
   },
