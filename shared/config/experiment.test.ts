@@ -74,7 +74,9 @@ describe('presets', () => {
       });
       expect(c.students.count).toBe(10);
       expect(c.students.bc).toMatchObject({ learningRate: 0.005, loss: 'mse' });
-      expect(c.evaluate).toEqual({ episodesId: 100, episodesOod: 100, greedy: false });
+      expect(c.evaluate).toEqual({ episodesId: 100, episodesOod: 100, greedy: false, greedyRows: false, ensembleRows: false });
+      // Beyond the paper: its synthetic set comes with all four coreset controls.
+      expect(c.distill.controls).toEqual(['random-frames', 'random-frames-soft', 'kcenter-frames', 'kcenter-frames-soft']);
     }
   });
 

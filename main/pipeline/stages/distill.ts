@@ -68,7 +68,11 @@ export const distillStage: StageDefinition = {
       ctx.saveProgress((db): DistillCheckpoint => {
         dropSnapshotPixels(db, ctx.runId);
         const loss = iteration > start ? distances[iteration - start - 1]! : null;
-        saveSyntheticSnapshot(db, ctx.runId, iteration, loss, labels, synthetic.obs, true, { soft: softLabels, learned: synthetic.targets ?? null, origins: synthetic.origins ?? null });
+        saveSyntheticSnapshot(db, ctx.runId, iteration, loss, labels, synthetic.obs, true, {
+          soft: softLabels,
+          learned: synthetic.targets ?? null,
+          origins: synthetic.origins ?? null,
+        });
         appendMetrics(
           db,
           ctx.runId,
