@@ -4,16 +4,16 @@
  * percentile-BC cuts. Reads every evaluation episode's actions, so it runs in the call pool.
  */
 import type { ParsedCallInput } from '@shared/api/contract.ts';
-import { ApiError } from '@shared/api/errors.ts';
 import type { Distributions } from '@shared/api/inspect.ts';
 import { NUM_ACTIONS } from '@shared/procgen/engine/actions.ts';
 import { evalActionCounts } from '../storage/browse.ts';
-import { listDatasetEpisodes } from '../storage/datasets.ts';
+import { listDatasetEpisodes, locateTransitions } from '../storage/datasets.ts';
 import { evalReturns } from '../storage/evaluations.ts';
 import { listMethodData } from '../storage/methods.ts';
-import { getRun, type RunRow } from '../storage/runs.ts';
+import { getRun } from '../storage/runs.ts';
 import { loadSyntheticSnapshot } from '../storage/synthetic.ts';
 import type { ServiceContext } from './context.ts';
+import { found } from './runs.ts';
 
 /** Per action, the sum of each sample's distribution (the expected label count). */
 function labelSums(values: Float32Array | null, samples: number): number[] | null {
@@ -26,35 +26,17 @@ function labelSums(values: Float32Array | null, samples: number): number[] | nul
 
 export async function distributionsCall(input: ParsedCallInput<'runs.distributions'>, ctx: ServiceContext): Promise<Distributions> {
   const db = ctx.db.connection;
-  let run: RunRow;
-  try {
-    run = getRun(db, input.runId);
-  } catch (error) {
-    throw new ApiError('invalid_input', error instanceof Error ? error.message : String(error));
-  }
+  const run = found(() => getRun(db, input.runId));
   const episodes = run.datasetId === null ? [] : listDatasetEpisodes(db, run.datasetId);
   const datasetActions = run.datasetId === null ? null : new Array<number>(NUM_ACTIONS).fill(0);
-  // The dataset transition index where each episode starts: a BC method's step indices name its episodes.
-  const starts: number[] = [];
-  let at = 0;
-  for (const e of episodes) {
-    starts.push(at);
-    at += e.length;
-    for (const a of e.actions) datasetActions![a]!++;
-  }
-  const episodeOf = (step: number) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= step) lo = mid;
-      else hi = mid - 1;
-    }
-    return episodes[lo]!.idx;
-  };
+  for (const e of episodes) for (const a of e.actions) datasetActions![a]!++;
+  // A BC method's step indices name the dataset episodes it keeps.
   const percentileCuts = listMethodData(db, run.id)
     .filter((m) => m.kind === 'bc' && m.stepIndices && episodes.length > 0)
-    .map((m) => ({ percentile: Number(m.method.replace(/^bc-/, '')), episodes: [...new Set(Array.from(m.stepIndices!, episodeOf))].sort((a, b) => a - b) }));
+    .map((m) => ({
+      percentile: Number(m.method.replace(/^bc-/, '')),
+      episodes: [...new Set(locateTransitions(episodes, m.stepIndices!).map((t) => t.episode))].sort((a, b) => a - b),
+    }));
   const snapshot = loadSyntheticSnapshot(db, run.id);
   const synthetic = snapshot
     ? {

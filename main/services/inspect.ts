@@ -4,7 +4,6 @@
  * action. Frames go out deflated and base64-encoded (shared/api/frames.ts).
  */
 import type { ParsedCallInput } from '@shared/api/contract.ts';
-import type { Database } from 'better-sqlite3';
 import { ApiError } from '@shared/api/errors.ts';
 import { framesToWire, FRAME_BYTES } from '@shared/api/frames.ts';
 import type { EpisodeData, EpisodesList, KeyResults, MetricSeries, RunsPage, SyntheticSet } from '@shared/api/inspect.ts';
@@ -12,7 +11,7 @@ import { RANDOM_METHOD, SYNTHETIC_METHOD, SYNTHETIC_SOFT_METHOD } from '@shared/
 import { checkRunNotes, type RunNotes } from '@shared/run-notes.ts';
 import { listEvalEpisodes, methodMeans, pageRunIds } from '../storage/browse.ts';
 import { getRunNotes, setRunNotes } from '../storage/run-notes.ts';
-import { getDatasetInfo, listDatasetEpisodes, listDatasets, loadEpisodeFrames, type DatasetInfo } from '../storage/datasets.ts';
+import { getDatasetInfo, listDatasetEpisodes, listDatasets, loadEpisodeFrames, locateTransitions, type DatasetInfo } from '../storage/datasets.ts';
 import { loadEvalEpisode } from '../storage/evaluations.ts';
 import { listSeries, readSeries } from '../storage/metrics.ts';
 import { getRun } from '../storage/runs.ts';
@@ -22,16 +21,7 @@ import type { ServiceContext } from './context.ts';
 import type { Handler } from './handlers.ts';
 import { distributionsCall } from './distributions.ts';
 import { policyDistributionCall } from './policy-distribution.ts';
-import { noticeOrphanedRuns, runInfoOf } from './runs.ts';
-
-/** Storage errors (an unknown id, an index out of range) become the call's error message. */
-function found<T>(get: () => T): T {
-  try {
-    return get();
-  } catch (error) {
-    throw new ApiError('invalid_input', error instanceof Error ? error.message : String(error));
-  }
-}
+import { found, noticeOrphanedRuns, runInfoOf } from './runs.ts';
 
 export async function runsPageCall(input: ParsedCallInput<'runs.page'>, ctx: ServiceContext): Promise<RunsPage> {
   noticeOrphanedRuns(ctx);
@@ -159,25 +149,12 @@ export async function syntheticGetCall(input: ParsedCallInput<'synthetic.get'>, 
     frames: framesToWire(snapshot.frames),
     softLabels: perSample(softLabels),
     learnedLabels: perSample(learnedLabels),
-    origins: snapshot.origins && run.datasetId !== null ? originsOf(db, run.datasetId, snapshot.origins) : null,
+    origins:
+      snapshot.origins && run.datasetId !== null
+        ? locateTransitions(listDatasetEpisodes(db, run.datasetId), snapshot.origins).map((at) => ({ datasetId: run.datasetId!, ...at }))
+        : null,
     floats: snapshot.pixels && initial ? floatStats(snapshot.pixels, initial.frames, labels.length) : null,
   };
-}
-
-/** Dataset transition indexes as (episode, step) of that dataset. */
-function originsOf(db: Database, datasetId: number, indexes: Int32Array): { datasetId: number; episode: number; step: number }[] {
-  const episodes = listDatasetEpisodes(db, datasetId);
-  const starts: number[] = [];
-  let at = 0;
-  for (const e of episodes) {
-    starts.push(at);
-    at += e.length;
-  }
-  return Array.from(indexes, (index) => {
-    let k = starts.length - 1;
-    while (k > 0 && starts[k]! > index) k--;
-    return { datasetId, episode: episodes[k]!.idx, step: index - starts[k]! };
-  });
 }
 
 /**

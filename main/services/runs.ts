@@ -88,7 +88,7 @@ export function runInfoOf(ctx: ServiceContext, run: RunRow): RunInfo {
 }
 
 /** Storage errors (an unknown run id, ...) become the call's error message. */
-function found<T>(get: () => T): T {
+export function found<T>(get: () => T): T {
   try {
     return get();
   } catch (error) {

@@ -157,6 +157,30 @@ export function listDatasetEpisodes(
   }));
 }
 
+/**
+ * Dataset transition indexes (episodes laid end to end, in `episodes`' order) as the
+ * episode (its idx) and step each one is.
+ */
+export function locateTransitions(episodes: readonly { idx: number; length: number }[], indexes: ArrayLike<number>): { episode: number; step: number }[] {
+  const starts: number[] = [];
+  let at = 0;
+  for (const e of episodes) {
+    starts.push(at);
+    at += e.length;
+  }
+  return Array.from(indexes, (index) => {
+    // The last episode starting at or before the index.
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= index) lo = mid;
+      else hi = mid - 1;
+    }
+    return { episode: episodes[lo]!.idx, step: index - starts[lo]! };
+  });
+}
+
 /** One episode's frames. */
 export function loadEpisodeFrames(db: Database, datasetId: number, idx: number): Uint8Array {
   const r = db.prepare('SELECT observations FROM dataset_episodes WHERE dataset_id = ? AND idx = ?').get(datasetId, idx) as
