@@ -6,7 +6,7 @@
  * the size sweep. Every number is a row of `runResults`, so it equals `ddrl results`.
  */
 import type { Database } from 'better-sqlite3';
-import { CORESET_CONTROLS, RANDOM_METHOD, SYNTHETIC_METHOD, SYNTHETIC_SOFT_METHOD } from '@shared/config/methods.ts';
+import { isCoresetControl, isDistilledMethod, RANDOM_METHOD, SYNTHETIC_METHOD } from '@shared/config/methods.ts';
 import { intervalsOverlap } from '@shared/random-floor.ts';
 import { GAME_NAMES, type GameName } from '@shared/procgen/games/index.ts';
 import { getStages, type RunRow } from '../storage/runs.ts';
@@ -30,8 +30,6 @@ export interface StudyReport {
 const fixed = (v: number): string => (Number.isFinite(v) ? v.toFixed(2) : '-');
 const interval = (r: ResultRow | undefined): string =>
   r ? `${fixed(r.mean)} [${fixed(r.ciLow)}, ${fixed(r.ciHigh)}]${r.indistinguishableFromRandom ? ' ~random' : ''}` : '-';
-const isDistilled = (method: string) => method === SYNTHETIC_METHOD || method === SYNTHETIC_SOFT_METHOD;
-const isControl = (method: string) => (CORESET_CONTROLS as readonly string[]).includes(method);
 
 function rowsOfRun(db: Database, run: RunRow, keep: (method: string) => boolean, rename: (method: string) => string): StudyRow[] {
   const rows = runResults(db, run.id).rows;
@@ -122,11 +120,11 @@ export function studyReport(db: Database, runs: readonly RunRow[], chartPrefix: 
         ? rowsOfRun(
             db,
             paper.run,
-            (m) => !isDistilled(m) && m !== RANDOM_METHOD,
+            (m) => !isDistilledMethod(m) && m !== RANDOM_METHOD,
             (m) => m,
           )
         : []),
-      ...methodRuns.flatMap(({ method, run }) => rowsOfRun(db, run, isDistilled, (m) => `${m} (${method})`)),
+      ...methodRuns.flatMap(({ method, run }) => rowsOfRun(db, run, isDistilledMethod, (m) => `${m} (${method})`)),
       ...(paper
         ? rowsOfRun(
             db,
@@ -155,7 +153,7 @@ export function studyReport(db: Database, runs: readonly RunRow[], chartPrefix: 
     ];
     charts.push({ game, svg: chart(game, rows) });
     const distilled = rows.filter((r) => r.name.startsWith(SYNTHETIC_METHOD)).sort((a, b) => (b.id?.mean ?? -Infinity) - (a.id?.mean ?? -Infinity));
-    const controls = rows.filter((r) => isControl(r.name)).sort((a, b) => (b.id?.mean ?? -Infinity) - (a.id?.mean ?? -Infinity));
+    const controls = rows.filter((r) => isCoresetControl(r.name)).sort((a, b) => (b.id?.mean ?? -Infinity) - (a.id?.mean ?? -Infinity));
     const best = distilled[0];
     const expert = rows.find((r) => r.name === 'expert');
     const bc = rows.find((r) => r.name === 'bc-100');

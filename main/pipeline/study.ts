@@ -10,8 +10,9 @@
  */
 import type { Database } from 'better-sqlite3';
 import { parseExperimentConfig, type ExperimentConfig, type ExperimentConfigInput } from '@shared/config/experiment.ts';
-import { CORESET_CONTROLS, SYNTHETIC_METHOD, SYNTHETIC_SOFT_METHOD, type DistillVariant } from '@shared/config/methods.ts';
+import { CORESET_CONTROLS, isCoresetControl, isDistilledMethod, type DistillVariant } from '@shared/config/methods.ts';
 import { applyAssignments, type Assignment } from '@shared/config/overrides.ts';
+import { flattenConfig, formatValue, sameValue } from '@shared/config/config-diff.ts';
 import { presetConfig } from '@shared/config/presets.ts';
 import type { GameName } from '@shared/procgen/games/index.ts';
 import type { RunOwner } from '../storage/run-owner.ts';
@@ -78,10 +79,8 @@ export function bestOfPhaseOne(db: Database, runs: readonly RunRow[]): { run: Ru
   let control: { method: string; mean: number } | undefined;
   for (const run of runs) {
     for (const row of runResults(db, run.id).rows.filter((r) => r.split === 'id')) {
-      if ((row.method === SYNTHETIC_METHOD || row.method === SYNTHETIC_SOFT_METHOD) && (!best || row.mean > best.mean))
-        best = { run, method: row.method, mean: row.mean };
-      if ((CORESET_CONTROLS as readonly string[]).includes(row.method) && (!control || row.mean > control.mean))
-        control = { method: row.method, mean: row.mean };
+      if (isDistilledMethod(row.method) && (!best || row.mean > best.mean)) best = { run, method: row.method, mean: row.mean };
+      if (isCoresetControl(row.method) && (!control || row.mean > control.mean)) control = { method: row.method, mean: row.mean };
     }
   }
   if (!best || !control) throw new Error('The study has no evaluated synthetic or control rows yet: finish phase 1 first.');
@@ -140,14 +139,6 @@ export function rowsBySplit(db: Database, runId: number, split: 'id' | 'ood'): M
   );
 }
 
-/** Dotted keys to leaf values (arrays are leaves). */
-function flatten(value: unknown, prefix = '', out = new Map<string, string>()): Map<string, string> {
-  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-    for (const [key, inner] of Object.entries(value)) flatten(inner, prefix ? `${prefix}.${key}` : key, out);
-  } else out.set(prefix, JSON.stringify(value));
-  return out;
-}
-
 /**
  * The command that made a study's runs: `ddrl study --scale S` with the `--set` overrides found
  * by comparing its first paper run with what the study would make without any.
@@ -155,10 +146,10 @@ function flatten(value: unknown, prefix = '', out = new Map<string, string>()): 
 export function studyCommandOf(runs: readonly RunRow[], scale: StudyScale): string {
   const paper = runs.find((r) => r.label.endsWith(' paper'));
   if (!paper) return `npx ddrl study --scale ${scale}`;
-  const plain = flatten(methodConfig(paper.config.game, scale, 'paper', null));
-  const overrides = [...flatten(paper.config)]
-    .filter(([key, value]) => plain.get(key) !== value)
-    .map(([key, value]) => ` --set ${key}=${value.replace(/^"(.*)"$/, '$1')}`);
+  const plain = flattenConfig(methodConfig(paper.config.game, scale, 'paper', null));
+  const overrides = [...flattenConfig(paper.config)]
+    .filter(([key, value]) => !sameValue(plain.get(key), value))
+    .map(([key, value]) => ` --set ${key}=${formatValue(value)}`);
   const games = [...new Set(runs.map((r) => r.config.game))];
   return `npx ddrl study --scale ${scale}${games.length < 3 ? ` --games ${games.join(',')}` : ''}${overrides.join('')}`;
 }

@@ -16,6 +16,10 @@ export const RANDOM_METHOD = 'random';
 export const CORESET_CONTROLS = ['random-frames', 'random-frames-soft', 'kcenter-frames', 'kcenter-frames-soft'] as const;
 export type CoresetControl = (typeof CORESET_CONTROLS)[number];
 
+/** A distilled set's method: the synthetic pixels with their own labels or the expert's soft labels. */
+export const isDistilledMethod = (method: string): boolean => method === SYNTHETIC_METHOD || method === SYNTHETIC_SOFT_METHOD;
+export const isCoresetControl = (method: string): method is CoresetControl => (CORESET_CONTROLS as readonly string[]).includes(method);
+
 /**
  * Distillation methods (`distill.variant`), one module each in
  * main/learning/train/distill-methods/: `paper` (the paper's gradient matching on the

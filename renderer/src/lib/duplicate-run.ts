@@ -1,7 +1,7 @@
 /** "Duplicate and edit": a run's config as the New experiment form's preset plus edited fields. */
 import { parseExperimentConfig } from '@shared/config/experiment.ts';
 import { PRESET_NAMES, presetConfig } from '@shared/config/presets.ts';
-import { flattenConfig, formatValue, sameValue } from './config-diff.ts';
+import { flattenConfig, formatValue, sameValue } from '@shared/config/config-diff.ts';
 
 /**
  * The preset of the run's game closest to its config (fewest differing fields, so the

@@ -1,4 +1,4 @@
-/** Flattened configs and their differences: what the "differences only" views show. */
+/** Flattened configs and their differences: what the "differences only" views, "duplicate and edit" and the study report show. */
 export type Flat = ReadonlyMap<string, unknown>;
 
 /** Dotted keys to leaf values (arrays are leaves: `expert.channels` = [8,16,16]). */

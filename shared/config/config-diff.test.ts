@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseExperimentConfig } from '@shared/config/experiment.ts';
+import { parseExperimentConfig } from './experiment.ts';
 import { differingKeys, flattenConfig, formatValue } from './config-diff.ts';
 
 describe('config differences', () => {
