@@ -68,21 +68,24 @@ export function lockStepFrames(episodes: readonly EpisodeFrames[], scale: number
   const frames: Uint8Array[] = [];
   for (let t = 0; t < length; t++) {
     const out = new Uint8Array(width * height * 3);
-    episodes.forEach((e, k) => {
-      const source = Math.min(t, e.length - 1) * FRAME_BYTES;
-      for (let y = 0; y < side; y++) {
-        for (let x = 0; x < side; x++) {
-          const from = source + (Math.floor(y / scale) * SIZE + Math.floor(x / scale)) * 3;
-          const to = (y * width + k * (side + gap) + x) * 3;
-          out[to] = e.frames[from]!;
-          out[to + 1] = e.frames[from + 1]!;
-          out[to + 2] = e.frames[from + 2]!;
-        }
-      }
-    });
+    episodes.forEach((e, k) => drawScaled(e.frames, Math.min(t, e.length - 1) * FRAME_BYTES, scale, out, width, k * (side + gap), 0));
     frames.push(out);
   }
   return { width, height, frames };
+}
+
+/** Copies the 64x64 frame at `source` of `frames` into `out` (RGB, `width` wide) at (left, top), each pixel a `scale` x `scale` block. */
+function drawScaled(frames: Uint8Array, source: number, scale: number, out: Uint8Array, width: number, left: number, top: number): void {
+  const side = SIZE * scale;
+  for (let y = 0; y < side; y++) {
+    for (let x = 0; x < side; x++) {
+      const from = source + (Math.floor(y / scale) * SIZE + Math.floor(x / scale)) * 3;
+      const to = ((top + y) * width + left + x) * 3;
+      out[to] = frames[from]!;
+      out[to + 1] = frames[from + 1]!;
+      out[to + 2] = frames[from + 2]!;
+    }
+  }
 }
 
 /** An animated GIF at Procgen's 15 frames per second, looping, with one palette from a sample of the frames. */
@@ -131,13 +134,7 @@ export function syntheticGrid(snapshot: SyntheticSnapshot, scale: number): { png
     let column = 0;
     snapshot.labels.forEach((label, sample) => {
       if (label !== action) return;
-      for (let y = 0; y < side; y++) {
-        for (let x = 0; x < side; x++) {
-          const from = sample * FRAME_BYTES + (Math.floor(y / scale) * SIZE + Math.floor(x / scale)) * 3;
-          const to = ((r * (side + gap) + y) * width + column * (side + gap) + x) * 3;
-          out.set(snapshot.frames.subarray(from, from + 3), to);
-        }
-      }
+      drawScaled(snapshot.frames, sample * FRAME_BYTES, scale, out, width, column * (side + gap), r * (side + gap));
       column++;
     });
   });
