@@ -6,19 +6,37 @@ import { bin, runStep } from './run-step.ts';
 interface VitestJson {
   numPassedTests: number;
   numFailedTests: number;
+  testResults: { name: string; message?: string; assertionResults: { fullName: string; status: string; failureMessages: string[] }[] }[];
+}
+
+/** Each failed test as `file > name: first line of its error`: the summary names them, so a log's tail says what failed. */
+function failuresOf(report: VitestJson): string[] {
+  const firstLine = (text: string | undefined) =>
+    (text ?? '')
+      .split('\n')
+      .find((line) => line.trim() !== '')
+      ?.trim()
+      .slice(0, 300) ?? '';
+  const relative = (file: string) => file.replace(`${process.cwd()}/`, '');
+  return report.testResults.flatMap((file) => {
+    const failed = file.assertionResults.filter((test) => test.status === 'failed');
+    // A file that failed to load has no test results, only its message.
+    if (failed.length === 0 && file.message) return [`${relative(file.name)}: ${firstLine(file.message)}`];
+    return failed.map((test) => `${relative(file.name)} > ${test.fullName}: ${firstLine(test.failureMessages[0])}`);
+  });
 }
 
 const reportDir = 'node_modules/.tmp';
 
 /** Runs one Vitest config with a JSON report; a missing report (a crash) counts as one failure. */
-async function vitest(name: string, configArgs: string[]): Promise<{ code: number; passed: number; failed: number }> {
+async function vitest(name: string, configArgs: string[]): Promise<{ code: number; passed: number; failed: number; failures: string[] }> {
   const outputFile = `${reportDir}/${name}-results.json`;
   const code = await runStep(bin('vitest'), ['run', ...configArgs, '--reporter=default', '--reporter=json', `--outputFile.json=${outputFile}`]);
   try {
     const report = JSON.parse(readFileSync(outputFile, 'utf8')) as VitestJson;
-    return { code, passed: report.numPassedTests, failed: Math.max(report.numFailedTests, code === 0 ? 0 : 1) };
+    return { code, passed: report.numPassedTests, failed: Math.max(report.numFailedTests, code === 0 ? 0 : 1), failures: failuresOf(report) };
   } catch {
-    return { code, passed: 0, failed: 1 };
+    return { code, passed: 0, failed: 1, failures: [`${name}: Vitest wrote no report (it crashed; its output above says why)`] };
   }
 }
 
@@ -37,11 +55,14 @@ const unit = await vitest('unit', []);
 if (unit.code !== 0) failedSteps.push('unit tests');
 await step('build (electron-vite)', () => runStep(bin('electron-vite'), ['build']));
 process.stdout.write('\n== e2e tests\n');
-const e2e = failedSteps.includes('build (electron-vite)') ? { code: 1, passed: 0, failed: 1 } : await vitest('e2e', ['-c', 'vitest.e2e.config.ts']);
+const e2e = failedSteps.includes('build (electron-vite)')
+  ? { code: 1, passed: 0, failed: 1, failures: ['e2e: not run, the build failed'] }
+  : await vitest('e2e', ['-c', 'vitest.e2e.config.ts']);
 if (e2e.code !== 0) failedSteps.push('e2e tests');
 
 const checkFailures = failedSteps.filter((name) => !name.endsWith('tests')).length;
 process.stdout.write(`\nunit: ${unit.passed} passed, ${unit.failed} failed; e2e: ${e2e.passed} passed, ${e2e.failed} failed\n`);
+for (const failure of [...unit.failures, ...e2e.failures]) process.stdout.write(`failed: ${failure}\n`);
 if (failedSteps.length > 0) process.stdout.write(`failed steps: ${failedSteps.join(', ')}\n`);
 process.stdout.write(`tests: ${unit.passed + e2e.passed} passed, ${unit.failed + e2e.failed + checkFailures} failed\n`);
 process.exitCode = failedSteps.length === 0 ? 0 : 1;
