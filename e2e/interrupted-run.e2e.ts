@@ -49,4 +49,23 @@ describe('an interrupted run', () => {
     await expect.poll(() => badge.textContent(), { timeout: 30_000 }).toBe('cancelled');
     expect(await page.getByTestId('resume-run').count()).toBe(1);
   });
+
+  it('resumes, cancels and duplicates from its row in the runs list', async () => {
+    const { page } = app;
+    await page.evaluate(() => (location.hash = '#/runs'));
+    const row = page.locator('[data-testid="run-row"][data-run-id="1"]');
+    const badge = row.getByTestId('run-status');
+    await expect.poll(() => badge.textContent()).toBe('cancelled');
+    expect(await row.getByTestId('row-cancel').count()).toBe(0);
+    await row.getByTestId('row-resume').click();
+    await expect.poll(() => badge.textContent(), { timeout: 30_000 }).toMatch(/^(queued|running)$/);
+    await app.screenshot('runs-row-actions');
+    await row.getByTestId('row-cancel').click();
+    await expect.poll(() => badge.textContent(), { timeout: 30_000 }).toBe('cancelled');
+    await row.getByTestId('row-duplicate').click();
+    await expect.poll(() => page.evaluate(() => location.hash)).toMatch(/^#\/new\?(.*&)?from=1(&|$)/);
+    await page.getByTestId('copied-from').waitFor();
+    expect(await page.getByTestId('copied-from').textContent()).toContain('A copy of run 1');
+    expect(await page.getByTestId('preset').inputValue()).toBe('paper-jumper');
+  });
 });

@@ -7,6 +7,8 @@
 import type { Database } from 'better-sqlite3';
 import { STAGES, type RunStatus, type StageName, type StageStatus } from '@shared/config/stages.ts';
 import { CancelledError } from '../learning/train/control.ts';
+import type { LogLevel } from '@shared/api/events.ts';
+import { appendRunLog, type RunLogLine } from '../storage/run-log.ts';
 import type { RunOwner } from '../storage/run-owner.ts';
 import { finishStage, getRun, getStages, markStageRunning, setRunStatus } from '../storage/runs.ts';
 import { RunCancelledError, StageContext, type StageDefinition, type StageProgress } from './stage-context.ts';
@@ -17,7 +19,12 @@ export interface ExecuteHooks {
   onProgress(progress: StageProgress): void;
   /** A stage ended (done, failed or cancelled) after `seconds` in this attempt. */
   onStageEnd?(stage: StageName, status: StageStatus, seconds: number): void;
+  /** A line was added to the run's stored log. */
+  onLog?(line: RunLogLine): void;
 }
+
+/** The first line of an error's text: a log line, not a stack trace. */
+const firstLine = (text: string) => text.split('\n', 1)[0]!;
 
 /** A run that is not this process's to execute (see `claimRun`). */
 export class RunStateError extends Error {
@@ -29,6 +36,15 @@ export async function executeRun(db: Database, runId: number, owner: RunOwner, h
   const run = getRun(db, runId);
   if (run.status !== 'running' || run.runner !== owner.id) throw new RunStateError(`Run ${runId} was not claimed by this process (it is ${run.status}).`);
   const checkpoints = new Map(getStages(db, runId).map((s) => [s.stage, s]));
+  const log = (stage: StageName | null, level: LogLevel, message: string) => hooks.onLog?.(appendRunLog(db, runId, stage, level, message));
+  const finished = STAGES.filter((name) => checkpoints.get(name)!.status === 'done');
+  log(
+    null,
+    'info',
+    finished.length === 0
+      ? 'started'
+      : `resumed: ${finished.join(', ')} already done (kept); from ${STAGES.find((name) => !finished.includes(name)) ?? 'the end'}`,
+  );
   for (const name of STAGES) {
     const previous = checkpoints.get(name)!;
     if (previous.status === 'done') continue;
@@ -41,6 +57,7 @@ export async function executeRun(db: Database, runId: number, owner: RunOwner, h
       previous.checkpoint === null ? null : JSON.parse(previous.checkpoint),
       hooks.signal,
       hooks.onProgress,
+      log,
     );
     markStageRunning(db, runId, name);
     const started = performance.now();
@@ -52,6 +69,7 @@ export async function executeRun(db: Database, runId: number, owner: RunOwner, h
         commit(db);
         finishStage(db, runId, name, 'done', seconds());
       })();
+      log(name, 'info', `done after ${seconds().toFixed(1)} s`);
       hooks.onStageEnd?.(name, 'done', seconds());
     } catch (error) {
       // The learning core's trainers stop on the same signal with their own CancelledError.
@@ -61,10 +79,14 @@ export async function executeRun(db: Database, runId: number, owner: RunOwner, h
         finishStage(db, runId, name, cancelled ? 'cancelled' : 'failed', seconds(), message);
         setRunStatus(db, runId, cancelled ? 'cancelled' : 'failed', cancelled ? message : `${name}: ${error instanceof Error ? error.message : String(error)}`);
       })();
+      if (cancelled) log(name, 'warn', `cancelled after ${seconds().toFixed(1)} s; finished parts are kept`);
+      else log(name, 'error', `failed after ${seconds().toFixed(1)} s: ${firstLine(error instanceof Error ? error.message : String(error))}`);
       hooks.onStageEnd?.(name, cancelled ? 'cancelled' : 'failed', seconds());
+      log(null, cancelled ? 'warn' : 'error', cancelled ? 'cancelled' : `failed at ${name}`);
       return cancelled ? 'cancelled' : 'failed';
     }
   }
   setRunStatus(db, runId, 'done');
+  log(null, 'info', 'succeeded');
   return 'done';
 }

@@ -57,6 +57,17 @@ async function waitFor(db: string, sql: string, timeoutMs = 240_000): Promise<vo
   throw new Error(`timed out waiting for: ${sql}`);
 }
 
+/** The lines of `ddrl show RUN --log`. */
+function logOf(out: string): { time: string; level: string; stage: string; message: string }[] {
+  return out
+    .trim()
+    .split('\n')
+    .map((line) => {
+      const [time, level, stage, ...message] = line.split('\t');
+      return { time: time!, level: level!, stage: stage!, message: message.join('\t') };
+    });
+}
+
 /** A row of `ddrl results --json`. */
 interface ResultJson {
   method: string;
@@ -109,6 +120,35 @@ describe('a finished run', () => {
       dataSamples: 15,
       dataUsed: '15 k-center real frames per action (expert features), expert soft labels',
     });
+  });
+
+  it("keeps a log: its start, what each stage reported before that stage's end, and its end (`ddrl show --log`)", () => {
+    const shown = ddrl('show', '1', '--log', '--db', db);
+    expect(shown.code).toBe(0);
+    const log = logOf(shown.out);
+    expect(log[0]).toMatchObject({ stage: 'run', message: 'started' });
+    expect(log.at(-1)).toMatchObject({ stage: 'run', message: 'succeeded' });
+    expect(log.map((l) => l.time)).toEqual([...log.map((l) => l.time)].sort());
+    const ends = log.filter((l) => /^done after [\d.]+ s$/.test(l.message));
+    expect(ends.map((l) => l.stage)).toEqual(['expert', 'collect', 'baselines', 'distill', 'students', 'evaluate']);
+    // Each stage's lines sit between the previous stage's end and its own.
+    ends.forEach((end, i) => {
+      const at = log.flatMap((l, k) => (l.stage === end.stage ? [k] : []));
+      expect(Math.min(...at)).toBeGreaterThan(i === 0 ? 0 : log.indexOf(ends[i - 1]!));
+      expect(Math.max(...at)).toBe(log.indexOf(end));
+    });
+    const said = (stage: string) => log.filter((l) => l.stage === stage).map((l) => l.message);
+    expect(said('expert')).toContainEqual(expect.stringMatching(/^DAgger round 0: planner demonstrations, mean return [\d.]+; \d+ labelled states in all$/));
+    expect(said('collect')).toContainEqual(
+      expect.stringMatching(/^\d+ episodes \(\d+ transitions\) collected by the (planner|expert network), mean return -?[\d.]+; every one re-simulates$/),
+    );
+    expect(said('baselines')).toContainEqual(expect.stringMatching(/^bc-40: \d+ of \d+ episodes kept \(\d+ transitions\)$/));
+    expect(said('distill')).toContainEqual(
+      expect.stringMatching(/^coreset controls chosen \(15 frames each, .*\): random-frames, random-frames-soft, kcenter-frames, kcenter-frames-soft$/),
+    );
+    const students = query<{ n: number }>(db, "SELECT count(*) AS n FROM models WHERE run_id = 1 AND role = 'student'")[0]!.n;
+    expect(said('students').filter((m) => / student \d+\/\d+: \d+ steps, final loss [\d.]+$/.test(m))).toHaveLength(students);
+    expect(said('evaluate')).toContainEqual(expect.stringMatching(/^random: mean return ID -?[\d.]+ \(\d+ ep\.\), OOD -?[\d.]+ \(\d+ ep\.\)$/));
   });
 
   it("trains coreset controls on real frames with the synthetic set's size and per-action allocation", () => {
@@ -383,6 +423,17 @@ describe('a killed run', () => {
     expect(new Set(studentsAfter.map((s) => s.method)).size).toBe(7);
     expect(studentsAfter).toHaveLength(7 * 3);
     expect(query<{ integrity_check: string }>(db, 'PRAGMA integrity_check')[0]!.integrity_check).toBe('ok');
+    // The log tells the story: started, (killed: nothing said), resumed after the four finished stages, succeeded;
+    // every student logged once, with the stored one.
+    const log = logOf(ddrl('show', '1', '--log', '--db', db).out);
+    expect(log.filter((l) => l.stage === 'run').map((l) => l.message)).toEqual([
+      'started',
+      'resumed: expert, collect, baselines, distill already done (kept); from students',
+      'succeeded',
+    ]);
+    const studentLines = log.filter((l) => l.stage === 'students' && / student \d\/3: /.test(l.message)).map((l) => l.message.split(':')[0]);
+    expect(new Set(studentLines).size).toBe(7 * 3);
+    expect(studentLines).toHaveLength(7 * 3);
   }, 300_000);
 });
 
@@ -511,6 +562,8 @@ describe('an expert trained by DAgger', () => {
     expect(names).toEqual(['expert demonstrations (planner)', ...[1, 2, 3].map((r) => `expert DAgger round ${r} (network played, planner labelled)`)]);
     const rounds = query<{ step: number }>(db, "SELECT step FROM metrics WHERE series = 'expert/dagger-return' ORDER BY step").map((m) => m.step);
     expect(rounds).toEqual([0, 1, 2, 3]);
+    const logged = logOf(ddrl('show', '1', '--log', '--db', db).out).filter((l) => l.message.startsWith('DAgger round'));
+    expect(logged.map((l) => /^DAgger round (\d)/.exec(l.message)![1])).toEqual(['0', '1', '2', '3']);
     const shown = ddrl('show', '1', '--db', db).out;
     expect(shown).toMatch(/DAgger round 0: planner demonstrations, mean return \d/);
     expect(shown).toMatch(/DAgger round 3: network mean return [\d.]+, its own choice one the planner rates best \d+% of the time/);

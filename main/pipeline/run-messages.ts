@@ -1,5 +1,6 @@
 /** The messages between a run queue and the worker thread executing one run. */
 import type { RunStatus, StageName, StageStatus } from '@shared/config/stages.ts';
+import type { RunLogLine } from '../storage/run-log.ts';
 import type { RunOwner } from '../storage/run-owner.ts';
 import type { StageProgress } from './stage-context.ts';
 
@@ -17,5 +18,6 @@ export type ToRunWorker = { readonly type: 'cancel' };
 export type FromRunWorker =
   | { readonly type: 'progress'; readonly progress: StageProgress }
   | { readonly type: 'stage-end'; readonly stage: StageName; readonly status: StageStatus; readonly seconds: number }
+  | { readonly type: 'log'; readonly line: RunLogLine }
   | { readonly type: 'finished'; readonly status: RunStatus }
   | { readonly type: 'error'; readonly message: string };

@@ -13,6 +13,7 @@ import { startWorker } from '../procgen/start-worker.ts';
 import type { AppDatabase } from '../storage/database.ts';
 import { thisProcess } from '../storage/run-owner.ts';
 import { claimRun, getRun, requestCancel, stopRun, whyNotClaimable } from '../storage/runs.ts';
+import type { RunLogLine } from '../storage/run-log.ts';
 import type { FromRunWorker, RunWorkerData } from './run-messages.ts';
 import type { StageProgress } from './stage-context.ts';
 
@@ -22,6 +23,8 @@ export interface RunQueueListener {
   onStart?(runId: number): void;
   onProgress?(runId: number, progress: StageProgress): void;
   onStageEnd?(runId: number, stage: StageName, status: StageStatus, seconds: number): void;
+  /** The executing run stored a line in its log. */
+  onLog?(runId: number, line: RunLogLine): void;
   /**
    * The run ended (done, failed, cancelled), or was not started: then `error`
    * says why and `status` is the state it is in (cancelled, or taken elsewhere).
@@ -127,6 +130,7 @@ export class RunQueue {
     worker.on('message', (message: FromRunWorker) => {
       if (message.type === 'progress') this.listener.onProgress?.(runId, message.progress);
       else if (message.type === 'stage-end') this.listener.onStageEnd?.(runId, message.stage, message.status, message.seconds);
+      else if (message.type === 'log') this.listener.onLog?.(runId, message.line);
       else if (message.type === 'finished') result = { status: message.status };
       else result = { status: 'failed', error: message.message };
     });

@@ -7,6 +7,7 @@
  * checkpoint describing them, and skip those parts when resumed.
  */
 import type { Database } from 'better-sqlite3';
+import type { LogLevel } from '@shared/api/events.ts';
 import type { ExperimentConfig } from '@shared/config/experiment.ts';
 import type { StageName } from '@shared/config/stages.ts';
 import { Random } from '../learning/random.ts';
@@ -50,7 +51,14 @@ export class StageContext {
     readonly checkpoint: unknown,
     readonly signal: AbortSignal,
     private readonly onProgress: (progress: StageProgress) => void,
+    /** Stores a line in the run's log and passes it on (see `executeRun`). */
+    private readonly record: (stage: StageName, level: LogLevel, message: string) => void,
   ) {}
+
+  /** A line for the run's log: what a researcher would want to read later (a round's return, a finished part), not every step. */
+  log(message: string, level: LogLevel = 'info'): void {
+    this.record(this.stage, level, message);
+  }
 
   progress(done: number, total: number, message?: string): void {
     this.onProgress({ stage: this.stage, done, total, ...(message === undefined ? {} : { message }) });

@@ -4,7 +4,7 @@ import { deleteComparisonCall, listComparisonsCall, saveComparisonCall } from '.
 import type { ServiceContext } from './context.ts';
 import type { PooledCall } from './call-pool.ts';
 import { annotateCall, episodesListCall, keyResultsCall, pooledHandlers, runsPageCall, seriesCall, syntheticListCall } from './inspect.ts';
-import { cancelExperimentCall, cancelRunCall, getRunCall, listRunsCall, resumeRunCall, runResultsCall, startRunCall } from './runs.ts';
+import { cancelExperimentCall, cancelRunCall, getRunCall, listRunsCall, resumeRunCall, runLogCall, runResultsCall, startRunCall } from './runs.ts';
 
 export type Handler<N extends CallName> = (input: ParsedCallInput<N>, ctx: ServiceContext) => Promise<CallOutput<N>>;
 
@@ -25,6 +25,7 @@ export const handlers: HandlerTable = {
   'runs.cancel': cancelRunCall,
   'runs.cancelExperiment': cancelExperimentCall,
   'runs.resume': resumeRunCall,
+  'runs.log': runLogCall,
   'runs.page': runsPageCall,
   'runs.keyResults': keyResultsCall,
   'runs.annotate': annotateCall,

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseExperimentConfig } from '@shared/config/experiment.ts';
+import { appendRunLog } from '../storage/run-log.ts';
 import { thisProcess } from '../storage/run-owner.ts';
 import { createExperiment } from '../storage/runs.ts';
 import { startServices, type AppServices } from './app-services.ts';
@@ -50,6 +51,27 @@ describe('run calls', () => {
     expect(cancelled.ok && (cancelled.output as { status: string }).status).toBe('cancelled');
     const again = await services.dispatch('runs.cancel', { runId: 1 });
     expect(again.ok === false && again.error.message).toMatch(/Run 1 is cancelled, not queued or running/);
+  });
+
+  it("reads a run's stored log oldest first: its newest 1,000 lines, saying older ones were left out; names an unknown run", async () => {
+    const db = services.db.connection;
+    appendRunLog(db, 1, null, 'info', 'started');
+    expect(await services.dispatch('runs.log', { runId: 1 })).toMatchObject({
+      ok: true,
+      output: { lines: [{ stage: null, level: 'info', message: 'started' }], truncated: false },
+    });
+    db.transaction(() => {
+      for (let i = 1; i <= 1_000; i++) appendRunLog(db, 1, 'students', 'info', `line ${i}`);
+    })();
+    const reply = await services.dispatch('runs.log', { runId: 1 });
+    if (!reply.ok) throw new Error(reply.error.message);
+    const { lines, truncated } = reply.output as { lines: { id: number; stage: string | null; message: string }[]; truncated: boolean };
+    expect(truncated).toBe(true);
+    expect(lines).toHaveLength(1_000);
+    expect([lines[0]!.message, lines.at(-1)!.message]).toEqual(['line 1', 'line 1000']);
+    expect(lines.every((line, i) => i === 0 || line.id > lines[i - 1]!.id)).toBe(true);
+    const unknown = await services.dispatch('runs.log', { runId: 42 });
+    expect(unknown.ok === false && unknown.error.message).toBe('No run with id 42. List the runs with `ddrl runs`.');
   });
 
   it('refuses sweeps that would create more runs than the limit, naming the product', async () => {

@@ -10,10 +10,12 @@ import { ApiError } from '@shared/api/errors.ts';
 import { ConfigError } from '@shared/config/experiment.ts';
 import { applyAssignments, expandSweeps, parseAssignment, parseSweep } from '@shared/config/overrides.ts';
 import { presetConfig } from '@shared/config/presets.ts';
-import type { RunStatus } from '@shared/config/stages.ts';
+import { isCancellable, type RunStatus } from '@shared/config/stages.ts';
 import { maxRunsPerStart } from '../pipeline/limits.ts';
 import { RunQueue } from '../pipeline/run-queue.ts';
 import { runResults } from '../pipeline/results.ts';
+import { RUN_LOG_LIMIT } from '@shared/api/runs.ts';
+import { appendRunLog, readRunLog, type RunLogLine } from '../storage/run-log.ts';
 import { thisProcess } from '../storage/run-owner.ts';
 import {
   cancelExperiment,
@@ -29,7 +31,6 @@ import {
   type RunRow,
 } from '../storage/runs.ts';
 import type { ServiceContext } from './context.ts';
-import type { LogLevel } from '@shared/api/events.ts';
 
 const queues = new WeakMap<ServiceContext['db'], RunQueue>();
 
@@ -39,20 +40,27 @@ const apiStatus = (status: RunStatus) => (status === 'done' ? 'succeeded' : stat
 function queueOf(ctx: ServiceContext): RunQueue {
   let queue = queues.get(ctx.db);
   if (!queue) {
-    // Each run's log: its start, every stage's end (status and time) and its end, as `log` events.
-    const log = (runId: number, level: LogLevel, message: string) =>
-      ctx.events.emit({ type: 'log', level, source: `run ${runId}`, message, time: Date.now(), runId });
+    // The executing run stores its log (start, stage ends, what stages report, end) and passes each line on;
+    // only a run that never got as far as its executor (not claimable, a dead worker) is logged here.
+    const emit = (line: RunLogLine) =>
+      ctx.events.emit({
+        type: 'log',
+        level: line.level,
+        source: `run ${line.runId}`,
+        message: line.message,
+        time: line.time,
+        runId: line.runId,
+        id: line.id,
+        stage: line.stage,
+      });
     queue = new RunQueue(ctx.db, {
-      onStart: (runId) => {
-        ctx.events.emit({ type: 'run-status', runId, status: 'running' });
-        log(runId, 'info', 'executing');
-      },
+      onStart: (runId) => ctx.events.emit({ type: 'run-status', runId, status: 'running' }),
       onProgress: (runId, p) =>
         ctx.events.emit({ type: 'progress', runId, phase: p.stage, done: p.done, total: p.total, ...(p.message === undefined ? {} : { message: p.message }) }),
-      onStageEnd: (runId, stage, status, seconds) => log(runId, status === 'failed' ? 'error' : 'info', `${stage}: ${status} after ${seconds.toFixed(1)} s`),
+      onLog: (_runId, line) => emit(line),
       onFinish: (runId, status, error) => {
         ctx.events.emit({ type: 'run-status', runId, status: apiStatus(status), ...(error === undefined ? {} : { message: error }) });
-        log(runId, status === 'failed' ? 'error' : status === 'done' ? 'info' : 'warn', `${apiStatus(status)}${error ? `: ${error}` : ''}`);
+        if (error !== undefined) emit(appendRunLog(ctx.db.connection, runId, null, status === 'failed' ? 'error' : 'warn', error));
       },
     });
     queues.set(ctx.db, queue);
@@ -109,6 +117,13 @@ export async function getRunCall(input: ParsedCallInput<'runs.get'>, ctx: Servic
   );
 }
 
+export async function runLogCall(input: ParsedCallInput<'runs.log'>, ctx: ServiceContext) {
+  found(() => getRun(ctx.db.connection, input.runId));
+  // One more than shown tells whether older lines were left out.
+  const lines = readRunLog(ctx.db.connection, input.runId, RUN_LOG_LIMIT + 1);
+  return { lines: lines.slice(-RUN_LOG_LIMIT).map(({ runId: _, ...line }) => line), truncated: lines.length > RUN_LOG_LIMIT };
+}
+
 export async function runResultsCall(input: ParsedCallInput<'runs.results'>, ctx: ServiceContext) {
   const results = found(() => runResults(ctx.db.connection, input.runId));
   // Undefined intervals (a single model's single episode) travel as null.
@@ -142,7 +157,7 @@ export async function startRunCall(input: ParsedCallInput<'runs.start'>, ctx: Se
 export async function cancelRunCall(input: ParsedCallInput<'runs.cancel'>, ctx: ServiceContext): Promise<RunInfo> {
   noticeOrphanedRuns(ctx);
   const run = found(() => getRun(ctx.db.connection, input.runId));
-  if (run.status !== 'queued' && run.status !== 'running') {
+  if (!isCancellable(run.status)) {
     throw new ApiError('invalid_input', `Run ${run.id} is ${run.status}, not queued or running: nothing to cancel.`);
   }
   requestCancel(ctx.db.connection, run.id);

@@ -26,6 +26,7 @@ try {
     signal: abort.signal,
     onProgress: (progress) => post({ type: 'progress', progress }),
     onStageEnd: (stage, status, seconds) => post({ type: 'stage-end', stage, status, seconds }),
+    onLog: (line) => post({ type: 'log', line }),
   });
   post({ type: 'finished', status });
 } catch (error) {

@@ -25,7 +25,7 @@ import {
   syntheticGetOutput,
   syntheticListOutput,
 } from './inspect.ts';
-import { experimentIdInput, runIdInput, runInfo, runResultsInfo, startRunInput, startRunOutput } from './runs.ts';
+import { RUN_LOG_LIMIT, experimentIdInput, runIdInput, runInfo, runLogOutput, runResultsInfo, startRunInput, startRunOutput } from './runs.ts';
 
 interface CallSpec {
   readonly summary: string;
@@ -62,6 +62,11 @@ export const apiCalls = {
     output: z.object({ cancelled: z.array(z.number().int().positive()) }),
   },
   'runs.resume': { summary: 'Continue a cancelled, failed or interrupted run from its last checkpoint.', input: runIdInput, output: runInfo },
+  'runs.log': {
+    summary: `A run's stored log, oldest first (its newest ${RUN_LOG_LIMIT} lines): starts, each stage's end, what stages reported, the end.`,
+    input: runIdInput,
+    output: runLogOutput,
+  },
   'runs.page': {
     summary:
       'One window of the runs (sorted by a column, newest first by default), filtered by status and text (label, game, experiment, id, tags, notes), with the total.',

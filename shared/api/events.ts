@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { STAGES } from '../config/stages.ts';
 
 /** Progress of a long job (training, collection, distillation), pushed as it advances. */
 export const progressEvent = z.object({
@@ -13,7 +14,10 @@ export const progressEvent = z.object({
 export const logLevel = z.enum(['debug', 'info', 'warn', 'error']);
 export type LogLevel = z.infer<typeof logLevel>;
 
-/** One log line from the services; `runId` is set when it belongs to a run. */
+/**
+ * One log line from the services; `runId` is set when it belongs to a run, and then `id` (its row in
+ * the run's stored log, see `runs.log`) and `stage` (null: a line of the run itself) too.
+ */
 export const logEvent = z.object({
   type: z.literal('log'),
   level: logLevel,
@@ -21,6 +25,8 @@ export const logEvent = z.object({
   message: z.string(),
   time: z.number(),
   runId: z.number().int().nonnegative().optional(),
+  id: z.number().int().positive().optional(),
+  stage: z.enum(STAGES).nullable().optional(),
 });
 
 export const runStatus = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted']);

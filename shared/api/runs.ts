@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { STAGES, STAGE_STATUSES, RUN_STATUSES } from '../config/stages.ts';
+import { logLevel } from './events.ts';
 
 /** One stage of a run as the UI lists it. */
 export const stageInfo = z.object({
@@ -64,6 +65,24 @@ export const runResultsInfo = z.object({
 export const runIdInput = z.object({ runId: z.number().int().positive() }).strict();
 
 export const experimentIdInput = z.object({ experimentId: z.number().int().positive() }).strict();
+
+/** The most lines `runs.log` returns (its newest). */
+export const RUN_LOG_LIMIT = 1_000;
+
+/** One stored line of a run's log; `stage` null for the run's own lines (started, succeeded, ...). */
+export const runLogLine = z.object({
+  id: z.number().int().positive(),
+  time: z.number(),
+  stage: z.enum(STAGES).nullable(),
+  level: logLevel,
+  message: z.string(),
+});
+export type RunLogLine = z.infer<typeof runLogLine>;
+
+/** A log line as text (ISO time, level, stage or 'run', message; tab-separated): `ddrl show --log` and the run page's Save. */
+export const runLogText = (line: RunLogLine): string => `${new Date(line.time).toISOString()}\t${line.level}\t${line.stage ?? 'run'}\t${line.message}`;
+
+export const runLogOutput = z.object({ lines: z.array(runLogLine), truncated: z.boolean() });
 
 export const startRunInput = z
   .object({

@@ -3,9 +3,11 @@ import { bytesPerObservation, getDatasetInfo } from '../../storage/datasets.ts';
 import { listMethodData } from '../../storage/methods.ts';
 import { readSeries } from '../../storage/metrics.ts';
 import { listModels } from '../../storage/models.ts';
+import { readRunLog } from '../../storage/run-log.ts';
 import { getExperiment, getRun, getStages } from '../../storage/runs.ts';
 import { listSyntheticIterations } from '../../storage/synthetic.ts';
 import { agreementInWords } from '@shared/random-floor.ts';
+import { runLogText } from '@shared/api/runs.ts';
 import type { CliCommand } from '../command.ts';
 import { parseOptions } from '../parse-options.ts';
 import { databasePathFrom, dbOption, dbUsage } from './db-option.ts';
@@ -16,14 +18,24 @@ const mean = (values: readonly { value: number }[]): string => (values.length ? 
 export const showCommand: CliCommand = {
   path: ['show'],
   summary: 'Show a run: config, stages (status, time, errors), data, models, results',
-  usage: ['Usage: ddrl show RUN [--json] [--db PATH]', '', '  --json          the run, its stages and config as JSON', dbUsage].join('\n'),
+  usage: [
+    'Usage: ddrl show RUN [--json | --log] [--db PATH]',
+    '',
+    '  --json          the run, its stages and config as JSON',
+    "  --log           the run's stored log (starts, what each stage reported, each stage's end), tab-separated",
+    dbUsage,
+  ].join('\n'),
   async run(argv, io) {
-    const { values, positionals } = parseOptions(argv, { ...dbOption, json: { type: 'boolean' } }, true);
+    const { values, positionals } = parseOptions(argv, { ...dbOption, json: { type: 'boolean' }, log: { type: 'boolean' } }, true);
     const runId = parseRunId(positionals, 'show');
     return withDatabase(databasePathFrom(values), (db) => {
       const c = db.connection;
       const run = getRun(c, runId);
       const stages = getStages(c, runId);
+      if (values.log) {
+        for (const line of readRunLog(c, runId, Number.MAX_SAFE_INTEGER)) io.out(runLogText(line));
+        return 0;
+      }
       if (values.json) {
         io.out(JSON.stringify({ run, stages, methods: listMethodData(c, runId).map(({ stepIndices: _, ...m }) => m) }, null, 2));
         return 0;

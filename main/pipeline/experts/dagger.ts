@@ -121,6 +121,15 @@ export async function daggerExpert(ctx: StageContext): Promise<StageCommit> {
             demoSamples: round.round === 0 ? states : progress.demoSamples,
             plannerReturn: round.round === 0 ? round.meanReturn : progress.plannerReturn,
           };
+          const who =
+            round.round === 0
+              ? 'planner demonstrations'
+              : round.plannerMix > 0
+                ? `network with the planner on ${(100 * round.plannerMix).toFixed(0)}% of steps`
+                : 'network';
+          const agreement = Number.isNaN(round.agreement) ? '' : `, chose one of the planner's best actions ${(100 * round.agreement).toFixed(0)}% of the time`;
+          // In the round's transaction: a resumed stage logs each round once.
+          ctx.log(`DAgger round ${round.round}: ${who}, mean return ${round.meanReturn.toFixed(2)}${agreement}; ${progress.samples} labelled states in all`);
           return progress;
         });
       },

@@ -56,6 +56,8 @@ function demonstrations(ctx: StageContext): number {
     );
     return { demoDatasetId: datasetId };
   });
+  const meanReturn = episodes.reduce((sum, e) => sum + episodeReturn(e), 0) / Math.max(1, episodes.length);
+  ctx.log(`${episodes.length} planner demonstrations, mean return ${meanReturn.toFixed(2)}`);
   return datasetId;
 }
 
@@ -89,6 +91,9 @@ export async function plannerImitationExpert(ctx: StageContext): Promise<StageCo
   const probe = ctx.random('expert/agreement');
   const indices = Array.from({ length: Math.min(AGREEMENT_SAMPLES, data.count) }, () => probe.int(data.count));
   const agreement = await actionAgreement(net, subset(data, indices));
+  ctx.log(
+    `imitation: ${imitation.steps} steps, final loss ${losses.at(-1)?.value.toFixed(3) ?? 'n/a'}; the network picks the planner's action on ${(100 * agreement).toFixed(0)}% of ${indices.length} demonstration states`,
+  );
   const weights = await weightsOf(net);
   const architecture = architectureOf(net.def);
   disposeTrainable(net);

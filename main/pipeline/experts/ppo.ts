@@ -80,6 +80,9 @@ export async function ppoExpert(ctx: StageContext): Promise<StageCommit> {
           );
           return { envSteps: updates * perUpdate, episodes: episodesBefore + episodesNow, weights };
         });
+        ctx.log(
+          `PPO checkpoint at ${updates * perUpdate} environment steps: mean return ${stored.at(-1)?.value.toFixed(2) ?? 'n/a'} (last 100 training episodes)`,
+        );
         curve = [];
       },
     },

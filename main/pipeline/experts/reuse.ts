@@ -11,6 +11,7 @@ export function reusedExpert(ctx: StageContext): StageCommit {
   getRun(ctx.db, from); // a clear error when the run does not exist
   const model = findModel(ctx.db, from, EXPERT_KEY);
   if (!model) throw new Error(`expert.reuseRunId=${from}: run ${from} has no expert network (its expert stage has not finished).`);
+  ctx.log(`copies run ${from}'s expert network; nothing trained`);
   return (db) => {
     saveModel(db, ctx.runId, EXPERT_KEY, model.architecture, model.weights);
     saveMethodData(db, ctx.runId, { method: 'expert', kind: 'expert', episodes: 0, samples: 0, stepIndices: null });

@@ -33,6 +33,7 @@ export const baselinesStage: StageDefinition = {
       const kept = new Set(Array.from(indices, (i) => episodeIds[i]!));
       return { method: bcMethod(p), indices, episodes: kept.size };
     });
+    for (const s of selections) ctx.log(`${s.method}: ${s.episodes} of ${episodes.length} episodes kept (${s.indices.length} transitions)`);
     return (db) => {
       for (const s of selections)
         saveMethodData(db, ctx.runId, { method: s.method, kind: 'bc', episodes: s.episodes, samples: s.indices.length, stepIndices: s.indices });

@@ -60,6 +60,7 @@ function useStoredDataset(ctx: StageContext, datasetId: number): StageCommit {
   if (info.game !== ctx.config.game || info.mode !== ctx.config.mode) {
     throw new Error(`collect.datasetId=${datasetId} holds ${info.game}/${info.mode} episodes but this run plays ${ctx.config.game}/${ctx.config.mode}.`);
   }
+  ctx.log(`uses stored dataset ${datasetId} (${info.episodes} episodes); nothing collected`);
   return (db) => setRunDataset(db, ctx.runId, datasetId);
 }
 
@@ -91,6 +92,11 @@ async function collectWithExpert(ctx: StageContext): Promise<StageCommit> {
     const mismatch = resimulationMismatch(game, mode, e.levelSeed, e.actions, e.rewards);
     if (mismatch) throw new Error(`Collected episode on level ${e.levelSeed} does not re-simulate: ${mismatch}.`);
   }
+  const transitions = episodes.reduce((n, e) => n + e.actions.length, 0);
+  const meanReturn = episodes.reduce((sum, e) => sum + e.rewards.reduce((s, r) => s + r, 0), 0) / Math.max(1, episodes.length);
+  ctx.log(
+    `${episodes.length} episodes (${transitions} transitions) collected by the ${byPlanner ? 'planner' : 'expert network'}, mean return ${meanReturn.toFixed(2)}; every one re-simulates`,
+  );
   return (db) => {
     const datasetId = saveDataset(db, { runId: ctx.runId, name: `collected by run ${ctx.runId}`, game, mode, source: 'collected' }, episodes as Episode[]);
     setRunDataset(db, ctx.runId, datasetId);

@@ -80,6 +80,9 @@ export const distillStage: StageDefinition = {
         );
         return { iteration };
       });
+      ctx.log(
+        `snapshot at iteration ${iteration}/${options.iterations}${iteration > start ? `: matching distance ${distances[iteration - start - 1]!.toPrecision(4)}` : ''}`,
+      );
     };
     let stored = start;
     let controls: MethodData[] = [];
@@ -113,6 +116,8 @@ export const distillStage: StageDefinition = {
       // Chosen after distilling (deterministic, so a resumed stage picks the same frames).
       ctx.progress(options.iterations, options.iterations, `choosing coreset controls: ${options.controls.join(', ') || 'none'}`);
       controls = await selectCoresetControls(data, expert, options, (label) => ctx.random(label));
+      if (controls.length > 0)
+        ctx.log(`coreset controls chosen (${current!.count} frames each, the synthetic set's allocation): ${controls.map((c) => c.method).join(', ')}`);
     } finally {
       disposeTrainable(expert);
     }

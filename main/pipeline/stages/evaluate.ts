@@ -95,6 +95,13 @@ export const evaluateStage: StageDefinition = {
           for (const { split, episodes } of results) saveEvalEpisodes(db, model.id, split, episodes);
           return { evaluated: [...evaluated] };
         });
+        const mean = (episodes: readonly PlayedEpisode[]) => episodes.reduce((sum, e) => sum + e.rewards.reduce((s, r) => s + r, 0), 0) / episodes.length;
+        ctx.log(
+          `${name}: mean return ${results
+            .filter((r) => r.episodes.length > 0)
+            .map((r) => `${r.split.toUpperCase()} ${mean(r.episodes).toFixed(2)} (${r.episodes.length} ep.)`)
+            .join(', ')}`,
+        );
       } finally {
         if (net) disposeTrainable(net);
         ensemble?.forEach(disposeTrainable);

@@ -109,6 +109,8 @@ export const studentsStage: StageDefinition = {
             { series: `students/${method}/final-loss`, step: member, value: losses[losses.length - 1]! },
             ...lossCurve(losses).map(({ step, value }) => ({ series: studentLossSeries(method, member), step, value })),
           ]);
+          // In the same transaction: a killed stage logs each stored student exactly once.
+          ctx.log(`${method} student ${member + 1}/${count}: ${bc.steps} steps, final loss ${losses[losses.length - 1]!.toFixed(4)}`);
           return { trained };
         });
       }

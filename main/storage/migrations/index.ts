@@ -9,6 +9,7 @@ import { coresetControls } from './007-coreset-controls.ts';
 import { learnedLabels } from './008-learned-labels.ts';
 import { runNotes } from './009-run-notes.ts';
 import { syntheticOrigins } from './010-synthetic-origins.ts';
+import { runLog } from './011-run-log.ts';
 
 /**
  * Every migration; the one place to add one. Sorted by version, so migrations
@@ -26,6 +27,7 @@ export const migrations: readonly Migration[] = [
   learnedLabels,
   runNotes,
   syntheticOrigins,
+  runLog,
 ].sort((a, b) => a.version - b.version);
 
 export const latestSchemaVersion = migrations[migrations.length - 1]!.version;

@@ -3,7 +3,7 @@ import type { ApiEvent } from '@shared/api/events.ts';
 import { describeProgress, type ProgressSample, type ProgressText } from './progress.ts';
 
 type Progress = Extract<ApiEvent, { type: 'progress' }>;
-export type LogLine = Extract<ApiEvent, { type: 'log' }>;
+type LogLine = Extract<ApiEvent, { type: 'log' }>;
 
 /** Log lines kept per run. */
 const LOG_LINES = 200;
