@@ -1,4 +1,5 @@
-import { z } from 'zod';
+// Zod's 'mini' build, as in events.ts: the renderer's first bundle includes these.
+import * as z from 'zod/mini';
 
 /**
  * Why a call failed, as both transports report it:
@@ -30,7 +31,10 @@ export class ApiError extends Error {
 }
 
 /** Zod issues as one readable line: `input.seed: Expected number, received string; ...`. */
-export function describeIssues(error: z.ZodError, root: string): string {
+export function describeIssues(
+  error: { readonly issues: readonly { readonly path: readonly PropertyKey[]; readonly message: string }[] },
+  root: string,
+): string {
   return error.issues
     .map((issue) => {
       const where = [root, ...issue.path.map(String)].join('.');

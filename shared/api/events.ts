@@ -1,14 +1,16 @@
-import { z } from 'zod';
+// Zod's functional 'mini' build: these schemas are in the renderer's first bundle (the WebSocket
+// transport checks every host message), where the full build would add 150 kB before the runs list shows.
+import * as z from 'zod/mini';
 import { STAGES } from '../config/stages.ts';
 
 /** Progress of a long job (training, collection, distillation), pushed as it advances. */
 export const progressEvent = z.object({
   type: z.literal('progress'),
-  runId: z.number().int().nonnegative(),
+  runId: z.int().check(z.nonnegative()),
   phase: z.string(),
-  done: z.number().nonnegative(),
-  total: z.number().nonnegative(),
-  message: z.string().optional(),
+  done: z.number().check(z.nonnegative()),
+  total: z.number().check(z.nonnegative()),
+  message: z.optional(z.string()),
 });
 
 export const logLevel = z.enum(['debug', 'info', 'warn', 'error']);
@@ -24,9 +26,9 @@ export const logEvent = z.object({
   source: z.string(),
   message: z.string(),
   time: z.number(),
-  runId: z.number().int().nonnegative().optional(),
-  id: z.number().int().positive().optional(),
-  stage: z.enum(STAGES).nullable().optional(),
+  runId: z.optional(z.int().check(z.nonnegative())),
+  id: z.optional(z.int().check(z.positive())),
+  stage: z.optional(z.nullable(z.enum(STAGES))),
 });
 
 export const runStatus = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted']);
@@ -35,9 +37,9 @@ export type RunStatus = z.infer<typeof runStatus>;
 /** A run changed state. */
 export const runStatusEvent = z.object({
   type: z.literal('run-status'),
-  runId: z.number().int().nonnegative(),
+  runId: z.int().check(z.nonnegative()),
   status: runStatus,
-  message: z.string().optional(),
+  message: z.optional(z.string()),
 });
 
 /** Every event the renderer can receive. Add a kind here and it reaches both transports. */

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+// Zod's 'mini' build, as in events.ts: the renderer checks every host message with these.
+import * as z from 'zod/mini';
 import { apiEvent } from './events.ts';
 import { apiErrorBody } from './errors.ts';
 
@@ -9,15 +10,15 @@ import { apiErrorBody } from './errors.ts';
  */
 export const clientMessage = z.object({
   type: z.literal('call'),
-  id: z.number().int().nonnegative(),
-  call: z.string().min(1),
+  id: z.int().check(z.nonnegative()),
+  call: z.string().check(z.minLength(1)),
   input: z.unknown(),
 });
 export type ClientMessage = z.infer<typeof clientMessage>;
 
 export const serverMessage = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('result'), id: z.number().int().nonnegative(), output: z.unknown() }),
-  z.object({ type: z.literal('error'), id: z.number().int().nonnegative().nullable(), error: apiErrorBody }),
+  z.object({ type: z.literal('result'), id: z.int().check(z.nonnegative()), output: z.unknown() }),
+  z.object({ type: z.literal('error'), id: z.nullable(z.int().check(z.nonnegative())), error: apiErrorBody }),
   z.object({ type: z.literal('event'), event: apiEvent }),
 ]);
 export type ServerMessage = z.infer<typeof serverMessage>;
