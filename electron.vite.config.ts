@@ -48,6 +48,9 @@ export default defineConfig({
     plugins: [svelte({ configFile: false }), devServerCsp],
     build: {
       outDir: resolve(root, 'out/renderer'),
+      // electron-vite leaves the renderer unminified; the headless host serves it over HTTP, where
+      // parsing half the bytes shortens every fresh load.
+      minify: true,
       rolldownOptions: { input: resolve(root, 'renderer/index.html') },
     },
   },

@@ -60,6 +60,9 @@ describe('an interrupted run', () => {
     await row.getByTestId('row-resume').click();
     await expect.poll(() => badge.textContent(), { timeout: 30_000 }).toMatch(/^(queued|running)$/);
     await app.screenshot('runs-row-actions');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await app.screenshot('runs-row-actions-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
     await row.getByTestId('row-cancel').click();
     await expect.poll(() => badge.textContent(), { timeout: 30_000 }).toBe('cancelled');
     await row.getByTestId('row-duplicate').click();

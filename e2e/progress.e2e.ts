@@ -91,5 +91,9 @@ describe('progress of a running stage', () => {
     await page.getByTestId('run-log-filter').selectOption('distill');
     expect(new Set(await log.locator('.stage').allTextContents())).toEqual(new Set(['distill']));
     await app.screenshot('run-log');
+    // Theme: the system's (headless Chromium prefers light); the dark one as a dark system shows it.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await app.screenshot('run-log-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
   }, 300_000);
 });

@@ -24,7 +24,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ddrl-host-'));
   const rendererDir = join(dir, 'renderer');
   mkdirSync(rendererDir);
-  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>DDRL Studio</title>');
+  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><html><head><title>DDRL Studio</title></head><body></body></html>');
   writeFileSync(join(dir, 'secret.txt'), 'outside the renderer');
   services = startServices({ dbPath: join(dir, 'ddrl.sqlite'), runtime: 'node' });
   host = await startHost({ services, rendererDir, host: '127.0.0.1', port: 0, log: (line) => logged.push(line) });
@@ -85,6 +85,19 @@ describe('the headless host over HTTP', () => {
     expect(page.status).toBe(200);
     expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
     expect(page.headers.get('referrer-policy')).toBe('no-referrer');
+  });
+
+  it("carries the runs list's first page in the page as a data block that no label can break out of", async () => {
+    const label = '</script><script>alert(1)</script>';
+    createExperiment(services.db.connection, { name: 'e', preset: null }, [{ label, config: parseExperimentConfig({ game: 'jumper' }) }], thisProcess);
+    const html = await (await fetch(host.url)).text();
+    const block = /<script type="application\/json" id="ddrl-initial-runs">(.*?)<\/script><\/head>/s.exec(html);
+    expect(block).not.toBeNull();
+    expect(html).not.toContain('<script>alert(1)');
+    const page = JSON.parse(block![1]!) as { total: number; runs: { label: string }[] };
+    expect(page.runs.map((run) => run.label)).toContain(label);
+    const direct = await services.dispatch('runs.page', { offset: 0, limit: 100 });
+    expect(direct.ok && direct.output).toEqual(page);
   });
 
   it('refuses the page without the token or with a wrong one', async () => {

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
+import { INITIAL_RUNS_INPUT, initialRunsBlock } from '@shared/api/initial-runs.ts';
 import { hostPaths, tokenParameter } from '@shared/api/protocol.ts';
 import type { AppServices } from '../services/app-services.ts';
 import { checkAccess, checkHostHeader, createToken, type Refusal } from './access.ts';
@@ -101,6 +102,12 @@ async function handleHttpCall(request: IncomingMessage, response: ServerResponse
   sendJson(response, status, reply);
 }
 
+/** The runs list's first page as a data block for the page (see shared/api/initial-runs.ts); none when the call fails. */
+async function initialRunsOf(services: AppServices): Promise<string> {
+  const reply = await services.dispatch('runs.page', INITIAL_RUNS_INPUT);
+  return reply.ok ? initialRunsBlock(reply.output) : '';
+}
+
 /**
  * The headless host: the built renderer plus the API over HTTP and WebSocket,
  * guarded by a per-start token and the host's own origin.
@@ -142,7 +149,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       }
       const path = resolveStaticPath(options.rendererDir, url.pathname);
       const headers = { ...securityHeaders, 'Cache-Control': isPage ? 'no-store' : 'max-age=3600' };
-      if (path && (await sendStaticFile(response, path, headers))) return;
+      if (path && (await sendStaticFile(response, path, headers, isPage ? await initialRunsOf(options.services) : ''))) return;
       if (isPage) {
         response.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', ...securityHeaders });
         return response.end(`DDRL Studio: the renderer is not built (no ${options.rendererDir}/index.html). Run \`npm run build\` first.\n`);

@@ -21,14 +21,18 @@ export function resolveStaticPath(root: string, urlPath: string): string | undef
   return full === root || full.startsWith(root + sep) ? full : undefined;
 }
 
-/** Sends a built renderer file; resolves false when there is none. */
-export async function sendStaticFile(response: ServerResponse, path: string, headers: Record<string, string>): Promise<boolean> {
+/**
+ * Sends a built renderer file; resolves false when there is none. `headExtra` (HTML) goes
+ * just before `</head>` of an HTML file.
+ */
+export async function sendStaticFile(response: ServerResponse, path: string, headers: Record<string, string>, headExtra = ''): Promise<boolean> {
   try {
     if (!(await stat(path)).isFile()) return false;
   } catch {
     return false;
   }
-  const body = await readFile(path);
+  const file = await readFile(path);
+  const body = headExtra === '' ? file : Buffer.from(file.toString('utf8').replace('</head>', `${headExtra}</head>`), 'utf8');
   response.writeHead(200, { 'Content-Type': contentTypes[extname(path)] ?? 'application/octet-stream', 'Content-Length': body.length, ...headers });
   response.end(body);
   return true;
