@@ -1,5 +1,7 @@
 import { framesFromWire } from '@shared/api/frames.ts';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { unzipSync } from 'fflate';
+import { GifReader } from 'omggif';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -289,6 +291,33 @@ describe('four episodes in lock-step', () => {
     // The target is 16 ms; this shared machine's load swings it tenfold, so the test guards against a broken
     // path (re-simulating or re-fetching per step costs seconds) and the figure above is what to read.
     expect(work).toBeLessThan(250);
+  });
+
+  it('saves the four episodes as a GIF and as a ZIP of PNG frames that decode to every lock-step frame', async () => {
+    const { page } = app;
+    const lengths = await Promise.all(
+      ['A', 'B', 'C', 'D'].map(async (slot) => Number((await page.getByTestId(`step-${slot}`).textContent())!.split(' / ')[1]) + 1),
+    );
+    const saved = async (testId: string) => {
+      const [download] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), page.getByTestId(testId).click()]);
+      return { name: download.suggestedFilename(), bytes: new Uint8Array(readFileSync((await download.path())!)) };
+    };
+    // Four 128-pixel episodes side by side with 2-pixel gaps; the longest sets the frame count.
+    const width = 4 * 128 + 3 * 2;
+    const gif = await saved('export-gif');
+    expect(gif.name).toBe('run-1-4-episodes.gif');
+    const reader = new GifReader(gif.bytes);
+    expect([reader.numFrames(), reader.width, reader.height]).toEqual([Math.max(...lengths), width, 128]);
+    await expect.poll(() => page.getByTestId('media-note').textContent()).toContain(`${Math.max(...lengths)} frames of ${width}x128`);
+    const zip = await saved('export-png');
+    const files = Object.entries(unzipSync(zip.bytes));
+    expect(files).toHaveLength(Math.max(...lengths));
+    const [name, png] = files.at(-1)!;
+    expect(name).toBe(`frame_${String(Math.max(...lengths) - 1).padStart(5, '0')}.png`);
+    // PNG: width and height are the IHDR chunk's first two big-endian words.
+    const view = new DataView(png.buffer, png.byteOffset);
+    expect([view.getUint32(16), view.getUint32(20)]).toEqual([width, 128]);
+    await app.screenshot('replay-export');
   });
 });
 

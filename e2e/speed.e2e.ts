@@ -67,21 +67,32 @@ describe('speed, measured in the browser', () => {
   it('shows the first rows of a list of 1,000 runs soon after a fresh page load', async () => {
     const browser = await launchChromium();
     try {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-      // When the first row enters the DOM, in ms since the navigation started.
-      await page.addInitScript(() => {
-        new MutationObserver((_, observer) => {
-          if (!document.querySelector('[data-testid="run-row"]')) return;
-          (window as unknown as { firstRow: number }).firstRow = performance.now();
-          observer.disconnect();
-        }).observe(document, { childList: true, subtree: true });
-      });
-      await page.goto(host.url);
-      await page.getByTestId('run-row').first().waitFor();
-      const firstRow = await page.evaluate(() => (window as unknown as { firstRow: number }).firstRow);
-      const total = await page.evaluate(() => document.body.innerText.match(/\b1,?0\d\d runs?\b/)?.[0] ?? '');
-      console.log(`perf: runs list of ${total || '1,000+ runs'}: first rows ${firstRow.toFixed(0)} ms after navigation (fresh load; target < 300 ms)`);
-      expect(firstRow).toBeGreaterThan(0);
+      /** A fresh load in a new browser context (no cache, no code cache): ms from navigation to the first row in the DOM. */
+      const freshLoad = async (): Promise<number> => {
+        const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+        const page = await context.newPage();
+        await page.addInitScript(() => {
+          new MutationObserver((_, observer) => {
+            if (!document.querySelector('[data-testid="run-row"]')) return;
+            (window as unknown as { firstRow: number }).firstRow = performance.now();
+            observer.disconnect();
+          }).observe(document, { childList: true, subtree: true });
+        });
+        await page.goto(host.url);
+        await page.getByTestId('run-row').first().waitFor();
+        const firstRow = await page.evaluate(() => (window as unknown as { firstRow: number }).firstRow);
+        expect(await page.evaluate(() => document.body.innerText.match(/\b1,?022 runs\b/)?.[0])).toBeDefined();
+        await context.close();
+        return firstRow;
+      };
+      // The browser's own first page pays for starting its network service and renderer: reported, not the target.
+      const coldBrowser = await freshLoad();
+      const loads = [await freshLoad(), await freshLoad(), await freshLoad()];
+      const median = [...loads].sort((x, y) => x - y)[1]!;
+      console.log(
+        `perf: runs list of 1,022 runs: first rows ${median.toFixed(0)} ms after navigation (median of 3 fresh loads in a running browser: ${loads.map((l) => l.toFixed(0)).join(', ')} ms; target < 300 ms); the browser's very first page: ${coldBrowser.toFixed(0)} ms`,
+      );
+      expect(median).toBeGreaterThan(0);
     } finally {
       await browser.close();
     }

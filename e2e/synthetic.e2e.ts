@@ -134,4 +134,18 @@ describe('the synthetic set inspector', () => {
     await page.getByTestId('view-mapping').selectOption('stretch');
     await app.screenshot('synthetic-green-stretched');
   });
+
+  it('saves the snapshot shown as one PNG grid, a row per action', async () => {
+    const { page } = app;
+    await page.goto(page.url().replace(/#.*$/, '') + '#/synthetic/2');
+    await page.getByTestId('synthetic-grid').waitFor();
+    const stored = await callFromPage(page, 'synthetic.get', { runId: 2 });
+    const rows = new Set(stored.labels).size;
+    const perRow = Math.max(...[...new Set(stored.labels)].map((a) => stored.labels.filter((l) => l === a).length));
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-synthetic').click()]);
+    expect(download.suggestedFilename()).toBe(`run-2-synthetic-iteration-${stored.iteration}.png`);
+    const png = readFileSync((await download.path())!);
+    // 256-pixel samples (scale 4) with 2-pixel gaps; IHDR holds width and height.
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([perRow * 258 - 2, rows * 258 - 2]);
+  });
 });

@@ -13,7 +13,7 @@ import { loadEvalEpisode } from '../storage/evaluations.ts';
 import { getDatasetInfo, listDatasetEpisodes, loadEpisodeFrames } from '../storage/datasets.ts';
 import { getModelInfo } from '../storage/models.ts';
 import { getRun } from '../storage/runs.ts';
-import type { SyntheticSnapshot } from '../storage/synthetic.ts';
+import { listSyntheticIterations, loadSyntheticSnapshot, type SyntheticSnapshot } from '../storage/synthetic.ts';
 
 // gifenc's CommonJS build defines its exports as getters, which Node's ES-module import cannot see: required.
 const { GIFEncoder, applyPalette, quantize } = createRequire(import.meta.url)('gifenc') as typeof import('gifenc');
@@ -139,4 +139,21 @@ export function syntheticGrid(snapshot: SyntheticSnapshot, scale: number): { png
     });
   });
   return { png: encodePng(out, width, height), rows, width, height };
+}
+
+/** The run's newest synthetic snapshot, or the one at `iteration`; a RangeError naming the stored iterations when there is none. */
+export function syntheticSnapshotOf(db: Database, runId: number, iteration?: number): SyntheticSnapshot {
+  const snapshot = loadSyntheticSnapshot(db, runId, iteration);
+  if (snapshot) return snapshot;
+  const stored = listSyntheticIterations(db, runId).map((s) => s.iteration);
+  throw new RangeError(
+    `Run ${runId} has no synthetic snapshot${iteration === undefined ? '' : ` at iteration ${iteration}`}${stored.length ? `: stored iterations are ${stored.join(', ')}` : ''}.`,
+  );
+}
+
+/** The warning for an episode whose re-simulation disagrees with its stored rewards, or null. */
+export function mismatchWarning(episode: EpisodeFrames): string | null {
+  return episode.mismatches
+    ? `${episode.name} re-simulates with ${episode.mismatches} reward(s) unlike the stored ones: the frames may not be what was played.`
+    : null;
 }

@@ -14,7 +14,16 @@ import { startWorker } from '../procgen/start-worker.ts';
 const WORKER_URL = new URL('../workers/call-worker.ts', import.meta.url);
 
 /** The calls the pool runs; their handlers are `pooledHandlers` in `inspect.ts`. */
-export const POOLED_CALLS = ['dataset.samples', 'synthetic.get', 'episodes.get', 'episodes.policy', 'runs.distributions', 'synthetic.nearest'] as const;
+export const POOLED_CALLS = [
+  'dataset.samples',
+  'synthetic.get',
+  'episodes.get',
+  'episodes.policy',
+  'runs.distributions',
+  'synthetic.nearest',
+  'media.episodes',
+  'media.synthetic',
+] as const;
 export type PooledCall = (typeof POOLED_CALLS)[number];
 
 export interface CallWorkerData {

@@ -38,6 +38,8 @@ export const handlers: HandlerTable = {
   'runs.distributions': pooled('runs.distributions'),
   'synthetic.nearest': pooled('synthetic.nearest'),
   'dataset.samples': pooled('dataset.samples'),
+  'media.episodes': pooled('media.episodes'),
+  'media.synthetic': pooled('media.synthetic'),
   'comparisons.list': listComparisonsCall,
   'comparisons.save': saveComparisonCall,
   'comparisons.delete': deleteComparisonCall,

@@ -1,4 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { unzipSync } from 'fflate';
+import { GifReader } from 'omggif';
+import type { MediaFile } from '@shared/api/media.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -144,6 +147,38 @@ describe('episodes and samples', () => {
     expect(floats.meanMoved[1]).toBeCloseTo(12.5 / FRAME_BYTES, 8);
     // The initial set kept only its view (its floats are those whole numbers): no float facts to give.
     expect(((await call('synthetic.get', { runId: 3, iteration: 0 })) as SyntheticSet).floats).toBeNull();
+  });
+});
+
+describe('media', () => {
+  it('makes the lock-step GIF and PNG frames `ddrl media` writes, and a synthetic grid; refuses bad input with a message', async () => {
+    const episodes = [0, 1].map((idx) => ({ source: 'dataset', datasetId: 1, idx }));
+    const gif = (await call('media.episodes', { runId: 1, episodes, format: 'gif', scale: 1 })) as MediaFile;
+    const reader = new GifReader(Buffer.from(gif.data, 'base64'));
+    expect([reader.numFrames(), reader.width, reader.height]).toEqual([40, 130, 64]);
+    expect(gif).toMatchObject({ fileName: 'run-1-2-episodes.gif', mime: 'image/gif', frames: 40, warnings: [] });
+    // The last frame of the second episode, on the right: its pixels as the dataset stored them (GIF palette aside, exact here).
+    const rgba = new Uint8Array(130 * 64 * 4);
+    reader.decodeAndBlitFrameRGBA(39, rgba);
+    const played = playedEpisode(9).observations.subarray(39 * FRAME_BYTES);
+    expect([rgba[(0 * 130 + 66) * 4], rgba[(0 * 130 + 66) * 4 + 1], rgba[(0 * 130 + 66) * 4 + 2]]).toEqual([played[0], played[1], played[2]]);
+    const zip = (await call('media.episodes', { runId: 1, episodes: episodes.slice(0, 1), format: 'png-zip', scale: 2 })) as MediaFile;
+    const files = unzipSync(Buffer.from(zip.data, 'base64'));
+    expect(Object.keys(files)).toHaveLength(40);
+    expect(zip).toMatchObject({ fileName: 'run-1-episode-frames.zip', width: 128, height: 128 });
+    const grid = (await call('media.synthetic', { runId: 2, scale: 1 })) as MediaFile;
+    expect(grid).toMatchObject({ fileName: 'run-2-synthetic-iteration-10.png', width: 64, height: 130 });
+    const refused = async (name: string, input: unknown) => {
+      const reply = await services.dispatch(name, input);
+      return reply.ok ? 'accepted' : reply.error.message;
+    };
+    expect(await refused('media.episodes', { runId: 1, episodes: [{ source: 'dataset', datasetId: 1, idx: 7 }], format: 'gif' })).toBe(
+      'Dataset 1 has no episode 7: it has 2.',
+    );
+    expect(await refused('media.episodes', { runId: 1, episodes, format: 'gif', scale: 9 })).toMatch(/input\.scale: .*8/);
+    expect(await refused('media.episodes', { runId: 1, episodes: [], format: 'gif' })).toMatch(/input\.episodes: /);
+    expect(await refused('media.synthetic', { runId: 2, iteration: 11 })).toBe('Run 2 has no synthetic snapshot at iteration 11: stored iterations are 10.');
+    expect(await refused('media.synthetic', { runId: 999 })).toMatch(/^No run with id 999/);
   });
 });
 

@@ -20,6 +20,7 @@ import type { PooledCall } from './call-pool.ts';
 import type { ServiceContext } from './context.ts';
 import type { Handler } from './handlers.ts';
 import { distributionsCall } from './distributions.ts';
+import { mediaEpisodesCall, mediaSyntheticCall } from './media.ts';
 import { policyDistributionCall } from './policy-distribution.ts';
 import { found, noticeOrphanedRuns, runInfoOf } from './runs.ts';
 
@@ -253,4 +254,6 @@ export const pooledHandlers: { readonly [N in PooledCall]: Handler<N> } = {
   'episodes.policy': policyDistributionCall,
   'runs.distributions': distributionsCall,
   'synthetic.nearest': nearestFramesCall,
+  'media.episodes': mediaEpisodesCall,
+  'media.synthetic': mediaSyntheticCall,
 };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { aboutInfo } from './about.ts';
 import { comparisonIdInput, saveComparisonInput, savedComparison } from './comparisons.ts';
 import { apiErrorBody } from './errors.ts';
+import { mediaEpisodesInput, mediaFile, mediaSyntheticInput } from './media.ts';
 import {
   episodeOutput,
   episodeRef,
@@ -120,6 +121,16 @@ export const apiCalls = {
     summary: 'Real observations of one action from a dataset, spread over its episodes.',
     input: realSamplesInput,
     output: realSamplesOutput,
+  },
+  'media.episodes': {
+    summary: 'Episodes (1-4 side by side in lock-step) as an animated GIF or a ZIP of PNG frames, as `ddrl media` writes them.',
+    input: mediaEpisodesInput,
+    output: mediaFile,
+  },
+  'media.synthetic': {
+    summary: 'A synthetic snapshot (the newest, or one iteration) as one PNG grid, one row per action.',
+    input: mediaSyntheticInput,
+    output: mediaFile,
   },
   'comparisons.list': {
     summary: 'Saved comparisons by name, each with the runs it names that no longer exist.',

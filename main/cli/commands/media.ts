@@ -3,9 +3,8 @@ import { dirname, join, resolve } from 'node:path';
 import { parseEpisodeRef } from '@shared/api/episode-ref.ts';
 import { actionName } from '@shared/procgen/action-names.ts';
 import { NUM_ACTIONS } from '@shared/procgen/engine/actions.ts';
-import { encodeGif, encodePngFrames, episodeFrames, lockStepFrames, syntheticGrid } from '../../pipeline/media.ts';
+import { encodeGif, encodePngFrames, episodeFrames, lockStepFrames, mismatchWarning, syntheticGrid, syntheticSnapshotOf } from '../../pipeline/media.ts';
 import { getRun } from '../../storage/runs.ts';
-import { loadSyntheticSnapshot, listSyntheticIterations } from '../../storage/synthetic.ts';
 import { UsageError, type CliCommand } from '../command.ts';
 import { parseIntegerOption, parseOptions } from '../parse-options.ts';
 import { databasePathFrom, dbOption, dbUsage } from './db-option.ts';
@@ -63,12 +62,11 @@ export const mediaCommand: CliCommand = {
       const c = db.connection;
       if (values.synthetic) {
         const iteration = values.iteration === undefined ? undefined : parseIntegerOption('iteration', values.iteration, 0, 0, 1e9);
-        const snapshot = loadSyntheticSnapshot(c, runId, iteration);
-        if (!snapshot) {
-          const stored = listSyntheticIterations(c, runId).map((s) => s.iteration);
-          throw new UsageError(
-            `run ${runId} has no synthetic snapshot${iteration === undefined ? '' : ` at iteration ${iteration}`}${stored.length ? `: stored iterations are ${stored.join(', ')}` : ''}.`,
-          );
+        let snapshot;
+        try {
+          snapshot = syntheticSnapshotOf(c, runId, iteration);
+        } catch (error) {
+          throw new UsageError(error instanceof Error ? error.message : String(error));
         }
         const grid = syntheticGrid(snapshot, scale);
         write(out, grid.png);
@@ -83,9 +81,7 @@ export const mediaCommand: CliCommand = {
       } catch (error) {
         throw new UsageError(error instanceof Error ? error.message : String(error));
       }
-      for (const e of episodes)
-        if (e.mismatches)
-          io.err(`warning: ${e.name} re-simulates with ${e.mismatches} reward(s) unlike the stored ones: the frames may not be what was played.`);
+      for (const warning of episodes.map(mismatchWarning)) if (warning) io.err(`warning: ${warning}`);
       const { width, height, frames } = lockStepFrames(episodes, scale);
       if (out.endsWith('.gif')) write(out, encodeGif(frames, width, height));
       else encodePngFrames(frames, width, height).forEach((png, t) => write(join(out, `frame_${String(t).padStart(5, '0')}.png`), png));
