@@ -33,6 +33,37 @@ function canvasRgb(testId: string): Promise<number[]> {
   });
 }
 
+/** A WebM's video blocks (one per frame) and frame size, read by walking its EBML elements. */
+function webmFacts(bytes: Uint8Array): { blocks: number; width: number; height: number } {
+  // Segment, Cluster, Tracks, TrackEntry, Video, BlockGroup: descended into; everything else skipped.
+  const masters = new Set([0x18538067, 0x1f43b675, 0x1654ae6b, 0xae, 0xe0, 0xa0]);
+  const facts = { blocks: 0, width: 0, height: 0 };
+  const uint = (at: number, length: number) => bytes.subarray(at, at + length).reduce((value, byte) => value * 256 + byte, 0);
+  /** A variable-length integer: its value (an id keeps its length marker, a size does not) and length. */
+  const vint = (at: number, keepMarker: boolean) => {
+    const first = bytes[at]!;
+    let length = 1;
+    while (length < 8 && !(first & (0x80 >> (length - 1)))) length++;
+    const value = uint(at + 1, length - 1) + (keepMarker ? first : first & (0xff >> length)) * 256 ** (length - 1);
+    return { value, length, unknown: !keepMarker && value === 2 ** (7 * length) - 1 };
+  };
+  const walk = (start: number, end: number) => {
+    for (let at = start; at < end;) {
+      const id = vint(at, true);
+      const size = vint(at + id.length, false);
+      const body = at + id.length + size.length;
+      const next = size.unknown ? end : body + size.value;
+      if (masters.has(id.value)) walk(body, next);
+      else if (id.value === 0xa3 || id.value === 0xa1) facts.blocks++;
+      else if (id.value === 0xb0) facts.width = uint(body, size.value);
+      else if (id.value === 0xba) facts.height = uint(body, size.value);
+      at = next;
+    }
+  };
+  walk(0, bytes.length);
+  return facts;
+}
+
 const stepOf = async (slot: string) => Number((await app.page.getByTestId(`step-${slot}`).textContent())!.split(' / ')[0]);
 
 describe("the policy's distributions, first time", () => {
@@ -293,7 +324,7 @@ describe('four episodes in lock-step', () => {
     expect(work).toBeLessThan(250);
   });
 
-  it('saves the four episodes as a GIF and as a ZIP of PNG frames that decode to every lock-step frame', async () => {
+  it('saves the four episodes as a GIF, a WebM and a ZIP of PNG frames that decode to every lock-step frame', async () => {
     const { page } = app;
     const lengths = await Promise.all(
       ['A', 'B', 'C', 'D'].map(async (slot) => Number((await page.getByTestId(`step-${slot}`).textContent())!.split(' / ')[1]) + 1),
@@ -309,6 +340,9 @@ describe('four episodes in lock-step', () => {
     const reader = new GifReader(gif.bytes);
     expect([reader.numFrames(), reader.width, reader.height]).toEqual([Math.max(...lengths), width, 128]);
     await expect.poll(() => page.getByTestId('media-note').textContent()).toContain(`${Math.max(...lengths)} frames of ${width}x128`);
+    const webm = await saved('export-webm');
+    expect(webm.name).toBe('run-1-4-episodes.webm');
+    expect(webmFacts(webm.bytes)).toEqual({ blocks: Math.max(...lengths), width, height: 128 });
     const zip = await saved('export-png');
     const files = Object.entries(unzipSync(zip.bytes));
     expect(files).toHaveLength(Math.max(...lengths));

@@ -184,8 +184,15 @@ describe('duplicate and edit', () => {
     expect(changed).toEqual([['distill.size', '33']]);
     await page.goto(page.url().replace(/#.*$/, '#/runs/6'));
     await page.getByTestId('cancel-run').click();
-    await expect.poll(() => page.locator('h1 [data-testid="run-status"]').textContent(), { timeout: 30_000 }).toBe('cancelled');
-  });
+    const status = page.locator('h1 [data-testid="run-status"]');
+    await expect.poll(() => status.textContent(), { timeout: 30_000 }).toBe('cancelled');
+    // Resumed from the UI, the copy runs to its end; its log tells both attempts apart.
+    await page.getByTestId('resume-run').click();
+    await expect.poll(() => status.textContent(), { timeout: 240_000, interval: 1000 }).toBe('succeeded');
+    const stages = (await callFromPage(page, 'runs.get', { runId: 6 })).stages;
+    expect(stages.every((stage) => stage.status === 'done')).toBe(true);
+    await expect.poll(() => page.getByTestId('run-log').textContent()).toMatch(/run\s*(started|resumed: ).*run\s*succeeded/s);
+  }, 300_000);
 });
 
 describe('the runs list as a notebook', () => {

@@ -31,3 +31,11 @@ export const mediaFile = z.object({
   warnings: z.array(z.string()),
 });
 export type MediaFile = z.infer<typeof mediaFile>;
+
+/** The file's bytes (its `data` is base64). */
+export function mediaBytes(file: MediaFile): Uint8Array<ArrayBuffer> {
+  const text = atob(file.data);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
