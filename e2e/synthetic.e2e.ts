@@ -128,6 +128,17 @@ describe('the synthetic set inspector', () => {
     expect(nearest.neighbours[0]!.distance).toBeLessThan(0.5);
     expect(nearest.neighbours.map((n) => n.distance)).toEqual([...nearest.neighbours.map((n) => n.distance)].sort((a, b) => a - b));
     expect(await page.getByTestId('nearest-distance').first().textContent()).toContain(nearest.neighbours[0]!.distance.toFixed(1));
+    // In the expert's features the origin is nearest too: the sample still looks like it to the expert.
+    await page.getByTestId('nearest-metric').selectOption('features');
+    await page.getByTestId('find-nearest').click();
+    const byFeatures = await callFromPage(page, 'synthetic.nearest', { runId: 2, sample: snapshot.labels.indexOf(action), k: 6, metric: 'features' });
+    expect(byFeatures).toMatchObject({ metric: 'features', compared: nearest.compared });
+    expect(byFeatures.neighbours[0]).toMatchObject({ episode: origin.episode, step: origin.step });
+    expect(byFeatures.neighbours.map((n) => n.distance)).toEqual([...byFeatures.neighbours.map((n) => n.distance)].sort((a, b) => a - b));
+    await expect
+      .poll(() => page.getByTestId('nearest-frames').locator('..').textContent(), { timeout: 60_000 })
+      .toContain("the expert's penultimate-layer features");
+    await app.screenshot('synthetic-nearest-features');
     expect(consoleErrors).toEqual([]);
     await app.screenshot('synthetic');
     await page.getByTestId('view-channel').selectOption('g');

@@ -179,6 +179,7 @@ describe('media', () => {
     expect(await refused('media.episodes', { runId: 1, episodes: [], format: 'gif' })).toMatch(/input\.episodes: /);
     expect(await refused('media.synthetic', { runId: 2, iteration: 11 })).toBe('Run 2 has no synthetic snapshot at iteration 11: stored iterations are 10.');
     expect(await refused('media.synthetic', { runId: 999 })).toMatch(/^No run with id 999/);
+    expect(await refused('synthetic.nearest', { runId: 2, sample: 0, metric: 'features' })).toMatch(/Run 2 has no (dataset yet|expert network)/);
   });
 });
 

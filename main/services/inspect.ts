@@ -21,6 +21,7 @@ import type { ServiceContext } from './context.ts';
 import type { Handler } from './handlers.ts';
 import { distributionsCall } from './distributions.ts';
 import { mediaEpisodesCall, mediaSyntheticCall } from './media.ts';
+import { nearestFramesCall } from './nearest-frames.ts';
 import { policyDistributionCall } from './policy-distribution.ts';
 import { found, noticeOrphanedRuns, runInfoOf } from './runs.ts';
 
@@ -203,47 +204,6 @@ export async function realSamplesCall(input: ParsedCallInput<'dataset.samples'>,
     frames.set(episodeFrames.subarray(sample.step * FRAME_BYTES, (sample.step + 1) * FRAME_BYTES), i * FRAME_BYTES);
   });
   return { action: input.action, available: matches.length, samples: picked, frames: framesToWire(frames) };
-}
-
-/**
- * A synthetic sample's k nearest dataset frames by pixel distance, streamed episode by
- * episode (one episode's frames in memory at a time): has distillation moved it away
- * from real frames, and towards which?
- */
-export async function nearestFramesCall(input: ParsedCallInput<'synthetic.nearest'>, ctx: ServiceContext) {
-  const db = ctx.db.connection;
-  const run = found(() => getRun(db, input.runId));
-  if (run.datasetId === null) throw new ApiError('invalid_input', `Run ${run.id} has no dataset yet: its collect stage has not finished.`);
-  const snapshot = loadSyntheticSnapshot(db, run.id, input.iteration);
-  if (!snapshot)
-    throw new ApiError('invalid_input', `Run ${run.id} has no synthetic snapshot${input.iteration === undefined ? '' : ` at iteration ${input.iteration}`}.`);
-  if (input.sample >= snapshot.labels.length)
-    throw new ApiError('invalid_input', `Sample ${input.sample} does not exist: the set has ${snapshot.labels.length} (0..${snapshot.labels.length - 1}).`);
-  const values = snapshot.pixels ?? snapshot.frames;
-  const target = values.subarray(input.sample * FRAME_BYTES, (input.sample + 1) * FRAME_BYTES);
-  const best: { episode: number; step: number; action: number; squared: number; frame: Uint8Array }[] = [];
-  let compared = 0;
-  for (const episode of listDatasetEpisodes(db, run.datasetId)) {
-    const frames = loadEpisodeFrames(db, run.datasetId, episode.idx);
-    for (let step = 0; step < episode.length; step++, compared++) {
-      const at = step * FRAME_BYTES;
-      let squared = 0;
-      for (let i = 0; i < FRAME_BYTES; i++) squared += (frames[at + i]! - target[i]!) ** 2;
-      if (best.length < input.k || squared < best[best.length - 1]!.squared) {
-        best.push({ episode: episode.idx, step, action: episode.actions[step]!, squared, frame: frames.slice(at, at + FRAME_BYTES) });
-        best.sort((a, b) => a.squared - b.squared);
-        if (best.length > input.k) best.pop();
-      }
-    }
-  }
-  const out = new Uint8Array(best.length * FRAME_BYTES);
-  best.forEach((b, i) => out.set(b.frame, i * FRAME_BYTES));
-  return {
-    datasetId: run.datasetId,
-    compared,
-    neighbours: best.map(({ episode, step, action, squared }) => ({ episode, step, action, distance: Math.sqrt(squared / FRAME_BYTES) })),
-    frames: framesToWire(out),
-  };
 }
 
 /** The calls `CallPool` runs in its workers (see `handlers.ts`). */

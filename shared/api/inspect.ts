@@ -252,11 +252,14 @@ export const nearestInput = z
     iteration: z.number().int().nonnegative().optional(),
     sample: z.number().int().nonnegative(),
     k: z.number().int().min(1).max(32).default(6),
+    /** `pixels`: RMS distance on the 0..255 scale; `features`: Euclidean distance in the run expert's penultimate-layer features. */
+    metric: z.enum(['pixels', 'features']).default('pixels'),
   })
   .strict();
-/** A synthetic sample's nearest frames in the run's dataset by pixel distance (root mean square, 0..255 scale), nearest first. */
+/** A synthetic sample's nearest frames in the run's dataset by the metric asked for, nearest first. */
 export const nearestOutput = z.object({
   datasetId: id,
+  metric: z.enum(['pixels', 'features']),
   /** How many dataset frames were compared. */
   compared: z.number().int(),
   neighbours: z.array(z.object({ episode: z.number().int(), step: z.number().int(), action: z.number().int(), distance: z.number() })),
