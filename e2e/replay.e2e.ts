@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PolicyDistribution } from '@shared/api/inspect.ts';
+import { formatEpisodeRef } from '@shared/api/episode-ref.ts';
 import { callFromPage } from './api-call.ts';
 import { openApp, type AppWindow } from './app-window.ts';
 import { runDdrl } from './host-process.ts';
@@ -93,6 +94,30 @@ describe("the policy's distributions, first time", () => {
     );
     expect(timed.cached).toBe(false);
     expect(timed.steps).toBe(longest.length);
+  });
+
+  it('opens the longest stored episode, re-simulated and checked, quickly (timed in the browser)', async () => {
+    const { page } = app;
+    await openReplay();
+    const list = await callFromPage(page, 'episodes.list', { runId: 1 });
+    const longest = list.models
+      .flatMap((m) => (['id', 'ood'] as const).flatMap((split) => m[split].map((e) => ({ modelId: m.modelId, split, ...e }))))
+      .reduce((a, b) => (b.length > a.length ? b : a));
+    const ref = formatEpisodeRef({ source: 'eval', modelId: longest.modelId, split: longest.split, idx: longest.idx });
+    const ms = await page.evaluate(
+      async ({ ref, last }) => {
+        const started = performance.now();
+        location.hash = `#/replay/1?a=${ref}`;
+        const text = (id: string) => document.querySelector(`[data-testid="${id}"]`)?.textContent ?? '';
+        // Loaded: its last step on the slider and its rewards checked against the stored ones.
+        while (!text('step-A').endsWith(`/ ${last}`) || !text('reward-check-A').includes('✓')) await new Promise(requestAnimationFrame);
+        await new Promise(requestAnimationFrame);
+        return performance.now() - started;
+      },
+      { ref, last: longest.length - 1 },
+    );
+    console.log(`e2e measure: opening a ${longest.length}-step evaluation episode in replay: ${ms.toFixed(0)} ms (target < 500 ms for 1,000 steps)`);
+    expect(ms).toBeLessThan(5000);
   });
 });
 
