@@ -21,7 +21,8 @@ const { GIFEncoder, applyPalette, quantize } = createRequire(import.meta.url)('g
 const SIZE = 64;
 const FRAME_BYTES = SIZE * SIZE * 3;
 /** Procgen runs at 15 steps per second. */
-export const FRAME_DELAY_MS = 1000 / 15;
+export const FRAMES_PER_SECOND = 15;
+export const FRAME_DELAY_MS = 1000 / FRAMES_PER_SECOND;
 
 /** One episode's frames (64x64 RGB each) and what its re-simulation found. */
 export interface EpisodeFrames {

@@ -14,6 +14,7 @@ import { saveDataset } from '../storage/datasets.ts';
 import { createExperiment, setRunDataset, setRunStatus } from '../storage/runs.ts';
 import { thisProcess } from '../storage/run-owner.ts';
 import { saveSyntheticSnapshot } from '../storage/synthetic.ts';
+import { webmFacts } from '../pipeline/testing/webm-facts.ts';
 import { startServices, type AppServices } from './app-services.ts';
 
 let dir: string;
@@ -162,6 +163,9 @@ describe('media', () => {
     reader.decodeAndBlitFrameRGBA(39, rgba);
     const played = playedEpisode(9).observations.subarray(39 * FRAME_BYTES);
     expect([rgba[(0 * 130 + 66) * 4], rgba[(0 * 130 + 66) * 4 + 1], rgba[(0 * 130 + 66) * 4 + 2]]).toEqual([played[0], played[1], played[2]]);
+    const webm = (await call('media.episodes', { runId: 1, episodes, format: 'webm', scale: 1 })) as MediaFile;
+    expect(webmFacts(Buffer.from(webm.data, 'base64'))).toEqual({ blocks: 40, width: 130, height: 64 });
+    expect(webm).toMatchObject({ fileName: 'run-1-2-episodes.webm', mime: 'video/webm', frames: 40 });
     const zip = (await call('media.episodes', { runId: 1, episodes: episodes.slice(0, 1), format: 'png-zip', scale: 2 })) as MediaFile;
     const files = unzipSync(Buffer.from(zip.data, 'base64'));
     expect(Object.keys(files)).toHaveLength(40);

@@ -6,7 +6,17 @@ import { zipSync } from 'fflate';
 import type { ParsedCallInput } from '@shared/api/contract.ts';
 import { ApiError } from '@shared/api/errors.ts';
 import type { MediaFile } from '@shared/api/media.ts';
-import { encodeGif, encodePngFrames, episodeFrames, lockStepFrames, mismatchWarning, syntheticGrid, syntheticSnapshotOf } from '../pipeline/media.ts';
+import {
+  encodeGif,
+  encodePngFrames,
+  episodeFrames,
+  FRAMES_PER_SECOND,
+  lockStepFrames,
+  mismatchWarning,
+  syntheticGrid,
+  syntheticSnapshotOf,
+} from '../pipeline/media.ts';
+import { encodeWebm } from '../pipeline/webm.ts';
 import { getRun } from '../storage/runs.ts';
 import type { ServiceContext } from './context.ts';
 import { found } from './runs.ts';
@@ -33,6 +43,10 @@ export async function mediaEpisodesCall(input: ParsedCallInput<'media.episodes'>
   const name = `run-${input.runId}-${episodes.length === 1 ? 'episode' : `${episodes.length}-episodes`}`;
   if (input.format === 'gif') {
     return { fileName: `${name}.gif`, mime: 'image/gif', data: base64(encodeGif(frames, width, height)), width, height, frames: frames.length, warnings };
+  }
+  if (input.format === 'webm') {
+    const webm = await encodeWebm(frames, width, height, FRAMES_PER_SECOND);
+    return { fileName: `${name}.webm`, mime: 'video/webm', data: base64(webm), width, height, frames: frames.length, warnings };
   }
   const files = Object.fromEntries(encodePngFrames(frames, width, height).map((png, t) => [`frame_${String(t).padStart(5, '0')}.png`, png]));
   // PNG is compressed already: stored, not deflated again.

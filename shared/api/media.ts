@@ -3,12 +3,12 @@ import { episodeRef } from './inspect.ts';
 
 const runId = z.number().int().positive();
 
-/** Episodes (1-4, side by side in lock-step) as one animated GIF, or their PNG frames in one ZIP. */
+/** Episodes (1-4, side by side in lock-step) as one animated GIF or WebM video, or their PNG frames in one ZIP. */
 export const mediaEpisodesInput = z
   .object({
     runId,
     episodes: z.array(episodeRef).min(1).max(4),
-    format: z.enum(['gif', 'png-zip']),
+    format: z.enum(['gif', 'webm', 'png-zip']),
     /** Pixels per frame pixel (2: 128x128 per episode). */
     scale: z.number().int().min(1).max(8).default(2),
   })

@@ -7,6 +7,7 @@ import { GifReader } from 'omggif';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setFlags, TINY_SETTINGS } from '../../pipeline/testing/tiny-run.ts';
 import { runCaptured } from '../run-captured.ts';
+import { webmFacts } from '../../pipeline/testing/webm-facts.ts';
 
 const REPO = resolve(import.meta.dirname, '../../..');
 let dir: string;
@@ -44,7 +45,7 @@ function pngSize(bytes: Uint8Array): [number, number] {
 }
 
 describe('ddrl media', () => {
-  it('writes two episodes in lock-step as a GIF that decodes to every frame, side by side', async () => {
+  it('writes two episodes in lock-step as a GIF and a WebM that hold every frame, side by side', async () => {
     const out = join(dir, 'pair.gif');
     const r = await runCaptured(['media', '1', ...episodes.flatMap((e) => ['--episode', e.ref]), '--out', out, '--scale', '2', '--db', db]);
     expect(r.code, r.err.join('\n')).toBe(0);
@@ -52,6 +53,11 @@ describe('ddrl media', () => {
     expect(gif.numFrames()).toBe(Math.max(...episodes.map((e) => e.length)));
     expect([gif.width, gif.height]).toEqual([2 * 128 + 2, 128]);
     expect(gif.frameInfo(0).delay).toBe(7); // 1/15 s, in hundredths
+    // The same pair as WebM: one VP8 key frame per step at the same size.
+    const webm = join(dir, 'pair.webm');
+    const w = await runCaptured(['media', '1', ...episodes.flatMap((e) => ['--episode', e.ref]), '--out', webm, '--scale', '2', '--db', db]);
+    expect(w.code, w.err.join('\n')).toBe(0);
+    expect(webmFacts(new Uint8Array(readFileSync(webm)))).toEqual({ blocks: gif.numFrames(), width: gif.width, height: 128 });
   });
 
   it('writes PNG frames, one per step, and the synthetic set as one PNG row per action', async () => {

@@ -3,7 +3,17 @@ import { dirname, join, resolve } from 'node:path';
 import { parseEpisodeRef } from '@shared/api/episode-ref.ts';
 import { actionName } from '@shared/procgen/action-names.ts';
 import { NUM_ACTIONS } from '@shared/procgen/engine/actions.ts';
-import { encodeGif, encodePngFrames, episodeFrames, lockStepFrames, mismatchWarning, syntheticGrid, syntheticSnapshotOf } from '../../pipeline/media.ts';
+import {
+  encodeGif,
+  encodePngFrames,
+  episodeFrames,
+  FRAMES_PER_SECOND,
+  lockStepFrames,
+  mismatchWarning,
+  syntheticGrid,
+  syntheticSnapshotOf,
+} from '../../pipeline/media.ts';
+import { encodeWebm } from '../../pipeline/webm.ts';
 import { getRun } from '../../storage/runs.ts';
 import { UsageError, type CliCommand } from '../command.ts';
 import { parseIntegerOption, parseOptions } from '../parse-options.ts';
@@ -22,14 +32,15 @@ function write(path: string, bytes: Uint8Array | string): void {
 
 export const mediaCommand: CliCommand = {
   path: ['media'],
-  summary: 'Write episodes (1-4 in lock-step) as an animated GIF or PNG frames, or a synthetic snapshot as a PNG grid',
+  summary: 'Write episodes (1-4 in lock-step) as an animated GIF, a WebM video or PNG frames, or a synthetic snapshot as a PNG grid',
   usage: [
-    'Usage: ddrl media RUN --episode REF [--episode REF ...] --out FILE.gif|DIR [--scale N] [--db PATH]',
+    'Usage: ddrl media RUN --episode REF [--episode REF ...] --out FILE.gif|FILE.webm|DIR [--scale N] [--db PATH]',
     '       ddrl media RUN --synthetic [--iteration N] --out FILE.png [--scale N] [--db PATH]',
     '',
     '  --episode REF   e.MODEL.SPLIT.IDX (an evaluation episode, re-simulated) or d.DATASET.IDX (a dataset',
     "                  episode), as in the replay view's address; up to 4, played side by side in lock-step",
-    '  --out PATH      a .gif file (15 frames per second, looping), or a folder for PNG frames frame_00000.png...',
+    '  --out PATH      a .gif file (15 frames per second, looping), a .webm file (VP8, 15 frames per second,',
+    '                  every frame a key frame), or a folder for PNG frames frame_00000.png...',
     '  --synthetic     the synthetic set (the newest snapshot, or --iteration N) as one PNG, one row per action',
     '  --scale N       pixels per frame pixel, 1..8 (default 4: 256x256 per episode)',
     dbUsage,
@@ -58,7 +69,7 @@ export const mediaCommand: CliCommand = {
     });
     if (values.synthetic === refs.length > 0) throw new UsageError('give either --synthetic or one to four --episode REF.');
     if (refs.length > 4) throw new UsageError(`${refs.length} episodes: lock-step plays at most 4.`);
-    return withDatabase(databasePathFrom(values), (db) => {
+    return withDatabase(databasePathFrom(values), async (db) => {
       const c = db.connection;
       if (values.synthetic) {
         const iteration = values.iteration === undefined ? undefined : parseIntegerOption('iteration', values.iteration, 0, 0, 1e9);
@@ -84,6 +95,7 @@ export const mediaCommand: CliCommand = {
       for (const warning of episodes.map(mismatchWarning)) if (warning) io.err(`warning: ${warning}`);
       const { width, height, frames } = lockStepFrames(episodes, scale);
       if (out.endsWith('.gif')) write(out, encodeGif(frames, width, height));
+      else if (out.endsWith('.webm')) write(out, await encodeWebm(frames, width, height, FRAMES_PER_SECOND));
       else encodePngFrames(frames, width, height).forEach((png, t) => write(join(out, `frame_${String(t).padStart(5, '0')}.png`), png));
       io.out(`${episodes.map((e) => e.name).join(' | ')}: ${frames.length} frames of ${width}x${height} -> ${out}`);
       return 0;
