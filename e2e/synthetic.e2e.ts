@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { framesFromWire } from '@shared/api/frames.ts';
+import { GRID_LABEL_WIDTH } from '../main/pipeline/media.ts';
 import { parseNpy } from '../main/pipeline/npy.ts';
 import { callFromPage } from './api-call.ts';
 import { openApp, type AppWindow } from './app-window.ts';
@@ -188,7 +189,7 @@ describe('the synthetic set inspector', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-synthetic').click()]);
     expect(download.suggestedFilename()).toBe(`run-2-synthetic-iteration-${stored.iteration}.png`);
     const png = readFileSync((await download.path())!);
-    // 256-pixel samples (scale 4) with 2-pixel gaps; IHDR holds width and height.
-    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([perRow * 258 - 2, rows * 258 - 2]);
+    // A label strip, then 256-pixel samples (scale 4) with 2-pixel gaps; IHDR holds width and height.
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([GRID_LABEL_WIDTH + perRow * 258 - 2, rows * 258 - 2]);
   });
 });

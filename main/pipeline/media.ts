@@ -8,6 +8,7 @@ import type { Database } from 'better-sqlite3';
 import { createRequire } from 'node:module';
 import type { EpisodeRef } from '@shared/api/inspect.ts';
 import { encodePng } from '@shared/procgen/render/png.ts';
+import { ADVANCE, drawText, GLYPH_HEIGHT } from './pixel-font.ts';
 import { resimulateEpisode } from '@shared/procgen/resimulate.ts';
 import { loadEvalEpisode } from '../storage/evaluations.ts';
 import { getDatasetInfo, listDatasetEpisodes, loadEpisodeFrames } from '../storage/datasets.ts';
@@ -119,23 +120,36 @@ export function encodePngFrames(frames: readonly Uint8Array[], width: number, he
   return frames.map((f) => encodePng(f, width, height));
 }
 
+/** Characters a grid row's label holds ("10 FIRE BACK" is the longest action name with its number). */
+const LABEL_CHARS = 12;
+const LABEL_TEXT_SCALE = 2;
+/** The label strip left of the synthetic grid: the action's number and name, then a margin. */
+export const GRID_LABEL_WIDTH = LABEL_CHARS * ADVANCE * LABEL_TEXT_SCALE + 8;
+
 /**
  * A snapshot's samples as one PNG, one row per action (in action order, only actions with
- * samples), each sample scaled by `scale`; returns the image and which action each row holds.
+ * samples), each labelled on its left with the action's number and `nameOf` it, each sample
+ * scaled by `scale`; returns the image and which action each row holds.
  */
-export function syntheticGrid(snapshot: SyntheticSnapshot, scale: number): { png: Uint8Array; rows: number[]; width: number; height: number } {
+export function syntheticGrid(
+  snapshot: SyntheticSnapshot,
+  scale: number,
+  nameOf: (action: number) => string,
+): { png: Uint8Array; rows: number[]; width: number; height: number } {
   const rows = [...new Set(snapshot.labels)].sort((a, b) => a - b);
   const perRow = Math.max(...rows.map((a) => snapshot.labels.filter((l) => l === a).length));
   const side = SIZE * scale;
   const gap = 2;
-  const width = perRow * (side + gap) - gap;
+  const width = GRID_LABEL_WIDTH + perRow * (side + gap) - gap;
   const height = rows.length * (side + gap) - gap;
   const out = new Uint8Array(width * height * 3).fill(255);
   rows.forEach((action, r) => {
+    const textTop = r * (side + gap) + Math.floor((side - GLYPH_HEIGHT * LABEL_TEXT_SCALE) / 2);
+    drawText(out, width, 0, textTop, `${action} ${nameOf(action)}`.slice(0, LABEL_CHARS), LABEL_TEXT_SCALE, [40, 40, 40]);
     let column = 0;
     snapshot.labels.forEach((label, sample) => {
       if (label !== action) return;
-      drawScaled(snapshot.frames, sample * FRAME_BYTES, scale, out, width, column * (side + gap), r * (side + gap));
+      drawScaled(snapshot.frames, sample * FRAME_BYTES, scale, out, width, GRID_LABEL_WIDTH + column * (side + gap), r * (side + gap));
       column++;
     });
   });

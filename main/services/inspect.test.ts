@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { unzipSync } from 'fflate';
 import { GifReader } from 'omggif';
 import type { MediaFile } from '@shared/api/media.ts';
 import { tmpdir } from 'node:os';
@@ -14,6 +13,10 @@ import { saveDataset } from '../storage/datasets.ts';
 import { createExperiment, setRunDataset, setRunStatus } from '../storage/runs.ts';
 import { thisProcess } from '../storage/run-owner.ts';
 import { saveSyntheticSnapshot } from '../storage/synthetic.ts';
+import { unzipSync, unzlibSync } from 'fflate';
+import { actionName } from '@shared/procgen/action-names.ts';
+import { GRID_LABEL_WIDTH } from '../pipeline/media.ts';
+import { drawText } from '../pipeline/pixel-font.ts';
 import { webmFacts } from '../pipeline/testing/webm-facts.ts';
 import { startServices, type AppServices } from './app-services.ts';
 
@@ -37,6 +40,17 @@ function playedEpisode(levelSeed: number) {
   const observations = new Uint8Array(frames.length * FRAME_BYTES);
   frames.forEach((f, i) => observations.set(f, i * FRAME_BYTES));
   return { levelSeed, actions: Uint8Array.from(actions), rewards: Float32Array.from(rewards), observations };
+}
+
+/** The RGB pixels of a PNG written by our encoder (one IDAT, filter 0 on every row). */
+function rgbOfPng(png: Uint8Array, width: number, height: number): Uint8Array {
+  const view = new DataView(png.buffer, png.byteOffset);
+  let at = 8;
+  while (String.fromCharCode(...png.subarray(at + 4, at + 8)) !== 'IDAT') at += 12 + view.getUint32(at);
+  const raw = unzlibSync(png.subarray(at + 8, at + 8 + view.getUint32(at)));
+  const rgb = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y++) rgb.set(raw.subarray(y * (width * 3 + 1) + 1, (y + 1) * (width * 3 + 1)), y * width * 3);
+  return rgb;
 }
 
 async function call(name: string, input: unknown): Promise<unknown> {
@@ -171,7 +185,19 @@ describe('media', () => {
     expect(Object.keys(files)).toHaveLength(40);
     expect(zip).toMatchObject({ fileName: 'run-1-episode-frames.zip', width: 128, height: 128 });
     const grid = (await call('media.synthetic', { runId: 2, scale: 1 })) as MediaFile;
-    expect(grid).toMatchObject({ fileName: 'run-2-synthetic-iteration-10.png', width: 64, height: 130 });
+    expect(grid).toMatchObject({ fileName: 'run-2-synthetic-iteration-10.png', width: GRID_LABEL_WIDTH + 64, height: 130 });
+    // Each row is labelled on its left with the action's number and name, drawn in the pixel font.
+    const pixels = rgbOfPng(Buffer.from(grid.data, 'base64'), grid.width, grid.height);
+    const labels = new Uint8Array(grid.width * grid.height * 3).fill(255);
+    [0, 7].forEach((action, row) => drawText(labels, grid.width, 0, row * 66 + 25, `${action} ${actionName('bigfish', action)}`, 2, [40, 40, 40]));
+    const strip = (image: Uint8Array) =>
+      Array.from({ length: grid.height }, (_, y) => image.subarray(y * grid.width * 3, (y * grid.width + GRID_LABEL_WIDTH) * 3).join(','));
+    expect(strip(pixels)).toEqual(strip(labels));
+    expect(
+      strip(pixels)
+        .slice(0, 64)
+        .some((row) => row.includes('40,40,40')),
+    ).toBe(true);
     const refused = async (name: string, input: unknown) => {
       const reply = await services.dispatch(name, input);
       return reply.ok ? 'accepted' : reply.error.message;

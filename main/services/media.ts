@@ -6,6 +6,7 @@ import { zipSync } from 'fflate';
 import type { ParsedCallInput } from '@shared/api/contract.ts';
 import { ApiError } from '@shared/api/errors.ts';
 import type { MediaFile } from '@shared/api/media.ts';
+import { actionName } from '@shared/procgen/action-names.ts';
 import {
   encodeGif,
   encodePngFrames,
@@ -63,9 +64,9 @@ export async function mediaEpisodesCall(input: ParsedCallInput<'media.episodes'>
 
 export async function mediaSyntheticCall(input: ParsedCallInput<'media.synthetic'>, ctx: ServiceContext): Promise<MediaFile> {
   const db = ctx.db.connection;
-  found(() => getRun(db, input.runId));
+  const { game } = found(() => getRun(db, input.runId)).config;
   const snapshot = found(() => syntheticSnapshotOf(db, input.runId, input.iteration));
-  const grid = syntheticGrid(snapshot, input.scale);
+  const grid = syntheticGrid(snapshot, input.scale, (a) => actionName(game, a));
   return {
     fileName: `run-${input.runId}-synthetic-iteration-${snapshot.iteration}.png`,
     mime: 'image/png',

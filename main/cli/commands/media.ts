@@ -79,9 +79,10 @@ export const mediaCommand: CliCommand = {
         } catch (error) {
           throw new UsageError(error instanceof Error ? error.message : String(error));
         }
-        const grid = syntheticGrid(snapshot, scale);
+        const { game } = getRun(c, runId).config;
+        const grid = syntheticGrid(snapshot, scale, (a) => actionName(game, a));
         write(out, grid.png);
-        const names = grid.rows.map((a) => `${a} ${actionName(getRun(c, runId).config.game, a)}`);
+        const names = grid.rows.map((a) => `${a} ${actionName(game, a)}`);
         io.out(`Synthetic set of run ${runId} at iteration ${snapshot.iteration}: ${snapshot.labels.length} samples, ${grid.width}x${grid.height} -> ${out}`);
         io.out(`Rows, top to bottom, by action: ${names.join(', ')} (of ${NUM_ACTIONS} actions)`);
         return 0;
