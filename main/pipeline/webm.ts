@@ -14,10 +14,9 @@ const QUALITY = 90;
 
 let ready: Promise<unknown> | undefined;
 
-/** Instantiates the encoder from the package's own file (the browser build would fetch it). */
+/** Instantiates the encoder once, from the package's own file (the browser build would fetch it). */
 function encoderReady(): Promise<unknown> {
-  const wasmBinary = readFileSync(createRequire(import.meta.url).resolve('@jsquash/webp/codec/enc/webp_enc_simd.wasm'));
-  return (ready ??= init({ wasmBinary }));
+  return (ready ??= init({ wasmBinary: readFileSync(createRequire(import.meta.url).resolve('@jsquash/webp/codec/enc/webp_enc_simd.wasm')) }));
 }
 
 /** The VP8 bitstream inside a WebP file (its 'VP8 ' chunk). */
