@@ -74,13 +74,14 @@ export async function executeRun(db: Database, runId: number, owner: RunOwner, h
     } catch (error) {
       // The learning core's trainers stop on the same signal with their own CancelledError.
       const cancelled = error instanceof RunCancelledError || error instanceof CancelledError;
-      const message = error instanceof Error ? (cancelled ? error.message : (error.stack ?? error.message)) : String(error);
+      const reason = error instanceof Error ? error.message : String(error);
+      const message = error instanceof Error && !cancelled ? (error.stack ?? reason) : reason;
       db.transaction(() => {
         finishStage(db, runId, name, cancelled ? 'cancelled' : 'failed', seconds(), message);
-        setRunStatus(db, runId, cancelled ? 'cancelled' : 'failed', cancelled ? message : `${name}: ${error instanceof Error ? error.message : String(error)}`);
+        setRunStatus(db, runId, cancelled ? 'cancelled' : 'failed', cancelled ? message : `${name}: ${reason}`);
       })();
       if (cancelled) log(name, 'warn', `cancelled after ${seconds().toFixed(1)} s; finished parts are kept`);
-      else log(name, 'error', `failed after ${seconds().toFixed(1)} s: ${firstLine(error instanceof Error ? error.message : String(error))}`);
+      else log(name, 'error', `failed after ${seconds().toFixed(1)} s: ${firstLine(reason)}`);
       hooks.onStageEnd?.(name, cancelled ? 'cancelled' : 'failed', seconds());
       log(null, cancelled ? 'warn' : 'error', cancelled ? 'cancelled' : `failed at ${name}`);
       return cancelled ? 'cancelled' : 'failed';
