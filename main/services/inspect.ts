@@ -11,7 +11,15 @@ import { RANDOM_METHOD, SYNTHETIC_METHOD, SYNTHETIC_SOFT_METHOD } from '@shared/
 import { checkRunNotes, type RunNotes } from '@shared/run-notes.ts';
 import { listEvalEpisodes, methodMeans, pageRunIds } from '../storage/browse.ts';
 import { getRunNotes, setRunNotes } from '../storage/run-notes.ts';
-import { getDatasetInfo, listDatasetEpisodes, listDatasets, loadEpisodeFrames, locateTransitions, type DatasetInfo } from '../storage/datasets.ts';
+import {
+  getDatasetInfo,
+  listDatasetEpisodes,
+  listDatasets,
+  loadEpisodeFrames,
+  loadFramesAt,
+  locateTransitions,
+  type DatasetInfo,
+} from '../storage/datasets.ts';
 import { loadEvalEpisode } from '../storage/evaluations.ts';
 import { listSeries, readSeries } from '../storage/metrics.ts';
 import { getRun } from '../storage/runs.ts';
@@ -196,14 +204,7 @@ export async function realSamplesCall(input: ParsedCallInput<'dataset.samples'>,
     { length: Math.min(input.count, matches.length) },
     (_, i) => matches[Math.floor((i * matches.length) / Math.min(input.count, matches.length))]!,
   );
-  const frames = new Uint8Array(picked.length * FRAME_BYTES);
-  const loaded = new Map<number, Uint8Array>();
-  picked.forEach((sample, i) => {
-    let episodeFrames = loaded.get(sample.episode);
-    if (!episodeFrames) loaded.set(sample.episode, (episodeFrames = loadEpisodeFrames(db, input.datasetId, sample.episode)));
-    frames.set(episodeFrames.subarray(sample.step * FRAME_BYTES, (sample.step + 1) * FRAME_BYTES), i * FRAME_BYTES);
-  });
-  return { action: input.action, available: matches.length, samples: picked, frames: framesToWire(frames) };
+  return { action: input.action, available: matches.length, samples: picked, frames: framesToWire(loadFramesAt(db, input.datasetId, picked)) };
 }
 
 /** The calls `CallPool` runs in its workers (see `handlers.ts`). */

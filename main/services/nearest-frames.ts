@@ -13,7 +13,7 @@ import type { NearestFrames } from '@shared/api/inspect.ts';
 import { disposeTrainable, trainableFromWeights, type TrainableNet } from '../learning/nets/trainable.ts';
 import { policyFeatures } from '../learning/train/policy.ts';
 import { EXPERT_KEY } from '../pipeline/experts/keys.ts';
-import { listDatasetEpisodes, loadEpisodeFrames } from '../storage/datasets.ts';
+import { listDatasetEpisodes, loadEpisodeFrames, loadFramesAt } from '../storage/datasets.ts';
 import { findModel } from '../storage/models.ts';
 import { getRun } from '../storage/runs.ts';
 import { loadSyntheticSnapshot } from '../storage/synthetic.ts';
@@ -117,18 +117,11 @@ export async function nearestFramesCall(input: ParsedCallInput<'synthetic.neares
       disposeTrainable(net);
     }
   }
-  const frames = new Uint8Array(best.length * FRAME_BYTES);
-  const loaded = new Map<number, Uint8Array>();
-  best.forEach((b, i) => {
-    let episodeFrames = loaded.get(b.episode);
-    if (!episodeFrames) loaded.set(b.episode, (episodeFrames = loadEpisodeFrames(db, datasetId, b.episode)));
-    frames.set(episodeFrames.subarray(b.step * FRAME_BYTES, (b.step + 1) * FRAME_BYTES), i * FRAME_BYTES);
-  });
   return {
     datasetId,
     metric: input.metric,
     compared,
     neighbours: best.map(({ episode, step, action, squared }) => ({ episode, step, action, distance: Math.sqrt(squared) })),
-    frames: framesToWire(frames),
+    frames: framesToWire(loadFramesAt(db, datasetId, best)),
   };
 }

@@ -189,6 +189,18 @@ export function loadEpisodeFrames(db: Database, datasetId: number, idx: number):
   return decodeFrames(r.observations, OBSERVATION_BYTES);
 }
 
+/** The frames at some (episode, step) places of a dataset, in their order; each episode is decoded once. */
+export function loadFramesAt(db: Database, datasetId: number, places: readonly { readonly episode: number; readonly step: number }[]): Uint8Array {
+  const out = new Uint8Array(places.length * OBSERVATION_BYTES);
+  const decoded = new Map<number, Uint8Array>();
+  places.forEach(({ episode, step }, i) => {
+    let frames = decoded.get(episode);
+    if (!frames) decoded.set(episode, (frames = loadEpisodeFrames(db, datasetId, episode)));
+    out.set(frames.subarray(step * OBSERVATION_BYTES, (step + 1) * OBSERVATION_BYTES), i * OBSERVATION_BYTES);
+  });
+  return out;
+}
+
 /** The whole dataset decoded into flat arrays for training. */
 export function loadDataset(db: Database, id: number): LoadedDataset {
   const info = getDatasetInfo(db, id);
