@@ -5,7 +5,8 @@
  */
 import type { ParsedCallInput } from '@shared/api/contract.ts';
 import { ApiError } from '@shared/api/errors.ts';
-import { framesToWire, FRAME_BYTES } from '@shared/api/frames.ts';
+import { FRAME_BYTES } from '@shared/api/frames.ts';
+import { decodeFrames } from '@shared/frame-codec.ts';
 import type { EpisodeData, EpisodesList, KeyResults, MetricSeries, RunsPage, SyntheticSet } from '@shared/api/inspect.ts';
 import { RANDOM_METHOD, SYNTHETIC_METHOD, SYNTHETIC_SOFT_METHOD } from '@shared/config/methods.ts';
 import { checkRunNotes, type RunNotes } from '@shared/run-notes.ts';
@@ -15,7 +16,7 @@ import {
   getDatasetInfo,
   listDatasetEpisodes,
   listDatasets,
-  loadEpisodeFrames,
+  loadEncodedEpisodeFrames,
   loadFramesAt,
   locateTransitions,
   type DatasetInfo,
@@ -23,11 +24,12 @@ import {
 import { loadEvalEpisode } from '../storage/evaluations.ts';
 import { listSeries, readSeries } from '../storage/metrics.ts';
 import { getRun } from '../storage/runs.ts';
-import { listSyntheticIterations, loadSyntheticSnapshot } from '../storage/synthetic.ts';
+import { listSyntheticIterations, loadEncodedSyntheticSnapshot, loadSyntheticSnapshot } from '../storage/synthetic.ts';
 import type { PooledCall } from './call-pool.ts';
 import type { ServiceContext } from './context.ts';
 import type { Handler } from './handlers.ts';
 import { distributionsCall } from './distributions.ts';
+import { encodedFramesToWire, framesToWire } from './frames-wire.ts';
 import { mediaEpisodesCall, mediaSyntheticCall } from './media.ts';
 import { nearestFramesCall } from './nearest-frames.ts';
 import { policyDistributionCall } from './policy-distribution.ts';
@@ -126,7 +128,7 @@ export async function episodeGetCall(input: ParsedCallInput<'episodes.get'>, ctx
     actions: [...episode.actions],
     rewards: [...episode.rewards],
     return: episode.return,
-    frames: input.withFrames ? framesToWire(loadEpisodeFrames(db, input.datasetId, input.idx)) : null,
+    frames: input.withFrames ? encodedFramesToWire(loadEncodedEpisodeFrames(db, input.datasetId, input.idx)) : null,
   };
 }
 
@@ -138,7 +140,7 @@ export async function syntheticListCall(input: ParsedCallInput<'synthetic.list'>
 export async function syntheticGetCall(input: ParsedCallInput<'synthetic.get'>, ctx: ServiceContext): Promise<SyntheticSet> {
   const db = ctx.db.connection;
   const run = found(() => getRun(db, input.runId));
-  const snapshot = loadSyntheticSnapshot(ctx.db.connection, input.runId, input.iteration);
+  const snapshot = loadEncodedSyntheticSnapshot(ctx.db.connection, input.runId, input.iteration);
   if (!snapshot) {
     const stored = listSyntheticIterations(ctx.db.connection, input.runId).map((s) => s.iteration);
     throw new ApiError(
@@ -151,19 +153,24 @@ export async function syntheticGetCall(input: ParsedCallInput<'synthetic.get'>, 
   const { labels, softLabels, learnedLabels } = snapshot;
   const perSample = (values: Float32Array | null) =>
     values ? Array.from(labels, (_, i) => Array.from(values.subarray((i * values.length) / labels.length, ((i + 1) * values.length) / labels.length))) : null;
-  const initial = snapshot.pixels && snapshot.iteration > 0 ? loadSyntheticSnapshot(ctx.db.connection, input.runId, 0) : snapshot;
+  // The baseline of "moved": the initial set's frames (a snapshot at iteration 0 is its own baseline).
+  const initialFrames = !snapshot.pixels
+    ? null
+    : snapshot.iteration > 0
+      ? loadSyntheticSnapshot(ctx.db.connection, input.runId, 0)?.frames
+      : decodeFrames(snapshot.encodedFrames, FRAME_BYTES);
   return {
     iteration: snapshot.iteration,
     loss: snapshot.loss,
     labels: [...labels],
-    frames: framesToWire(snapshot.frames),
+    frames: encodedFramesToWire(snapshot.encodedFrames),
     softLabels: perSample(softLabels),
     learnedLabels: perSample(learnedLabels),
     origins:
       snapshot.origins && run.datasetId !== null
         ? locateTransitions(listDatasetEpisodes(db, run.datasetId), snapshot.origins).map((at) => ({ datasetId: run.datasetId!, ...at }))
         : null,
-    floats: snapshot.pixels && initial ? floatStats(snapshot.pixels, initial.frames, labels.length) : null,
+    floats: snapshot.pixels && initialFrames ? floatStats(snapshot.pixels, initialFrames, labels.length) : null,
   };
 }
 

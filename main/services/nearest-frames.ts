@@ -8,7 +8,7 @@
 import type { Database } from 'better-sqlite3';
 import type { ParsedCallInput } from '@shared/api/contract.ts';
 import { ApiError } from '@shared/api/errors.ts';
-import { framesToWire, FRAME_BYTES } from '@shared/api/frames.ts';
+import { FRAME_BYTES } from '@shared/api/frames.ts';
 import type { NearestFrames } from '@shared/api/inspect.ts';
 import { disposeTrainable, trainableFromWeights, type TrainableNet } from '../learning/nets/trainable.ts';
 import { policyFeatures } from '../learning/train/policy.ts';
@@ -18,6 +18,7 @@ import { findModel } from '../storage/models.ts';
 import { getRun } from '../storage/runs.ts';
 import { loadSyntheticSnapshot } from '../storage/synthetic.ts';
 import type { ServiceContext } from './context.ts';
+import { framesToWire } from './frames-wire.ts';
 import { found } from './runs.ts';
 
 interface Candidate {

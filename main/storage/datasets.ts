@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { NUM_ACTIONS } from '@shared/procgen/engine/actions.ts';
 import { blobOf, float32Of, now, uint8Of } from './blobs.ts';
-import { decodeFrames, decodeFramesInto, encodeFrames } from './frame-codec.ts';
+import { decodeFrames, decodeFramesInto, encodeFrames } from '@shared/frame-codec.ts';
 
 /** Bytes of one 64x64 RGB observation. */
 export const OBSERVATION_BYTES = 64 * 64 * 3;
@@ -182,11 +182,16 @@ export function locateTransitions(episodes: readonly { idx: number; length: numb
 }
 
 /** One episode's frames. */
-export function loadEpisodeFrames(db: Database, datasetId: number, idx: number): Uint8Array {
+/** An episode's frames as stored (the frame codec's bytes): what the wire sends. */
+export function loadEncodedEpisodeFrames(db: Database, datasetId: number, idx: number): Uint8Array {
   const r = db.prepare('SELECT observations FROM dataset_episodes WHERE dataset_id = ? AND idx = ?').get(datasetId, idx) as
     { observations: Buffer } | undefined;
   if (!r) throw new RangeError(`Dataset ${datasetId} has no episode ${idx}.`);
-  return decodeFrames(r.observations, OBSERVATION_BYTES);
+  return r.observations;
+}
+
+export function loadEpisodeFrames(db: Database, datasetId: number, idx: number): Uint8Array {
+  return decodeFrames(loadEncodedEpisodeFrames(db, datasetId, idx), OBSERVATION_BYTES);
 }
 
 /** The frames at some (episode, step) places of a dataset, in their order; each episode is decoded once. */

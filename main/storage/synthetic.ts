@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { blobOf, float32Of, uint8Of } from './blobs.ts';
-import { decodeFrames, encodeFrames } from './frame-codec.ts';
+import { decodeFrames, encodeFrames } from '@shared/frame-codec.ts';
 import { OBSERVATION_BYTES } from './datasets.ts';
 
 /**
@@ -80,7 +80,10 @@ export function listSyntheticIterations(db: Database, runId: number): { iteratio
   }[];
 }
 
-export function loadSyntheticSnapshot(db: Database, runId: number, iteration?: number): SyntheticSnapshot | undefined {
+/** A snapshot with its frames still in the frame codec's bytes: what the wire sends, so nothing inflates them on the way. */
+export type EncodedSyntheticSnapshot = Omit<SyntheticSnapshot, 'frames'> & { readonly encodedFrames: Uint8Array };
+
+export function loadEncodedSyntheticSnapshot(db: Database, runId: number, iteration?: number): EncodedSyntheticSnapshot | undefined {
   const r = (
     iteration === undefined
       ? db.prepare('SELECT * FROM synthetic_snapshots WHERE run_id = ? ORDER BY iteration DESC LIMIT 1').get(runId)
@@ -102,11 +105,18 @@ export function loadSyntheticSnapshot(db: Database, runId: number, iteration?: n
       iteration: r.iteration,
       loss: r.loss,
       labels: uint8Of(r.labels),
-      frames: decodeFrames(r.frames, OBSERVATION_BYTES),
+      encodedFrames: r.frames,
       pixels: r.pixels ? float32Of(r.pixels) : null,
       softLabels: r.soft_labels ? float32Of(r.soft_labels) : null,
       learnedLabels: r.learned_labels ? float32Of(r.learned_labels) : null,
       origins: r.origins ? new Int32Array(new Uint8Array(r.origins).buffer) : null,
     }
   );
+}
+
+export function loadSyntheticSnapshot(db: Database, runId: number, iteration?: number): SyntheticSnapshot | undefined {
+  const encoded = loadEncodedSyntheticSnapshot(db, runId, iteration);
+  if (!encoded) return undefined;
+  const { encodedFrames, ...rest } = encoded;
+  return { ...rest, frames: decodeFrames(encodedFrames, OBSERVATION_BYTES) };
 }

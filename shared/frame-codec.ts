@@ -1,23 +1,24 @@
 import { deflateSync, inflateSync } from 'fflate';
 
 /**
- * Episode frames (uint8, frame after frame) compressed for SQLite. Each frame
- * is stored as its byte difference to the previous one before deflate:
- * consecutive Procgen frames differ in a few sprites, so the differences are
- * mostly zeros and compress far better than the frames themselves.
+ * Frames (uint8, frame after frame) compressed, in SQLite and on the wire alike
+ * (so a stored blob is sent as it is). Each frame is kept as its byte difference
+ * to the previous one before deflate: consecutive Procgen frames differ in a few
+ * sprites, so the differences are mostly zeros and compress far better than the
+ * frames themselves. Level 6 for storage (written once); 1 where speed beats size.
  */
-export function encodeFrames(frames: Uint8Array, frameBytes: number): Uint8Array {
+export function encodeFrames(frames: Uint8Array, frameBytes: number, level: 1 | 6 = 6): Uint8Array {
   if (frames.length % frameBytes !== 0) throw new RangeError(`${frames.length} bytes is not a whole number of ${frameBytes}-byte frames.`);
   const delta = new Uint8Array(frames.length);
   delta.set(frames.subarray(0, frameBytes));
   for (let i = frameBytes; i < frames.length; i++) delta[i] = (frames[i]! - frames[i - frameBytes]!) & 0xff;
-  return deflateSync(delta, { level: 6 });
+  return deflateSync(delta, { level });
 }
 
 export function decodeFrames(encoded: Uint8Array, frameBytes: number): Uint8Array {
   const frames = inflateSync(encoded);
   if (frames.length % frameBytes !== 0)
-    throw new RangeError(`Stored frames are ${frames.length} bytes, not a whole number of ${frameBytes}-byte frames: the data is damaged.`);
+    throw new RangeError(`Frames decode to ${frames.length} bytes, not a whole number of ${frameBytes}-byte frames: the data is damaged.`);
   undoDeltas(frames, frameBytes);
   return frames;
 }
@@ -29,7 +30,7 @@ export function decodeFrames(encoded: Uint8Array, frameBytes: number): Uint8Arra
 export function decodeFramesInto(encoded: Uint8Array, frameBytes: number, out: Uint8Array): void {
   const written = inflateSync(encoded, { out });
   if (written.length !== out.length || written.buffer !== out.buffer) {
-    throw new RangeError(`Stored frames are ${written.length} bytes, expected ${out.length} (${out.length / frameBytes} frames): the data is damaged.`);
+    throw new RangeError(`Frames decode to ${written.length} bytes, expected ${out.length} (${out.length / frameBytes} frames): the data is damaged.`);
   }
   undoDeltas(out, frameBytes);
 }
