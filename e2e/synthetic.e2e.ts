@@ -59,6 +59,20 @@ describe('the synthetic set inspector', () => {
     expect(await groups.count()).toBe(counts.size);
     for (const [label, count] of counts) expect(await page.locator(`[data-testid="action-group"][data-action="${label}"] button`).count()).toBe(count);
     expect(await page.locator('[data-testid="action-group"][data-action="4"] h3').textContent()).toContain('NOOP');
+    // Each group draws its samples on one canvas: the pixels under a sample's button are that sample's stored frame.
+    const frames = framesFromWire(stored.frames);
+    for (const [label] of counts) {
+      const drawn = await page.evaluate((label) => {
+        const group = document.querySelector(`[data-testid="action-group"][data-action="${label}"]`)!;
+        const canvas = group.querySelector('canvas')!;
+        return [...group.querySelectorAll<HTMLButtonElement>('button[data-frame]')].map((button) => {
+          // The button rings its frame with 2 pixels on each side.
+          const pixels = canvas.getContext('2d')!.getImageData(button.offsetLeft + 2, button.offsetTop + 2, 64, 64).data;
+          return { frame: Number(button.dataset['frame']), rgb: Array.from(pixels.filter((_, i) => i % 4 !== 3)) };
+        });
+      }, label);
+      for (const { frame, rgb } of drawn) expect(rgb).toEqual(Array.from(frames.subarray(frame * 12288, (frame + 1) * 12288)));
+    }
     expect(await page.getByTestId('iteration').textContent()).toBe(`iteration ${stored.iteration}`);
     // How far the pixels moved from the initial set (iteration 0, the real samples distillation started from), on the floats.
     const initial = await callFromPage(page, 'synthetic.get', { runId: 2, iteration: 0 });

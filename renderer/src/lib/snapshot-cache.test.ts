@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { SnapshotCache } from './snapshot-cache.ts';
+
+/** A fetch that records what was asked and answers when told to, so the order and concurrency are visible. */
+function recordingFetch() {
+  const asked: number[] = [];
+  const waiting = new Map<number, () => void>();
+  let inFlight = 0;
+  let mostInFlight = 0;
+  const fetch = (iteration: number) =>
+    new Promise<{ iteration: number }>((resolve) => {
+      asked.push(iteration);
+      mostInFlight = Math.max(mostInFlight, ++inFlight);
+      waiting.set(iteration, () => {
+        inFlight--;
+        resolve({ iteration });
+      });
+    });
+  /** Answers every waiting request, repeatedly, until nothing more is asked. */
+  async function settle(): Promise<void> {
+    for (let round = 0; round < 100 && waiting.size > 0; round++) {
+      for (const [iteration, answer] of [...waiting]) {
+        waiting.delete(iteration);
+        answer();
+      }
+      await new Promise((r) => setTimeout(r, 0));
+    }
+  }
+  return { fetch, asked, settle, mostInFlight: () => mostInFlight };
+}
+
+const ITERATIONS = [0, 10, 20, 30, 40, 50, 60, 70];
+
+describe('the inspector snapshot cache', () => {
+  it('fetches every snapshot ahead, nearest to the slider first, one at a time', async () => {
+    const wire = recordingFetch();
+    const cache = new SnapshotCache(wire.fetch, () => 100, 10_000);
+    void cache.get(40);
+    await wire.settle();
+    cache.focus(ITERATIONS, 4);
+    await wire.settle();
+    expect(wire.asked).toEqual([40, 50, 30, 60, 20, 70, 10, 0]);
+    expect(wire.mostInFlight()).toBe(1);
+    for (const iteration of ITERATIONS) expect(cache.has(iteration)).toBe(true);
+    // Cached: asking again fetches nothing.
+    expect(await cache.get(70)).toEqual({ iteration: 70 });
+    expect(wire.asked).toHaveLength(ITERATIONS.length);
+  });
+
+  it('stops fetching ahead at its budget and drops the farthest snapshots past it', async () => {
+    const wire = recordingFetch();
+    const cache = new SnapshotCache(wire.fetch, () => 100, 300);
+    void cache.get(0);
+    await wire.settle();
+    cache.focus(ITERATIONS, 0);
+    await wire.settle();
+    expect(wire.asked).toEqual([0, 10, 20]);
+    // A jump to the far end: it is fetched, and the snapshot farthest from it goes.
+    cache.focus(ITERATIONS, 7);
+    await Promise.all([cache.get(70), wire.settle()]);
+    expect(ITERATIONS.filter((i) => cache.has(i))).toEqual([10, 20, 70]);
+  });
+
+  it('forgets a failed fetch, so the next ask tries again', async () => {
+    let fail = true;
+    const cache = new SnapshotCache(
+      (iteration) => (fail ? Promise.reject(new Error('host gone')) : Promise.resolve({ iteration })),
+      () => 1,
+      100,
+    );
+    await expect(cache.get(10)).rejects.toThrow('host gone');
+    await new Promise((r) => setTimeout(r, 0));
+    expect(cache.has(10)).toBe(false);
+    fail = false;
+    expect(await cache.get(10)).toEqual({ iteration: 10 });
+  });
+
+  it('fetches nothing ahead once closed', async () => {
+    const wire = recordingFetch();
+    const cache = new SnapshotCache(wire.fetch, () => 100, 10_000);
+    cache.close();
+    cache.focus(ITERATIONS, 0);
+    await wire.settle();
+    expect(wire.asked).toEqual([]);
+  });
+});

@@ -1,0 +1,99 @@
+/**
+ * The inspector's snapshots, fetched ahead so the slider never waits on the wire:
+ * every stored snapshot is fetched in the background, nearest to the slider first
+ * and one at a time (so a jump's own request never queues behind a burst), until the
+ * cache holds `budgetBytes`. Past the budget the snapshots
+ * farthest from the slider are dropped, so scrubbing a long run stays bounded.
+ */
+export class SnapshotCache<T> {
+  private readonly entries = new Map<number, Promise<T>>();
+  private readonly sizes = new Map<number, number>();
+  private iterations: readonly number[] = [];
+  private position = 0;
+  private fetchingAhead = false;
+  private closed = false;
+
+  constructor(
+    private readonly fetch: (iteration: number) => Promise<T>,
+    private readonly sizeOf: (snapshot: T) => number,
+    private readonly budgetBytes: number,
+  ) {}
+
+  /** The snapshot at `iteration`, from the cache or fetched now. */
+  get(iteration: number): Promise<T> {
+    let pending = this.entries.get(iteration);
+    if (!pending) {
+      pending = this.fetch(iteration);
+      this.entries.set(iteration, pending);
+      pending.then(
+        (snapshot) => {
+          if (this.entries.get(iteration) === pending) this.sizes.set(iteration, this.sizeOf(snapshot));
+          this.evict();
+        },
+        () => this.entries.delete(iteration),
+      );
+    }
+    return pending;
+  }
+
+  /** Where the slider is: evicts what is farthest from it and fetches ahead around it. */
+  focus(iterations: readonly number[], position: number): void {
+    this.iterations = iterations;
+    this.position = position;
+    this.evict();
+    void this.fetchAhead();
+  }
+
+  /** Stops fetching ahead (the view closed or shows another run). */
+  close(): void {
+    this.closed = true;
+  }
+
+  has(iteration: number): boolean {
+    return this.entries.has(iteration);
+  }
+
+  private bytes(): number {
+    let total = 0;
+    for (const size of this.sizes.values()) total += size;
+    return total;
+  }
+
+  /** Not-yet-cached iterations, nearest to the slider first. */
+  private nextMissing(): number | undefined {
+    for (let d = 0; d < this.iterations.length; d++) {
+      for (const at of d === 0 ? [this.position] : [this.position + d, this.position - d]) {
+        const iteration = this.iterations[at];
+        if (iteration !== undefined && !this.entries.has(iteration)) return iteration;
+      }
+    }
+    return undefined;
+  }
+
+  private async fetchAhead(): Promise<void> {
+    if (this.fetchingAhead) return;
+    this.fetchingAhead = true;
+    try {
+      for (;;) {
+        const next = this.nextMissing();
+        // The budget is read against sizes seen so far; with none seen yet, fetch one to learn it.
+        const average = this.sizes.size > 0 ? this.bytes() / this.sizes.size : 0;
+        if (this.closed || next === undefined || this.bytes() + average > this.budgetBytes) return;
+        await this.get(next).catch(() => undefined);
+      }
+    } finally {
+      this.fetchingAhead = false;
+    }
+  }
+
+  /** Drops fetched snapshots farthest from the slider while the cache is over its budget. */
+  private evict(): void {
+    const indexOf = new Map(this.iterations.map((iteration, i) => [iteration, i]));
+    const distance = (iteration: number) => Math.abs((indexOf.get(iteration) ?? Infinity) - this.position);
+    while (this.bytes() > this.budgetBytes && this.sizes.size > 1) {
+      const farthest = [...this.sizes.keys()].reduce((a, b) => (distance(b) > distance(a) ? b : a));
+      this.sizes.delete(farthest);
+      this.entries.delete(farthest);
+    }
+  }
+}
