@@ -9,7 +9,7 @@ import { openApp, type AppWindow } from './app-window.ts';
 import { runDdrl } from './host-process.ts';
 import { tinyRunsDatabase } from './tiny-runs.ts';
 
-// The compare view on real tiny runs: run 1 (distill.size 30) and runs 2 and 3 (size 45, seeds 0 and 1),
+// The compare view on real tiny runs: run 1 (distill.size 30) and runs 2 and 3 (size 150, seeds 0 and 1),
 // a sweep crossed with seeds, exports, saved comparisons across a host restart.
 let dir: string;
 let dbPath: string;
@@ -99,7 +99,7 @@ describe('comparing a sweep crossed with seeds', () => {
       const bestRow = candidates.find((r) => r.normalised === top)!;
       expect(Number(await best.getAttribute('data-value'))).toBeCloseTo(bestRow.mean, 9);
     }
-    // Two runs share distill.size=45 (seeds 0 and 1): one point per run and method, none lost.
+    // Two runs share distill.size=150 (seeds 0 and 1): one point per run and method, none lost.
     expect(await page.getByTestId('sweep-key').inputValue()).toBe('distill.size');
     expect(await page.locator('[data-testid="sweep-chart"]').first().locator('circle').count()).toBe(all.filter((r) => r.split === 'id').length);
     expect(pageErrors).toEqual([]);

@@ -34,7 +34,7 @@ describe('the runs list', () => {
     await expect.poll(() => rows.count()).toBe(3);
     expect(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-run-id')))).toEqual(['3', '2', '1']);
     for (const status of await page.getByTestId('run-status').allTextContents()) expect(status).toBe('succeeded');
-    expect(await rows.first().textContent()).toContain('e2e tiny, 45 samples');
+    expect(await rows.first().textContent()).toContain('e2e tiny, 150 samples');
     expect(await rows.first().textContent()).toContain('seed=1');
     expect(await page.title()).toBe('Runs · DDRL Studio');
     await app.screenshot('runs');
@@ -42,7 +42,7 @@ describe('the runs list', () => {
 
   it('filters in the services by text', async () => {
     const { page } = app;
-    await page.getByTestId('runs-search').fill('45 samples');
+    await page.getByTestId('runs-search').fill('150 samples');
     await expect.poll(() => page.getByTestId('run-row').count()).toBe(2);
     expect(await page.getByTestId('run-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-run-id')))).toEqual(['3', '2']);
     await page.getByTestId('runs-search').fill('');

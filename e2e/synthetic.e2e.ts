@@ -59,13 +59,14 @@ describe('the synthetic set inspector', () => {
     expect(await groups.count()).toBe(counts.size);
     for (const [label, count] of counts) expect(await page.locator(`[data-testid="action-group"][data-action="${label}"] button`).count()).toBe(count);
     expect(await page.locator('[data-testid="action-group"][data-action="4"] h3').textContent()).toContain('NOOP');
-    // Each group draws its samples on one canvas: the pixels under a sample's button are that sample's stored frame.
+    // Each group draws its samples on one canvas: the pixels under a sample's button (its first and last) are that sample's stored frame.
     const frames = framesFromWire(stored.frames);
     for (const [label] of counts) {
       const drawn = await page.evaluate((label) => {
         const group = document.querySelector(`[data-testid="action-group"][data-action="${label}"]`)!;
         const canvas = group.querySelector('canvas')!;
-        return [...group.querySelectorAll<HTMLButtonElement>('button[data-frame]')].map((button) => {
+        const buttons = [...group.querySelectorAll<HTMLButtonElement>('button[data-frame]')];
+        return [buttons[0]!, buttons.at(-1)!].map((button) => {
           // The button rings its frame with 2 pixels on each side.
           const pixels = canvas.getContext('2d')!.getImageData(button.offsetLeft + 2, button.offsetTop + 2, 64, 64).data;
           return { frame: Number(button.dataset['frame']), rgb: Array.from(pixels.filter((_, i) => i % 4 !== 3)) };

@@ -47,7 +47,7 @@ function copyDatabase(from: string, to: string): void {
 /**
  * A database with three real finished bigfish runs, made by the real pipeline:
  * run 1 end to end; runs 2 and 3 reuse run 1's expert and dataset with a
- * larger synthetic set and differ only in their seed. Built once per test session (the spec files run one after
+ * synthetic set of the paper's size (150) and differ only in their seed. Built once per test session (the spec files run one after
  * another in forks of one Vitest process) and copied for each spec, so a spec
  * that starts or cancels runs cannot disturb another.
  */
@@ -64,7 +64,7 @@ export async function tinyRunsDatabase(into: string): Promise<string> {
     rmSync(building, { force: true });
     await ddrl(['run', '--preset', 'quick-bigfish', ...TINY.flatMap((s) => ['--set', s]), '--name', 'e2e tiny', '--db', building]);
     const first = JSON.parse(await ddrl(['show', '1', '--json', '--db', building])) as { run: { datasetId: number } };
-    const reuse = ['expert.source=reuse', 'expert.reuseRunId=1', `collect.datasetId=${first.run.datasetId}`, 'distill.size=45'];
+    const reuse = ['expert.source=reuse', 'expert.reuseRunId=1', `collect.datasetId=${first.run.datasetId}`, 'distill.size=150'];
     await ddrl([
       'run',
       '--preset',
@@ -73,7 +73,7 @@ export async function tinyRunsDatabase(into: string): Promise<string> {
       '--sweep',
       'seed=0,1',
       '--name',
-      'e2e tiny, 45 samples',
+      'e2e tiny, 150 samples',
       '--db',
       building,
     ]);
