@@ -11,6 +11,8 @@ async function start(): Promise<number> {
   if (electron.available) {
     await buildElectronSqlite(electron.version);
     if ((await build()) !== 0) return 1;
+    // The app executes runs in a child process of this Node.js (see main/pipeline/run-process.ts).
+    process.env.DDRL_NODE ??= process.execPath;
     return runStep(electron.executable, ['.', ...args]);
   }
   process.stdout.write(

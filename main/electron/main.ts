@@ -75,7 +75,13 @@ app
   .whenReady()
   .then(async () => {
     const nativeBinding = electronSqliteBinding();
-    const services = startServices({ dbPath: databasePath(), runtime: 'electron', ...(nativeBinding ? { nativeBinding } : {}) });
+    const services = startServices({
+      dbPath: databasePath(),
+      runtime: 'electron',
+      ...(nativeBinding ? { nativeBinding } : {}),
+      // Runs execute in a plain Node.js (the one `npm start` runs, else `node` on PATH), where the WebGPU backend works.
+      runPlace: { kind: 'process', node: process.env.DDRL_NODE ?? 'node', sourceRoot: app.getAppPath() },
+    });
     // The dispatcher validates `input` against the call's schema before any service sees it.
     ipcMain.handle(ipcChannels.call, (event, call: unknown, input: unknown) => {
       if (!isAppFrame(event.senderFrame?.url)) {

@@ -1,23 +1,20 @@
 /**
  * Runs waiting to execute, one at a time (the machine's cores go to the one
- * executing), each in its own worker thread. Progress and state changes are
+ * executing), each in its own worker thread or child process (run-process.ts). Progress and state changes are
  * reported to listeners (the CLI's bars, the API's events).
  *
  * A run is claimed in the database just before it starts (`claimRun`), so a
  * run cancelled, resumed or taken by another process meanwhile is skipped,
  * never executed twice.
  */
-import type { Worker } from 'node:worker_threads';
 import type { RunStatus, StageName, StageStatus } from '@shared/config/stages.ts';
-import { startWorker } from '../procgen/start-worker.ts';
 import type { AppDatabase } from '../storage/database.ts';
 import { thisProcess } from '../storage/run-owner.ts';
 import { claimRun, getRun, requestCancel, stopRun, whyNotClaimable } from '../storage/runs.ts';
 import type { RunLogLine } from '../storage/run-log.ts';
 import type { FromRunWorker, RunWorkerData } from './run-messages.ts';
+import { startRunExecutor, type RunExecutor, type RunPlace } from './run-process.ts';
 import type { StageProgress } from './stage-context.ts';
-
-const WORKER_URL = new URL('../workers/run-executor.ts', import.meta.url);
 
 export interface RunQueueListener {
   onStart?(runId: number): void;
@@ -34,9 +31,8 @@ export interface RunQueueListener {
 
 interface Executing {
   readonly runId: number;
-  readonly worker: Worker;
-  readonly exited: Promise<void>;
-  /** Set when the worker had to be terminated: it could not record its own end. */
+  readonly executor: RunExecutor;
+  /** Set when the executor had to be terminated: it could not record its own end. */
   terminated: boolean;
 }
 
@@ -50,7 +46,7 @@ export class RunQueue {
   constructor(
     private readonly db: AppDatabase,
     private readonly listener: RunQueueListener = {},
-    private readonly backend?: string,
+    private readonly options: { readonly backend?: string | undefined; readonly place?: RunPlace | undefined } = {},
   ) {}
 
   /** Queues a run that this process queued in the database; resolves when the queue has no more work. */
@@ -66,7 +62,7 @@ export class RunQueue {
   /** Stops the executing run at its next step, or drops a waiting one. Returns whether it was here. */
   cancel(runId: number): boolean {
     if (this.current?.runId === runId) {
-      this.current.worker.postMessage({ type: 'cancel' });
+      this.current.executor.post({ type: 'cancel' });
       return true;
     }
     const at = this.waiting.indexOf(runId);
@@ -83,19 +79,19 @@ export class RunQueue {
   /**
    * For a process that is about to exit: the waiting runs are cancelled, the
    * executing one is asked to stop and, if it has not within `graceMs`, its
-   * worker is terminated and the run marked cancelled. Everything stays resumable.
+   * executor is terminated and the run marked cancelled. Everything stays resumable.
    */
   async stop(graceMs: number): Promise<void> {
     for (const runId of this.waiting.splice(0)) requestCancel(this.db.connection, runId);
     const executing = this.current;
     if (!executing) return;
-    executing.worker.postMessage({ type: 'cancel' });
+    executing.executor.post({ type: 'cancel' });
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), graceMs)));
-    if (await Promise.race([executing.exited.then(() => false), late])) {
+    if (await Promise.race([executing.executor.exited.then(() => false), late])) {
       executing.terminated = true;
-      await executing.worker.terminate();
-      stopRun(this.db.connection, executing.runId, `cancelled: the process stopped (its worker did not stop within ${graceMs / 1000} s)`);
+      await executing.executor.terminate();
+      stopRun(this.db.connection, executing.runId, `cancelled: the process stopped (its executor did not stop within ${graceMs / 1000} s)`);
     }
     clearTimeout(timer);
     await this.idle;
@@ -120,21 +116,21 @@ export class RunQueue {
   }
 
   private execute(runId: number): Promise<{ status: RunStatus; error?: string }> {
-    const data: RunWorkerData = { dbPath: this.db.path, runId, owner: this.owner, ...(this.backend ? { backend: this.backend } : {}) };
-    const worker = startWorker(WORKER_URL, { workerData: data });
-    let result: { status: RunStatus; error?: string } = { status: 'failed', error: 'the worker stopped without a result' };
-    const exited = new Promise<void>((resolve) => worker.on('exit', () => resolve()));
-    const executing: Executing = { runId, worker, exited, terminated: false };
+    const { backend, place = { kind: 'thread' } } = this.options;
+    const data: RunWorkerData = { dbPath: this.db.path, runId, owner: this.owner, ...(backend ? { backend } : {}) };
+    const executor = startRunExecutor(data, place);
+    let result: { status: RunStatus; error?: string } = { status: 'failed', error: 'the run executor stopped without a result' };
+    const executing: Executing = { runId, executor, terminated: false };
     this.current = executing;
     this.listener.onStart?.(runId);
-    worker.on('message', (message: FromRunWorker) => {
+    executor.onMessage((message) => {
       if (message.type === 'progress') this.listener.onProgress?.(runId, message.progress);
       else if (message.type === 'stage-end') this.listener.onStageEnd?.(runId, message.stage, message.status, message.seconds);
       else if (message.type === 'log') this.listener.onLog?.(runId, message.line);
       else if (message.type === 'finished') result = { status: message.status };
       else result = { status: 'failed', error: message.message };
     });
-    worker.on('error', (error) => (result = { status: 'failed', error: error.message }));
-    return exited.then(() => (executing.terminated ? { status: 'cancelled' } : result));
+    executor.onError((message) => (result = { status: 'failed', error: message }));
+    return executor.exited.then(() => (executing.terminated ? { status: 'cancelled' } : result));
   }
 }

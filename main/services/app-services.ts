@@ -1,4 +1,5 @@
 import { initBackend, type BackendInfo } from '../learning/backend.ts';
+import type { RunPlace } from '../pipeline/run-process.ts';
 import { openDatabase, type AppDatabase } from '../storage/database.ts';
 import { CallPool } from './call-pool.ts';
 import type { ServiceContext } from './context.ts';
@@ -12,6 +13,8 @@ export interface AppServicesOptions {
   readonly runtime: 'electron' | 'node';
   /** better-sqlite3 addon built for Electron's ABI (see README). */
   readonly nativeBinding?: string;
+  /** Where runs execute (default: worker threads of this process; the Electron app: a Node.js child process). */
+  readonly runPlace?: RunPlace;
 }
 
 /** The running services behind a transport (the host, the Electron main process, the CLI). */
@@ -35,6 +38,7 @@ export function startServices(options: AppServicesOptions): AppServices {
     events,
     runtime: options.runtime,
     backend: () => (backend ??= initBackend()),
+    ...(options.runPlace ? { runPlace: options.runPlace } : {}),
     // The host serves many clients; the Electron bundle does not ship the worker entries as files.
     ...(options.runtime === 'node' ? { calls: new CallPool(db.path) } : {}),
   };

@@ -62,7 +62,7 @@ function queueOf(ctx: ServiceContext): RunQueue {
         ctx.events.emit({ type: 'run-status', runId, status: apiStatus(status), ...(error === undefined ? {} : { message: error }) });
         if (error !== undefined) emit(appendRunLog(ctx.db.connection, runId, null, status === 'failed' ? 'error' : 'warn', error));
       },
-    });
+    }, { place: ctx.runPlace });
     queues.set(ctx.db, queue);
   }
   return queue;
