@@ -191,7 +191,7 @@ describe('duplicate and edit', () => {
     await expect.poll(() => status.textContent(), { timeout: 240_000, interval: 1000 }).toBe('succeeded');
     const stages = (await callFromPage(page, 'runs.get', { runId: 6 })).stages;
     expect(stages.every((stage) => stage.status === 'done')).toBe(true);
-    await expect.poll(() => page.getByTestId('run-log').textContent()).toMatch(/run\s*(started|resumed: ).*run\s*succeeded/s);
+    await expect.poll(() => page.getByTestId('run-log').textContent()).toMatch(/run\s*(started|resumed)\b.*run\s*succeeded/s);
   }, 300_000);
 });
 

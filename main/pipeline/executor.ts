@@ -21,6 +21,8 @@ export interface ExecuteHooks {
   onStageEnd?(stage: StageName, status: StageStatus, seconds: number): void;
   /** A line was added to the run's stored log. */
   onLog?(line: RunLogLine): void;
+  /** What trains this attempt (the TensorFlow.js backend, its GPU adapter), logged with its start: a run's provenance. */
+  readonly device?: string;
 }
 
 /** The first line of an error's text: a log line, not a stack trace. */
@@ -38,12 +40,13 @@ export async function executeRun(db: Database, runId: number, owner: RunOwner, h
   const checkpoints = new Map(getStages(db, runId).map((s) => [s.stage, s]));
   const log = (stage: StageName | null, level: LogLevel, message: string) => hooks.onLog?.(appendRunLog(db, runId, stage, level, message));
   const finished = STAGES.filter((name) => checkpoints.get(name)!.status === 'done');
+  const on = hooks.device ? ` on ${hooks.device}` : '';
   log(
     null,
     'info',
     finished.length === 0
-      ? 'started'
-      : `resumed: ${finished.join(', ')} already done (kept); from ${STAGES.find((name) => !finished.includes(name)) ?? 'the end'}`,
+      ? `started${on}`
+      : `resumed${on}: ${finished.join(', ')} already done (kept); from ${STAGES.find((name) => !finished.includes(name)) ?? 'the end'}`,
   );
   for (const name of STAGES) {
     const previous = checkpoints.get(name)!;

@@ -126,7 +126,8 @@ describe('a finished run', () => {
     const shown = ddrl('show', '1', '--log', '--db', db);
     expect(shown.code).toBe(0);
     const log = logOf(shown.out);
-    expect(log[0]).toMatchObject({ stage: 'run', message: 'started' });
+    // Its start names what trained it (the backend, and a GPU adapter where there is one).
+    expect(log[0]).toMatchObject({ stage: 'run', message: expect.stringMatching(/^started on TensorFlow\.js (wasm|cpu|node|node-gpu|webgpu)\b/) });
     expect(log.at(-1)).toMatchObject({ stage: 'run', message: 'succeeded' });
     expect(log.map((l) => l.time)).toEqual([...log.map((l) => l.time)].sort());
     const ends = log.filter((l) => /^done after [\d.]+ s$/.test(l.message));
@@ -427,8 +428,8 @@ describe('a killed run', () => {
     // every student logged once, with the stored one.
     const log = logOf(ddrl('show', '1', '--log', '--db', db).out);
     expect(log.filter((l) => l.stage === 'run').map((l) => l.message)).toEqual([
-      'started',
-      'resumed: expert, collect, baselines, distill already done (kept); from students',
+      expect.stringMatching(/^started on TensorFlow\.js /),
+      expect.stringMatching(/^resumed on TensorFlow\.js \S+: expert, collect, baselines, distill already done \(kept\); from students$/),
       'succeeded',
     ]);
     const studentLines = log.filter((l) => l.stage === 'students' && / student \d\/3: /.test(l.message)).map((l) => l.message.split(':')[0]);

@@ -8,6 +8,7 @@
  * IPC channel closed) cancels its run too, rather than executing unowned.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { describeGpuAdapter } from '@shared/api/about-text.ts';
 import { initBackend } from '../learning/backend.ts';
 import { executeRun } from '../pipeline/executor.ts';
 import type { FromRunWorker, RunWorkerData, ToRunWorker } from '../pipeline/run-messages.ts';
@@ -55,9 +56,10 @@ if (!parentPort) process.on('disconnect', () => abort.abort());
 
 const db = openDatabase({ path: channel.data.dbPath });
 try {
-  await initBackend(channel.data.backend);
+  const backend = await initBackend(channel.data.backend);
   const status = await executeRun(db.connection, channel.data.runId, channel.data.owner, {
     signal: abort.signal,
+    device: `TensorFlow.js ${backend.name}${backend.gpuAdapter ? ` (${describeGpuAdapter(backend.gpuAdapter)})` : ''}`,
     onProgress: (progress) => channel.post({ type: 'progress', progress }),
     onStageEnd: (stage, status, seconds) => channel.post({ type: 'stage-end', stage, status, seconds }),
     onLog: (line) => channel.post({ type: 'log', line }),
