@@ -48,6 +48,10 @@ describe('the About view', () => {
     expect(await page.getByTestId('about-gpu-adapter').textContent()).toBe(
       adapter ? describeGpuAdapter(adapter) : `none (the ${expected.tensorflow.backend} backend runs on the CPU)`,
     );
+    // Runs execute in a child Node.js (the desktop app's way; the test host runs with --runs-in process), whose backend is the CLI's.
+    const runs =
+      app.kind === 'electron' ? 'a Node.js child process' : `a Node.js child process (${process.execPath}): TensorFlow.js ${expected.tensorflow.backend}`;
+    await expect.poll(() => page.getByTestId('about-runs').textContent()).toContain(runs);
   });
 
   it('shows the connection, backend and database in the status bar', async () => {

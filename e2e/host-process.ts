@@ -32,9 +32,13 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-/** Starts `ddrl serve --port 0 --db dbPath` and resolves once it printed its URL. */
+/**
+ * Starts `ddrl serve --port 0 --db dbPath` and resolves once it printed its URL. Its runs
+ * execute in child Node.js processes (`--runs-in process`), as the desktop app's do: the
+ * UI is tested here in Chromium against the host, so the host behaves like the app.
+ */
 export function startHostProcess(dbPath: string): Promise<HostProcess> {
-  const child = spawn(process.execPath, ['bin/ddrl.js', 'serve', '--port', '0', '--db', dbPath], { cwd: repoRoot });
+  const child = spawn(process.execPath, ['bin/ddrl.js', 'serve', '--port', '0', '--runs-in', 'process', '--db', dbPath], { cwd: repoRoot });
   let output = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => fail(new Error('timed out after 30 s')), 30_000);

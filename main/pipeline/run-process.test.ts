@@ -8,8 +8,10 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AboutInfo } from '@shared/api/about.ts';
 import type { ApiEvent } from '@shared/api/events.ts';
 import { startServices, type AppServices } from '../services/app-services.ts';
+import { vulkanEnvironment } from '../learning/testing/vulkan-driver.ts';
 import { query } from './testing/query.ts';
 import { TINY_SETTINGS } from './testing/tiny-run.ts';
 
@@ -48,9 +50,7 @@ function servicesWith(runNode: string, name: string): { services: AppServices; e
     waiting.forEach((w) => w(event));
   });
   const status = (runId: number) =>
-    new Promise<ApiEvent>((done) =>
-      waiting.push((e) => e.type === 'run-status' && e.runId === runId && !['queued', 'running'].includes(e.status) && done(e)),
-    );
+    new Promise<ApiEvent>((done) => waiting.push((e) => e.type === 'run-status' && e.runId === runId && !['queued', 'running'].includes(e.status) && done(e)));
   return { services, events, status };
 }
 
@@ -73,6 +73,10 @@ describe('runs executed in a Node.js child process', () => {
     );
     expect(events.some((e) => e.type === 'progress' && e.runId === runId)).toBe(true);
     expect(events.some((e) => e.type === 'log' && e.runId === runId && e.message === 'succeeded')).toBe(true);
+    // The About view says where runs execute, and on the backend that Node.js loads (here the same as this process's).
+    const about = await services.dispatch('about.get', {});
+    const info = about.ok ? (about.output as AboutInfo) : null;
+    expect(info?.runs).toMatchObject({ place: 'process', node, probeError: null, tensorflow: { backend: info?.tensorflow.backend } });
     services.close();
   }, 300_000);
 
@@ -119,4 +123,41 @@ describe('runs executed in a Node.js child process', () => {
     // It recorded its own end: cancelled (resumable), not left 'running'.
     expect(query<{ status: string }>(db, 'SELECT status FROM runs WHERE id = ?', runId)[0]?.status).toBe('cancelled');
   }, 300_000);
+});
+
+describe('a run on the webgpu backend in a Node.js child process', () => {
+  const vulkan = vulkanEnvironment();
+  // Only its start: a whole tiny run takes over 15 minutes on a software rasteriser (every shader compiled on
+  // the CPU). That the webgpu backend trains like wasm is webgpu.test.ts's; here, that it starts where runs execute.
+  it.skipIf(!('env' in vulkan))(
+    `starts training there on ${'driver' in vulkan ? vulkan.driver : 'no Vulkan driver'}, its log naming the adapter`,
+    async () => {
+      if (!('env' in vulkan)) return;
+      // The Vulkan driver's environment must be there when the process starts (the linker reads it then): the wrapper sets it.
+      const gpuNode = join(dir, 'gpu-node');
+      const exports = ['VK_ICD_FILENAMES', 'LD_LIBRARY_PATH']
+        .filter((name) => vulkan.env[name])
+        .map((name) => `export ${name}=${JSON.stringify(vulkan.env[name])}\n`)
+        .join('');
+      writeFileSync(gpuNode, `#!/bin/sh\n${exports}export DDRL_BACKEND=webgpu\nexec ${JSON.stringify(process.execPath)} "$@"\n`);
+      chmodSync(gpuNode, 0o755);
+      const { services, events, status } = servicesWith(gpuNode, 'webgpu');
+      const runId = await start(services);
+      const ended = status(runId);
+      await new Promise<void>((done) => {
+        const poll = setInterval(() => events.some((e) => e.type === 'progress' && e.runId === runId) && (clearInterval(poll), done()), 20);
+      });
+      const started = events.find((e) => e.type === 'log' && e.runId === runId && e.stage === null);
+      expect(started?.type === 'log' && started.message).toMatch(/^started on TensorFlow\.js webgpu \(.+\)$/);
+      const about = await services.dispatch('about.get', {});
+      expect(about.ok && (about.output as AboutInfo).runs).toMatchObject({
+        place: 'process',
+        tensorflow: { backend: 'webgpu', gpuAdapter: { fallback: !vulkan.driver.includes('system') } },
+      });
+      await services.dispatch('runs.cancel', { runId });
+      expect(await ended).toMatchObject({ status: 'cancelled' });
+      services.close();
+    },
+    300_000,
+  );
 });

@@ -6,11 +6,12 @@
  * and its better-sqlite3 is built for Electron's ABI, not a worker's Node. Both places speak
  * the same messages (run-messages.ts); the executor opens its own database connection either way.
  */
-import { fork } from 'node:child_process';
+import { execFile, fork } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startWorker } from '../procgen/start-worker.ts';
+import type { AboutInfo } from '@shared/api/about.ts';
 import type { FromRunWorker, RunWorkerData, ToRunWorker } from './run-messages.ts';
 
 /** The executor's entry in the source tree (a child process runs it from source, with tsx). */
@@ -82,4 +83,25 @@ function inProcess(data: RunWorkerData, node: string, sourceRoot: string): RunEx
       await exited;
     },
   };
+}
+
+/**
+ * What TensorFlow.js backend a child process's runs get (and their GPU adapter): `ddrl about`
+ * asked in that Node.js, with its environment, since a backend that cannot load in this
+ * process (webgpu inside Electron) may load there.
+ */
+export function probeRunBackend(
+  place: Extract<RunPlace, { kind: 'process' }>,
+  dbPath: string,
+): Promise<{ tensorflow: AboutInfo['tensorflow'] | null; probeError: string | null }> {
+  return new Promise((done) => {
+    execFile(place.node, [join(resolve(place.sourceRoot), 'bin/ddrl.js'), 'about', '--json', '--db', dbPath], { timeout: 120_000 }, (error, stdout, stderr) => {
+      if (error) return done({ tensorflow: null, probeError: `\`ddrl about\` in ${place.node} failed: ${(stderr.trim() || error.message).split('\n', 1)[0]}` });
+      try {
+        done({ tensorflow: (JSON.parse(stdout) as AboutInfo).tensorflow, probeError: null });
+      } catch (parseError) {
+        done({ tensorflow: null, probeError: `\`ddrl about\` in ${place.node} printed no JSON: ${(parseError as Error).message}` });
+      }
+    });
+  });
 }

@@ -12,7 +12,7 @@ import type { AppDatabase } from '../storage/database.ts';
 import { thisProcess } from '../storage/run-owner.ts';
 import { claimRun, getRun, requestCancel, stopRun, whyNotClaimable } from '../storage/runs.ts';
 import type { RunLogLine } from '../storage/run-log.ts';
-import type { FromRunWorker, RunWorkerData } from './run-messages.ts';
+import type { RunWorkerData } from './run-messages.ts';
 import { startRunExecutor, type RunExecutor, type RunPlace } from './run-process.ts';
 import type { StageProgress } from './stage-context.ts';
 

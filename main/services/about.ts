@@ -2,12 +2,24 @@ import type { AboutInfo } from '@shared/api/about.ts';
 import type { ParsedCallInput } from '@shared/api/contract.ts';
 import { availableParallelism } from 'node:os';
 import { describeNativeKernels } from '../learning/kernels/register.ts';
+import { probeRunBackend } from '../pipeline/run-process.ts';
 import { readDatabaseInfo } from '../storage/database-info.ts';
 import { appIdentity } from './app-version.ts';
 import type { ServiceContext } from './context.ts';
 
+/** A child process's backend, asked once per database's services (it takes seconds: a Node.js starts and loads TensorFlow.js). */
+const runBackends = new WeakMap<ServiceContext['db'], ReturnType<typeof probeRunBackend>>();
+
+async function runsInfo(ctx: ServiceContext): Promise<AboutInfo['runs']> {
+  const place = ctx.runPlace;
+  if (!place || place.kind === 'thread') return { place: 'thread', node: null, tensorflow: null, probeError: null };
+  let probe = runBackends.get(ctx.db);
+  if (!probe) runBackends.set(ctx.db, (probe = probeRunBackend(place, ctx.db.path)));
+  return { place: 'process', node: place.node, ...(await probe) };
+}
+
 export async function about(_input: ParsedCallInput<'about.get'>, ctx: ServiceContext): Promise<AboutInfo> {
-  const backend = await ctx.backend();
+  const [backend, runs] = await Promise.all([ctx.backend(), runsInfo(ctx)]);
   return {
     app: {
       ...appIdentity,
@@ -26,6 +38,7 @@ export async function about(_input: ParsedCallInput<'about.get'>, ctx: ServiceCo
       nativeKernels: describeNativeKernels(backend.nativeKernels),
       gpuAdapter: backend.gpuAdapter && { ...backend.gpuAdapter },
     },
+    runs,
     database: readDatabaseInfo(ctx.db),
   };
 }

@@ -30,6 +30,8 @@ describe('the service dispatcher', () => {
     expect(info.database.journalMode).toBe('wal');
     expect(['node-gpu', 'node', 'wasm', 'cpu']).toContain(info.tensorflow.backend);
     expect(info.app.runtime).toBe('node');
+    // Runs execute in this process's worker threads, on the backend above.
+    expect(info.runs).toEqual({ place: 'thread', node: null, tensorflow: null, probeError: null });
   });
 
   it('names an unknown call and lists the valid ones', async () => {

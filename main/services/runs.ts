@@ -53,16 +53,27 @@ function queueOf(ctx: ServiceContext): RunQueue {
         id: line.id,
         stage: line.stage,
       });
-    queue = new RunQueue(ctx.db, {
-      onStart: (runId) => ctx.events.emit({ type: 'run-status', runId, status: 'running' }),
-      onProgress: (runId, p) =>
-        ctx.events.emit({ type: 'progress', runId, phase: p.stage, done: p.done, total: p.total, ...(p.message === undefined ? {} : { message: p.message }) }),
-      onLog: (_runId, line) => emit(line),
-      onFinish: (runId, status, error) => {
-        ctx.events.emit({ type: 'run-status', runId, status: apiStatus(status), ...(error === undefined ? {} : { message: error }) });
-        if (error !== undefined) emit(appendRunLog(ctx.db.connection, runId, null, status === 'failed' ? 'error' : 'warn', error));
+    queue = new RunQueue(
+      ctx.db,
+      {
+        onStart: (runId) => ctx.events.emit({ type: 'run-status', runId, status: 'running' }),
+        onProgress: (runId, p) =>
+          ctx.events.emit({
+            type: 'progress',
+            runId,
+            phase: p.stage,
+            done: p.done,
+            total: p.total,
+            ...(p.message === undefined ? {} : { message: p.message }),
+          }),
+        onLog: (_runId, line) => emit(line),
+        onFinish: (runId, status, error) => {
+          ctx.events.emit({ type: 'run-status', runId, status: apiStatus(status), ...(error === undefined ? {} : { message: error }) });
+          if (error !== undefined) emit(appendRunLog(ctx.db.connection, runId, null, status === 'failed' ? 'error' : 'warn', error));
+        },
       },
-    }, { place: ctx.runPlace });
+      { place: ctx.runPlace },
+    );
     queues.set(ctx.db, queue);
   }
   return queue;

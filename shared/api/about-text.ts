@@ -28,7 +28,17 @@ export function formatAboutText(info: AboutInfo): string[] {
     ...(tensorflow.gpuAdapter ? [`  GPU adapter: ${describeGpuAdapter(tensorflow.gpuAdapter)}`] : []),
     ...tensorflow.fallbacks.map((fallback) => `  not ${fallback.name}: ${fallback.reason}`),
     `  native kernels: ${tensorflow.nativeKernels.active ? 'in use, ' : 'not used: '}${tensorflow.nativeKernels.detail}`,
+    `Runs execute in ${describeRunPlace(info.runs)}`,
     `Database ${database.path}`,
     `  schema ${database.schemaVersion} of ${database.latestSchemaVersion}, SQLite ${database.sqliteVersion}, journal ${database.journalMode}, ${formatBytes(database.sizeBytes)}, created ${database.createdAt}`,
   ];
+}
+
+/** Where runs execute and, in a child process, on what backend: "worker threads of this process (the backend above)". */
+export function describeRunPlace(runs: AboutInfo['runs']): string {
+  if (runs.place === 'thread') return 'worker threads of this process (the backend above)';
+  const where = `a Node.js child process (${runs.node})`;
+  if (!runs.tensorflow) return `${where}; its backend is unknown: ${runs.probeError}`;
+  const adapter = runs.tensorflow.gpuAdapter ? ` on ${describeGpuAdapter(runs.tensorflow.gpuAdapter)}` : '';
+  return `${where}: TensorFlow.js ${runs.tensorflow.backend}${adapter}`;
 }

@@ -40,6 +40,9 @@ describe('ddrl', () => {
     expect(port.code).toBe(2);
     expect(port.err).toContain('--port eighty is not valid: expected an integer from 0 to 65535.');
     expect(port.err).toContain('Usage: ddrl serve');
+    const place = await run('serve', '--runs-in', 'gpu');
+    expect(place.code).toBe(2);
+    expect(place.err).toContain('--runs-in gpu: expected thread or process.');
   });
 
   it('about --json reports the real database and backend', async () => {

@@ -7,7 +7,8 @@ import { startServices } from '../../services/app-services.ts';
 import { startHost } from '../../host/server.ts';
 import { databasePathFrom, dbOption, dbUsage } from './db-option.ts';
 
-const defaultRendererDir = fileURLToPath(new URL('../../../out/renderer', import.meta.url));
+const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
+const defaultRendererDir = join(repoRoot, 'out/renderer');
 /** How long SIGINT or SIGTERM waits for the executing run to stop at a step before its worker is terminated. */
 const stopGraceMs = 5000;
 
@@ -15,24 +16,32 @@ export const serveCommand: CliCommand = {
   path: ['serve'],
   summary: 'Serve the app and its API over HTTP + WebSocket for a browser (headless host)',
   usage: [
-    'Usage: ddrl serve [--port N] [--host ADDRESS] [--db PATH]',
+    'Usage: ddrl serve [--port N] [--host ADDRESS] [--runs-in thread|process] [--db PATH]',
     '',
     '  --port N        port to listen on, 0 picks a free one (default 5317)',
     '  --host ADDRESS  address to bind (default 127.0.0.1; anything else exposes the app to the network)',
+    '  --runs-in WHERE thread (default): runs execute in worker threads of the host; process: each in a',
+    '                  child Node.js process, as in the desktop app (a crashing run cannot take the host down)',
     dbUsage,
     '',
     'Prints a URL with a per-start token; only that URL (and the page it opens) can use the API.',
     'From another machine: ssh -L 5317:127.0.0.1:5317 user@server, then open the printed URL locally.',
   ].join('\n'),
   async run(argv, io) {
-    const { values } = parseOptions(argv, { ...dbOption, port: { type: 'string' }, host: { type: 'string' } });
+    const { values } = parseOptions(argv, { ...dbOption, port: { type: 'string' }, host: { type: 'string' }, 'runs-in': { type: 'string' } });
+    const runsIn = values['runs-in'] ?? 'thread';
+    if (runsIn !== 'thread' && runsIn !== 'process') throw new UsageError(`--runs-in ${runsIn}: expected thread or process.`);
     const port = parseIntegerOption('port', values.port, 5317, 0, 65535);
     const host = values.host ?? '127.0.0.1';
     const rendererDir = process.env.DDRL_RENDERER_DIR ?? defaultRendererDir;
     if (!existsSync(join(rendererDir, 'index.html'))) {
       io.err(`ddrl serve: the renderer is not built (${rendererDir}/index.html is missing); run \`npm run build\` first. Serving the API only.`);
     }
-    const services = startServices({ dbPath: databasePathFrom(values), runtime: 'node' });
+    const services = startServices({
+      dbPath: databasePathFrom(values),
+      runtime: 'node',
+      ...(runsIn === 'process' ? { runPlace: { kind: 'process', node: process.execPath, sourceRoot: repoRoot } as const } : {}),
+    });
     try {
       const backend = await services.backend();
       const log = (line: string) => io.out(`${new Date().toISOString().slice(11, 19)} ${line}`);

@@ -8,7 +8,11 @@ import { resolve } from 'node:path';
 import { startServices } from '../../services/app-services.ts';
 
 const [dbPath, node, ...settings] = process.argv.slice(2);
-const services = startServices({ dbPath: dbPath!, runtime: 'node', runPlace: { kind: 'process', node: node!, sourceRoot: resolve(import.meta.dirname, '../../..') } });
+const services = startServices({
+  dbPath: dbPath!,
+  runtime: 'node',
+  runPlace: { kind: 'process', node: node!, sourceRoot: resolve(import.meta.dirname, '../../..') },
+});
 let announced = false;
 services.events.subscribe((event) => {
   if (event.type === 'progress' && !announced) {
