@@ -44,24 +44,32 @@ describe("the policy's distributions, first time", () => {
     const episodes = list.models
       .filter((m) => m.method !== 'random' && m.method !== 'planner')
       .flatMap((m) => (['id', 'ood'] as const).flatMap((split) => m[split].map((e) => ({ modelId: m.modelId, split, ...e }))));
-    const longest = episodes.reduce((a, b) => (b.length > a.length ? b : a));
-    const timed = await page.evaluate(
-      async (input) => {
-        const token = new URLSearchParams(window.location.search).get('token') ?? '';
-        const started = performance.now();
-        const response = await fetch('/api/call/episodes.policy', {
-          method: 'POST',
-          body: JSON.stringify(input),
-          headers: { Authorization: `Bearer ${token}` },
-        });
-        const reply = (await response.json()) as { ok: boolean; output: { cached: boolean; computeMs: number; probabilities: number[][] } };
-        return { ms: performance.now() - started, ...reply.output, steps: reply.output.probabilities.length };
-      },
-      { modelId: longest.modelId, episode: { source: 'eval', modelId: longest.modelId, split: longest.split, idx: longest.idx } },
-    );
+    const byLength = [...episodes].sort((a, b) => b.length - a.length);
+    const policyOf = (episode: (typeof episodes)[number]) =>
+      page.evaluate(
+        async (input) => {
+          const token = new URLSearchParams(window.location.search).get('token') ?? '';
+          const started = performance.now();
+          const response = await fetch('/api/call/episodes.policy', {
+            method: 'POST',
+            body: JSON.stringify(input),
+            headers: { Authorization: `Bearer ${token}` },
+          });
+          const reply = (await response.json()) as { ok: boolean; output: { cached: boolean; computeMs: number; probabilities: number[][] } };
+          return { ms: performance.now() - started, ...reply.output, steps: reply.output.probabilities.length };
+        },
+        { modelId: episode.modelId, episode: { source: 'eval', modelId: episode.modelId, split: episode.split, idx: episode.idx } },
+      );
+    // The very first frame-heavy call of this host (its call workers start with the episode list just asked for),
+    // then the next longest episode's first distribution, with the workers up (as after any run page or Replay opened).
+    const longest = byLength[0]!;
+    const timed = await policyOf(longest);
+    const next = byLength[1]!;
+    const warm = await policyOf(next);
     console.log(
-      `e2e measure: first policy distribution of the longest stored episode (${longest.length} steps): ${timed.ms.toFixed(0)} ms in the browser, ${timed.computeMs.toFixed(0)} ms in the services (cached: ${timed.cached})`,
+      `e2e measure: first policy distribution of the longest stored episode (${longest.length} steps), the host's first frame-heavy call: ${timed.ms.toFixed(0)} ms in the browser, ${timed.computeMs.toFixed(0)} ms in the services; of the next longest (${next.length} steps), workers up: ${warm.ms.toFixed(0)} ms in the browser, ${warm.computeMs.toFixed(0)} ms in the services (target < 2 s for 1,000 steps)`,
     );
+    expect(warm.cached).toBe(false);
     expect(timed.cached).toBe(false);
     expect(timed.steps).toBe(longest.length);
   });

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { framesFromWire, FRAME_BYTES } from '@shared/api/frames.ts';
 import { saveDataset } from '../storage/datasets.ts';
 import { startServices, type AppServices } from './app-services.ts';
+import { CallPool } from './call-pool.ts';
 
 const STEPS = 1500;
 let dir: string;
@@ -62,9 +63,20 @@ describe('the call pool', () => {
       if (!reply.ok) throw new Error(reply.error.message);
       expect(framesFromWire((reply.output as { frames: string }).frames).length).toBe(STEPS * FRAME_BYTES);
     }
-    // Inline, the two calls block the loop for about 1.8 s here (decode, deflate, base64 of 18 MB each);
-    // from the pool only the replies' arrival shows (about 60 ms).
+    // Inline, the two calls blocked the loop for about 1.8 s here when frames were re-encoded (decode, deflate,
+    // base64 of 18 MB each); from the pool only the replies' arrival shows.
     expect(stall).toBeLessThan(300);
+  });
+
+  it('answers calls after being warmed (its workers started, each loading its backend), warmed twice or not', async () => {
+    const pool = new CallPool(services.db.path, 2);
+    pool.warm();
+    pool.warm();
+    const replies = await Promise.all([1, 2, 3].map(() => pool.run('episodes.get', { source: 'dataset', datasetId, idx: 0, withFrames: false })));
+    expect(replies.map((r) => r.actions.length)).toEqual([STEPS, STEPS, STEPS]);
+    await pool.close();
+    pool.warm();
+    await expect(pool.run('episodes.get', { source: 'dataset', datasetId, idx: 0, withFrames: false })).rejects.toThrow('The app is shutting down.');
   });
 
   it('drops a call whose client left before it started', async () => {

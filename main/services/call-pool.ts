@@ -28,6 +28,8 @@ export type PooledCall = (typeof POOLED_CALLS)[number];
 
 export interface CallWorkerData {
   readonly dbPath: string;
+  /** Start the TensorFlow.js backend at once (a warmed pool), not on the first call that needs it. */
+  readonly warm: boolean;
 }
 export type ToCallWorker = { readonly id: number; readonly call: PooledCall; readonly input: unknown };
 export type FromCallWorker = { readonly id: number } & ({ readonly ok: true; readonly output: unknown } | { readonly ok: false; readonly error: ApiErrorBody });
@@ -63,6 +65,13 @@ export class CallPool {
     });
   }
 
+  /** Starts every worker not started yet, each loading its backend, so the first calls find them ready. */
+  warm(): void {
+    if (this.closed) return;
+    while (this.started < this.size) this.idle.push(this.startOne(true));
+    this.pump();
+  }
+
   /** Ends the workers; calls still waiting fail. */
   async close(): Promise<void> {
     this.closed = true;
@@ -86,9 +95,9 @@ export class CallPool {
     }
   }
 
-  private startOne(): Worker {
+  private startOne(warm = false): Worker {
     this.started++;
-    const data: CallWorkerData = { dbPath: this.dbPath };
+    const data: CallWorkerData = { dbPath: this.dbPath, warm };
     const worker = startWorker(WORKER_URL, { workerData: data });
     worker.on('message', (reply: FromCallWorker) => {
       const task = this.busy.get(worker);

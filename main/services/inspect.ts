@@ -86,6 +86,9 @@ export async function seriesCall(input: ParsedCallInput<'runs.series'>, ctx: Ser
 }
 
 export async function episodesListCall(input: ParsedCallInput<'episodes.list'>, ctx: ServiceContext): Promise<EpisodesList> {
+  // A run page or Replay is opening: their frame-heavy calls (episodes, policy distributions) follow, so the
+  // pool's workers start now rather than on the first of them (not at page load: that would slow the first rows).
+  ctx.calls?.warm();
   const db = ctx.db.connection;
   const run = found(() => getRun(db, input.runId));
   const models = new Map<number, EpisodesList['models'][number]>();

@@ -21,6 +21,8 @@ const ctx: ServiceContext = {
   runtime: 'node',
   backend: () => (backend ??= initBackend()),
 };
+// A warmed pool: the backend loads now, while no call waits (a failure surfaces at the first call that needs it).
+if (data.warm) void ctx.backend().catch(() => (backend = undefined));
 
 port.on('message', (message: ToCallWorker) => {
   void (async (): Promise<FromCallWorker> => {
