@@ -8,6 +8,7 @@
  */
 import { execFile, fork } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { setPriority } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startWorker } from '../procgen/start-worker.ts';
@@ -95,13 +96,27 @@ export function probeRunBackend(
   dbPath: string,
 ): Promise<{ tensorflow: AboutInfo['tensorflow'] | null; probeError: string | null }> {
   return new Promise((done) => {
-    execFile(place.node, [join(resolve(place.sourceRoot), 'bin/ddrl.js'), 'about', '--json', '--db', dbPath], { timeout: 120_000 }, (error, stdout, stderr) => {
-      if (error) return done({ tensorflow: null, probeError: `\`ddrl about\` in ${place.node} failed: ${(stderr.trim() || error.message).split('\n', 1)[0]}` });
+    const child = execFile(
+      place.node,
+      [join(resolve(place.sourceRoot), 'bin/ddrl.js'), 'about', '--json', '--db', dbPath],
+      { timeout: 120_000 },
+      (error, stdout, stderr) => {
+        if (error)
+          return done({ tensorflow: null, probeError: `\`ddrl about\` in ${place.node} failed: ${(stderr.trim() || error.message).split('\n', 1)[0]}` });
+        try {
+          done({ tensorflow: (JSON.parse(stdout) as AboutInfo).tensorflow, probeError: null });
+        } catch (parseError) {
+          done({ tensorflow: null, probeError: `\`ddrl about\` in ${place.node} printed no JSON: ${(parseError as Error).message}` });
+        }
+      },
+    );
+    // Below the windows and pages starting beside it: it only answers the About view.
+    if (child.pid !== undefined) {
       try {
-        done({ tensorflow: (JSON.parse(stdout) as AboutInfo).tensorflow, probeError: null });
-      } catch (parseError) {
-        done({ tensorflow: null, probeError: `\`ddrl about\` in ${place.node} printed no JSON: ${(parseError as Error).message}` });
+        setPriority(child.pid, 10);
+      } catch {
+        // Not allowed here: it runs at the normal priority.
       }
-    });
+    }
   });
 }
