@@ -68,9 +68,10 @@ export class Replay {
 /**
  * RGB bytes to the RGBA a canvas ImageData holds, one 32-bit word per pixel (a third of the
  * time of byte writes into a clamped array: four 256x256 frames a replay step). Little-endian,
- * as every platform Chromium runs on: the word's low byte is red.
+ * as every platform Chromium runs on: the word's low byte is red. `outPixel`: where in `out`
+ * the first pixel goes (a row of a larger image).
  */
-export function rgbToRgba(rgb: Uint8Array, offset: number, bytes: number, out: Uint8ClampedArray): void {
+export function rgbToRgba(rgb: Uint8Array, offset: number, bytes: number, out: Uint8ClampedArray, outPixel = 0): void {
   const words = new Uint32Array(out.buffer, out.byteOffset, out.byteLength >>> 2);
-  for (let i = offset, end = offset + bytes, o = 0; i < end; i += 3, o++) words[o] = 0xff000000 | (rgb[i + 2]! << 16) | (rgb[i + 1]! << 8) | rgb[i]!;
+  for (let i = offset, end = offset + bytes, o = outPixel; i < end; i += 3, o++) words[o] = 0xff000000 | (rgb[i + 2]! << 16) | (rgb[i + 1]! << 8) | rgb[i]!;
 }
