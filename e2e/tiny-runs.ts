@@ -1,6 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { processAlive } from '../main/storage/run-owner.ts';
 import { runDdrl } from './host-process.ts';
 
 /** Small enough for a shared 2-core machine, real in every stage. */
@@ -29,15 +30,6 @@ async function ddrl(args: string[]): Promise<string> {
   return result.stdout;
 }
 
-const isAlive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 /** Copies a closed database with its write-ahead log, if one was left. */
 function copyDatabase(from: string, to: string): void {
   copyFileSync(from, to);
@@ -55,7 +47,7 @@ export async function tinyRunsDatabase(into: string): Promise<string> {
   const root = join(tmpdir(), 'ddrl-e2e-tiny-runs');
   mkdirSync(root, { recursive: true });
   // Copies from earlier sessions whose Vitest process is gone.
-  for (const entry of readdirSync(root)) if (!isAlive(Number(entry))) rmSync(join(root, entry), { recursive: true, force: true });
+  for (const entry of readdirSync(root)) if (!processAlive(Number(entry))) rmSync(join(root, entry), { recursive: true, force: true });
   const session = join(root, String(process.ppid));
   const built = join(session, 'runs.sqlite');
   if (!existsSync(built)) {

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AboutInfo } from '@shared/api/about.ts';
 import type { ApiEvent } from '@shared/api/events.ts';
 import { startServices, type AppServices } from '../services/app-services.ts';
+import { processAlive } from '../storage/run-owner.ts';
 import { vulkanEnvironment } from '../learning/testing/vulkan-driver.ts';
 import { query } from './testing/query.ts';
 import { TINY_SETTINGS } from './testing/tiny-run.ts';
@@ -22,14 +23,6 @@ let dir: string;
 /** A `node` that writes its pid to `pids` and then is Node.js. */
 let node: string;
 const pids = () => readFileSync(join(dir, 'pids'), 'utf8').trim().split('\n').filter(Boolean).map(Number);
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'ddrl-run-process-'));
@@ -115,11 +108,11 @@ describe('runs executed in a Node.js child process', () => {
       parent.on('exit', (code) => fail(new Error(`the parent exited (${code}) before its run reported progress`)));
     });
     const child = pids()[before]!;
-    expect(alive(child)).toBe(true);
+    expect(processAlive(child)).toBe(true);
     parent.kill('SIGKILL');
     const deadline = Date.now() + 60_000;
-    while (alive(child) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    expect(alive(child)).toBe(false);
+    while (processAlive(child) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(processAlive(child)).toBe(false);
     // It recorded its own end: cancelled (resumable), not left 'running'.
     expect(query<{ status: string }>(db, 'SELECT status FROM runs WHERE id = ?', runId)[0]?.status).toBe('cancelled');
   }, 300_000);
