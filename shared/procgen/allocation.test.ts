@@ -47,7 +47,11 @@ describe('allocation', () => {
         }
       };
       steps(200_000);
-      const bytes = await allocatedBytes(() => steps(200_000));
+      // On a loaded machine the optimising compiler may still be at work after the warm-up, and the
+      // code running until it lands boxes numbers: a window that allocates is measured again (at most
+      // three times). An allocation in the step itself shows in every window.
+      let bytes = Infinity;
+      for (let window = 0; window < 3 && bytes >= 100_000; window++) bytes = Math.min(bytes, await allocatedBytes(() => steps(200_000)));
       // The profiler's own bookkeeping is a few KB; a single boxed number per step would be 2.4 MB.
       expect(bytes).toBeLessThan(100_000);
     });
