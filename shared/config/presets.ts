@@ -8,7 +8,7 @@ import { ConfigError, type ExperimentConfigInput } from './experiment.ts';
  *   matching on the frozen expert (1000 iterations, 75 real samples per action), BC
  *   100/40/25/10 %, 10 students per method, 100 ID + 100 OOD episodes each) with the strong
  *   expert a CPU can afford: DAgger from the search planner (sampled futures, search
- *   targets) into a half-width IMPALA ([8, 16, 16]): about 180,000 demonstrated states,
+ *   targets) into a half-width IMPALA ([8, 16, 16]): 45,000-180,000 demonstrated states,
  *   12,000 Adam steps, then two rounds in which the network plays and the planner labels.
  *   Students train 1000 Adam steps of 32.
  *   Beyond the paper, `distill.softLabels` adds the synthetic-soft method, and the four
@@ -21,10 +21,11 @@ import { ConfigError, type ExperimentConfigInput } from './experiment.ts';
  *   for conclusions.
  */
 /**
- * Planner demonstrations per game for the strong expert: about 180,000 labelled states each
- * (bigfish ~460 steps an episode, starpilot ~500, jumper ~24), 2-4 minutes of planning here.
- * The clone's danger-avoidance kept improving with data where 30,000 states left it at a
- * random policy's level (a probe: deadly-move mass on held-out critical states 27% -> 23%).
+ * Planner demonstrations per game for the strong expert: about 180,000 labelled states for
+ * bigfish and starpilot (~460 and ~500 steps an episode), about 45,000 for jumper (~22 steps an
+ * episode; its planner is the slowest per state), 1.5-4 minutes of planning here. The bigfish
+ * clone's danger-avoidance kept improving with data where 28,000 states left it at a random
+ * policy's level (a probe: deadly-move mass on held-out critical states 27% -> 23%).
  */
 const DEMONSTRATIONS: Readonly<Record<GameName, number>> = { bigfish: 400, starpilot: 360, jumper: 2000 };
 
