@@ -11,7 +11,8 @@ import type { CallOutput, ParsedCallInput } from '@shared/api/contract.ts';
 import { ApiError, type ApiErrorBody } from '@shared/api/errors.ts';
 import { startWorker } from '../procgen/start-worker.ts';
 
-const WORKER_URL = new URL('../workers/call-worker.ts', import.meta.url);
+/** The pool's worker entry (the host bundles it: `main/host/worker-bundles.ts`). */
+export const CALL_WORKER_ENTRY = new URL('../workers/call-worker.ts', import.meta.url);
 
 /** The calls the pool runs; their handlers are `pooledHandlers` in `inspect.ts`. */
 export const POOLED_CALLS = [
@@ -98,7 +99,7 @@ export class CallPool {
   private startOne(warm = false): Worker {
     this.started++;
     const data: CallWorkerData = { dbPath: this.dbPath, warm };
-    const worker = startWorker(WORKER_URL, { workerData: data });
+    const worker = startWorker(CALL_WORKER_ENTRY, { workerData: data });
     worker.on('message', (reply: FromCallWorker) => {
       const task = this.busy.get(worker);
       this.busy.delete(worker);

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { UsageError, type CliCommand } from '../command.ts';
 import { parseIntegerOption, parseOptions } from '../parse-options.ts';
 import { startServices } from '../../services/app-services.ts';
+import { CALL_WORKER_ENTRY } from '../../services/call-pool.ts';
+import { prepareWorkerBundle } from '../../host/worker-bundles.ts';
 import { startHost } from '../../host/server.ts';
 import { databasePathFrom, dbOption, dbUsage } from './db-option.ts';
 
@@ -37,6 +39,9 @@ export const serveCommand: CliCommand = {
     if (!existsSync(join(rendererDir, 'index.html'))) {
       io.err(`ddrl serve: the renderer is not built (${rendererDir}/index.html is missing); run \`npm run build\` first. Serving the API only.`);
     }
+    // The call pool's first worker then answers a freshly started host's first frame-heavy call sooner.
+    const unbundled = await prepareWorkerBundle(CALL_WORKER_ENTRY);
+    if (unbundled) io.err(`ddrl serve: ${unbundled}; the call workers start from source (their first call waits about a second longer).`);
     const services = startServices({
       dbPath: databasePathFrom(values),
       runtime: 'node',
