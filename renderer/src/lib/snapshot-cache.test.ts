@@ -47,6 +47,19 @@ describe('the inspector snapshot cache', () => {
     expect(wire.asked).toHaveLength(ITERATIONS.length);
   });
 
+  it('fetches nothing ahead while a snapshot the view asked for is on its way, so a jump shares the wire with at most one', async () => {
+    const wire = recordingFetch();
+    const cache = new SnapshotCache(wire.fetch, () => 100, 10_000);
+    const shown = cache.get(40);
+    cache.focus(ITERATIONS, 4);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(wire.asked).toEqual([40]);
+    // The view's snapshot arrives: fetching ahead goes on; a jump meanwhile waits behind the one in flight only.
+    await Promise.all([shown, wire.settle()]);
+    expect(wire.asked).toEqual([40, 50, 30, 60, 20, 70, 10, 0]);
+    expect(wire.mostInFlight()).toBe(1);
+  });
+
   it('stops fetching ahead at its budget and drops the farthest snapshots past it', async () => {
     const wire = recordingFetch();
     const cache = new SnapshotCache(wire.fetch, () => 100, 300);

@@ -1,13 +1,16 @@
 /**
  * The inspector's snapshots, fetched ahead so the slider never waits on the wire:
  * every stored snapshot is fetched in the background, nearest to the slider first
- * and one at a time (so a jump's own request never queues behind a burst), until the
- * cache holds `budgetBytes`. Past the budget the snapshots
+ * and one at a time, and only while no snapshot the view asked for is on its way
+ * (so a jump's own request shares the host and the wire with at most one fetched
+ * ahead), until the cache holds `budgetBytes`. Past the budget the snapshots
  * farthest from the slider are dropped, so scrubbing a long run stays bounded.
  */
 export class SnapshotCache<T> {
   private readonly entries = new Map<number, Promise<T>>();
   private readonly sizes = new Map<number, number>();
+  /** Fetches the view asked for and not yet answered: fetching ahead waits for them. */
+  private readonly asked = new Set<Promise<T>>();
   private iterations: readonly number[] = [];
   private position = 0;
   private fetchingAhead = false;
@@ -19,8 +22,18 @@ export class SnapshotCache<T> {
     private readonly budgetBytes: number,
   ) {}
 
-  /** The snapshot at `iteration`, from the cache or fetched now. */
+  /** The snapshot at `iteration`, from the cache or fetched now, ahead of any fetched ahead. */
   get(iteration: number): Promise<T> {
+    const pending = this.load(iteration);
+    if (!this.sizes.has(iteration) && !this.asked.has(pending)) {
+      this.asked.add(pending);
+      const done = () => this.asked.delete(pending);
+      pending.then(done, done);
+    }
+    return pending;
+  }
+
+  private load(iteration: number): Promise<T> {
     let pending = this.entries.get(iteration);
     if (!pending) {
       pending = this.fetch(iteration);
@@ -79,7 +92,11 @@ export class SnapshotCache<T> {
         // The budget is read against sizes seen so far; with none seen yet, fetch one to learn it.
         const average = this.sizes.size > 0 ? this.bytes() / this.sizes.size : 0;
         if (this.closed || next === undefined || this.bytes() + average > this.budgetBytes) return;
-        await this.get(next).catch(() => undefined);
+        if (this.asked.size > 0) {
+          await Promise.allSettled(this.asked);
+          continue;
+        }
+        await this.load(next).catch(() => undefined);
       }
     } finally {
       this.fetchingAhead = false;
