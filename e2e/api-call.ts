@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import type { CallInput, CallName, CallOutput, CallReply } from '@shared/api/contract.ts';
+import { reviveBytes } from '@shared/api/wire-message.ts';
 
 /**
  * Calls the services the way the app under test does (the host's HTTP API with
@@ -17,7 +18,8 @@ export async function callFromPage<N extends CallName>(page: Page, name: N, inpu
     },
     [name, input] as const,
   );
-  const typed = reply as CallReply;
+  // Over HTTP, frames arrive as base64 (shared/api/wire-message.ts); the Electron bridge hands over bytes.
+  const typed = reviveBytes(reply) as CallReply;
   if (!typed.ok) throw new Error(`${name} failed: ${typed.error.message}`);
   return typed.output as CallOutput<N>;
 }

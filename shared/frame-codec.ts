@@ -15,8 +15,9 @@ export function encodeFrames(frames: Uint8Array, frameBytes: number, level: 1 | 
   return deflateSync(delta, { level });
 }
 
-export function decodeFrames(encoded: Uint8Array, frameBytes: number): Uint8Array {
-  const frames = inflateSync(encoded);
+/** `inflate`: raw DEFLATE decompression; the host passes Node's native zlib, about 3x faster than fflate. */
+export function decodeFrames(encoded: Uint8Array, frameBytes: number, inflate: (data: Uint8Array) => Uint8Array = inflateSync): Uint8Array {
+  const frames = inflate(encoded);
   if (frames.length % frameBytes !== 0)
     throw new RangeError(`Frames decode to ${frames.length} bytes, not a whole number of ${frameBytes}-byte frames: the data is damaged.`);
   undoDeltas(frames, frameBytes);

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { INITIAL_RUNS_INPUT, initialRunsBlock } from '@shared/api/initial-runs.ts';
 import { hostPaths, tokenParameter } from '@shared/api/protocol.ts';
+import { stringifyWithBytes } from '@shared/api/wire-message.ts';
 import type { AppServices } from '../services/app-services.ts';
 import { checkAccess, checkHostHeader, createToken, type Refusal } from './access.ts';
 import { rateLimited } from './rate-limited-log.ts';
@@ -42,7 +43,8 @@ const securityHeaders = {
 };
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
+  // Frames (bytes) as {"$base64": ...}: shared/api/wire-message.ts.
+  const text = stringifyWithBytes(body);
   response.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...securityHeaders });
   response.end(text);
 }

@@ -1,5 +1,6 @@
 import { clientMessage, type ClientMessage, type ServerMessage } from '@shared/api/protocol.ts';
 import { describeIssues } from '@shared/api/errors.ts';
+import { packMessage } from '@shared/api/wire-message.ts';
 import type { WebSocket } from 'ws';
 import type { AppServices } from '../services/app-services.ts';
 
@@ -51,15 +52,17 @@ export function serveWebSocket(
   };
   const send = (message: ServerMessage): void => {
     if (socket.readyState !== socket.OPEN) return;
-    const text = JSON.stringify(message);
-    unsent += text.length;
+    // Frames go as a binary attachment, not base64 in the JSON (shared/api/wire-message.ts).
+    const packed = packMessage(message);
+    const size = packed.length;
+    unsent += size;
     if (unsent > limits.dropAfterBytes) {
       log(`disconnected a client that did not read ${unsent} bytes of replies and events`);
       socket.terminate();
       return;
     }
-    socket.send(text, () => {
-      unsent -= text.length;
+    socket.send(packed, () => {
+      unsent -= size;
       throttle();
     });
     throttle();

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { framesFromWire, FRAME_BYTES } from '@shared/api/frames.ts';
+import { framesFromWire, FRAME_BYTES, type WireFrames } from '@shared/api/frames.ts';
 import { saveDataset } from '../storage/datasets.ts';
 import { startServices, type AppServices } from './app-services.ts';
 import { CallPool } from './call-pool.ts';
@@ -61,7 +61,7 @@ describe('the call pool', () => {
     expect(replies).toHaveLength(2);
     for (const reply of replies) {
       if (!reply.ok) throw new Error(reply.error.message);
-      expect(framesFromWire((reply.output as { frames: string }).frames).length).toBe(STEPS * FRAME_BYTES);
+      expect(framesFromWire((reply.output as { frames: WireFrames }).frames).length).toBe(STEPS * FRAME_BYTES);
     }
     // Inline, the two calls blocked the loop for about 1.8 s here when frames were re-encoded (decode, deflate,
     // base64 of 18 MB each); from the pool only the replies' arrival shows.

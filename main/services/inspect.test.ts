@@ -4,7 +4,7 @@ import type { MediaFile } from '@shared/api/media.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { framesFromWire, FRAME_BYTES } from '@shared/api/frames.ts';
+import { framesFromWire, FRAME_BYTES, type WireFrames } from '@shared/api/frames.ts';
 import type { RunsPage, SyntheticSet } from '@shared/api/inspect.ts';
 import { parseExperimentConfig } from '@shared/config/experiment.ts';
 import { ProcgenEnv } from '@shared/procgen/env.ts';
@@ -109,7 +109,7 @@ describe('episodes and samples', () => {
     ]);
     const episode = (await call('episodes.get', { source: 'dataset', datasetId: list.dataset.id, idx: 1, withFrames: true })) as {
       actions: number[];
-      frames: string;
+      frames: WireFrames;
     };
     const played = playedEpisode(9);
     expect(episode.actions).toEqual([...played.actions]);
@@ -120,7 +120,7 @@ describe('episodes and samples', () => {
     const out = (await call('dataset.samples', { datasetId: 1, action: 7, count: 4 })) as {
       available: number;
       samples: { episode: number; step: number }[];
-      frames: string;
+      frames: WireFrames;
     };
     expect(out.available).toBe(28);
     expect(out.samples).toHaveLength(4);
@@ -137,7 +137,7 @@ describe('episodes and samples', () => {
     saveSyntheticSnapshot(services.db.connection, 2, 10, 0.5, Uint8Array.from([0, 7]), new Float32Array(2 * FRAME_BYTES).fill(300), false);
     const wrong = await services.dispatch('synthetic.get', { runId: 2, iteration: 11 });
     expect(wrong.ok === false && wrong.error.message).toBe('Run 2 has no snapshot at iteration 11: stored iterations are 10.');
-    const got = (await call('synthetic.get', { runId: 2 })) as { labels: number[]; frames: string };
+    const got = (await call('synthetic.get', { runId: 2 })) as { labels: number[]; frames: WireFrames };
     expect(got.labels).toEqual([0, 7]);
     expect(framesFromWire(got.frames).every((v) => v === 255)).toBe(true);
     const bad = await services.dispatch('episodes.get', { source: 'dataset', datasetId: 1, idx: 99 });

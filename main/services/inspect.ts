@@ -6,7 +6,6 @@
 import type { ParsedCallInput } from '@shared/api/contract.ts';
 import { ApiError } from '@shared/api/errors.ts';
 import { FRAME_BYTES } from '@shared/api/frames.ts';
-import { decodeFrames } from '@shared/frame-codec.ts';
 import type { EpisodeData, EpisodesList, KeyResults, MetricSeries, RunsPage, SyntheticSet } from '@shared/api/inspect.ts';
 import { RANDOM_METHOD, SYNTHETIC_METHOD, SYNTHETIC_SOFT_METHOD } from '@shared/config/methods.ts';
 import { checkRunNotes, type RunNotes } from '@shared/run-notes.ts';
@@ -29,7 +28,7 @@ import type { PooledCall } from './call-pool.ts';
 import type { ServiceContext } from './context.ts';
 import type { Handler } from './handlers.ts';
 import { distributionsCall } from './distributions.ts';
-import { encodedFramesToWire, framesToWire } from './frames-wire.ts';
+import { decodeStoredFrames, encodedFramesToWire, framesToWire, rawFramesToWire } from './frames-wire.ts';
 import { mediaEpisodesCall, mediaSyntheticCall } from './media.ts';
 import { nearestFramesCall } from './nearest-frames.ts';
 import { policyDistributionCall } from './policy-distribution.ts';
@@ -156,17 +155,14 @@ export async function syntheticGetCall(input: ParsedCallInput<'synthetic.get'>, 
   const { labels, softLabels, learnedLabels } = snapshot;
   const perSample = (values: Float32Array | null) =>
     values ? Array.from(labels, (_, i) => Array.from(values.subarray((i * values.length) / labels.length, ((i + 1) * values.length) / labels.length))) : null;
+  const frames = decodeStoredFrames(snapshot.encodedFrames);
   // The baseline of "moved": the initial set's frames (a snapshot at iteration 0 is its own baseline).
-  const initialFrames = !snapshot.pixels
-    ? null
-    : snapshot.iteration > 0
-      ? loadSyntheticSnapshot(ctx.db.connection, input.runId, 0)?.frames
-      : decodeFrames(snapshot.encodedFrames, FRAME_BYTES);
+  const initialFrames = !snapshot.pixels ? null : snapshot.iteration > 0 ? loadSyntheticSnapshot(ctx.db.connection, input.runId, 0)?.frames : frames;
   return {
     iteration: snapshot.iteration,
     loss: snapshot.loss,
     labels: [...labels],
-    frames: encodedFramesToWire(snapshot.encodedFrames),
+    frames: rawFramesToWire(frames),
     softLabels: perSample(softLabels),
     learnedLabels: perSample(learnedLabels),
     origins:

@@ -1,13 +1,14 @@
 /**
  * Read-only calls behind the researcher's screens: a page of runs, metric
  * series, the episodes of a run (for replays), synthetic snapshots and real
- * samples per action. Frames cross the API as base64 of deflated raw uint8 RGB
- * (`frames.ts`), actions and rewards as plain arrays.
+ * samples per action. Frames cross the API as bytes (`frames.ts`: the storage codec's
+ * or plain uint8 RGB), actions and rewards as plain arrays.
  */
 import { z } from 'zod';
 import { RUN_STATUSES } from '../config/stages.ts';
 import { NUM_ACTIONS } from '../procgen/engine/actions.ts';
 import { runInfo } from './runs.ts';
+import { wireFrames } from './frames.ts';
 
 const id = z.number().int().positive();
 const runId = id;
@@ -135,8 +136,8 @@ export const episodeOutput = z.object({
   ),
   rewards: z.array(z.number()),
   return: z.number(),
-  /** base64 of deflated length x 64 x 64 x 3 uint8, when asked for. */
-  frames: z.string().nullable(),
+  /** length x 64 x 64 x 3 uint8, when asked for. */
+  frames: wireFrames.nullable(),
 });
 export type EpisodeData = z.infer<typeof episodeOutput>;
 
@@ -191,8 +192,8 @@ export const syntheticGetOutput = z.object({
       .min(0)
       .max(NUM_ACTIONS - 1),
   ),
-  /** base64 of deflated N x 64 x 64 x 3 uint8 (clamped for viewing). */
-  frames: z.string(),
+  /** N x 64 x 64 x 3 uint8 (clamped for viewing). */
+  frames: wireFrames,
   /** Per sample, the expert's probability of each action (runs distilled with soft labels), else null. */
   softLabels: z.array(z.array(z.number())).nullable(),
   /** Per sample, its learned label distribution (runs distilled with distill.learnLabels), else null. */
@@ -226,7 +227,7 @@ export const realSamplesOutput = z.object({
   /** How many transitions of the dataset have this action. */
   available: z.number().int().nonnegative(),
   samples: z.array(z.object({ episode: z.number().int(), step: z.number().int() })),
-  frames: z.string(),
+  frames: wireFrames,
 });
 
 /** Action and return distributions of a run: the data, the synthetic set, and what each method's students did. */
@@ -263,7 +264,7 @@ export const nearestOutput = z.object({
   /** How many dataset frames were compared. */
   compared: z.number().int(),
   neighbours: z.array(z.object({ episode: z.number().int(), step: z.number().int(), action: z.number().int(), distance: z.number() })),
-  /** base64 of deflated k x 64 x 64 x 3 uint8: the neighbours' frames. */
-  frames: z.string(),
+  /** k x 64 x 64 x 3 uint8: the neighbours' frames. */
+  frames: wireFrames,
 });
 export type NearestFrames = z.infer<typeof nearestOutput>;

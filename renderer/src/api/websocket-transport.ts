@@ -2,6 +2,7 @@ import type { ApiTransport, ConnectionState } from '@shared/api/client.ts';
 import type { CallReply } from '@shared/api/contract.ts';
 import type { ApiEvent } from '@shared/api/events.ts';
 import { hostPaths, serverMessage, tokenParameter, type ClientMessage } from '@shared/api/protocol.ts';
+import { unpackMessage } from '@shared/api/wire-message.ts';
 
 const maxRetryMs = 5000;
 
@@ -27,6 +28,8 @@ export function websocketTransport(origin: string, token: string): ApiTransport 
 
   const connect = () => {
     socket = new WebSocket(endpoint);
+    // Replies with frames arrive as binary messages (shared/api/wire-message.ts).
+    socket.binaryType = 'arraybuffer';
     socket.addEventListener('open', () => {
       retryMs = 250;
       setState('open');
@@ -35,9 +38,9 @@ export function websocketTransport(origin: string, token: string): ApiTransport 
     socket.addEventListener('message', (message) => {
       let raw: unknown;
       try {
-        raw = JSON.parse(String(message.data));
-      } catch {
-        console.warn('DDRL Studio: ignored a host message that is not JSON', message.data);
+        raw = message.data instanceof ArrayBuffer ? unpackMessage(message.data) : JSON.parse(String(message.data));
+      } catch (error) {
+        console.warn('DDRL Studio: ignored a host message that could not be read', error);
         return;
       }
       const parsed = serverMessage.safeParse(raw);
