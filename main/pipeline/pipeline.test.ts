@@ -344,14 +344,15 @@ describe('a finished run', () => {
       [['expert.dagger.rounds=0'], /expert\.dagger\.rounds: must be at least 1 \(rounds after the demonstrations/],
       [['expert.planner.targetTemperature=-0.1'], /expert\.planner\.targetTemperature: must be at least 0/],
       [['expert.planner.horizon=0'], /expert\.planner\.horizon: must be at least 1 \(steps looked ahead per decision\)/],
-      [['distill.variant=mtt'], /distill\.variant: expected one of paper, dc, dsa, dm/],
+      [['distill.variant=kip'], /distill\.variant: expected one of paper, dc, dsa, dm, mtt/],
+      [['distill.variant=mtt', 'distill.mtt.targetSpan=6'], /distill\.mtt\.targetSpan: must be below distill\.mtt\.checkpoints \(6\)/],
       [
         ['distill.augment=["translate","flip"]'],
         /distill\.augment: 'flip' is not defined for bigfish \(a flip turns left into right, a different action\): use any of translate, brightness, contrast/,
       ],
       [
         ['distill.variant=dm', 'distill.learnLabels=true'],
-        /distill\.learnLabels: variant 'dm' matches embeddings, its loss has no labels to learn: use variant paper, dc or dsa/,
+        /distill\.learnLabels: variant 'dm' matches embeddings, its loss has no labels to learn: use variant paper, dc, dsa or mtt/,
       ],
     ] as const) {
       const bad = ddrl('run', '--preset', 'quick-bigfish', ...settings.flatMap((setting) => ['--set', setting]), '--db', db);

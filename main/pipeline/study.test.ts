@@ -42,10 +42,10 @@ interface Row {
 
 describe('ddrl study', () => {
   it('runs one run per method, then the size sweep, in one experiment', () => {
-    expect(firstOut).toMatch(/phase 1, 4 of 4 runs to execute/);
+    expect(firstOut).toMatch(/phase 1, 5 of 5 runs to execute/);
     expect(firstOut).toMatch(/Phase 2 \(size sweep\): 3 of 3 runs to execute/);
     const runs = ddrl('runs', '--db', db).out;
-    for (const label of ['jumper paper', 'jumper dc', 'jumper dsa', 'jumper dm', 'jumper size 15', 'jumper size 50', 'jumper size 500'])
+    for (const label of ['jumper paper', 'jumper dc', 'jumper dsa', 'jumper dm', 'jumper mtt', 'jumper size 15', 'jumper size 50', 'jumper size 500'])
       expect(runs).toContain(label);
   });
 
@@ -61,6 +61,7 @@ describe('ddrl study', () => {
       [2, 'synthetic', 'synthetic (dc)'],
       [3, 'synthetic-soft', 'synthetic-soft (dsa)'],
       [4, 'synthetic', 'synthetic (dm)'],
+      [5, 'synthetic-soft', 'synthetic-soft (mtt)'],
     ];
     for (const [runId, method, name] of checks) {
       const rows = JSON.parse(ddrl('results', String(runId), '--json', '--db', db).out).rows as Row[];
@@ -76,7 +77,7 @@ describe('ddrl study', () => {
     const before = readFileSync(report, 'utf8');
     const again = ddrl('study', '--scale', 'quick', '--games', 'jumper', ...TINY, '--db', db, '--out', report);
     expect(again.code).toBe(0);
-    expect(again.out).toMatch(/phase 1, 0 of 4 runs to execute/);
+    expect(again.out).toMatch(/phase 1, 0 of 5 runs to execute/);
     expect(again.out).toMatch(/Phase 2 \(size sweep\): 0 of 3 runs to execute/);
     const regenerated = join(dir, 'again.md');
     expect(ddrl('report', '--experiment', 'study-quick', '--out', regenerated, '--db', db).code).toBe(0);

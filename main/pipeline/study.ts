@@ -1,8 +1,8 @@
 /**
  * The distillation study: does distilling beat picking real frames, and BC on all the
  * data? Per game, one run per distillation method at 150 samples (the `paper` run
- * trains the expert, every BC baseline and the four coreset controls; the dc, dsa and
- * dm runs reuse its expert and collect the very same dataset, so every comparison is
+ * trains the expert, every BC baseline and the four coreset controls; the dc, dsa, dm
+ * and mtt runs reuse its expert and collect the very same dataset, so every comparison is
  * paired), then a size sweep (15, 50, 500; 150 is phase 1) for the best distilled
  * method and the best control. All runs live in one experiment, found by name, so
  * running the study again resumes it: finished runs are kept, unfinished ones resumed,
@@ -23,11 +23,12 @@ export const STUDY_SCALES = ['paper', 'quick'] as const;
 export type StudyScale = (typeof STUDY_SCALES)[number];
 export const STUDY_SIZES = [15, 50, 150, 500] as const;
 /** The methods of phase 1, each a run; `paper` first (its expert is everyone's). */
-export const STUDY_METHODS: readonly DistillVariant[] = ['paper', 'dc', 'dsa', 'dm'];
+export const STUDY_METHODS: readonly DistillVariant[] = ['paper', 'dc', 'dsa', 'dm', 'mtt'];
 
 /**
  * What each fresh-network method may spend here (a dc or dsa iteration with 10 matching and
- * 10 inner steps takes ~15-20 s on 2 cores; a dm iteration ~0.8 s: `ddrl bench learn`), with
+ * 10 inner steps takes ~15-20 s on 2 cores; a dm iteration ~0.8 s; an mtt iteration ~1.5 s
+ * after ~25 s training its two trajectories: `ddrl bench learn`), with
  * pixels optimised as a share of their range (unit-adam): SGD at 0.1 on 0..255 pixels, the
  * paper's setting, leaves them where they start.
  */
@@ -36,11 +37,13 @@ const METHOD_BUDGETS: Record<StudyScale, Record<Exclude<DistillVariant, 'paper'>
     dc: { iterations: 20, innerSteps: 10, pixels: 'unit-adam', learningRate: 0.01 },
     dsa: { iterations: 20, innerSteps: 10, pixels: 'unit-adam', learningRate: 0.01 },
     dm: { iterations: 300, pixels: 'unit-adam', learningRate: 0.01 },
+    mtt: { iterations: 200, pixels: 'unit-adam', learningRate: 0.01 },
   },
   quick: {
     dc: { iterations: 3, innerSteps: 3, pixels: 'unit-adam', learningRate: 0.01 },
     dsa: { iterations: 3, innerSteps: 3, pixels: 'unit-adam', learningRate: 0.01 },
     dm: { iterations: 20, pixels: 'unit-adam', learningRate: 0.01 },
+    mtt: { iterations: 10, pixels: 'unit-adam', learningRate: 0.01, 'mtt.trajectories': 1, 'mtt.checkpoints': 3, 'mtt.stepsPerCheckpoint': 10 },
   },
 };
 

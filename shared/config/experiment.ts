@@ -152,11 +152,26 @@ export const baselinesSchema = z
   })
   .strict();
 
+/** 'mtt' only: the trajectories of training on the real data it matches, and its unrolls on the synthetic set. */
+export const mttSchema = z
+  .object({
+    trajectories: int(1, 1000, 'students trained on the real data whose checkpoints are matched').default(2),
+    checkpoints: int(2, 10_000, 'checkpoints kept per trajectory, the initialisation included').default(6),
+    stepsPerCheckpoint: int(1, 1_000_000, 'SGD steps on real batches between checkpoints').default(50),
+    trajectoryLearningRate: real(0, 10, "the trajectories' SGD learning rate (the unrolls' learned rate starts here)", true).default(0.01),
+    targetSpan: int(1, 9_999, "checkpoints between an unroll's start and its target (below checkpoints)").default(2),
+    syntheticSteps: int(1, 10_000, 'SGD steps on the synthetic set per unroll').default(10),
+    syntheticBatch: int(1, 100_000, 'synthetic samples per unrolled step').default(50),
+    learnRate: z.boolean({ error: 'expected true or false' }).default(true),
+  })
+  .strict();
+
 export const distillSchema = z
   .object({
     /**
      * 'paper': frozen expert, squared L2 over all gradients. 'dc': fresh nets, layer-wise cosine,
      * inner loop. 'dsa': dc with siamese augmentation. 'dm': mean embeddings of fresh nets matched.
+     * 'mtt': short unrolls on the synthetic set matched to checkpoints of training on the real data.
      */
     variant: z.enum(DISTILL_VARIANTS, { error: `expected one of ${DISTILL_VARIANTS.join(', ')}` }).default('paper'),
     size: int(1, 100_000, 'synthetic samples; at least one per action').default(150),
@@ -178,6 +193,7 @@ export const distillSchema = z
       .default(['translate', 'brightness', 'contrast']),
     realBatch: int(1, 100_000, 'real samples per action per iteration').default(75),
     loss: z.enum(['mse', 'mae'], { error: 'expected mse or mae' }).default('mse'),
+    mtt: mttSchema.default(mttSchema.parse({})),
     /** 'dc' only: network updates on the synthetic set between matching steps. */
     innerSteps: int(0, 10_000, 'inner training steps (dc)').default(50),
     /** Store a copy of the synthetic set every this many iterations (0 = only the final one). */
@@ -250,11 +266,18 @@ export const experimentConfigSchema = z
         });
       }
     }
+    if (config.distill.mtt.targetSpan >= config.distill.mtt.checkpoints) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['distill', 'mtt', 'targetSpan'],
+        message: `must be below distill.mtt.checkpoints (${config.distill.mtt.checkpoints}): an unroll's target is a later checkpoint of the same trajectory (got ${config.distill.mtt.targetSpan})`,
+      });
+    }
     if (config.distill.learnLabels && config.distill.variant === 'dm') {
       ctx.addIssue({
         code: 'custom',
         path: ['distill', 'learnLabels'],
-        message: "variant 'dm' matches embeddings, its loss has no labels to learn: use variant paper, dc or dsa, or learnLabels=false",
+        message: "variant 'dm' matches embeddings, its loss has no labels to learn: use variant paper, dc, dsa or mtt, or learnLabels=false",
       });
     }
     if (config.expert.source === 'reuse' && config.expert.reuseRunId === null) {

@@ -24,10 +24,12 @@ export const isCoresetControl = (method: string): method is CoresetControl => (C
  * Distillation methods (`distill.variant`), one module each in
  * main/learning/train/distill-methods/: `paper` (the paper's gradient matching on the
  * frozen expert), `dc` (dataset condensation: fresh networks, layer-wise cosine, inner
- * loop), `dsa` (dc with differentiable siamese augmentation) and `dm` (distribution
- * matching of mean embeddings under fresh networks).
+ * loop), `dsa` (dc with differentiable siamese augmentation), `dm` (distribution
+ * matching of mean embeddings under fresh networks) and `mtt` (matching training
+ * trajectories: short unrolls on the synthetic set towards checkpoints of training on
+ * the real data).
  */
-export const DISTILL_VARIANTS = ['paper', 'dc', 'dsa', 'dm'] as const;
+export const DISTILL_VARIANTS = ['paper', 'dc', 'dsa', 'dm', 'mtt'] as const;
 export type DistillVariant = (typeof DISTILL_VARIANTS)[number];
 /** How the synthetic pixels are parameterised and optimised (`distill.pixels`). */
 export const PIXEL_PARAMETERISATIONS = ['raw-sgd', 'unit-adam'] as const;

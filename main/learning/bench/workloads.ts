@@ -14,7 +14,7 @@ import { Random } from '../random.ts';
 import { bcStep, dcMatchStep, paperMatchStep, type Batch, type SyntheticGroup } from '../train/steps.ts';
 import { initParams } from '../nets/network.ts';
 import { indexesByAction } from '../train/coreset.ts';
-import { resolveDistillConfig } from '../train/distill.ts';
+import { MTT_DEFAULTS, resolveDistillConfig } from '../train/distill.ts';
 import { DISTILL_METHODS } from '../train/distill-methods/index.ts';
 
 export const WORKLOAD_NAMES = [
@@ -27,6 +27,7 @@ export const WORKLOAD_NAMES = [
   'iteration_dc/student',
   'iteration_dsa/student',
   'iteration_dm/student',
+  'iteration_mtt/student',
 ] as const;
 export type WorkloadName = (typeof WORKLOAD_NAMES)[number];
 
@@ -143,24 +144,28 @@ async function gmDcWorkload(random: Random): Promise<WorkloadTiming> {
 /**
  * One outer iteration of a distillation method as the distill stage runs it: 150 synthetic
  * samples (10 per action), 75 real samples per action or matching step, the stage's 50
- * inner steps (dc, dsa) and all three augmentations (dsa, dm), on fresh students.
+ * inner steps (dc, dsa), all three augmentations (dsa, dm), on fresh students; mtt's
+ * default unroll (10 steps on 50 samples), on trajectories trained only one step per
+ * checkpoint here (an unroll costs the same on any checkpoint; their training is not timed).
  */
-async function distillIterationWorkload(variant: 'dc' | 'dsa' | 'dm', random: Random): Promise<WorkloadTiming> {
+async function distillIterationWorkload(variant: 'dc' | 'dsa' | 'dm' | 'mtt', random: Random): Promise<WorkloadTiming> {
   const count = ACTIONS * 75;
   const actions = Int32Array.from({ length: count }, (_, i) => i % ACTIONS);
   const obs = new Uint8Array(count * 64 * 64 * 3);
   for (let i = 0; i < obs.length; i++) obs[i] = random.int(256);
   const data = { count, obs, actions };
-  const config = resolveDistillConfig({ variant, innerSteps: 50 }, ACTIONS);
+  const config = resolveDistillConfig({ variant, innerSteps: 50, mtt: { ...MTT_DEFAULTS, stepsPerCheckpoint: 1 } }, ACTIONS);
   const groups = syntheticGroups(10, random);
   const optimizer = sgdMomentum(config.pixelLearningRate, config.pixelMomentum);
   const state = { data, byAction: indexesByAction(actions, ACTIONS), groups, config, optimizer, random, actionCount: ACTIONS, expert: undefined, control: {} };
-  // dm's iteration is short: warmed up and averaged; dc's and dsa's run hundreds of steps each, once.
-  const [warmup, reps] = variant === 'dm' ? [1, 3] : [0, 1];
-  for (let i = 0; i < warmup; i++) await DISTILL_METHODS[variant].iterate(state, i);
+  // dm's and mtt's iterations are short: warmed up and averaged; dc's and dsa's run hundreds of steps each, once.
+  const [warmup, reps] = variant === 'dm' || variant === 'mtt' ? [1, 3] : [0, 1];
+  const session = await DISTILL_METHODS[variant].start(state);
+  for (let i = 0; i < warmup; i++) await session.iterate(i);
   const start = performance.now();
-  for (let i = 0; i < reps; i++) await DISTILL_METHODS[variant].iterate(state, i);
+  for (let i = 0; i < reps; i++) await session.iterate(i);
   const ms = (performance.now() - start) / reps;
+  session.dispose();
   disposeOptimizer(optimizer);
   disposeGroups(groups);
   return result(`iteration_${variant}/student`, ms, 150);
@@ -187,5 +192,7 @@ export async function runWorkload(name: WorkloadName, seed = 0): Promise<Workloa
       return distillIterationWorkload('dsa', random);
     case 'iteration_dm/student':
       return distillIterationWorkload('dm', random);
+    case 'iteration_mtt/student':
+      return distillIterationWorkload('mtt', random);
   }
 }

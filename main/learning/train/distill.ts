@@ -4,7 +4,7 @@
  * every method shares: the per-action allocation, the synthetic groups initialised from
  * real samples, their parameterisation and optimizer, the outer loop with progress,
  * cancellation and snapshots. Each method's iteration is a module of its own
- * (`distill-methods/`): paper, dc, dsa, dm.
+ * (`distill-methods/`): paper, dc, dsa, dm, mtt.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { AUGMENTATIONS, type Augmentation } from '@shared/config/augmentations.ts';
@@ -20,6 +20,7 @@ import { BatchBuilder, checkLabelledSet, OBS_VALUES, type LabelledSet } from './
 import type { SyntheticGroup } from './steps.ts';
 import { indexesByAction, sampleWithoutReplacement } from './coreset.ts';
 import { DISTILL_METHODS } from './distill-methods/index.ts';
+import type { DistillSession } from './distill-methods/method.ts';
 import { checkChoice, checkLearningRate, checkNumber, ConfigError } from './validate.ts';
 
 export { DISTILL_VARIANTS, type DistillVariant };
@@ -58,9 +59,41 @@ export interface DistillConfig {
   /** "dc", "dsa": Adam steps on the synthetic set after each matching step. */
   readonly innerSteps: number;
   readonly innerLearningRate: number;
+  /** "mtt": the trajectories it matches and its unrolls. */
+  readonly mtt: MttOptions;
   readonly seed: number;
   readonly progressEvery: number;
 }
+
+export interface MttOptions {
+  /** Students trained on the real data whose checkpoints are matched. */
+  readonly trajectories: number;
+  /** Checkpoints kept per trajectory, the initialisation included. */
+  readonly checkpoints: number;
+  /** Plain SGD steps on real batches (`realBatch`) between checkpoints. */
+  readonly stepsPerCheckpoint: number;
+  /** The trajectories' SGD learning rate; the unrolls' learned rate starts here. */
+  readonly trajectoryLearningRate: number;
+  /** Checkpoints between an unroll's start and its target. */
+  readonly targetSpan: number;
+  /** SGD steps on the synthetic set per unroll. */
+  readonly syntheticSteps: number;
+  /** Synthetic samples per unrolled step. */
+  readonly syntheticBatch: number;
+  /** Learn the unrolls' learning rate too (MTT does). */
+  readonly learnRate: boolean;
+}
+
+export const MTT_DEFAULTS: MttOptions = {
+  trajectories: 2,
+  checkpoints: 6,
+  stepsPerCheckpoint: 50,
+  trajectoryLearningRate: 0.01,
+  targetSpan: 2,
+  syntheticSteps: 10,
+  syntheticBatch: 50,
+  learnRate: true,
+};
 
 export const DISTILL_DEFAULTS: DistillConfig = {
   variant: 'paper',
@@ -79,6 +112,7 @@ export const DISTILL_DEFAULTS: DistillConfig = {
   matchSteps: 10,
   innerSteps: 10,
   innerLearningRate: 0.005,
+  mtt: MTT_DEFAULTS,
   seed: 0,
   progressEvery: 1,
 };
@@ -110,6 +144,14 @@ export function resolveDistillConfig(overrides: Partial<DistillConfig>, actionCo
   checkNumber('matchSteps', config.matchSteps, 1, 1e5, { integer: true });
   checkNumber('innerSteps', config.innerSteps, 0, 1e5, { integer: true });
   checkLearningRate('innerLearningRate', config.innerLearningRate);
+  const mtt = config.mtt;
+  checkNumber('mtt.trajectories', mtt.trajectories, 1, 1000, { integer: true });
+  checkNumber('mtt.checkpoints', mtt.checkpoints, 2, 10_000, { integer: true });
+  checkNumber('mtt.stepsPerCheckpoint', mtt.stepsPerCheckpoint, 1, 1e6, { integer: true });
+  checkLearningRate('mtt.trajectoryLearningRate', mtt.trajectoryLearningRate);
+  checkNumber('mtt.targetSpan', mtt.targetSpan, 1, mtt.checkpoints - 1, { integer: true });
+  checkNumber('mtt.syntheticSteps', mtt.syntheticSteps, 1, 10_000, { integer: true });
+  checkNumber('mtt.syntheticBatch', mtt.syntheticBatch, 1, 100_000, { integer: true });
   checkNumber('seed', config.seed, 0, 2 ** 32 - 1, { integer: true });
   checkNumber('progressEvery', config.progressEvery, 1, 1e7, { integer: true });
   return config;
@@ -189,11 +231,13 @@ export async function distill(
   const distances = new Float32Array(config.iterations);
   const throughput = new Throughput();
   const every = control.snapshotEvery ?? 0;
+  let session: DistillSession | undefined;
   try {
     if (control.onSnapshot && every > 0 && !initial) await control.onSnapshot(0, await readSynthetic(groups), distances.subarray(0, 0));
+    session = await method.start(state);
     for (let it = 0; it < config.iterations; it++) {
       await checkpoint(control, 'Distillation', it);
-      distances[it] = await method.iterate(state, it);
+      distances[it] = await session.iterate(it);
       throughput.add(config.syntheticSize);
       if ((it + 1) % config.progressEvery === 0 || it + 1 === config.iterations) {
         await control.onProgress?.({
@@ -211,6 +255,7 @@ export async function distill(
     }
     return { synthetic: await readSynthetic(groups), allocation, skippedActions, distances };
   } finally {
+    session?.dispose();
     disposeOptimizer(optimizer);
     for (const g of groups) tf.dispose([g.pixels, g.oneHot, ...(g.labelLogits ? [g.labelLogits] : [])]);
   }

@@ -58,6 +58,7 @@ export const distillStage: StageDefinition = {
       learnLabels: options.learnLabels,
       augment: options.augment,
       innerSteps: options.innerSteps,
+      mtt: options.mtt,
       progressEvery: 1,
     };
     const start = done;

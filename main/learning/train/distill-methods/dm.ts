@@ -13,13 +13,13 @@ import { drawSiameseParams, siameseAugment } from '../augment.ts';
 import { sampleWithoutReplacement } from '../coreset.ts';
 import { BatchBuilder, disposeBatch } from '../data.ts';
 import { dmMatchStep } from '../steps.ts';
-import { readDistance, type DistillMethod } from './method.ts';
+import { eachIteration, readDistance, type DistillMethod } from './method.ts';
 
 export const dmMethod: DistillMethod = {
   name: 'dm',
   needsExpert: false,
   canLearnLabels: false,
-  async iterate({ data, byAction, groups, config, optimizer, random, actionCount }) {
+  start: eachIteration(async ({ data, byAction, groups, config, optimizer, random, actionCount }) => {
     const def = createNetwork({ ...config.network, actions: actionCount });
     const params = initParams(def, config.init, random.int(2 ** 31));
     const builder = new BatchBuilder(data, config.realBatch, actionCount);
@@ -31,5 +31,5 @@ export const dmMethod: DistillMethod = {
       real.forEach(disposeBatch);
       tf.dispose(params);
     }
-  },
+  }),
 };

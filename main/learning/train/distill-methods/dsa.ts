@@ -5,11 +5,11 @@
  * what survives the augmentation. No flips: left and right are different actions.
  */
 import { freshNetworkMatching } from './fresh-network-matching.ts';
-import type { DistillMethod } from './method.ts';
+import { eachIteration, type DistillMethod } from './method.ts';
 
 export const dsaMethod: DistillMethod = {
   name: 'dsa',
   needsExpert: false,
   canLearnLabels: true,
-  iterate: (state, iteration) => freshNetworkMatching(state, iteration, state.config.augment),
+  start: eachIteration((state, iteration) => freshNetworkMatching(state, iteration, state.config.augment)),
 };

@@ -4,6 +4,7 @@ import { dcMethod } from './dc.ts';
 import { dmMethod } from './dm.ts';
 import { dsaMethod } from './dsa.ts';
 import type { DistillMethod } from './method.ts';
+import { mttMethod } from './mtt.ts';
 import { paperMethod } from './paper.ts';
 
 export const DISTILL_METHODS: Readonly<Record<DistillVariant, DistillMethod>> = {
@@ -11,4 +12,5 @@ export const DISTILL_METHODS: Readonly<Record<DistillVariant, DistillMethod>> = 
   dc: dcMethod,
   dsa: dsaMethod,
   dm: dmMethod,
+  mtt: mttMethod,
 };

@@ -30,8 +30,20 @@ export interface DistillMethod {
   readonly needsExpert: boolean;
   /** Synthetic labels enter its loss, so they can be learned (`learnLabels`). */
   readonly canLearnLabels: boolean;
+  /** Starts the method on a run (mtt trains the trajectories it matches here). */
+  start(state: DistillState): Promise<DistillSession>;
+}
+
+export interface DistillSession {
   /** One outer iteration: moves the synthetic set and returns its matching distance. */
-  iterate(state: DistillState, iteration: number): Promise<number>;
+  iterate(iteration: number): Promise<number>;
+  /** Frees what `start` prepared. */
+  dispose(): void;
+}
+
+/** The session of a method that prepares nothing: each iteration reads the state alone. */
+export function eachIteration(iterate: (state: DistillState, iteration: number) => Promise<number>): DistillMethod['start'] {
+  return (state) => Promise.resolve({ iterate: (iteration) => iterate(state, iteration), dispose: () => {} });
 }
 
 /** Reads a scalar distance tensor and disposes it. */

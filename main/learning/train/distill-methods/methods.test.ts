@@ -17,7 +17,7 @@ import { toyDataset } from '../../testing/toy-data.ts';
 import { drawSiameseParams, siameseAugment } from '../augment.ts';
 import { distill } from '../distill.ts';
 import { ConfigError } from '../validate.ts';
-import { dcDistance, dmDistance, dmMatchStep, paramGrads } from '../steps.ts';
+import { dcDistance, dmDistance, dmMatchStep, mttDistance, paramGrads, selectRows } from '../steps.ts';
 
 beforeAll(async () => {
   await initBackend(process.env.DDRL_BACKEND ?? 'wasm');
@@ -82,6 +82,32 @@ describe('gradients of each method with respect to the synthetic set', () => {
     tf.dispose([...params, ...realMeans, syn]);
   });
 
+  it('mtt: the unrolled trajectory distance, with respect to the pixels, the label logits and the log learning rate', () => {
+    const { def, params } = tinyNetwork();
+    // A target a little way from the start, as a later checkpoint would be.
+    const target = params.map((p, i) => tf.add(p, tf.mul(tf.randomNormal(p.shape, 0, 1, 'float32', 60 + i), 0.05)));
+    const pixels = tf.randomUniform([3, 6, 6, 3], 0, 1, 'float32', 2) as tf.Tensor4D;
+    const logits = tf.randomNormal([3, ACTIONS], 0, 1, 'float32', 5) as tf.Tensor2D;
+    const logRate = tf.scalar(Math.log(0.5));
+    // Two unrolled steps on different minibatches of the three samples.
+    const picks = [Int32Array.from([0, 2]), Int32Array.from([1, 2])];
+    const distance = (obs: tf.Tensor4D, l: tf.Tensor2D, rate: tf.Scalar) =>
+      mttDistance(
+        def,
+        params,
+        target,
+        picks.map((at) => ({ obs: selectRows(obs, at), targets: selectRows(tf.softmax(l) as tf.Tensor2D, at) })),
+        tf.exp(rate) as tf.Scalar,
+        'mse',
+      );
+    expectMatchesFiniteDifferences((x) => distance(x as tf.Tensor4D, logits, logRate), pixels, 'mtt pixels');
+    expectMatchesFiniteDifferences((l) => distance(pixels, l as tf.Tensor2D, logRate), logits, 'mtt labels');
+    // The rate is one number: the difference quotient of a float32 loss near 1 needs a wider step.
+    const rate = directionalDerivative((r) => distance(pixels, logits, r as tf.Scalar), logRate, 1e-2, tf.scalar(1));
+    expect(Math.abs(rate.analytic - rate.numeric), `mtt learning rate: ${rate.analytic} vs ${rate.numeric}`).toBeLessThan(1e-2 * Math.abs(rate.analytic));
+    tf.dispose([...params, ...target, pixels, logits, logRate]);
+  });
+
   it('learned labels: the paper distance and dc distance with respect to the label logits', () => {
     const { def, params } = tinyNetwork();
     const real = { obs: tf.randomUniform([3, 6, 6, 3], 0, 1, 'float32', 1) as tf.Tensor4D, targets: oneHotLabels([1, 1, 1], ACTIONS) };
@@ -138,7 +164,7 @@ describe('siamese augmentation', () => {
 describe('each method end to end', () => {
   const smallStudent = { kind: 'student' as const, channels: [4, 8, 4, 3], actions: ACTIONS };
 
-  for (const variant of ['dc', 'dsa', 'dm'] as const) {
+  for (const variant of ['dc', 'dsa', 'dm', 'mtt'] as const) {
     it(`"${variant}" distils a toy problem without leaking tensors`, async () => {
       const data = toyDataset(4, ACTIONS);
       const before = tf.memory().numTensors;
@@ -150,6 +176,17 @@ describe('each method end to end', () => {
         innerSteps: 2,
         syntheticSize: 8,
         realBatch: 4,
+        // mtt: one trajectory of three checkpoints two steps apart; unrolls of two steps on four samples.
+        mtt: {
+          trajectories: 1,
+          checkpoints: 3,
+          stepsPerCheckpoint: 2,
+          trajectoryLearningRate: 0.01,
+          targetSpan: 1,
+          syntheticSteps: 2,
+          syntheticBatch: 4,
+          learnRate: true,
+        },
         seed: 1,
       });
       expect(result.synthetic.count).toBe(8);
@@ -179,7 +216,7 @@ describe('each method end to end', () => {
   it('dm refuses to learn labels, naming the methods that can', async () => {
     await expect(distill(toyDataset(2, ACTIONS), { variant: 'dm', learnLabels: true, network: smallStudent, syntheticSize: 4 })).rejects.toThrow(ConfigError);
     await expect(distill(toyDataset(2, ACTIONS), { variant: 'dm', learnLabels: true, network: smallStudent, syntheticSize: 4 })).rejects.toThrow(
-      /learnLabels = true with variant 'dm': its loss does not read labels.*Use variant paper, dc, dsa or learnLabels = false/,
+      /learnLabels = true with variant 'dm': its loss does not read labels.*Use variant paper, dc, dsa, mtt or learnLabels = false/,
     );
   });
 

@@ -8,13 +8,13 @@
 import { sampleWithoutReplacement } from '../coreset.ts';
 import { BatchBuilder, disposeBatch } from '../data.ts';
 import { paperMatchStep } from '../steps.ts';
-import { readDistance, type DistillMethod } from './method.ts';
+import { eachIteration, readDistance, type DistillMethod } from './method.ts';
 
 export const paperMethod: DistillMethod = {
   name: 'paper',
   needsExpert: true,
   canLearnLabels: true,
-  async iterate({ data, byAction, groups, config, optimizer, random, expert }) {
+  start: eachIteration(async ({ data, byAction, groups, config, optimizer, random, expert }) => {
     const builder = new BatchBuilder(data, config.realBatch, expert!.def.actions);
     const real = groups.map((g) => builder.build(sampleWithoutReplacement(byAction[g.action]!, config.realBatch, random)));
     try {
@@ -22,5 +22,5 @@ export const paperMethod: DistillMethod = {
     } finally {
       real.forEach(disposeBatch);
     }
-  },
+  }),
 };
