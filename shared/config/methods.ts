@@ -31,6 +31,18 @@ export const isCoresetControl = (method: string): method is CoresetControl => (C
  */
 export const DISTILL_VARIANTS = ['paper', 'dc', 'dsa', 'dm', 'mtt'] as const;
 export type DistillVariant = (typeof DISTILL_VARIANTS)[number];
+/** What each variant's per-iteration distance (the `distill/distance` series) measures, as charts name it. */
+export const MATCHING_DISTANCES: Readonly<Record<DistillVariant, string>> = {
+  paper: 'gradient-matching distance',
+  dc: 'gradient-matching distance',
+  dsa: 'gradient-matching distance',
+  dm: 'mean-embedding distance',
+  mtt: 'trajectory-matching distance',
+};
+/** The distance's name for a stored run's variant (any string: runs store what they were given). */
+export const matchingDistanceName = (variant: unknown): string =>
+  (MATCHING_DISTANCES as Record<string, string>)[String(variant)] ?? 'matching distance';
+
 /** How the synthetic pixels are parameterised and optimised (`distill.pixels`). */
 export const PIXEL_PARAMETERISATIONS = ['raw-sgd', 'unit-adam'] as const;
 export type PixelParameterisation = (typeof PIXEL_PARAMETERISATIONS)[number];
