@@ -40,8 +40,7 @@ export const MATCHING_DISTANCES: Readonly<Record<DistillVariant, string>> = {
   mtt: 'trajectory-matching distance',
 };
 /** The distance's name for a stored run's variant (any string: runs store what they were given). */
-export const matchingDistanceName = (variant: unknown): string =>
-  (MATCHING_DISTANCES as Record<string, string>)[String(variant)] ?? 'matching distance';
+export const matchingDistanceName = (variant: unknown): string => (MATCHING_DISTANCES as Record<string, string>)[String(variant)] ?? 'matching distance';
 
 /** How the synthetic pixels are parameterised and optimised (`distill.pixels`). */
 export const PIXEL_PARAMETERISATIONS = ['raw-sgd', 'unit-adam'] as const;
