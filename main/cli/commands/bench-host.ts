@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
 import { FRAME_BYTES } from '@shared/api/frames.ts';
 import type { ServerMessage } from '@shared/api/protocol.ts';
+import { unpackMessage } from '@shared/api/wire-message.ts';
 import { parseExperimentConfig } from '@shared/config/experiment.ts';
 import { ProcgenEnv } from '@shared/procgen/env.ts';
 import { FrameRenderer } from '@shared/procgen/render/frame-renderer.ts';
@@ -88,8 +89,12 @@ async function connectClient(url: string): Promise<{ call(name: string, input: u
   const socket = new WebSocket(url);
   const pending = new Map<number, (outcome: Outcome) => void>();
   let nextId = 1;
-  socket.on('message', (data) => {
-    const message = JSON.parse(String(data)) as ServerMessage;
+  socket.on('message', (data, isBinary) => {
+    // Replies with frames are binary messages (shared/api/wire-message.ts).
+    const buffer = data as Buffer;
+    const message = (
+      isBinary ? unpackMessage(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.length) as ArrayBuffer) : JSON.parse(String(data))
+    ) as ServerMessage;
     if (message.type === 'event' || message.id === null) return;
     pending.get(message.id)?.(message.type === 'result' ? 'ok' : 'error');
     pending.delete(message.id);
