@@ -51,7 +51,7 @@ export function layerCosineDistance(a: readonly tf.Tensor[], b: readonly tf.Tens
   return tf.addN(terms) as tf.Scalar;
 }
 
-/** [N, count] float32 one-hot rows for integer actions. */
+/** [N, count] float32 one-hot rows for integer actions (int32 then cast: wasm's oneHot asked for float32 writes int32 bits). */
 export function oneHotLabels(actions: ArrayLike<number>, count: number): tf.Tensor2D {
   return tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(Array.from(actions), 'int32'), count), 'float32') as tf.Tensor2D);
 }

@@ -39,8 +39,9 @@ export const MATCHING_DISTANCES: Readonly<Record<DistillVariant, string>> = {
   dm: 'mean-embedding distance',
   mtt: 'trajectory-matching distance',
 };
-/** The distance's name for a stored run's variant (any string: runs store what they were given). */
-export const matchingDistanceName = (variant: unknown): string => (MATCHING_DISTANCES as Record<string, string>)[String(variant)] ?? 'matching distance';
+/** The distance's name for a stored run's `distill` config section (read loosely: runs store what they were given). */
+export const matchingDistanceName = (distill: unknown): string =>
+  (MATCHING_DISTANCES as Record<string, string>)[String((distill as { variant?: unknown } | undefined)?.variant)] ?? 'matching distance';
 
 /** How the synthetic pixels are parameterised and optimised (`distill.pixels`). */
 export const PIXEL_PARAMETERISATIONS = ['raw-sgd', 'unit-adam'] as const;

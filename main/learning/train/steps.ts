@@ -4,7 +4,7 @@
  * scalar tensor and leaves no other tensor behind.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { bcLoss, layerCosineDistance, squaredL2Distance, type BcLoss } from '../losses.ts';
+import { bcLoss, layerCosineDistance, oneHotLabels, squaredL2Distance, type BcLoss } from '../losses.ts';
 import type { NetworkDef } from '../nets/network.ts';
 import type { TrainableNet } from '../nets/trainable.ts';
 
@@ -211,8 +211,7 @@ export function mttMatchStep(
  */
 export function selectRows<T extends tf.Tensor>(x: T, indexes: Int32Array): T {
   const rows = x.shape[0]!;
-  // (int32 then cast: wasm's oneHot asked for float32 writes int32 bits.)
-  const selection = tf.cast(tf.oneHot(tf.tensor1d(indexes, 'int32'), rows), 'float32');
+  const selection = oneHotLabels(indexes, rows);
   const picked = tf.matMul(selection, tf.reshape(x, [rows, -1]));
   return tf.reshape(picked, [indexes.length, ...x.shape.slice(1)]) as T;
 }
