@@ -3,12 +3,14 @@ import type { CallReply } from '@shared/api/contract.ts';
 import type { ApiEvent } from '@shared/api/events.ts';
 import { hostPaths, serverMessage, tokenParameter, type ClientMessage } from '@shared/api/protocol.ts';
 import { unpackMessage } from '@shared/api/wire-message.ts';
+import { openRelayedSocket, type RelayedSocket } from './socket-relay.ts';
 
 const maxRetryMs = 5000;
 
 /**
  * The headless host's WebSocket: calls carry ids and resolve on the reply with
  * the same id; a dropped connection fails the pending calls and reconnects with backoff.
+ * The socket itself lives in a worker (socket-relay.ts), so big replies arrive off the main thread.
  */
 export function websocketTransport(origin: string, token: string): ApiTransport {
   const endpoint = `${origin.replace(/^http/, 'ws')}${hostPaths.webSocket}?${tokenParameter}=${encodeURIComponent(token)}`;
@@ -19,45 +21,46 @@ export function websocketTransport(origin: string, token: string): ApiTransport 
   let state: ConnectionState = 'connecting';
   let nextId = 0;
   let retryMs = 250;
-  let socket: WebSocket;
+  let socket: RelayedSocket;
 
   const setState = (next: ConnectionState) => {
     state = next;
     stateListeners.forEach((listener) => listener(next));
   };
 
+  const onMessage = (data: ArrayBuffer | string) => {
+    let raw: unknown;
+    try {
+      // Replies with frames arrive as binary messages (shared/api/wire-message.ts).
+      raw = typeof data === 'string' ? JSON.parse(data) : unpackMessage(data);
+    } catch (error) {
+      console.warn('DDRL Studio: ignored a host message that could not be read', error);
+      return;
+    }
+    const parsed = serverMessage.safeParse(raw);
+    if (!parsed.success) {
+      console.warn('DDRL Studio: ignored a host message of unknown shape', raw, parsed.error.issues);
+      return;
+    }
+    const message = parsed.data;
+    if (message.type === 'event') {
+      eventListeners.forEach((listener) => listener(message.event));
+      return;
+    }
+    const resolve = message.id === null ? undefined : pending.get(message.id);
+    if (message.id !== null) pending.delete(message.id);
+    resolve?.(message.type === 'result' ? { ok: true, output: message.output } : { ok: false, error: message.error });
+  };
+
   const connect = () => {
-    socket = new WebSocket(endpoint);
-    // Replies with frames arrive as binary messages (shared/api/wire-message.ts).
-    socket.binaryType = 'arraybuffer';
-    socket.addEventListener('open', () => {
-      retryMs = 250;
-      setState('open');
-      queued.splice(0).forEach((message) => socket.send(JSON.stringify(message)));
-    });
-    socket.addEventListener('message', (message) => {
-      let raw: unknown;
-      try {
-        raw = message.data instanceof ArrayBuffer ? unpackMessage(message.data) : JSON.parse(String(message.data));
-      } catch (error) {
-        console.warn('DDRL Studio: ignored a host message that could not be read', error);
+    socket = openRelayedSocket(endpoint, (report) => {
+      if (report.type === 'message') return onMessage(report.data);
+      if (report.type === 'open') {
+        retryMs = 250;
+        setState('open');
+        queued.splice(0).forEach((message) => socket.send(JSON.stringify(message)));
         return;
       }
-      const parsed = serverMessage.safeParse(raw);
-      if (!parsed.success) {
-        console.warn('DDRL Studio: ignored a host message of unknown shape', raw, parsed.error.issues);
-        return;
-      }
-      const data = parsed.data;
-      if (data.type === 'event') {
-        eventListeners.forEach((listener) => listener(data.event));
-        return;
-      }
-      const resolve = data.id === null ? undefined : pending.get(data.id);
-      if (data.id !== null) pending.delete(data.id);
-      resolve?.(data.type === 'result' ? { ok: true, output: data.output } : { ok: false, error: data.error });
-    });
-    socket.addEventListener('close', () => {
       for (const resolve of pending.values())
         resolve({ ok: false, error: { code: 'failed', message: 'The connection to the host was lost before it answered.' } });
       pending.clear();
@@ -75,7 +78,7 @@ export function websocketTransport(origin: string, token: string): ApiTransport 
       const message: ClientMessage = { type: 'call', id: nextId++, call, input };
       return new Promise((resolve) => {
         pending.set(message.id, resolve);
-        if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
+        if (socket.isOpen()) socket.send(JSON.stringify(message));
         else queued.push(message);
       });
     },
