@@ -60,6 +60,27 @@ describe('the inspector snapshot cache', () => {
     expect(wire.mostInFlight()).toBe(1);
   });
 
+  it('waits the quiet period after the snapshot the view asked for arrived before fetching ahead', async () => {
+    const wire = recordingFetch();
+    const cache = new SnapshotCache(wire.fetch, () => 100, 10_000, 80);
+    const shown = cache.get(40);
+    cache.focus(ITERATIONS, 4);
+    await Promise.all([shown, wire.settle()]);
+    const answered = performance.now();
+    expect(wire.asked).toEqual([40]);
+    // A jump inside the quiet period is the only request on the wire.
+    await new Promise((r) => setTimeout(r, 30));
+    cache.focus(ITERATIONS, 1);
+    const jump = cache.get(10);
+    await Promise.all([jump, wire.settle()]);
+    expect(wire.asked).toEqual([40, 10]);
+    // Quiet long enough after the jump's answer: fetching ahead goes on, nearest the slider first.
+    await new Promise((r) => setTimeout(r, 120));
+    await wire.settle();
+    expect(wire.asked.slice(0, 4)).toEqual([40, 10, 20, 0]);
+    expect(performance.now() - answered).toBeGreaterThanOrEqual(80);
+  });
+
   it('stops fetching ahead at its budget and drops the farthest snapshots past it', async () => {
     const wire = recordingFetch();
     const cache = new SnapshotCache(wire.fetch, () => 100, 300);

@@ -1,9 +1,10 @@
 /**
  * The inspector's snapshots, fetched ahead so the slider never waits on the wire:
  * every stored snapshot is fetched in the background, nearest to the slider first
- * and one at a time, and only while no snapshot the view asked for is on its way
- * (so a jump's own request shares the host and the wire with at most one fetched
- * ahead), until the cache holds `budgetBytes`. Past the budget the snapshots
+ * and one at a time, and only once no snapshot the view asked for has been on its
+ * way for `quietMs` (so a jump's own request shares the host and the wire with at
+ * most one fetched ahead, and none in the moments after the view opens or the
+ * slider moves, when the next jump is likeliest), until the cache holds `budgetBytes`. Past the budget the snapshots
  * farthest from the slider are dropped, so scrubbing a long run stays bounded.
  */
 export class SnapshotCache<T> {
@@ -15,11 +16,14 @@ export class SnapshotCache<T> {
   private position = 0;
   private fetchingAhead = false;
   private closed = false;
+  /** When the last fetch the view asked for was answered (ms, `performance.now()`). */
+  private lastAnswered = -Infinity;
 
   constructor(
     private readonly fetch: (iteration: number) => Promise<T>,
     private readonly sizeOf: (snapshot: T) => number,
     private readonly budgetBytes: number,
+    private readonly quietMs = 0,
   ) {}
 
   /** The snapshot at `iteration`, from the cache or fetched now, ahead of any fetched ahead. */
@@ -27,7 +31,10 @@ export class SnapshotCache<T> {
     const pending = this.load(iteration);
     if (!this.sizes.has(iteration) && !this.asked.has(pending)) {
       this.asked.add(pending);
-      const done = () => this.asked.delete(pending);
+      const done = () => {
+        this.asked.delete(pending);
+        this.lastAnswered = performance.now();
+      };
       pending.then(done, done);
     }
     return pending;
@@ -94,6 +101,11 @@ export class SnapshotCache<T> {
         if (this.closed || next === undefined || this.bytes() + average > this.budgetBytes) return;
         if (this.asked.size > 0) {
           await Promise.allSettled(this.asked);
+          continue;
+        }
+        const quietFor = performance.now() - this.lastAnswered;
+        if (quietFor < this.quietMs) {
+          await new Promise((resolve) => setTimeout(resolve, this.quietMs - quietFor));
           continue;
         }
         await this.load(next).catch(() => undefined);
