@@ -40,6 +40,7 @@ const OPTIONS: DaggerOptions = {
   levels: { startLevel: 100, numLevels: 200 },
   planner: { horizon: 8, rollouts: 1, foresight: 'sampled', futures: 2 },
   targetTemperature: 0,
+  loss: 'ce',
   channels: [4, 8, 8],
   demoEpisodes: 2,
   rounds: 1,

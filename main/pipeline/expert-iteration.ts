@@ -17,6 +17,7 @@ import type { Mode, ProcgenGame } from '@shared/procgen/engine/game.ts';
 import { NUM_ACTIONS } from '@shared/procgen/engine/actions.ts';
 import type { GameName } from '@shared/procgen/games/index.ts';
 import type { LevelSet } from '@shared/procgen/levels.ts';
+import type { ImitationLoss } from '../learning/losses.ts';
 import { createNetwork } from '../learning/nets/create.ts';
 import { createTrainable, type TrainableNet } from '../learning/nets/trainable.ts';
 import { Random } from '../learning/random.ts';
@@ -35,6 +36,8 @@ export interface DaggerOptions {
   readonly planner: PlannerOptions;
   /** Softmax temperature of the planner's search targets (0: equal mass on its best actions). */
   readonly targetTemperature: number;
+  /** What the network learns the targets with: cross-entropy, or advantage regression (main/learning/losses.ts). */
+  readonly loss: ImitationLoss;
   readonly channels: readonly number[];
   /** Planner demonstration episodes of round 0. */
   readonly demoEpisodes: number;
@@ -145,7 +148,7 @@ export async function trainDagger(options: DaggerOptions, control: DaggerControl
       {
         network: { kind: 'impala', channels: options.channels },
         init: 'pytorch',
-        loss: 'ce',
+        loss: options.loss,
         learningRate: options.learningRate,
         batchSize: options.batchSize,
         steps,

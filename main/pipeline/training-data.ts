@@ -1,5 +1,6 @@
 /** Stored data and models in the shapes the learning core trains on. */
-import type { BcLoss } from '../learning/losses.ts';
+import type { BcLoss, ImitationLoss } from '../learning/losses.ts';
+import type { ExperimentConfig } from '@shared/config/experiment.ts';
 import type { NetworkDef } from '../learning/nets/network.ts';
 import { trainableFromWeights, type TrainableNet } from '../learning/nets/trainable.ts';
 import type { EpisodeDataset, LabelledSet } from '../learning/train/data.ts';
@@ -43,6 +44,12 @@ export function syntheticSetOf(snapshot: SyntheticSnapshot, soft = false): Label
 /** The config's loss names are spelled out; the learning core's are short. */
 export function bcLossOf(loss: 'mse' | 'mae' | 'cross-entropy'): BcLoss {
   return loss === 'cross-entropy' ? 'ce' : loss;
+}
+
+/** The loss the expert network imitates the planner's search targets with. */
+export function imitationLossOf(expert: ExperimentConfig['expert']): ImitationLoss {
+  const { loss, advantageTemperature } = expert.imitation;
+  return loss === 'advantage' ? { kind: 'advantage', targetTemperature: expert.planner.targetTemperature, temperature: advantageTemperature } : 'ce';
 }
 
 /** How a model's architecture is recorded next to its weights, e.g. `impala[8,16,16]`. */

@@ -40,6 +40,12 @@ describe('experiment config', () => {
     expect(() => parseExperimentConfig({ game: 'jumper', distil: {} })).toThrow(/distil/);
   });
 
+  it('refuses advantage imitation from targets that keep no score gaps (temperature 0), naming both fields', () => {
+    const config = { game: 'bigfish', expert: { source: 'dagger', imitation: { loss: 'advantage' }, planner: { targetTemperature: 0 } } };
+    expect(() => parseExperimentConfig(config)).toThrow(/expert\.imitation\.loss.*expert\.planner\.targetTemperature=0/s);
+    expect(parseExperimentConfig({ ...config, expert: { ...config.expert, planner: { targetTemperature: 0.03 } } }).expert.imitation.loss).toBe('advantage');
+  });
+
   it('requires a run id when the expert is reused', () => {
     expect(() => parseExperimentConfig({ game: 'jumper', expert: { source: 'reuse' } })).toThrow(/expert\.reuseRunId/);
   });

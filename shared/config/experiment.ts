@@ -109,7 +109,7 @@ export const expertSchema = z
       .default([16, 32, 32]),
     ppo: ppoSchema.default(ppoSchema.parse({})),
     planner: plannerSchema.default(plannerSchema.parse({})),
-    /** Cross-entropy cloning of the planner's demonstrations (its search targets) into the expert network. */
+    /** How the expert network learns the planner's demonstrations (its search targets). */
     imitation: z
       .object({
         steps: int(1, 10_000_000, 'Adam steps on the demonstrations').default(3000),
@@ -117,9 +117,17 @@ export const expertSchema = z
         learningRate: real(0, 10, 'Adam learning rate', true).default(2e-3),
         /** Random translation of each training frame (RAD/DrAC): keeps the network from memorising the levels' backgrounds. */
         shift: int(0, 16, 'pixels each frame is moved at random in x and y').default(0),
+        /**
+         * 'cross-entropy' on the search targets, or 'advantage': the network regresses every action's
+         * score gap to the planner's best (recovered from the targets), so a deadly move costs by how
+         * bad it is (main/learning/losses.ts).
+         */
+        loss: z.enum(['cross-entropy', 'advantage'], { error: 'expected cross-entropy or advantage' }).default('cross-entropy'),
+        /** 'advantage' only: the policy is softmax(advantage / this). */
+        advantageTemperature: real(0, 100, 'score units; the policy is softmax(advantage / this)', true).default(0.1),
       })
       .strict()
-      .default({ steps: 3000, batchSize: 64, learningRate: 2e-3, shift: 0 }),
+      .default({ steps: 3000, batchSize: 64, learningRate: 2e-3, shift: 0, loss: 'cross-entropy', advantageTemperature: 0.1 }),
     dagger: daggerSchema.default(daggerSchema.parse({})),
   })
   .strict();
@@ -278,6 +286,14 @@ export const experimentConfigSchema = z
         code: 'custom',
         path: ['distill', 'learnLabels'],
         message: "variant 'dm' matches embeddings, its loss has no labels to learn: use variant paper, dc, dsa or mtt, or learnLabels=false",
+      });
+    }
+    if (config.expert.imitation.loss === 'advantage' && config.expert.planner.targetTemperature === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['expert', 'imitation', 'loss'],
+        message:
+          "'advantage' recovers score gaps from the planner's soft targets, which expert.planner.targetTemperature=0 does not keep: give it a temperature (e.g. 0.03) or use loss=cross-entropy",
       });
     }
     if (config.expert.source === 'reuse' && config.expert.reuseRunId === null) {

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { adam, disposeOptimizer } from './optimizers.ts';
-import { BC_LOSSES, type BcLoss } from '../losses.ts';
+import { BC_LOSSES, type ImitationLoss } from '../losses.ts';
 import { createNetwork, type NetworkOptions } from '../nets/create.ts';
 import { INIT_SCHEMES, type InitScheme } from '../nets/init.ts';
 import { createTrainable, type TrainableNet } from '../nets/trainable.ts';
@@ -19,7 +19,7 @@ import { checkChoice, checkLearningRate, checkNumber } from './validate.ts';
 export interface BcConfig {
   readonly network: NetworkOptions;
   readonly init: InitScheme;
-  readonly loss: BcLoss;
+  readonly loss: ImitationLoss;
   readonly learningRate: number;
   /** Samples per step; a set smaller than this is used whole (full batch). */
   readonly batchSize: number;
@@ -45,7 +45,10 @@ export const BC_DEFAULTS: BcConfig = {
 
 export function resolveBcConfig(overrides: Partial<BcConfig> = {}): BcConfig {
   const config = { ...BC_DEFAULTS, ...overrides };
-  checkChoice('loss', config.loss, BC_LOSSES);
+  if (typeof config.loss === 'object') {
+    checkNumber('loss.targetTemperature', config.loss.targetTemperature, 0, 100, { minExclusive: true });
+    checkNumber('loss.temperature', config.loss.temperature, 0, 100, { minExclusive: true });
+  } else checkChoice('loss', config.loss, BC_LOSSES);
   checkChoice('init', config.init, INIT_SCHEMES);
   checkLearningRate('learningRate', config.learningRate);
   checkNumber('batchSize', config.batchSize, 1, 4096, { integer: true });

@@ -4,7 +4,7 @@
  * scalar tensor and leaves no other tensor behind.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { bcLoss, layerCosineDistance, oneHotLabels, squaredL2Distance, type BcLoss } from '../losses.ts';
+import { bcLoss, layerCosineDistance, oneHotLabels, squaredL2Distance, type BcLoss, type ImitationLoss } from '../losses.ts';
 import type { NetworkDef } from '../nets/network.ts';
 import type { TrainableNet } from '../nets/trainable.ts';
 
@@ -48,7 +48,7 @@ export type Augment = (obs: tf.Tensor4D) => tf.Tensor4D;
 const identity: Augment = (obs) => obs;
 
 /** One behavioural-cloning step: loss on the batch, gradients, one optimizer update. */
-export function bcStep(net: TrainableNet, optimizer: tf.Optimizer, batch: Batch, loss: BcLoss): tf.Scalar {
+export function bcStep(net: TrainableNet, optimizer: tf.Optimizer, batch: Batch, loss: ImitationLoss): tf.Scalar {
   return tf.tidy(() => {
     const { value, grads } = tf.variableGrads(() => bcLoss(net.def.forward(net.vars, batch.obs).logits, batch.targets, loss), net.vars);
     optimizer.applyGradients(grads);

@@ -207,4 +207,21 @@ describe('losses', () => {
     expect(bcLoss(logits, tf.tensor2d([[1, 0]]), 'mse').dataSync()[0]).toBeCloseTo(0.25, 6);
     expect(bcLoss(logits, tf.tensor2d([[1, 0]]), 'ce').dataSync()[0]).toBeCloseTo(Math.log(2), 6);
   });
+
+  it('advantage regression recovers score gaps from soft targets, floors the underflowed ones, and is zero at the recovered values', () => {
+    // Scores 1, 0.7 and -9 (a deadly move) at target temperature 0.03: the third target underflows to 0.
+    const scores = [1, 0.7, -9];
+    const targetTemperature = 0.03;
+    const unnormalised = scores.map((s) => Math.exp((s - 1) / targetTemperature));
+    const sum = unnormalised.reduce((a, b) => a + b, 0);
+    const targets = tf.tensor2d([unnormalised.map((u) => u / sum)]);
+    expect(targets.dataSync()[2]).toBe(0);
+    const loss = { kind: 'advantage', targetTemperature, temperature: 0.1 } as const;
+    // Advantages 0, -0.3 and the floor -3; logits are advantages / 0.1.
+    const exact = tf.tensor2d([[0, -3, -30]]);
+    expect(bcLoss(exact, targets, loss).dataSync()[0]).toBeCloseTo(0, 8);
+    // Mean squared error over the three actions of (0.1 * logit - advantage).
+    const off = tf.tensor2d([[1, -3, -20]]);
+    expect(bcLoss(off, targets, loss).dataSync()[0]).toBeCloseTo((0.1 ** 2 + 0 + 1 ** 2) / 3, 6);
+  });
 });

@@ -13,7 +13,7 @@ import { saveMethodData } from '../../storage/methods.ts';
 import { weightsOf, disposeTrainable, trainableFromWeights } from '../../learning/nets/trainable.ts';
 import { episodeReturn } from '../../learning/train/episodes.ts';
 import { trainDagger, type DaggerOptions, type DaggerResume, type LabelledStates } from '../expert-iteration.ts';
-import { architectureOf } from '../training-data.ts';
+import { architectureOf, imitationLossOf } from '../training-data.ts';
 import type { StageCommit, StageContext } from '../stage-context.ts';
 import { EXPERT_KEY, PLANNER_KEY, plannerArchitecture } from './keys.ts';
 
@@ -44,6 +44,7 @@ export function daggerOptionsOf(config: ExperimentConfig): DaggerOptions {
     levels: config.trainLevels,
     planner: expert.planner,
     targetTemperature: expert.planner.targetTemperature,
+    loss: imitationLossOf(expert),
     channels: expert.channels,
     demoEpisodes: expert.planner.episodes,
     rounds: expert.dagger.rounds,

@@ -15,7 +15,7 @@ import { weightsOf, disposeTrainable } from '../../learning/nets/trainable.ts';
 import { subset } from '../../learning/train/data.ts';
 import { PLANNER_SLOTS } from '../planner.ts';
 import { drawLevelSeeds, episodeReturn, playEpisodes, type PlayedEpisode } from '../../learning/train/episodes.ts';
-import { architectureOf, episodeDatasetOf } from '../training-data.ts';
+import { architectureOf, episodeDatasetOf, imitationLossOf } from '../training-data.ts';
 import { seedFor, type StageCommit, type StageContext } from '../stage-context.ts';
 import { EXPERT_KEY, PLANNER_KEY, plannerArchitecture, plannerSource } from './keys.ts';
 
@@ -71,7 +71,7 @@ export async function plannerImitationExpert(ctx: StageContext): Promise<StageCo
     {
       network: { kind: 'impala', channels },
       init: 'pytorch',
-      loss: 'ce',
+      loss: imitationLossOf(ctx.config.expert),
       learningRate: imitation.learningRate,
       shift: imitation.shift,
       batchSize: imitation.batchSize,
