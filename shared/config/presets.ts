@@ -8,8 +8,9 @@ import { ConfigError, type ExperimentConfigInput } from './experiment.ts';
  *   matching on the frozen expert (1000 iterations, 75 real samples per action), BC
  *   100/40/25/10 %, 10 students per method, 100 ID + 100 OOD episodes each) with the strong
  *   expert a CPU can afford: DAgger from the search planner (sampled futures, search
- *   targets) into a half-width IMPALA ([8, 16, 16]): 45,000-180,000 demonstrated states,
- *   12,000 Adam steps, then two rounds in which the network plays and the planner labels.
+ *   targets) into a half-width IMPALA ([8, 16, 16]) by advantage regression (each action's
+ *   score gap to the planner's best): 45,000-180,000 demonstrated states, 12,000 Adam
+ *   steps, then two rounds in which the network plays and the planner labels.
  *   Students train 1000 Adam steps of 32.
  *   Beyond the paper, `distill.softLabels` adds the synthetic-soft method, and the four
  *   coreset controls (`distill.controls`, the default) are trained and evaluated beside it.
@@ -34,7 +35,7 @@ function strongExpert(game: GameName) {
     source: 'dagger',
     channels: [8, 16, 16],
     planner: { horizon: 16, rollouts: 2, foresight: 'sampled', futures: 4, targetTemperature: 0.03, episodes: DEMONSTRATIONS[game] },
-    imitation: { steps: 12000, batchSize: 64, learningRate: 2e-3, shift: 0 },
+    imitation: { steps: 12000, batchSize: 64, learningRate: 2e-3, shift: 0, loss: 'advantage', advantageTemperature: 0.1 },
     dagger: { rounds: 2, episodesPerRound: 64, stepsPerRound: 2500, plannerMix: 0, mixDecay: 0.5 },
   } as const satisfies ExperimentConfigInput['expert'];
 }
