@@ -29,7 +29,7 @@ export interface AdvantageRegression {
 }
 
 /** Advantages are clamped here: at small target temperatures float32 targets of worse actions underflow to 0. */
-export const ADVANTAGE_FLOOR = -3;
+const ADVANTAGE_FLOOR = -3;
 
 /** What an imitating network is trained with: a BC loss on distributions, or advantage regression on a planner's targets. */
 export type ImitationLoss = BcLoss | AdvantageRegression;
