@@ -52,6 +52,7 @@ const OPTIONS: DaggerOptions = {
   shift: 0,
   plannerMix: 0,
   mixDecay: 0.5,
+  ownShare: 0,
   seed: 3,
 };
 

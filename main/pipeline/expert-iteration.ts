@@ -55,6 +55,8 @@ export interface DaggerOptions {
   readonly plannerMix: number;
   /** Factor on `plannerMix` per later round. */
   readonly mixDecay: number;
+  /** Least share of every batch after round 0 drawn from the states the network visited (0: all labelled states alike). */
+  readonly ownShare: number;
   readonly seed: number;
 }
 
@@ -112,6 +114,7 @@ export function checkDaggerOptions(o: DaggerOptions): void {
   whole('dagger.stepsPerRound', o.stepsPerRound, 1, 10_000_000);
   if (!(o.plannerMix >= 0 && o.plannerMix <= 1)) throw new RangeError(`expert.dagger.plannerMix ${o.plannerMix} is invalid: use a probability 0..1.`);
   if (!(o.mixDecay >= 0 && o.mixDecay <= 1)) throw new RangeError(`expert.dagger.mixDecay ${o.mixDecay} is invalid: use a factor 0..1.`);
+  if (!(o.ownShare >= 0 && o.ownShare <= 1)) throw new RangeError(`expert.dagger.ownShare ${o.ownShare} is invalid: use a share 0..1.`);
   if (!(o.targetTemperature >= 0)) throw new RangeError(`expert.planner.targetTemperature ${o.targetTemperature} is invalid: use 0 or more.`);
 }
 
@@ -120,6 +123,8 @@ export async function trainDagger(options: DaggerOptions, control: DaggerControl
   checkDaggerOptions(options);
   const aggregate = new LabelledAggregate();
   for (const states of resume?.states ?? []) aggregate.add(states);
+  // The planner's demonstrations come first in the aggregate; everything after them the network visited.
+  let demonstrated = resume?.states[0] ? resume.states[0].targets.length / NUM_ACTIONS : 0;
   const total = options.demoEpisodes + options.firstSteps + options.rounds * (options.episodesPerRound + options.stepsPerRound);
   let done = resume ? unitsBefore(options, resume.roundsDone) : 0;
   const report = (text: string) => control.onProgress?.(done, total, text);
@@ -142,6 +147,7 @@ export async function trainDagger(options: DaggerOptions, control: DaggerControl
       );
     });
     for (const e of played.episodes) aggregate.add({ observations: e.observations!, targets: e.targets! });
+    if (round === 0) demonstrated = aggregate.count;
     const steps = round === 0 ? options.firstSteps : options.stepsPerRound;
     const trained = await trainBc(
       aggregate.view(),
@@ -155,6 +161,7 @@ export async function trainDagger(options: DaggerOptions, control: DaggerControl
         seed: seedFor(options.seed, `dagger/train/${round}`),
         progressEvery: 10,
         shift: options.shift,
+        emphasis: round > 0 && options.ownShare > 0 ? { from: demonstrated, share: options.ownShare } : undefined,
       },
       bcControl(round),
       net,

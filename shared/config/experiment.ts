@@ -92,6 +92,11 @@ export const daggerSchema = z
     stepsPerRound: int(1, 10_000_000, 'Adam steps after each round').default(800),
     plannerMix: real(0, 1, "probability the planner's action is played in round 1").default(0),
     mixDecay: real(0, 1, 'factor on plannerMix per later round').default(0.5),
+    /**
+     * Least share of every batch after the demonstrations drawn from the states the network itself
+     * visited; 0 treats every labelled state alike (those states are then a few percent of them).
+     */
+    ownShare: real(0, 1, "least share of each batch from the network's own states; 0 = all states alike").default(0),
   })
   .strict();
 

@@ -29,6 +29,12 @@ export interface BcConfig {
   readonly progressEvery: number;
   /** Random translation of each training frame by up to this many pixels (0: none). */
   readonly shift: number;
+  /**
+   * Samples from index `from` on make up at least `share` of every batch (DAgger: the states
+   * the network itself visited, which would otherwise be a few percent of the demonstrations).
+   * Absent: every sample alike.
+   */
+  readonly emphasis?: { readonly from: number; readonly share: number };
 }
 
 export const BC_DEFAULTS: BcConfig = {
@@ -56,6 +62,10 @@ export function resolveBcConfig(overrides: Partial<BcConfig> = {}): BcConfig {
   checkNumber('seed', config.seed, 0, 2 ** 32 - 1, { integer: true });
   checkNumber('progressEvery', config.progressEvery, 1, 1e7, { integer: true });
   checkNumber('shift', config.shift, 0, 16, { integer: true });
+  if (config.emphasis) {
+    checkNumber('emphasis.from', config.emphasis.from, 0, 2 ** 31 - 1, { integer: true });
+    checkNumber('emphasis.share', config.emphasis.share, 0, 1);
+  }
   return config;
 }
 
@@ -74,20 +84,13 @@ export async function trainBc(data: LabelledSet, overrides: Partial<BcConfig> = 
   const batchSize = Math.min(config.batchSize, data.count);
   const builder = new BatchBuilder(data, batchSize, net.def.actions);
   const optimizer = adam(config.learningRate);
-  const order = Int32Array.from({ length: data.count }, (_, i) => i);
+  const sampler = batchSampler(data.count, batchSize, random, config.emphasis);
   const losses = new Float32Array(config.steps);
   const throughput = new Throughput();
-  let cursor = data.count; // forces a shuffle before the first batch
   try {
     for (let step = 0; step < config.steps; step++) {
       await checkpoint(control, 'Behavioural cloning', step);
-      // Epochs over a reshuffled order; a final partial batch is skipped.
-      if (cursor + batchSize > data.count) {
-        random.shuffle(order);
-        cursor = 0;
-      }
-      const batch = builder.build(order.subarray(cursor, cursor + batchSize), batchSize, config.shift > 0 ? { pixels: config.shift, random } : undefined);
-      cursor += batchSize;
+      const batch = builder.build(sampler(), batchSize, config.shift > 0 ? { pixels: config.shift, random } : undefined);
       const loss = bcStep(net, optimizer, batch, config.loss);
       disposeBatch(batch);
       // An asynchronous read: the webgpu backend cannot read synchronously.
@@ -105,6 +108,47 @@ export async function trainBc(data: LabelledSet, overrides: Partial<BcConfig> = 
     disposeOptimizer(optimizer);
   }
   return { net, losses };
+}
+
+/**
+ * The indexes of each next batch: epochs over a reshuffled order (a final partial batch is
+ * skipped). With an emphasis, the emphasised tail and the rest are two such orders and each
+ * batch takes its share from the tail (at least `share`, at least the tail's share of the set).
+ */
+function batchSampler(count: number, batchSize: number, random: Random, emphasis: BcConfig['emphasis']): () => Int32Array {
+  const from = emphasis ? Math.min(emphasis.from, count) : count;
+  if (!emphasis || from === 0 || from === count) return epochOrder(0, count, batchSize, random);
+  const tailCount = Math.max(1, Math.min(batchSize - 1, Math.round(batchSize * Math.max(emphasis.share, (count - from) / count))));
+  const head = epochOrder(0, from, batchSize - tailCount, random);
+  const tail = epochOrder(from, count, tailCount, random);
+  const indexes = new Int32Array(batchSize);
+  return () => {
+    indexes.set(head(), 0);
+    indexes.set(tail(), batchSize - tailCount);
+    return indexes;
+  };
+}
+
+/** `n` indexes of [start, end) at a time, in epochs over a reshuffled order; n may exceed the range (indexes then repeat within a batch). */
+function epochOrder(start: number, end: number, n: number, random: Random): () => Int32Array {
+  const size = end - start;
+  if (n > size) {
+    const indexes = new Int32Array(n);
+    return () => {
+      for (let i = 0; i < n; i++) indexes[i] = start + random.int(size);
+      return indexes;
+    };
+  }
+  const order = Int32Array.from({ length: size }, (_, i) => start + i);
+  let cursor = size; // forces a shuffle before the first batch
+  return () => {
+    if (cursor + n > size) {
+      random.shuffle(order);
+      cursor = 0;
+    }
+    cursor += n;
+    return order.subarray(cursor - n, cursor);
+  };
 }
 
 /** Fraction of samples whose most likely action (argmax of the logits) is the labelled one. */

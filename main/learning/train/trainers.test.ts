@@ -10,7 +10,7 @@ import { directionalDerivative, mixedDirection } from '../testing/gradcheck.ts';
 import { conv3x3, dense, flatten, maxPool, relu, residualBlock } from '../nets/layers.ts';
 import { toyDataset } from '../testing/toy-data.ts';
 import { actionAgreement, trainBc } from './bc.ts';
-import { selectTopEpisodes, subset } from './data.ts';
+import { OBS_VALUES, selectTopEpisodes, subset } from './data.ts';
 import { allocateSynthetic, distill } from './distill.ts';
 import { dcMatchStep, paramGrads } from './steps.ts';
 import { oneHotLabels } from '../losses.ts';
@@ -47,6 +47,26 @@ describe('behavioural cloning', () => {
       expect(mean(losses, 35, 40), loss).toBeLessThan(mean(losses, 0, 5));
       disposeTrainable(net);
     }
+  });
+
+  it('an emphasis on the tail of the set makes its samples outweigh a larger head that contradicts them', async () => {
+    // Head: 16 frames of each of two actions. Tail: 4 of the action-0 frames again, labelled 1.
+    const head = toyDataset(16, 2);
+    const tailFrames = 4;
+    const obs = new Uint8Array(head.obs.length + tailFrames * OBS_VALUES);
+    obs.set(head.obs);
+    obs.set(head.obs.subarray(0, tailFrames * OBS_VALUES), head.obs.length);
+    const actions = Int32Array.from([...head.actions, ...Array<number>(tailFrames).fill(1)]);
+    const data = { count: head.count + tailFrames, obs, actions };
+    const relabelled = { count: 16, obs: head.obs.subarray(0, 16 * OBS_VALUES), actions: new Int32Array(16).fill(1) };
+    const agreementWith = async (emphasis?: { from: number; share: number }) => {
+      const { net } = await trainBc(data, { network: smallStudent, loss: 'ce', steps: 60, batchSize: 16, learningRate: 0.01, seed: 5, emphasis });
+      const agreement = await actionAgreement(net, relabelled);
+      disposeTrainable(net);
+      return agreement;
+    };
+    expect(await agreementWith()).toBeLessThanOrEqual(0.25);
+    expect(await agreementWith({ from: head.count, share: 0.9 })).toBeGreaterThanOrEqual(0.75);
   });
 
   it('stops between steps when cancelled', async () => {

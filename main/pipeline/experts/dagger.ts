@@ -56,6 +56,7 @@ export function daggerOptionsOf(config: ExperimentConfig): DaggerOptions {
     shift: expert.imitation.shift,
     plannerMix: expert.dagger.plannerMix,
     mixDecay: expert.dagger.mixDecay,
+    ownShare: expert.dagger.ownShare,
     seed: config.seed,
   };
 }
