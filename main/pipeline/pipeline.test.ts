@@ -375,10 +375,18 @@ describe('a finished run', () => {
   });
 });
 
-describe('extra evaluation rows', () => {
-  it('plays every student greedily and each method as an ensemble, each as a row of its own next to its method', () => {
+describe('student options', () => {
+  it('trains students of the chosen architecture, plays each greedily and each method as an ensemble, each as a row of its own next to its method', () => {
     const db = join(dir, 'extra-rows.sqlite');
-    const extra = ['students.count=2', 'baselines.percentiles=[100]', 'distill.controls=[]', 'evaluate.greedyRows=true', 'evaluate.ensembleRows=true'];
+    const extra = [
+      'students.count=2',
+      'students.network=impala',
+      'students.channels=[4]',
+      'baselines.percentiles=[100]',
+      'distill.controls=[]',
+      'evaluate.greedyRows=true',
+      'evaluate.ensembleRows=true',
+    ];
     const r = ddrl('run', '--preset', 'quick-jumper', ...TINY, ...extra.flatMap((s) => ['--set', s]), '--db', db);
     expect(r.err).toBe('');
     const rows = (
@@ -391,6 +399,7 @@ describe('extra evaluation rows', () => {
     // One ensemble is one policy: its interval is over episodes, and it is never averaged with single students.
     expect(row('synthetic [ensemble of 2]')).toMatchObject({ models: 1, intervalOver: 'episodes', dataUsed: row('synthetic').dataUsed });
     expect(query(db, "SELECT length(weights) AS n FROM models WHERE method = 'bc-100 [ensemble of 2]'")).toEqual([{ n: 0 }]);
+    expect(query(db, "SELECT DISTINCT architecture FROM models WHERE role = 'student' AND length(weights) > 0")).toEqual([{ architecture: 'impala[4]' }]);
   }, 300_000);
 });
 

@@ -230,6 +230,15 @@ export const distillSchema = z
 export const studentsSchema = z
   .object({
     count: int(1, 1000, 'independently initialised students per method').default(10),
+    /** The paper's small student CNN, or the expert's IMPALA architecture (wider students clone better; the paper's is the protocol). */
+    network: z.enum(['student', 'impala'], { error: 'expected student or impala' }).default('student'),
+    /** Conv channels per stage; null: the network's own (student [12, 48, 12, 3], IMPALA [16, 32, 32]). */
+    channels: z
+      .array(int(1, 256, 'channels of one stage'))
+      .min(1, { error: 'give 1 to 4 stages, e.g. [8, 16, 16]' })
+      .max(4, { error: 'give 1 to 4 stages, e.g. [8, 16, 16]' })
+      .nullable()
+      .default(null),
     bc: bcSchema.default(bcSchema.parse({})),
   })
   .strict();

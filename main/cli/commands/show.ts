@@ -49,7 +49,7 @@ export const showCommand: CliCommand = {
       io.out(
         `  expert ${config.expert.source}${config.expert.source === 'reuse' ? ` (run ${config.expert.reuseRunId})` : ''} impala[${config.expert.channels.join(',')}]; ` +
           `collect ${config.collect.episodes} episodes; distill ${config.distill.variant} ${config.distill.size} samples x ${config.distill.iterations} it.; ` +
-          `${config.students.count} students/method x ${config.students.bc.steps} steps; evaluate ${config.evaluate.episodesId} ID + ${config.evaluate.episodesOod} OOD`,
+          `${config.students.count} ${config.students.network === 'impala' ? 'IMPALA ' : ''}students/method x ${config.students.bc.steps} steps; evaluate ${config.evaluate.episodesId} ID + ${config.evaluate.episodesOod} OOD`,
       );
       io.out('');
       io.out('  stage      status     seconds  note');

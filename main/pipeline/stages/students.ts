@@ -65,7 +65,7 @@ function studentMethods(ctx: StageContext): { method: string; data: () => Labell
 export const studentsStage: StageDefinition = {
   name: 'students',
   async run(ctx) {
-    const { count, bc } = ctx.config.students;
+    const { count, bc, network, channels } = ctx.config.students;
     const methods = studentMethods(ctx);
     const total = methods.length * count;
     let trained = 0;
@@ -82,7 +82,7 @@ export const studentsStage: StageDefinition = {
         const { net, losses } = await trainBc(
           set,
           {
-            network: { kind: 'student' },
+            network: { kind: network, channels: channels ?? undefined },
             init: 'pytorch',
             loss: bcLossOf(bc.loss),
             learningRate: bc.learningRate,
