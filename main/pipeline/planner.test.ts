@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createGame } from '@shared/procgen/games/index.ts';
+import { FAST_FLYER, FLYER, type StarPilot } from '@shared/procgen/games/starpilot.ts';
 import { Planner, searchTargets, type PlannerOptions } from './planner.ts';
 import { parseExperimentConfig } from '@shared/config/experiment.ts';
 
@@ -70,6 +71,36 @@ describe('what the planner can see', () => {
     expect(scoresOf(oracle, a)).not.toEqual(scoresOf(oracle, b));
     const sampled: PlannerOptions = { ...oracle, foresight: 'sampled', futures: 3 };
     expect(scoresOf(sampled, a)).toEqual(scoresOf(sampled, b));
+  });
+
+  it("the oracle sees starpilot's enemy schedule and when enemies on screen will fire; the sampled-futures planner sees neither", () => {
+    const a = createGame('starpilot', 'easy') as StarPilot;
+    a.resetLevel(7);
+    for (let t = 0; t < 40; t++) a.step(4);
+    const scoresOf = (options: PlannerOptions, state: StarPilot) => {
+      const planner = new Planner('starpilot', 'easy', options, 5);
+      planner.act(state);
+      return Array.from(planner.scores);
+    };
+    // The same screen, no enemy left to come.
+    const noneToCome = a.clone() as StarPilot;
+    noneToCome.spawners.clear();
+    // The same screen, every enemy on it that has not fired yet firing next step.
+    const firingNow = a.clone() as StarPilot;
+    let shooters = 0;
+    for (const m of firingNow.entities.items.slice(0, firingNow.entities.count)) {
+      if ((m.type === FLYER || m.type === FAST_FLYER) && m.fireTime > firingNow.curTime - m.spawnTime) {
+        m.fireTime = firingNow.curTime - m.spawnTime + 1;
+        shooters++;
+      }
+    }
+    expect(shooters).toBeGreaterThan(0);
+    const oracle = { ...ORACLE, horizon: 40, rollouts: 3 };
+    const sampled: PlannerOptions = { ...oracle, foresight: 'sampled', futures: 3 };
+    for (const twin of [noneToCome, firingNow]) {
+      expect(scoresOf(oracle, twin)).not.toEqual(scoresOf(oracle, a));
+      expect(scoresOf(sampled, twin)).toEqual(scoresOf(sampled, a));
+    }
   });
 
   it('the sampled-futures planner still plays far above a random policy', () => {

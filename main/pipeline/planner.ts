@@ -14,9 +14,11 @@
  *   fish and enemies that have not spawned yet. Strongest, but no observation
  *   reveals those spawns, so a pixel network cannot learn why it acts.
  * - `sampled`: every candidate is scored in `futures` futures, each drawing
- *   fresh randomness (the copy's generator reseeded; the same futures for every
- *   candidate, so candidates are compared on equal terms), and its score is the
- *   mean: the planner knows only what is on screen plus the game's rules.
+ *   fresh randomness (the copy's generator reseeded, and what the state holds
+ *   but no frame shows drawn afresh: starpilot's enemy schedule and firing
+ *   times; the same futures for every candidate, so candidates are compared on
+ *   equal terms), and its score is the mean: the planner knows only what is on
+ *   screen plus the game's rules.
  *
  * Score = reward collected - a death penalty (the episode ended without
  * completing the level before the timeout) + a small shaped term at the
@@ -226,7 +228,10 @@ export class Planner {
     let total = 0;
     for (let f = 0; f < this.futureSeeds.length; f++) {
       this.scratch.copyFrom(state);
-      if (this.options.foresight === 'sampled') this.scratch.rng.seed(this.futureSeeds[f]!);
+      if (this.options.foresight === 'sampled') {
+        this.scratch.rng.seed(this.futureSeeds[f]!);
+        this.scratch.redrawHidden(seq.length);
+      }
       total += this.rollout(seq);
     }
     return total / this.futureSeeds.length;

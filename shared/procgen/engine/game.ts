@@ -377,6 +377,14 @@ export abstract class ProcgenGame {
     this.rng.copyFrom(other.rng);
     this.copyGameFieldsFrom(other);
   }
+
+  /**
+   * For a planner that must not know more than the screen shows: draws afresh, from this
+   * game's (reseeded) generator, whatever the state holds for the next `steps` steps that
+   * no frame reveals. Nothing by default: a game that draws its surprises from the
+   * generator as it goes (bigfish's fish) is made fair by reseeding alone.
+   */
+  redrawHidden(_steps: number): void {}
 }
 
 /** `Entity::step` for every entity: free movement (unless grid-aware), ageing, growth, fading. */

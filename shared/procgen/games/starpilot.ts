@@ -37,6 +37,10 @@ const NUM_TURRET_THEMES = 2;
 /** Background scroll in world units per step: Procgen shifts it `t * 4 px * hp_slow_v * 2 / char_dim` = 0.8 px = 0.2 units per step. */
 export const BACKGROUND_SCROLL_PER_STEP = f32(0.2);
 
+/** A flyer fires once, this many steps after it spawned: `randint(10, 100)`. */
+const FIRST_FIRE_TIME = 10;
+const LAST_FIRE_TIME = 99;
+
 const spawnsLater = (a: Entity, b: Entity): boolean => a.spawnTime > b.spawnTime;
 
 /**
@@ -115,19 +119,41 @@ export class StarPilot extends ProcgenGame {
     this.centerAgent = false;
     this.visibility = 16;
     this.spawners.clear();
-    this.addSpawners();
+    this.addSpawners(1 + this.rng.randint(this.minEnemyDeltaT, this.maxEnemyDeltaT), SHOOTER_WIN_TIME);
     stdSort(this.spawners.items, this.spawners.count, spawnsLater);
     this.agent.rotation = HALF_PI;
     this.agent.imageTheme = this.rng.randn(1);
   }
 
-  /** `add_spawners`: the whole level's enemy schedule, drawn in Procgen's RNG order. */
-  private addSpawners(): void {
+  /**
+   * The enemy schedule that the level's generator drew at reset, and when each enemy will
+   * fire, are in the state but on no frame: a fair planner's futures draw them afresh (the
+   * schedule from the next step on, and the firing time of every enemy on screen that has
+   * not fired yet, after the time it has been seen not firing).
+   */
+  override redrawHidden(steps: number): void {
+    const rng = this.rng;
+    this.spawners.clear();
+    this.addSpawners(this.curTime + 1 + rng.randint(0, this.maxEnemyDeltaT), Math.min(SHOOTER_WIN_TIME, this.curTime + steps));
+    stdSort(this.spawners.items, this.spawners.count, spawnsLater);
+    const list = this.entities;
+    for (let i = 0; i < list.count; i++) {
+      const m = list.items[i]!;
+      if (!(m.type === FLYER || m.type === FAST_FLYER) || m.fireTime <= 0) continue;
+      const seen = this.curTime - m.spawnTime;
+      if (m.fireTime <= seen) continue;
+      const earliest = Math.max(FIRST_FIRE_TIME, seen + 1);
+      m.fireTime = earliest + rng.randint(0, LAST_FIRE_TIME + 1 - earliest);
+    }
+  }
+
+  /** `add_spawners`: the enemy groups starting from time `first` to `last`, drawn in Procgen's RNG order. */
+  private addSpawners(first: number, last: number): void {
     const rng = this.rng;
     const canSpawnLeft = this.mode !== 'easy';
     const k = f32(f32(2 * PI) / 4);
-    let t = 1 + rng.randint(this.minEnemyDeltaT, this.maxEnemyDeltaT);
-    while (t <= SHOOTER_WIN_TIME) {
+    let t = first;
+    while (t <= last) {
       let groupSize = 1;
       let weight = f32(rng.rand01() * this.totalWeight);
       let type: number;
@@ -146,7 +172,7 @@ export class StarPilot extends ProcgenGame {
       // `rand_pos(r, 0, H)`: a centre keeping the enemy inside the world (H > 2r for every type).
       const y = fmaf(f32(this.mainHeight - f32(2 * r)), rng.rand01(), r);
       for (let j = 0; j < groupSize; j++) {
-        let fireTime = rng.randint(10, 100);
+        let fireTime = rng.randint(FIRST_FIRE_TIME, LAST_FIRE_TIME + 1);
         // (rand01() - .5) is a double expression in C++, rounded once on store.
         let theta = f32((rng.rand01() - 0.5) * k);
         let vScale = this.hpVs[type]!;
