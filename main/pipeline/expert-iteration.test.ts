@@ -6,7 +6,7 @@ import { disposeTrainable, trainableFromWeights, weightsOf, type TrainableNet } 
 import { OBS_VALUES } from '../learning/train/data.ts';
 import { policyProbabilities } from '../learning/train/policy.ts';
 import type { PlayedEpisode } from '../learning/train/episodes.ts';
-import { trainDagger, type DaggerOptions } from './expert-iteration.ts';
+import { LabelledAggregate, trainDagger, type DaggerOptions } from './expert-iteration.ts';
 
 beforeAll(async () => {
   await initBackend();
@@ -80,5 +80,17 @@ describe('DAgger', () => {
   it('refuses zero rounds and a negative target temperature, naming the field', async () => {
     await expect(trainDagger({ ...OPTIONS, rounds: 0 })).rejects.toThrow(/expert\.dagger\.rounds 0 is invalid: use a whole number 1\.\.1000/);
     await expect(trainDagger({ ...OPTIONS, targetTemperature: -1 })).rejects.toThrow(/expert\.planner\.targetTemperature -1 is invalid: use 0 or more/);
+  });
+
+  it('the aggregate grows up to the most states a buffer holds, keeps them, and refuses more naming the fields to lower', () => {
+    const aggregate = new LabelledAggregate(10);
+    const states = (n: number, value: number) => ({ observations: new Uint8Array(n * OBS_VALUES).fill(value), targets: new Float32Array(n * NUM_ACTIONS) });
+    aggregate.add(states(6, 1));
+    aggregate.add(states(4, 2));
+    expect(aggregate.count).toBe(10);
+    expect(() => aggregate.add(states(1, 3))).toThrow(/would number 11, more than the 10 .* use fewer expert\.planner\.episodes, expert\.dagger\.rounds/);
+    const view = aggregate.view();
+    expect(view.count).toBe(10);
+    expect([view.obs[0], view.obs[6 * OBS_VALUES], view.obs[10 * OBS_VALUES - 1]]).toEqual([1, 2, 2]);
   });
 });

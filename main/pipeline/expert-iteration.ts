@@ -13,6 +13,7 @@
  * Labels are the planner's search targets (`searchTargets`), so equally good actions
  * share the mass instead of one of them being an arbitrary label.
  */
+import { constants as bufferConstants } from 'node:buffer';
 import type { Mode, ProcgenGame } from '@shared/procgen/engine/game.ts';
 import { NUM_ACTIONS } from '@shared/procgen/engine/actions.ts';
 import type { GameName } from '@shared/procgen/games/index.ts';
@@ -275,12 +276,17 @@ class LabelledNetworkSource implements ActionSource {
   }
 }
 
-/** Every labelled state so far, in growable buffers (doubling: no copy per episode). */
-class LabelledAggregate {
+/** The most frames one Uint8Array holds (4 GiB in Node 20): 349,525 labelled states. */
+const MOST_STATES = Math.floor(bufferConstants.MAX_LENGTH / OBS_VALUES);
+
+/** Every labelled state so far, in growable buffers (by half again: no copy per episode), at most `mostStates` of them. */
+export class LabelledAggregate {
   count = 0;
   private obs = new Uint8Array(0);
   private targets = new Float32Array(0);
   private actions = new Int32Array(0);
+
+  constructor(private readonly mostStates = MOST_STATES) {}
 
   add({ observations, targets }: LabelledStates): void {
     const n = targets.length / NUM_ACTIONS;
@@ -308,7 +314,13 @@ class LabelledAggregate {
 
   private reserve(needed: number): void {
     if (needed * OBS_VALUES <= this.obs.length) return;
-    const capacity = Math.max(needed, Math.ceil(this.actions.length * 1.5), 4096);
+    if (needed > this.mostStates) {
+      throw new RangeError(
+        `DAgger's labelled states would number ${needed}, more than the ${this.mostStates} whose frames one buffer holds: ` +
+          'use fewer expert.planner.episodes, expert.dagger.rounds or expert.dagger.episodesPerRound.',
+      );
+    }
+    const capacity = Math.min(this.mostStates, Math.max(needed, Math.ceil(this.actions.length * 1.5), 4096));
     const grow = <T extends Uint8Array | Float32Array | Int32Array>(from: T, to: T): T => {
       to.set(from);
       return to;
