@@ -99,14 +99,16 @@ describe('presets', () => {
 });
 
 describe('--set overrides', () => {
-  it('reads JSON values and plain strings', () => {
+  it('reads JSON values, bare lists of numbers and plain strings', () => {
     const input = applyAssignments(presetConfig('paper-bigfish'), [
       parseAssignment('distill.size=50'),
       parseAssignment('distill.variant=dc'),
       parseAssignment('evaluate.greedy=true'),
       parseAssignment('baselines.percentiles=[100,50]'),
+      parseAssignment('students.channels=8, 16,16'),
     ]);
     const config = parseExperimentConfig(input);
+    expect(config.students.channels).toEqual([8, 16, 16]);
     expect(config.distill.size).toBe(50);
     expect(config.distill.variant).toBe('dc');
     expect(config.evaluate.greedy).toBe(true);

@@ -6,7 +6,8 @@ type JsonObject = { [key: string]: Json };
 /**
  * `key=value` assignments (`--set distill.size=50`) applied to a config input.
  * A value is read as JSON when it parses (numbers, true/false, null, [lists]),
- * else as a plain string, so `--set game=jumper` needs no quotes.
+ * as a list when it is numbers separated by commas (`8,16,16`), else as a plain
+ * string, so `--set game=jumper` needs no quotes.
  */
 export interface Assignment {
   readonly path: readonly string[];
@@ -25,11 +26,14 @@ export function configKeys(shape: JsonObject = defaultShape, prefix = ''): strin
   return Object.entries(shape).flatMap(([key, value]) => (isObject(value) ? configKeys(value, `${prefix}${key}.`) : [`${prefix}${key}`]));
 }
 
+/** Numbers separated by commas, without brackets: what people type for a list (`8,16,16`). */
+const BARE_NUMBER_LIST = /^\s*-?\d+(?:\.\d+)?(?:\s*,\s*-?\d+(?:\.\d+)?)+\s*$/;
+
 function parseValue(text: string): Json {
   try {
     return JSON.parse(text) as Json;
   } catch {
-    return text;
+    return BARE_NUMBER_LIST.test(text) ? (JSON.parse(`[${text}]`) as Json) : text;
   }
 }
 
