@@ -118,9 +118,7 @@ export class StarPilot extends ProcgenGame {
   protected gameReset(): void {
     this.centerAgent = false;
     this.visibility = 16;
-    this.spawners.clear();
-    this.addSpawners(1 + this.rng.randint(this.minEnemyDeltaT, this.maxEnemyDeltaT), SHOOTER_WIN_TIME);
-    stdSort(this.spawners.items, this.spawners.count, spawnsLater);
+    this.drawSchedule(1 + this.rng.randint(this.minEnemyDeltaT, this.maxEnemyDeltaT), SHOOTER_WIN_TIME);
     this.agent.rotation = HALF_PI;
     this.agent.imageTheme = this.rng.randn(1);
   }
@@ -133,9 +131,7 @@ export class StarPilot extends ProcgenGame {
    */
   override redrawHidden(steps: number): void {
     const rng = this.rng;
-    this.spawners.clear();
-    this.addSpawners(this.curTime + 1 + rng.randint(0, this.maxEnemyDeltaT), Math.min(SHOOTER_WIN_TIME, this.curTime + steps));
-    stdSort(this.spawners.items, this.spawners.count, spawnsLater);
+    this.drawSchedule(this.curTime + 1 + rng.randint(0, this.maxEnemyDeltaT), Math.min(SHOOTER_WIN_TIME, this.curTime + steps));
     const list = this.entities;
     for (let i = 0; i < list.count; i++) {
       const m = list.items[i]!;
@@ -147,8 +143,12 @@ export class StarPilot extends ProcgenGame {
     }
   }
 
-  /** `add_spawners`: the enemy groups starting from time `first` to `last`, drawn in Procgen's RNG order. */
-  private addSpawners(first: number, last: number): void {
+  /**
+   * `add_spawners` and the sort after it: the schedule becomes the enemy groups starting from
+   * time `first` to `last`, drawn in Procgen's RNG order, the next to spawn last.
+   */
+  private drawSchedule(first: number, last: number): void {
+    this.spawners.clear();
     const rng = this.rng;
     const canSpawnLeft = this.mode !== 'easy';
     const k = f32(f32(2 * PI) / 4);
@@ -225,6 +225,7 @@ export class StarPilot extends ProcgenGame {
       }
       t += rng.randint(this.minEnemyDeltaT, this.maxEnemyDeltaT);
     }
+    stdSort(this.spawners.items, this.spawners.count, spawnsLater);
   }
 
   private isLethal(type: number): boolean {
