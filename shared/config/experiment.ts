@@ -23,6 +23,13 @@ const real = (min: number, max: number, what: string, exclusiveMin = false) => {
   return lower.max(max, { error: `must be at most ${max} (${what})` });
 };
 
+/** Conv channels per stage of a network: 1 to 4 stages of 1..256 channels. */
+const stageChannels = (what: string, example: string) =>
+  z
+    .array(int(1, 256, what))
+    .min(1, { error: `give 1 to 4 stages, e.g. ${example}` })
+    .max(4, { error: `give 1 to 4 stages, e.g. ${example}` });
+
 const INT32_MAX = 2147483647;
 
 /** Which levels a stage plays: Procgen's `start_level` / `num_levels` (0 = any level). */
@@ -107,11 +114,7 @@ export const expertSchema = z
     /** With source 'reuse': the run whose expert is taken. */
     reuseRunId: int(1, INT32_MAX, 'id of a run with an expert').nullable().default(null),
     /** IMPALA conv channels per stage; the paper's are [16, 32, 32]. Smaller trains and distills faster on CPU. */
-    channels: z
-      .array(int(1, 256, 'channels of one IMPALA stage'))
-      .min(1, { error: 'give 1 to 4 stages, e.g. [16, 32, 32]' })
-      .max(4, { error: 'give 1 to 4 stages, e.g. [16, 32, 32]' })
-      .default([16, 32, 32]),
+    channels: stageChannels('channels of one IMPALA stage', '[16, 32, 32]').default([16, 32, 32]),
     ppo: ppoSchema.default(ppoSchema.parse({})),
     planner: plannerSchema.default(plannerSchema.parse({})),
     /** How the expert network learns the planner's demonstrations (its search targets). */
@@ -233,12 +236,7 @@ export const studentsSchema = z
     /** The paper's small student CNN, or the expert's IMPALA architecture (wider students clone better; the paper's is the protocol). */
     network: z.enum(['student', 'impala'], { error: 'expected student or impala' }).default('student'),
     /** Conv channels per stage; null: the network's own (student [12, 48, 12, 3], IMPALA [16, 32, 32]). */
-    channels: z
-      .array(int(1, 256, 'channels of one stage'))
-      .min(1, { error: 'give 1 to 4 stages, e.g. [8, 16, 16]' })
-      .max(4, { error: 'give 1 to 4 stages, e.g. [8, 16, 16]' })
-      .nullable()
-      .default(null),
+    channels: stageChannels('channels of one stage', '[8, 16, 16]').nullable().default(null),
     bc: bcSchema.default(bcSchema.parse({})),
   })
   .strict();
