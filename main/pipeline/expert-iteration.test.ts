@@ -49,6 +49,7 @@ const OPTIONS: DaggerOptions = {
   stepsPerRound: 80,
   batchSize: 32,
   learningRate: 3e-3,
+  schedule: 'constant',
   shift: 0,
   plannerMix: 0,
   mixDecay: 0.5,

@@ -18,6 +18,7 @@ import type { Mode, ProcgenGame } from '@shared/procgen/engine/game.ts';
 import { NUM_ACTIONS } from '@shared/procgen/engine/actions.ts';
 import type { GameName } from '@shared/procgen/games/index.ts';
 import type { LevelSet } from '@shared/procgen/levels.ts';
+import type { LearningRateSchedule } from '@shared/config/schedules.ts';
 import type { ImitationLoss } from '../learning/losses.ts';
 import { createNetwork } from '../learning/nets/create.ts';
 import { createTrainable, type TrainableNet } from '../learning/nets/trainable.ts';
@@ -50,6 +51,8 @@ export interface DaggerOptions {
   readonly stepsPerRound: number;
   readonly batchSize: number;
   readonly learningRate: number;
+  /** How the rate moves within each training (round 0's steps, then each round's). */
+  readonly schedule: LearningRateSchedule;
   /** Random translation of training frames, in pixels (0: none). */
   readonly shift: number;
   /** Probability that the planner's action is played instead of the network's in round 1. */
@@ -157,6 +160,7 @@ export async function trainDagger(options: DaggerOptions, control: DaggerControl
         init: 'pytorch',
         loss: options.loss,
         learningRate: options.learningRate,
+        schedule: options.schedule,
         batchSize: options.batchSize,
         steps,
         seed: seedFor(options.seed, `dagger/train/${round}`),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { GAME_NAMES, type GameName } from '../procgen/games/index.ts';
 import { CORESET_CONTROLS, DISTILL_VARIANTS, PIXEL_PARAMETERISATIONS } from './methods.ts';
 import { AUGMENTATIONS, GAME_AUGMENTATIONS } from './augmentations.ts';
+import { LEARNING_RATE_SCHEDULES } from './schedules.ts';
 
 /**
  * One experiment, every hyperparameter in one typed schema. Defaults are the
@@ -123,6 +124,8 @@ export const expertSchema = z
         steps: int(1, 10_000_000, 'Adam steps on the demonstrations').default(3000),
         batchSize: int(1, 4096, 'samples per step').default(64),
         learningRate: real(0, 10, 'Adam learning rate', true).default(2e-3),
+        /** 'cosine': the rate falls to 0 over each training (the first steps, then each DAgger round's steps). */
+        schedule: z.enum(LEARNING_RATE_SCHEDULES, { error: `expected one of ${LEARNING_RATE_SCHEDULES.join(', ')}` }).default('constant'),
         /** Random translation of each training frame (RAD/DrAC): keeps the network from memorising the levels' backgrounds. */
         shift: int(0, 16, 'pixels each frame is moved at random in x and y').default(0),
         /**
@@ -135,7 +138,7 @@ export const expertSchema = z
         advantageTemperature: real(0, 100, 'score units; the policy is softmax(advantage / this)', true).default(0.1),
       })
       .strict()
-      .default({ steps: 3000, batchSize: 64, learningRate: 2e-3, shift: 0, loss: 'cross-entropy', advantageTemperature: 0.1 }),
+      .default({ steps: 3000, batchSize: 64, learningRate: 2e-3, schedule: 'constant', shift: 0, loss: 'cross-entropy', advantageTemperature: 0.1 }),
     dagger: daggerSchema.default(daggerSchema.parse({})),
   })
   .strict();

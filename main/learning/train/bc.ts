@@ -5,7 +5,8 @@
  * or a synthetic set.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { adam, disposeOptimizer } from './optimizers.ts';
+import { LEARNING_RATE_SCHEDULES, type LearningRateSchedule } from '@shared/config/schedules.ts';
+import { adam, disposeOptimizer, learningRateAt, setLearningRate } from './optimizers.ts';
 import { BC_LOSSES, type ImitationLoss } from '../losses.ts';
 import { createNetwork, type NetworkOptions } from '../nets/create.ts';
 import { INIT_SCHEMES, type InitScheme } from '../nets/init.ts';
@@ -21,6 +22,8 @@ export interface BcConfig {
   readonly init: InitScheme;
   readonly loss: ImitationLoss;
   readonly learningRate: number;
+  /** 'cosine': the rate falls from `learningRate` to 0 over the steps. */
+  readonly schedule: LearningRateSchedule;
   /** Samples per step; a set smaller than this is used whole (full batch). */
   readonly batchSize: number;
   readonly steps: number;
@@ -42,6 +45,7 @@ export const BC_DEFAULTS: BcConfig = {
   init: 'pytorch',
   loss: 'mse',
   learningRate: 0.005,
+  schedule: 'constant',
   batchSize: 64,
   steps: 1000,
   seed: 0,
@@ -57,6 +61,7 @@ export function resolveBcConfig(overrides: Partial<BcConfig> = {}): BcConfig {
   } else checkChoice('loss', config.loss, BC_LOSSES);
   checkChoice('init', config.init, INIT_SCHEMES);
   checkLearningRate('learningRate', config.learningRate);
+  checkChoice('schedule', config.schedule, LEARNING_RATE_SCHEDULES);
   checkNumber('batchSize', config.batchSize, 1, 4096, { integer: true });
   checkNumber('steps', config.steps, 1, 1e7, { integer: true });
   checkNumber('seed', config.seed, 0, 2 ** 32 - 1, { integer: true });
@@ -90,6 +95,7 @@ export async function trainBc(data: LabelledSet, overrides: Partial<BcConfig> = 
   try {
     for (let step = 0; step < config.steps; step++) {
       await checkpoint(control, 'Behavioural cloning', step);
+      if (config.schedule !== 'constant') setLearningRate(optimizer, learningRateAt(config.schedule, config.learningRate, step, config.steps));
       const batch = builder.build(sampler(), batchSize, config.shift > 0 ? { pixels: config.shift, random } : undefined);
       const loss = bcStep(net, optimizer, batch, config.loss);
       disposeBatch(batch);

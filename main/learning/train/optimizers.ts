@@ -1,10 +1,21 @@
 /** Optimizer construction and disposal in one place. */
 import * as tf from '@tensorflow/tfjs-core';
+import type { LearningRateSchedule } from '@shared/config/schedules.ts';
 import { nativeAdamUpdate, nativeKernelsActive } from '../kernels/native-wasm.ts';
 
 /** PyTorch's SGD with momentum (v = m v + g; p -= lr v), which tfjs's MomentumOptimizer matches. */
 export function sgdMomentum(learningRate: number, momentum: number): tf.Optimizer {
   return momentum === 0 ? tf.train.sgd(learningRate) : tf.train.momentum(learningRate, momentum);
+}
+
+/** The rate of step `step` (0-based) of `steps`. */
+export function learningRateAt(schedule: LearningRateSchedule, base: number, step: number, steps: number): number {
+  return schedule === 'constant' ? base : 0.5 * base * (1 + Math.cos((Math.PI * step) / steps));
+}
+
+/** Sets the rate of the next steps: tfjs's Adam and FusedAdam both read their `learningRate` field at every step. */
+export function setLearningRate(optimizer: tf.Optimizer, learningRate: number): void {
+  (optimizer as unknown as { learningRate: number }).learningRate = learningRate;
 }
 
 /** PyTorch's Adam defaults (eps 1e-8) unless eps is given (pfrl's PPO uses 1e-5). */
@@ -23,7 +34,7 @@ class FusedAdam extends tf.Optimizer {
   private readonly moments = new Map<string, { m: tf.Variable; v: tf.Variable }>();
 
   constructor(
-    private readonly learningRate: number,
+    private learningRate: number,
     private readonly beta1: number,
     private readonly beta2: number,
     private readonly epsilon: number,

@@ -69,6 +69,22 @@ describe('behavioural cloning', () => {
     expect(await agreementWith({ from: head.count, share: 0.9 })).toBeGreaterThanOrEqual(0.75);
   });
 
+  it("a cosine schedule scales each step's update by its rate: the second of two steps moves the weights half as far", async () => {
+    const data = toyDataset(8, ACTIONS);
+    const weightsAfter = async (steps: number, schedule: 'constant' | 'cosine') => {
+      const { net } = await trainBc(data, { network: smallStudent, steps, batchSize: 16, learningRate: 0.01, seed: 3, schedule });
+      const values = net.vars.map((v) => v.dataSync().slice());
+      disposeTrainable(net);
+      return values;
+    };
+    // Both schedules take step 1 at the full rate, so step 2 starts from the same weights with the same gradient.
+    const afterOne = await weightsAfter(1, 'constant');
+    const moved = (values: Float32Array[]) => values.reduce((sum, v, i) => sum + v.reduce((s, x, j) => s + Math.abs(x - afterOne[i]![j]!), 0), 0);
+    const constant = moved(await weightsAfter(2, 'constant'));
+    expect(constant).toBeGreaterThan(0);
+    expect(moved(await weightsAfter(2, 'cosine')) / constant).toBeCloseTo(0.5, 3);
+  });
+
   it('stops between steps when cancelled', async () => {
     const controller = new AbortController();
     const run = trainBc(

@@ -53,6 +53,7 @@ export function daggerOptionsOf(config: ExperimentConfig): DaggerOptions {
     stepsPerRound: expert.dagger.stepsPerRound,
     batchSize: expert.imitation.batchSize,
     learningRate: expert.imitation.learningRate,
+    schedule: expert.imitation.schedule,
     shift: expert.imitation.shift,
     plannerMix: expert.dagger.plannerMix,
     mixDecay: expert.dagger.mixDecay,

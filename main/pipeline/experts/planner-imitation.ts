@@ -73,6 +73,7 @@ export async function plannerImitationExpert(ctx: StageContext): Promise<StageCo
       init: 'pytorch',
       loss: imitationLossOf(ctx.config.expert),
       learningRate: imitation.learningRate,
+      schedule: imitation.schedule,
       shift: imitation.shift,
       batchSize: imitation.batchSize,
       steps: imitation.steps,
