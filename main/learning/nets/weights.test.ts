@@ -55,6 +55,17 @@ describe('weights', () => {
     disposeTrainable(loaded);
   });
 
+  it('decode from a view into a larger buffer, such as a Node Buffer read from a file', () => {
+    const def = createNetwork({ kind: 'student', channels: [8, 48, 12, 3] });
+    const values = initialValues(def, 'pytorch', 2);
+    const bytes = encodeWeights(def, values);
+    const larger = new Uint8Array(bytes.length + 13);
+    larger.set(bytes, 13);
+    for (const view of [larger.subarray(13), Buffer.from(larger.buffer, 13, bytes.length)]) {
+      expect(decodeWeights(view, def).values).toEqual(values);
+    }
+  });
+
   it('refuse weights of another shape, naming the tensor and both shapes', () => {
     const small = createNetwork({ kind: 'student', channels: [8, 48, 12, 3] });
     const bytes = encodeWeights(small, initialValues(small, 'pytorch', 1));

@@ -63,8 +63,10 @@ export function decodeWeights(bytes: Uint8Array, expected?: NetworkDef): Decoded
   if (bytes.length - dataOffset !== total * 4) {
     throw new Error(`Weights are truncated or padded: ${bytes.length - dataOffset} data bytes for ${total} float32 values (${total * 4} bytes).`);
   }
-  // Copy so the values stay 4-byte aligned and independent of the source buffer.
-  const floats = new Float32Array(bytes.slice(dataOffset).buffer);
+  // Copy so the values stay 4-byte aligned and independent of the source buffer. Not through
+  // `bytes.slice(...).buffer`: a Node Buffer's slice is a view, whose `.buffer` starts elsewhere.
+  const floats = new Float32Array(total);
+  new Uint8Array(floats.buffer).set(bytes.subarray(dataOffset));
   let offset = 0;
   const values = sizes.map((size) => floats.subarray(offset, (offset += size)));
   checkValues(
