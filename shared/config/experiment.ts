@@ -136,9 +136,23 @@ export const expertSchema = z
         loss: z.enum(['cross-entropy', 'advantage'], { error: 'expected cross-entropy or advantage' }).default('cross-entropy'),
         /** 'advantage' only: the policy is softmax(advantage / this). */
         advantageTemperature: real(0, 100, 'score units; the policy is softmax(advantage / this)', true).default(0.1),
+        /**
+         * The finished network's policy is softmax(logits / this), folded into its output layer, so
+         * collection, evaluation, distillation and replay all meet it; below 1 sharpens what it learned.
+         */
+        policyTemperature: real(0, 100, 'the finished network plays softmax(logits / this); below 1 sharpens it', true).default(1),
       })
       .strict()
-      .default({ steps: 3000, batchSize: 64, learningRate: 2e-3, schedule: 'constant', shift: 0, loss: 'cross-entropy', advantageTemperature: 0.1 }),
+      .default({
+        steps: 3000,
+        batchSize: 64,
+        learningRate: 2e-3,
+        schedule: 'constant',
+        shift: 0,
+        loss: 'cross-entropy',
+        advantageTemperature: 0.1,
+        policyTemperature: 1,
+      }),
     dagger: daggerSchema.default(daggerSchema.parse({})),
   })
   .strict();

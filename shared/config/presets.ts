@@ -9,9 +9,9 @@ import { ConfigError, type ExperimentConfigInput } from './experiment.ts';
  *   100/40/25/10 %, 10 students per method, 100 ID + 100 OOD episodes each) with the strong
  *   expert a CPU can afford: DAgger from the search planner (sampled futures, search
  *   targets) into a half-width IMPALA ([8, 16, 16]) by advantage regression (each action's
- *   score gap to the planner's best): 45,000-180,000 demonstrated states, 12,000 Adam
- *   steps, then two rounds (starpilot: four, half of each batch from the network's own
- *   states) in which the network plays and the planner labels.
+ *   score gap to the planner's best): 45,000-180,000 demonstrated states, 6,000 Adam
+ *   steps, then four rounds in which the network plays, the planner labels, and at least
+ *   half of every batch comes from the network's own states.
  *   Students train 1000 Adam steps of 32.
  *   Beyond the paper, `distill.softLabels` adds the synthetic-soft method, and the four
  *   coreset controls (`distill.controls`, the default) are trained and evaluated beside it.
@@ -24,33 +24,49 @@ import { ConfigError, type ExperimentConfigInput } from './experiment.ts';
  */
 /**
  * Planner demonstrations per game for the strong expert: about 180,000 labelled states for
- * bigfish and starpilot (~460 and ~500 steps an episode), about 45,000 for jumper (~22 steps an
- * episode; its planner is the slowest per state), 1.5-4 minutes of planning here. The bigfish
- * clone's danger-avoidance kept improving with data where 28,000 states left it at a random
- * policy's level (a probe: deadly-move mass on held-out critical states 27% -> 23%).
+ * bigfish (~460 steps an episode), 120,000 for starpilot (~500 steps; 240 episodes instead of 360
+ * save two minutes: 6.9 / 7.5 with this recipe against 7.8 / 8.0 with 360 and twice the steps,
+ * within the intervals), about 45,000 for jumper (~22 steps an episode; its planner is the
+ * slowest per state), 2-4 minutes of planning here. The bigfish clone's danger-avoidance kept
+ * improving with data where 28,000 states left it at a random policy's level (a probe:
+ * deadly-move mass on held-out critical states 27% -> 23%).
  */
-const DEMONSTRATIONS: Readonly<Record<GameName, number>> = { bigfish: 400, starpilot: 360, jumper: 2000 };
+const DEMONSTRATIONS: Readonly<Record<GameName, number>> = { bigfish: 400, starpilot: 240, jumper: 2000 };
 
 /**
- * DAgger rounds, and the least share of each batch from the network's own states. Starpilot's
- * clone dies where the planner's demonstrations never go: four rounds with half of every batch
- * from its own states took it from 3.9 / 5.6 (two rounds, every state alike) to 7.8 / 8.0 on
- * training / unseen levels (`ddrl bench expert`, 100 episodes each, session 11), in 24.5
- * minutes instead of ~17. Bigfish and jumper keep the two rounds they were measured with.
+ * The finished network's policy temperature (folded into its output layer). Starpilot's clone
+ * scored 6.9 / 7.5 sampling its policy and 10.4 / 10.9 with the same weights at 0.25 (greedy:
+ * 11.7 / 10.4); training it to play at a quarter of the advantage temperature instead did not
+ * (7.8 / 9.1). Bigfish's and jumper's returns were the same or lower when sharpened (session 12,
+ * 100 episodes per split).
  */
-const DAGGER_ROUNDS: Readonly<Record<GameName, { rounds: number; ownShare: number }>> = {
-  bigfish: { rounds: 2, ownShare: 0 },
-  starpilot: { rounds: 4, ownShare: 0.5 },
-  jumper: { rounds: 2, ownShare: 0 },
-};
+const POLICY_TEMPERATURE: Readonly<Record<GameName, number>> = { bigfish: 1, starpilot: 0.25, jumper: 1 };
 
+/**
+ * 6,000 Adam steps on the demonstrations, then four DAgger rounds of 2,000 with at least half of
+ * every batch from the states the network visited itself, each training's rate annealed to 0
+ * (cosine). The clones die where the planner's demonstrations never go; own-state rounds are what
+ * lifted them: bigfish 9.3 / 7.7 (two rounds of 2,500 after 12,000 steps, every state alike) ->
+ * 14.0 / 13.0 in 17 minutes instead of 14, starpilot 3.9 / 5.6 -> 6.9 / 7.5 in 16 minutes
+ * (10.4 / 10.9 at its policy temperature), jumper 7.7 / 5.1 -> 7.3 / 5.8 in 14 (`ddrl bench
+ * expert`, 100 episodes per split, session 12).
+ */
 function strongExpert(game: GameName) {
   return {
     source: 'dagger',
     channels: [8, 16, 16],
     planner: { horizon: 16, rollouts: 2, foresight: 'sampled', futures: 4, targetTemperature: 0.03, episodes: DEMONSTRATIONS[game] },
-    imitation: { steps: 12000, batchSize: 64, learningRate: 2e-3, shift: 0, loss: 'advantage', advantageTemperature: 0.1 },
-    dagger: { ...DAGGER_ROUNDS[game], episodesPerRound: 64, stepsPerRound: 2500, plannerMix: 0, mixDecay: 0.5 },
+    imitation: {
+      steps: 6000,
+      batchSize: 64,
+      learningRate: 2e-3,
+      schedule: 'cosine',
+      shift: 0,
+      loss: 'advantage',
+      advantageTemperature: 0.1,
+      policyTemperature: POLICY_TEMPERATURE[game],
+    },
+    dagger: { rounds: 4, ownShare: 0.5, episodesPerRound: 64, stepsPerRound: 2000, plannerMix: 0, mixDecay: 0.5 },
   } as const satisfies ExperimentConfigInput['expert'];
 }
 

@@ -35,6 +35,20 @@ export async function weightsOf(net: TrainableNet): Promise<Uint8Array> {
   return encodeWeights(net.def, values);
 }
 
+/**
+ * Folds a policy temperature into the network: its logits become logits / temperature (the
+ * policy head's weights and bias are divided by it), so whoever plays it, collects with it,
+ * distils through it or replays it meets the same policy, sharper below 1.
+ */
+export function foldPolicyTemperature(net: TrainableNet, temperature: number): void {
+  if (!(temperature > 0)) throw new Error(`A policy temperature must be above 0, got ${temperature}.`);
+  net.def.specs.forEach((spec, i) => {
+    if (spec.role !== 'policy') return;
+    const variable = net.vars[i]!;
+    tf.tidy(() => variable.assign(tf.div(variable, temperature)));
+  });
+}
+
 export function disposeTrainable(net: TrainableNet): void {
   for (const v of net.vars) v.dispose();
 }

@@ -10,7 +10,7 @@ import { saveModel } from '../../storage/models.ts';
 import { appendMetrics, type MetricPoint } from '../../storage/metrics.ts';
 import { loadDataset, OBSERVATION_BYTES, saveDataset, type Episode, type LoadedDataset } from '../../storage/datasets.ts';
 import { saveMethodData } from '../../storage/methods.ts';
-import { weightsOf, disposeTrainable, trainableFromWeights } from '../../learning/nets/trainable.ts';
+import { weightsOf, foldPolicyTemperature, disposeTrainable, trainableFromWeights } from '../../learning/nets/trainable.ts';
 import { episodeReturn } from '../../learning/train/episodes.ts';
 import { trainDagger, type DaggerOptions, type DaggerResume, type LabelledStates } from '../expert-iteration.ts';
 import { architectureOf, imitationLossOf } from '../training-data.ts';
@@ -139,6 +139,7 @@ export async function daggerExpert(ctx: StageContext): Promise<StageCommit> {
     },
     resume,
   );
+  foldPolicyTemperature(net, ctx.config.expert.imitation.policyTemperature);
   const weights = await weightsOf(net);
   const architecture = architectureOf(net.def);
   disposeTrainable(net);

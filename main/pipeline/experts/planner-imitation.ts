@@ -11,7 +11,7 @@ import { appendMetrics } from '../../storage/metrics.ts';
 import { loadDataset, saveDataset, type Episode } from '../../storage/datasets.ts';
 import { saveMethodData } from '../../storage/methods.ts';
 import { actionAgreement, trainBc } from '../../learning/train/bc.ts';
-import { weightsOf, disposeTrainable } from '../../learning/nets/trainable.ts';
+import { weightsOf, disposeTrainable, foldPolicyTemperature } from '../../learning/nets/trainable.ts';
 import { subset } from '../../learning/train/data.ts';
 import { PLANNER_SLOTS } from '../planner.ts';
 import { drawLevelSeeds, episodeReturn, playEpisodes, type PlayedEpisode } from '../../learning/train/episodes.ts';
@@ -95,6 +95,7 @@ export async function plannerImitationExpert(ctx: StageContext): Promise<StageCo
   ctx.log(
     `imitation: ${imitation.steps} steps, final loss ${losses.at(-1)?.value.toFixed(3) ?? 'n/a'}; the network picks the planner's action on ${(100 * agreement).toFixed(0)}% of ${indices.length} demonstration states`,
   );
+  foldPolicyTemperature(net, imitation.policyTemperature);
   const weights = await weightsOf(net);
   const architecture = architectureOf(net.def);
   disposeTrainable(net);
