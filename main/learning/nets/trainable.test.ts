@@ -15,7 +15,7 @@ describe('a policy temperature folded into the network', () => {
     const outputs = () =>
       tf.tidy(() => {
         const { logits, value, features } = net.def.forward(net.vars, obs);
-        return [logits.arraySync(), value.arraySync(), features.arraySync()] as const;
+        return [logits.arraySync(), value!.arraySync(), features.arraySync()] as const;
       });
     const [logits, value, features] = outputs();
     foldPolicyTemperature(net, 0.25);

@@ -73,7 +73,7 @@ describe('behavioural cloning', () => {
     const data = toyDataset(8, ACTIONS);
     const weightsAfter = async (steps: number, schedule: 'constant' | 'cosine') => {
       const { net } = await trainBc(data, { network: smallStudent, steps, batchSize: 16, learningRate: 0.01, seed: 3, schedule });
-      const values = net.vars.map((v) => v.dataSync().slice());
+      const values = net.vars.map((v) => v.dataSync<'float32'>().slice());
       disposeTrainable(net);
       return values;
     };
