@@ -50,6 +50,7 @@ const OPTIONS: DaggerOptions = {
   batchSize: 32,
   learningRate: 3e-3,
   schedule: 'constant',
+  policyTemperature: 1,
   shift: 0,
   plannerMix: 0,
   mixDecay: 0.5,

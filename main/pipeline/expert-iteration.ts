@@ -21,7 +21,7 @@ import type { LevelSet } from '@shared/procgen/levels.ts';
 import type { LearningRateSchedule } from '@shared/config/schedules.ts';
 import type { ImitationLoss } from '../learning/losses.ts';
 import { createNetwork } from '../learning/nets/create.ts';
-import { createTrainable, type TrainableNet } from '../learning/nets/trainable.ts';
+import { createTrainable, foldPolicyTemperature, type TrainableNet } from '../learning/nets/trainable.ts';
 import { Random } from '../learning/random.ts';
 import { trainBc } from '../learning/train/bc.ts';
 import { checkpoint, type RunControl } from '../learning/train/control.ts';
@@ -53,6 +53,8 @@ export interface DaggerOptions {
   readonly learningRate: number;
   /** How the rate moves within each training (round 0's steps, then each round's). */
   readonly schedule: LearningRateSchedule;
+  /** Folded into the returned network (its policy: softmax(logits / this)); the rounds play and are checkpointed unfolded. */
+  readonly policyTemperature: number;
   /** Random translation of training frames, in pixels (0: none). */
   readonly shift: number;
   /** Probability that the planner's action is played instead of the network's in round 1. */
@@ -120,6 +122,8 @@ export function checkDaggerOptions(o: DaggerOptions): void {
   if (!(o.mixDecay >= 0 && o.mixDecay <= 1)) throw new RangeError(`expert.dagger.mixDecay ${o.mixDecay} is invalid: use a factor 0..1.`);
   if (!(o.ownShare >= 0 && o.ownShare <= 1)) throw new RangeError(`expert.dagger.ownShare ${o.ownShare} is invalid: use a share 0..1.`);
   if (!(o.targetTemperature >= 0)) throw new RangeError(`expert.planner.targetTemperature ${o.targetTemperature} is invalid: use 0 or more.`);
+  // Checked before training, not when the finished network is folded minutes later.
+  if (!(o.policyTemperature > 0)) throw new RangeError(`expert.imitation.policyTemperature ${o.policyTemperature} is invalid: use a temperature above 0.`);
 }
 
 /** Trains the expert network by expert iteration; the caller disposes the result. */
@@ -178,6 +182,7 @@ export async function trainDagger(options: DaggerOptions, control: DaggerControl
       net,
     );
   }
+  foldPolicyTemperature(net, options.policyTemperature);
   return net;
 }
 

@@ -5,7 +5,7 @@ import { PAPER_TEACHER_RETURNS } from '@shared/config/reference-returns.ts';
 import { summarise, type Summary } from '@shared/stats.ts';
 import { GAME_NAMES, type GameName } from '@shared/procgen/games/index.ts';
 import { BACKEND_NAMES, initBackend } from '../../learning/backend.ts';
-import { disposeTrainable, foldPolicyTemperature } from '../../learning/nets/trainable.ts';
+import { disposeTrainable } from '../../learning/nets/trainable.ts';
 import { Random } from '../../learning/random.ts';
 import { evaluatePolicy, playEvaluation } from '../../learning/train/evaluate.ts';
 import { drawLevelSeeds, episodeReturn, type ActionSource } from '../../learning/train/episodes.ts';
@@ -98,7 +98,6 @@ export const benchExpertCommand: CliCommand = {
           );
       },
     });
-    foldPolicyTemperature(net, config.expert.imitation.policyTemperature);
     const trainMinutes = minutes();
     try {
       const seeds: Record<Split, number[]> = {

@@ -95,7 +95,7 @@ export async function trainBc(data: LabelledSet, overrides: Partial<BcConfig> = 
   try {
     for (let step = 0; step < config.steps; step++) {
       await checkpoint(control, 'Behavioural cloning', step);
-      if (config.schedule !== 'constant') setLearningRate(optimizer, learningRateAt(config.schedule, config.learningRate, step, config.steps));
+      setLearningRate(optimizer, learningRateAt(config.schedule, config.learningRate, step, config.steps));
       const batch = builder.build(sampler(), batchSize, config.shift > 0 ? { pixels: config.shift, random } : undefined);
       const loss = bcStep(net, optimizer, batch, config.loss);
       disposeBatch(batch);

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { LearningRateSchedule } from '@shared/config/schedules.ts';
 import { initBackend } from '../backend.ts';
 import { bcLoss, squaredL2Distance } from '../losses.ts';
 import { createNetwork } from '../nets/create.ts';
@@ -71,7 +72,7 @@ describe('behavioural cloning', () => {
 
   it("a cosine schedule scales each step's update by its rate: the second of two steps moves the weights half as far", async () => {
     const data = toyDataset(8, ACTIONS);
-    const weightsAfter = async (steps: number, schedule: 'constant' | 'cosine') => {
+    const weightsAfter = async (steps: number, schedule: LearningRateSchedule) => {
       const { net } = await trainBc(data, { network: smallStudent, steps, batchSize: 16, learningRate: 0.01, seed: 3, schedule });
       const values = net.vars.map((v) => v.dataSync<'float32'>().slice());
       disposeTrainable(net);

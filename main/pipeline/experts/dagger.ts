@@ -10,7 +10,7 @@ import { saveModel } from '../../storage/models.ts';
 import { appendMetrics, type MetricPoint } from '../../storage/metrics.ts';
 import { loadDataset, OBSERVATION_BYTES, saveDataset, type Episode, type LoadedDataset } from '../../storage/datasets.ts';
 import { saveMethodData } from '../../storage/methods.ts';
-import { weightsOf, foldPolicyTemperature, disposeTrainable, trainableFromWeights } from '../../learning/nets/trainable.ts';
+import { weightsOf, disposeTrainable, trainableFromWeights } from '../../learning/nets/trainable.ts';
 import { episodeReturn } from '../../learning/train/episodes.ts';
 import { trainDagger, type DaggerOptions, type DaggerResume, type LabelledStates } from '../expert-iteration.ts';
 import { architectureOf, imitationLossOf } from '../training-data.ts';
@@ -54,6 +54,7 @@ export function daggerOptionsOf(config: ExperimentConfig): DaggerOptions {
     batchSize: expert.imitation.batchSize,
     learningRate: expert.imitation.learningRate,
     schedule: expert.imitation.schedule,
+    policyTemperature: expert.imitation.policyTemperature,
     shift: expert.imitation.shift,
     plannerMix: expert.dagger.plannerMix,
     mixDecay: expert.dagger.mixDecay,
@@ -139,7 +140,6 @@ export async function daggerExpert(ctx: StageContext): Promise<StageCommit> {
     },
     resume,
   );
-  foldPolicyTemperature(net, ctx.config.expert.imitation.policyTemperature);
   const weights = await weightsOf(net);
   const architecture = architectureOf(net.def);
   disposeTrainable(net);
