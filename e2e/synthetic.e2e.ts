@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { framesFromWire } from '@shared/api/frames.ts';
+import type { SyntheticSet } from '@shared/api/inspect.ts';
 import { GRID_LABEL_WIDTH } from '../main/pipeline/media.ts';
 import { parseNpy } from '../main/pipeline/npy.ts';
 import { callFromPage } from './api-call.ts';
@@ -42,6 +43,24 @@ function floatFacts(initial: Uint8Array, s?: number) {
   }
   return { mean: sum / (to - from), largest, min, max };
 }
+/** Each action group's canvas shows, under its first and last sample's button, that sample's frame of `snapshot`. */
+async function expectDrawn(page: AppWindow['page'], snapshot: SyntheticSet): Promise<void> {
+  const frames = framesFromWire(snapshot.frames);
+  for (const label of new Set(snapshot.labels)) {
+    const drawn = await page.evaluate((label) => {
+      const group = document.querySelector(`[data-testid="action-group"][data-action="${label}"]`)!;
+      const canvas = group.querySelector('canvas')!;
+      const buttons = [...group.querySelectorAll<HTMLButtonElement>('button[data-frame]')];
+      return [buttons[0]!, buttons.at(-1)!].map((button) => {
+        // The button rings its frame with 2 pixels on each side.
+        const pixels = canvas.getContext('2d')!.getImageData(button.offsetLeft + 2, button.offsetTop + 2, 64, 64).data;
+        return { frame: Number(button.dataset['frame']), rgb: Array.from(pixels.filter((_, i) => i % 4 !== 3)) };
+      });
+    }, label);
+    for (const { frame, rgb } of drawn) expect(rgb).toEqual(Array.from(frames.subarray(frame * 12288, (frame + 1) * 12288)));
+  }
+}
+
 afterAll(async () => {
   await app?.close();
   rmSync(dir, { recursive: true, force: true });
@@ -60,20 +79,7 @@ describe('the synthetic set inspector', () => {
     for (const [label, count] of counts) expect(await page.locator(`[data-testid="action-group"][data-action="${label}"] button`).count()).toBe(count);
     expect(await page.locator('[data-testid="action-group"][data-action="4"] h3').textContent()).toContain('NOOP');
     // Each group draws its samples on one canvas: the pixels under a sample's button (its first and last) are that sample's stored frame.
-    const frames = framesFromWire(stored.frames);
-    for (const [label] of counts) {
-      const drawn = await page.evaluate((label) => {
-        const group = document.querySelector(`[data-testid="action-group"][data-action="${label}"]`)!;
-        const canvas = group.querySelector('canvas')!;
-        const buttons = [...group.querySelectorAll<HTMLButtonElement>('button[data-frame]')];
-        return [buttons[0]!, buttons.at(-1)!].map((button) => {
-          // The button rings its frame with 2 pixels on each side.
-          const pixels = canvas.getContext('2d')!.getImageData(button.offsetLeft + 2, button.offsetTop + 2, 64, 64).data;
-          return { frame: Number(button.dataset['frame']), rgb: Array.from(pixels.filter((_, i) => i % 4 !== 3)) };
-        });
-      }, label);
-      for (const { frame, rgb } of drawn) expect(rgb).toEqual(Array.from(frames.subarray(frame * 12288, (frame + 1) * 12288)));
-    }
+    await expectDrawn(page, stored);
     expect(await page.getByTestId('iteration').textContent()).toBe(`iteration ${stored.iteration}`);
     // How far the pixels moved from the initial set (iteration 0, the real samples distillation started from), on the floats.
     const initial = await callFromPage(page, 'synthetic.get', { runId: 2, iteration: 0 });
@@ -101,10 +107,8 @@ describe('the synthetic set inspector', () => {
 
   it('redraws the grid for another snapshot quickly, a first visit included (timed in the browser)', async () => {
     const { page } = app;
-    await page.reload();
-    await page.getByTestId('synthetic-grid').waitFor();
     const { iterations } = await callFromPage(page, 'synthetic.list', { runId: 2 });
-    // The newest is shown; the second was never shown (fetched ahead, as snapshots around the slider are).
+    expect(iterations.length).toBeGreaterThanOrEqual(4);
     const timeTo = (position: number) =>
       page.evaluate(
         async ({ position, iteration }) => {
@@ -120,15 +124,23 @@ describe('the synthetic set inspector', () => {
         },
         { position, iteration: iterations[position]!.iteration },
       );
-    const firstVisit = await timeTo(1);
+    await page.reload();
+    await page.getByTestId('synthetic-grid').waitFor();
+    // At once, before anything is fetched ahead: a snapshot the page has never had (the worst case).
+    const unfetched = await timeTo(1);
+    // Snapshots around the slider are fetched ahead after a short quiet spell: one never shown, then one shown before.
+    await page.waitForTimeout(1500);
+    const firstVisit = await timeTo(2);
+    // Fetched as its difference to a snapshot the page held, and drawn as stored.
+    await expectDrawn(page, await callFromPage(page, 'synthetic.get', { runId: 2, iteration: iterations[2]!.iteration }));
     const revisit = await timeTo(iterations.length - 1);
     const samples = (await callFromPage(page, 'synthetic.get', { runId: 2 })).labels.length;
     console.log(
-      `e2e measure: inspector slider, ${samples} samples: a snapshot never shown before ${firstVisit.toFixed(0)} ms, one shown before ${revisit.toFixed(0)} ms (target < 50 ms for 150 samples, first visit included)`,
+      `e2e measure: inspector slider, ${samples} samples: a snapshot never shown before ${firstVisit.toFixed(0)} ms, one shown before ${revisit.toFixed(0)} ms (target < 50 ms for 150 samples, first visit included); a jump the instant the view opened, to a snapshot not yet fetched ${unfetched.toFixed(0)} ms`,
     );
     expect(await page.getByTestId('synthetic-grid').getAttribute('data-iteration')).toBe(String(iterations.at(-1)!.iteration));
-    // The bound guards against a broken path (a refetch or a re-decode per step); the figure above is what to read.
-    expect(firstVisit).toBeLessThan(1000);
+    // The bounds guard against a broken path (a refetch or a re-decode per step); the figures above are what to read.
+    expect(Math.max(unfetched, firstVisit)).toBeLessThan(1000);
   });
 
   it('shows a clicked sample large beside real samples of its action from the dataset', async () => {

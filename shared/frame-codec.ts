@@ -36,21 +36,52 @@ export function decodeFramesInto(encoded: Uint8Array, frameBytes: number, out: U
   undoDeltas(out, frameBytes);
 }
 
-/**
- * frames[i] += frames[i - frameBytes] (mod 256), in place. Four bytes per
- * operation when aligned: per-byte addition without carries between bytes
- * (add the low 7 bits, then xor in the top bits).
- */
+/** frames[i] += frames[i - frameBytes] (mod 256), in place: each frame gets the one before it back. */
 function undoDeltas(frames: Uint8Array, frameBytes: number): void {
-  if (frames.byteOffset % 4 === 0 && frameBytes % 4 === 0 && frames.length % 4 === 0) {
-    const words = new Uint32Array(frames.buffer, frames.byteOffset, frames.length / 4);
-    const stride = frameBytes / 4;
-    for (let i = stride; i < words.length; i++) {
-      const a = words[i]!;
-      const b = words[i - stride]!;
-      words[i] = (((a & 0x7f7f7f7f) + (b & 0x7f7f7f7f)) ^ ((a ^ b) & 0x80808080)) >>> 0;
+  for (let at = frameBytes; at < frames.length; at += frameBytes) {
+    addBytes(frames.subarray(at, at + frameBytes), frames.subarray(at - frameBytes, at));
+  }
+}
+
+/**
+ * target[i] += source[i] (mod 256), in place. Four bytes per operation when both
+ * are aligned: per-byte addition without carries between bytes (add the low 7
+ * bits, then xor in the top bits).
+ */
+export function addBytes(target: Uint8Array, source: Uint8Array): void {
+  if (target.length !== source.length) throw new RangeError(`Cannot add ${source.length} bytes to ${target.length}.`);
+  if (target.byteOffset % 4 === 0 && source.byteOffset % 4 === 0 && target.length % 4 === 0) {
+    const a = new Uint32Array(target.buffer, target.byteOffset, target.length / 4);
+    const b = new Uint32Array(source.buffer, source.byteOffset, source.length / 4);
+    for (let i = 0; i < a.length; i++) {
+      const x = a[i]!;
+      const y = b[i]!;
+      a[i] = (((x & 0x7f7f7f7f) + (y & 0x7f7f7f7f)) ^ ((x ^ y) & 0x80808080)) >>> 0;
     }
     return;
   }
-  for (let i = frameBytes; i < frames.length; i++) frames[i] = (frames[i]! + frames[i - frameBytes]!) & 0xff;
+  for (let i = 0; i < target.length; i++) target[i] = (target[i]! + source[i]!) & 0xff;
+}
+
+/**
+ * frames - held (mod 256), byte by byte: all zeros where nothing changed, so it deflates
+ * to almost nothing. Four bytes per operation when both are aligned: borrow-free
+ * per-byte subtraction (set each minuend's top bit, clear the subtrahend's, then fix the top bits).
+ */
+export function byteDifference(frames: Uint8Array, held: Uint8Array): Uint8Array {
+  if (frames.length !== held.length) throw new RangeError(`Cannot take the difference of ${frames.length} bytes to ${held.length}.`);
+  const difference = new Uint8Array(frames.length);
+  if (frames.byteOffset % 4 === 0 && held.byteOffset % 4 === 0 && frames.length % 4 === 0) {
+    const a = new Uint32Array(frames.buffer, frames.byteOffset, frames.length / 4);
+    const b = new Uint32Array(held.buffer, held.byteOffset, held.length / 4);
+    const out = new Uint32Array(difference.buffer);
+    for (let i = 0; i < a.length; i++) {
+      const x = a[i]!;
+      const y = b[i]!;
+      out[i] = (((x | 0x80808080) - (y & 0x7f7f7f7f)) ^ ((x ^ ~y) & 0x80808080)) >>> 0;
+    }
+    return difference;
+  }
+  for (let i = 0; i < frames.length; i++) difference[i] = (frames[i]! - held[i]!) & 0xff;
+  return difference;
 }

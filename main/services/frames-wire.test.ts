@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { FRAME_BYTES, framesFromWire } from '@shared/api/frames.ts';
+import { FRAME_BYTES, framesFromRelativeWire, framesFromWire } from '@shared/api/frames.ts';
 import { encodeFrames } from '@shared/frame-codec.ts';
-import { decodeStoredFrames, encodedFramesToWire, framesToWire, rawFramesToWire } from './frames-wire.ts';
+import { decodeStoredFrames, encodedFramesToWire, framesToWire, rawFramesToWire, relativeFramesToWire } from './frames-wire.ts';
 
 describe('frames on the wire', () => {
   const frames = new Uint8Array(3 * FRAME_BYTES);
@@ -17,6 +17,26 @@ describe('frames on the wire', () => {
     const plain = rawFramesToWire(decodeStoredFrames(stored));
     expect(plain.encoding).toBe('raw');
     expect(framesFromWire(plain)).toEqual(frames);
+  });
+
+  it('sends frames as their difference to frames the page holds: a few changed pixels are a few bytes, decoded exactly', async () => {
+    const held = frames.slice();
+    const moved = frames.slice();
+    // Wrapping both ways: 250 + 10 and 3 - 7 (mod 256), at an odd offset.
+    moved[1] = 250;
+    held[1] = 240;
+    moved[FRAME_BYTES + 3] = 3;
+    held[FRAME_BYTES + 3] = 7;
+    const wire = relativeFramesToWire(moved, held);
+    expect(wire.encoding).toBe('relative');
+    expect(wire.bytes.length).toBeLessThan(frames.length / 100);
+    expect(await framesFromRelativeWire(wire, held)).toEqual(moved);
+    // Against other frames than its own base it decodes to them plus the difference: the base is the caller's to name right.
+    expect(await framesFromRelativeWire(wire, moved)).not.toEqual(moved);
+    expect(() => framesFromWire(wire)).toThrow('decode them with framesFromRelativeWire');
+    await expect(framesFromRelativeWire(wire, held.subarray(FRAME_BYTES))).rejects.toThrow(
+      `Relative frames decode to ${3 * FRAME_BYTES} bytes, but the frames they are relative to have ${2 * FRAME_BYTES}`,
+    );
   });
 
   it('names the byte count when the data is not whole frames', () => {

@@ -4,7 +4,7 @@ import type { MediaFile } from '@shared/api/media.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { framesFromWire, FRAME_BYTES, type WireFrames } from '@shared/api/frames.ts';
+import { framesFromRelativeWire, framesFromWire, FRAME_BYTES, type WireFrames } from '@shared/api/frames.ts';
 import type { RunsPage, SyntheticSet } from '@shared/api/inspect.ts';
 import { parseExperimentConfig } from '@shared/config/experiment.ts';
 import { ProcgenEnv } from '@shared/procgen/env.ts';
@@ -161,7 +161,15 @@ describe('episodes and samples', () => {
     expect(floats.maxMoved[1]).toBe(12.5);
     expect(floats.meanMoved[1]).toBeCloseTo(12.5 / FRAME_BYTES, 8);
     // The initial set kept only its view (its floats are those whole numbers): no float facts to give.
-    expect(((await call('synthetic.get', { runId: 3, iteration: 0 })) as SyntheticSet).floats).toBeNull();
+    const first = (await call('synthetic.get', { runId: 3, iteration: 0 })) as SyntheticSet;
+    expect(first.floats).toBeNull();
+    // Relative to the initial set the page holds: the same frames, in a fraction of the bytes.
+    const relative = (await call('synthetic.get', { runId: 3, relativeTo: 0 })) as SyntheticSet;
+    expect(relative.frames.encoding).toBe('relative');
+    expect(relative.frames.bytes.length).toBeLessThan(FRAME_BYTES / 10);
+    expect(await framesFromRelativeWire(relative.frames, framesFromWire(first.frames))).toEqual(framesFromWire(newest.frames));
+    const unknown = await services.dispatch('synthetic.get', { runId: 3, relativeTo: 2 });
+    expect(unknown.ok === false && unknown.error.message).toBe('Run 3 has no snapshot at iteration 2: stored iterations are 0, 4.');
   });
 });
 

@@ -3,6 +3,7 @@
  * series, episodes (for replays), synthetic snapshots and real samples of one
  * action. Frames go out deflated and base64-encoded (shared/api/frames.ts).
  */
+import type { Database } from 'better-sqlite3';
 import type { ParsedCallInput } from '@shared/api/contract.ts';
 import { ApiError } from '@shared/api/errors.ts';
 import { FRAME_BYTES } from '@shared/api/frames.ts';
@@ -23,12 +24,12 @@ import {
 import { loadEvalEpisode } from '../storage/evaluations.ts';
 import { listSeries, readSeries } from '../storage/metrics.ts';
 import { getRun } from '../storage/runs.ts';
-import { listSyntheticIterations, loadEncodedSyntheticSnapshot, loadSyntheticSnapshot } from '../storage/synthetic.ts';
+import { listSyntheticIterations, loadEncodedSyntheticFrames, loadEncodedSyntheticSnapshot } from '../storage/synthetic.ts';
 import type { PooledCall } from './call-pool.ts';
 import type { ServiceContext } from './context.ts';
 import type { Handler } from './handlers.ts';
 import { distributionsCall } from './distributions.ts';
-import { decodeStoredFrames, encodedFramesToWire, framesToWire, rawFramesToWire } from './frames-wire.ts';
+import { decodeStoredFrames, encodedFramesToWire, framesToWire, rawFramesToWire, relativeFramesToWire } from './frames-wire.ts';
 import { mediaEpisodesCall, mediaSyntheticCall } from './media.ts';
 import { nearestFramesCall } from './nearest-frames.ts';
 import { policyDistributionCall } from './policy-distribution.ts';
@@ -142,27 +143,19 @@ export async function syntheticListCall(input: ParsedCallInput<'synthetic.list'>
 export async function syntheticGetCall(input: ParsedCallInput<'synthetic.get'>, ctx: ServiceContext): Promise<SyntheticSet> {
   const db = ctx.db.connection;
   const run = found(() => getRun(db, input.runId));
-  const snapshot = loadEncodedSyntheticSnapshot(ctx.db.connection, input.runId, input.iteration);
-  if (!snapshot) {
-    const stored = listSyntheticIterations(ctx.db.connection, input.runId).map((s) => s.iteration);
-    throw new ApiError(
-      'invalid_input',
-      stored.length === 0
-        ? `Run ${input.runId} has no synthetic snapshots yet: its distill stage has not stored one.`
-        : `Run ${input.runId} has no snapshot at iteration ${input.iteration}: stored iterations are ${stored.join(', ')}.`,
-    );
-  }
+  const snapshot = loadEncodedSyntheticSnapshot(db, input.runId, input.iteration) ?? noSnapshot(db, input.runId, input.iteration);
+  const held = input.relativeTo === undefined ? null : (storedFrames(db, input.runId, input.relativeTo) ?? noSnapshot(db, input.runId, input.relativeTo));
   const { labels, softLabels, learnedLabels } = snapshot;
   const perSample = (values: Float32Array | null) =>
     values ? Array.from(labels, (_, i) => Array.from(values.subarray((i * values.length) / labels.length, ((i + 1) * values.length) / labels.length))) : null;
   const frames = decodeStoredFrames(snapshot.encodedFrames);
   // The baseline of "moved": the initial set's frames (a snapshot at iteration 0 is its own baseline).
-  const initialFrames = !snapshot.pixels ? null : snapshot.iteration > 0 ? loadSyntheticSnapshot(ctx.db.connection, input.runId, 0)?.frames : frames;
+  const initialFrames = !snapshot.pixels ? null : snapshot.iteration === 0 ? frames : (storedFrames(db, input.runId, 0) ?? null);
   return {
     iteration: snapshot.iteration,
     loss: snapshot.loss,
     labels: [...labels],
-    frames: rawFramesToWire(frames),
+    frames: held ? relativeFramesToWire(frames, held) : rawFramesToWire(frames),
     softLabels: perSample(softLabels),
     learnedLabels: perSample(learnedLabels),
     origins:
@@ -171,6 +164,23 @@ export async function syntheticGetCall(input: ParsedCallInput<'synthetic.get'>, 
         : null,
     floats: snapshot.pixels && initialFrames ? floatStats(snapshot.pixels, initialFrames, labels.length) : null,
   };
+}
+
+/** A stored snapshot's frames alone, or undefined. */
+function storedFrames(db: Database, runId: number, iteration: number): Uint8Array | undefined {
+  const encoded = loadEncodedSyntheticFrames(db, runId, iteration);
+  return encoded && decodeStoredFrames(encoded);
+}
+
+/** The error for a snapshot that is not stored, naming the iterations that are. */
+function noSnapshot(db: Database, runId: number, iteration: number | undefined): never {
+  const stored = listSyntheticIterations(db, runId).map((s) => s.iteration);
+  throw new ApiError(
+    'invalid_input',
+    stored.length === 0
+      ? `Run ${runId} has no synthetic snapshots yet: its distill stage has not stored one.`
+      : `Run ${runId} has no snapshot at iteration ${iteration}: stored iterations are ${stored.join(', ')}.`,
+  );
 }
 
 /**

@@ -80,6 +80,12 @@ export function listSyntheticIterations(db: Database, runId: number): { iteratio
   }[];
 }
 
+/** A snapshot's frames alone, in the frame codec's bytes (not its labels, nor its float pixels, 4x the frames' size). */
+export function loadEncodedSyntheticFrames(db: Database, runId: number, iteration: number): Uint8Array | undefined {
+  const r = db.prepare('SELECT frames FROM synthetic_snapshots WHERE run_id = ? AND iteration = ?').get(runId, iteration) as { frames: Buffer } | undefined;
+  return r?.frames;
+}
+
 /** A snapshot with its frames still in the frame codec's bytes: what the wire sends, so nothing inflates them on the way. */
 export type EncodedSyntheticSnapshot = Omit<SyntheticSnapshot, 'frames'> & { readonly encodedFrames: Uint8Array };
 

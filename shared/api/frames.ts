@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { decodeFrames } from '../frame-codec.ts';
+import { addBytes, decodeFrames } from '../frame-codec.ts';
 
 /** Bytes of one 64x64 RGB observation. */
 export const FRAME_BYTES = 64 * 64 * 3;
@@ -10,16 +10,36 @@ export const FRAME_BYTES = 64 * 64 * 3;
  * `codec`: the storage codec's bytes (frame deltas, deflated), sent as stored, for
  * frames that compress well (episodes: mostly unchanged pixels). `raw`: plain
  * uint8 frames, for frames that do not (a distilled set is noise to deflate: it
- * saves a quarter, and inflating costs the page ~30 ms a snapshot).
+ * saves a quarter, and inflating costs the page ~30 ms a snapshot). `relative`: the
+ * byte difference (mod 256) to frames the caller already holds and named in its
+ * call (synthetic.get's `relativeTo`), raw-deflated: a snapshot that moved few pixels
+ * since the one on screen is a few kilobytes instead of 1.8 MB, which Chromium's
+ * WebSocket takes 50-90 ms to receive on a loaded 2-core machine.
  */
 export const wireFrames = z.object({
-  encoding: z.enum(['codec', 'raw']),
+  encoding: z.enum(['codec', 'raw', 'relative']),
   bytes: z.custom<Uint8Array>((value) => value instanceof Uint8Array, 'expected bytes (a Uint8Array)'),
 });
 export type WireFrames = z.infer<typeof wireFrames>;
 
 export function framesFromWire(wire: WireFrames, frameBytes = FRAME_BYTES): Uint8Array {
+  if (wire.encoding === 'relative') throw new Error('These frames are relative to frames the caller holds: decode them with framesFromRelativeWire.');
   if (wire.encoding === 'codec') return decodeFrames(wire.bytes, frameBytes);
   if (wire.bytes.length % frameBytes !== 0) throw new RangeError(`${wire.bytes.length} bytes of frames is not a whole number of ${frameBytes}-byte frames.`);
   return wire.bytes;
+}
+
+/**
+ * Frames of any encoding; `relative` ones are inflated natively (DecompressionStream,
+ * in the page and in Node alike) and `held`, the frames they were taken against, added back.
+ */
+export async function framesFromRelativeWire(wire: WireFrames, held: Uint8Array): Promise<Uint8Array> {
+  if (wire.encoding !== 'relative') return framesFromWire(wire);
+  const inflated = new Response(new Blob([wire.bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('deflate-raw')));
+  const frames = new Uint8Array(await inflated.arrayBuffer());
+  if (frames.length !== held.length) {
+    throw new RangeError(`Relative frames decode to ${frames.length} bytes, but the frames they are relative to have ${held.length}: the data is damaged.`);
+  }
+  addBytes(frames, held);
+  return frames;
 }

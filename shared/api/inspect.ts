@@ -180,7 +180,14 @@ export const syntheticListOutput = z.object({
   iterations: z.array(z.object({ iteration: z.number().int(), loss: z.number().nullable() })),
 });
 
-export const syntheticGetInput = z.object({ runId, iteration: z.number().int().nonnegative().optional() }).strict();
+export const syntheticGetInput = z
+  .object({
+    runId,
+    iteration: z.number().int().nonnegative().optional(),
+    /** A snapshot (its iteration) whose frames the caller holds: the frames come as their difference to it (encoding 'relative'). */
+    relativeTo: z.number().int().nonnegative().optional(),
+  })
+  .strict();
 
 export const syntheticGetOutput = z.object({
   iteration: z.number().int(),
@@ -192,7 +199,7 @@ export const syntheticGetOutput = z.object({
       .min(0)
       .max(NUM_ACTIONS - 1),
   ),
-  /** N x 64 x 64 x 3 uint8 (clamped for viewing). */
+  /** N x 64 x 64 x 3 uint8 (clamped for viewing); relative to the `relativeTo` snapshot's frames when the call named one. */
   frames: wireFrames,
   /** Per sample, the expert's probability of each action (runs distilled with soft labels), else null. */
   softLabels: z.array(z.array(z.number())).nullable(),

@@ -110,6 +110,25 @@ describe('the inspector snapshot cache', () => {
     expect(await cache.get(10)).toEqual({ iteration: 10 });
   });
 
+  it('names the fetched snapshot nearest in the list as the one to ask for a difference to', async () => {
+    const wire = recordingFetch();
+    // A long quiet period: nothing is fetched ahead while the test looks.
+    const cache = new SnapshotCache(wire.fetch, () => 100, 10_000, 60_000);
+    void cache.get(10);
+    void cache.get(60);
+    cache.focus(ITERATIONS, 7);
+    // Only answered snapshots count: nothing is held while both are on their way.
+    expect(cache.nearestHeld(30)).toBeUndefined();
+    await wire.settle();
+    expect(await cache.nearestHeld(30)).toEqual({ iteration: 10 });
+    expect(await cache.nearestHeld(50)).toEqual({ iteration: 60 });
+    // A snapshot is never its own base, and an iteration not in the list has none.
+    expect(await cache.nearestHeld(60)).toEqual({ iteration: 10 });
+    expect(cache.nearestHeld(35)).toBeUndefined();
+    expect(wire.asked).toEqual([10, 60]);
+    cache.close();
+  });
+
   it('fetches nothing ahead once closed', async () => {
     const wire = recordingFetch();
     const cache = new SnapshotCache(wire.fetch, () => 100, 10_000);

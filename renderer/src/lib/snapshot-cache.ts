@@ -73,6 +73,25 @@ export class SnapshotCache<T> {
     return this.entries.has(iteration);
   }
 
+  /**
+   * A snapshot already here, the nearest to `iteration` in the slider's list (the
+   * likeliest to share its pixels), for a fetch to ask only for the difference to it.
+   */
+  nearestHeld(iteration: number): Promise<T> | undefined {
+    const at = this.iterations.indexOf(iteration);
+    if (at < 0) return undefined;
+    let nearest: number | undefined;
+    let nearestDistance = Infinity;
+    for (const held of this.sizes.keys()) {
+      const distance = Math.abs(this.iterations.indexOf(held) - at);
+      if (held !== iteration && this.iterations.includes(held) && distance < nearestDistance) {
+        nearest = held;
+        nearestDistance = distance;
+      }
+    }
+    return nearest === undefined ? undefined : this.entries.get(nearest);
+  }
+
   private bytes(): number {
     let total = 0;
     for (const size of this.sizes.values()) total += size;
