@@ -54,7 +54,7 @@ export const showCommand: CliCommand = {
       io.out('');
       io.out('  stage      status     seconds  note');
       for (const s of stages) {
-        const note = s.error ? s.error.split('\n')[0]! : s.checkpoint && s.status !== 'done' ? `checkpoint ${s.checkpoint}` : '';
+        const note = s.error ? s.error.split('\n')[0]! : s.checkpoint && s.status !== 'done' ? `checkpoint ${checkpointNote(s.checkpoint)}` : '';
         io.out(`  ${s.stage.padEnd(9)}  ${s.status.padEnd(9)}  ${(s.seconds === null ? '-' : s.seconds.toFixed(1)).padStart(7)}  ${note}`.trimEnd());
       }
       io.out('');
@@ -90,3 +90,17 @@ export const showCommand: CliCommand = {
     });
   },
 };
+
+/** Longer strings in a checkpoint (an expert's weights, megabytes of base64) are shown as their length. */
+const LONGEST_SHOWN = 64;
+
+/** A stage's checkpoint on one line: what it records, with its long values (the expert's weights) named by their size, not printed. */
+export function checkpointNote(checkpoint: string): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(checkpoint);
+  } catch {
+    return checkpoint.length > LONGEST_SHOWN ? `${checkpoint.slice(0, LONGEST_SHOWN)}... (${checkpoint.length} characters)` : checkpoint;
+  }
+  return JSON.stringify(parsed, (_key, value: unknown) => (typeof value === 'string' && value.length > LONGEST_SHOWN ? `<${value.length} characters>` : value));
+}
