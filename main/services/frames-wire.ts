@@ -22,8 +22,13 @@ export function rawFramesToWire(frames: Uint8Array): WireFrames {
   return { encoding: 'raw', bytes: frames };
 }
 
-/** Frames as their difference to `held`, frames the caller holds (native zlib, level 1: ~2 ms for 150 unmoved samples). */
+/**
+ * Frames as their difference to `held`, frames the caller holds (native zlib, level 1: ~2 ms for
+ * 150 unmoved samples); no bytes at all when they are the same (the paper's step size leaves a
+ * snapshot's 0..255 view as it was), so the page has nothing to inflate.
+ */
 export function relativeFramesToWire(frames: Uint8Array, held: Uint8Array): WireFrames {
+  if (frames.length === held.length && Buffer.compare(frames, held) === 0) return { encoding: 'relative', bytes: new Uint8Array(0) };
   return { encoding: 'relative', bytes: deflateRawSync(byteDifference(frames, held), { level: 1 }) };
 }
 

@@ -12,7 +12,7 @@ export const FRAME_BYTES = 64 * 64 * 3;
  * uint8 frames, for frames that do not (a distilled set is noise to deflate: it
  * saves a quarter, and inflating costs the page ~30 ms a snapshot). `relative`: the
  * byte difference (mod 256) to frames the caller already holds and named in its
- * call (synthetic.get's `relativeTo`), raw-deflated: a snapshot that moved few pixels
+ * call (synthetic.get's `relativeTo`), raw-deflated, or no bytes where not one differs: a snapshot that moved few pixels
  * since the one on screen is a few kilobytes instead of 1.8 MB, which Chromium's
  * WebSocket takes 50-90 ms to receive on a loaded 2-core machine.
  */
@@ -35,6 +35,8 @@ export function framesFromWire(wire: WireFrames, frameBytes = FRAME_BYTES): Uint
  */
 export async function framesFromRelativeWire(wire: WireFrames, held: Uint8Array): Promise<Uint8Array> {
   if (wire.encoding !== 'relative') return framesFromWire(wire);
+  // No bytes: not one byte differs.
+  if (wire.bytes.length === 0) return held.slice();
   const inflated = new Response(new Blob([wire.bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('deflate-raw')));
   const frames = new Uint8Array(await inflated.arrayBuffer());
   if (frames.length !== held.length) {
