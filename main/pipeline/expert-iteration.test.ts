@@ -55,25 +55,8 @@ const OPTIONS: DaggerOptions = {
   plannerMix: 0,
   mixDecay: 0.5,
   ownShare: 0,
-  playTemperature: 1,
   seed: 3,
 };
-
-/** Share of states where the action played is the network's most likely one. */
-async function greedyShare(net: TrainableNet, episodes: readonly PlayedEpisode[]): Promise<number> {
-  let greedy = 0;
-  let total = 0;
-  for (const e of episodes) {
-    const n = e.actions.length;
-    const probabilities = await policyProbabilities(net, { count: n, obs: e.observations!.subarray(0, n * OBS_VALUES), actions: new Int32Array(n) });
-    for (let t = 0; t < n; t++) {
-      const row = probabilities.subarray(t * NUM_ACTIONS, (t + 1) * NUM_ACTIONS);
-      if (row[e.actions[t]!]! >= Math.max(...row)) greedy++;
-      total++;
-    }
-  }
-  return greedy / total;
-}
 
 describe('DAgger', () => {
   it('a round raises agreement with the planner on the states the network itself visited', async () => {
@@ -96,31 +79,7 @@ describe('DAgger', () => {
     expect(tf.memory().numTensors).toBe(tensorsBefore);
   }, 120_000);
 
-  it('plays the rounds at its play temperature: near 0, the network plays its most likely action, at 1 it samples', async () => {
-    const shares: number[] = [];
-    for (const playTemperature of [1e-3, 1]) {
-      let played: Uint8Array | null = null;
-      let visited: readonly PlayedEpisode[] = [];
-      const net = await trainDagger(
-        { ...OPTIONS, stepsPerRound: 1, playTemperature },
-        {
-          onRound: async (round, trained) => {
-            if (round.round === 0) played = await weightsOf(trained);
-            else visited = round.episodes;
-          },
-        },
-      );
-      const player = trainableFromWeights(played!);
-      shares.push(await greedyShare(player, visited));
-      disposeTrainable(player);
-      disposeTrainable(net);
-    }
-    expect(shares[0]).toBe(1);
-    expect(shares[1]).toBeLessThan(0.9);
-  }, 120_000);
-
-  it('refuses zero rounds, a negative target temperature and a play temperature of 0, naming the field', async () => {
-    await expect(trainDagger({ ...OPTIONS, playTemperature: 0 })).rejects.toThrow(/expert\.dagger\.playTemperature 0 is invalid: use a temperature above 0/);
+  it('refuses zero rounds and a negative target temperature, naming the field', async () => {
     await expect(trainDagger({ ...OPTIONS, rounds: 0 })).rejects.toThrow(/expert\.dagger\.rounds 0 is invalid: use a whole number 1\.\.1000/);
     await expect(trainDagger({ ...OPTIONS, targetTemperature: -1 })).rejects.toThrow(/expert\.planner\.targetTemperature -1 is invalid: use 0 or more/);
   });

@@ -27,7 +27,7 @@ import { trainBc } from '../learning/train/bc.ts';
 import { checkpoint, type RunControl } from '../learning/train/control.ts';
 import { OBS_VALUES, type LabelledSet } from '../learning/train/data.ts';
 import { drawLevelSeeds, episodeReturn, EpisodePlayer, type ActionSource, type PlayedEpisode } from '../learning/train/episodes.ts';
-import { PolicyActor, type Sampling } from '../learning/train/policy.ts';
+import { PolicyActor, SAMPLE_POLICY } from '../learning/train/policy.ts';
 import { Planner, plannerActionSource, PLANNER_SLOTS, searchTargets, type PlannerOptions } from './planner.ts';
 import { seedFor } from './stage-context.ts';
 
@@ -63,8 +63,6 @@ export interface DaggerOptions {
   readonly mixDecay: number;
   /** Least share of every batch after round 0 drawn from the states the network visited (0: all labelled states alike). */
   readonly ownShare: number;
-  /** The network plays the rounds sampling softmax(logits / this). */
-  readonly playTemperature: number;
   readonly seed: number;
 }
 
@@ -125,7 +123,6 @@ export function checkDaggerOptions(o: DaggerOptions): void {
   if (!(o.ownShare >= 0 && o.ownShare <= 1)) throw new RangeError(`expert.dagger.ownShare ${o.ownShare} is invalid: use a share 0..1.`);
   if (!(o.targetTemperature >= 0)) throw new RangeError(`expert.planner.targetTemperature ${o.targetTemperature} is invalid: use 0 or more.`);
   // Checked before training, not when the finished network is folded minutes later.
-  if (!(o.playTemperature > 0)) throw new RangeError(`expert.dagger.playTemperature ${o.playTemperature} is invalid: use a temperature above 0.`);
   if (!(o.policyTemperature > 0)) throw new RangeError(`expert.imitation.policyTemperature ${o.policyTemperature} is invalid: use a temperature above 0.`);
 }
 
@@ -211,17 +208,7 @@ async function playRound(
   const levelSeeds = drawLevelSeeds(options.levels, seedFor(options.seed, `dagger/levels/${round}`), episodesOf(options, round));
   const plannerSeed = (slot: number) => seedFor(options.seed, `dagger/planner/${round}/${slot}`);
   const source = net
-    ? new LabelledNetworkSource(
-        net,
-        game,
-        mode,
-        planner,
-        targetTemperature,
-        mix,
-        { temperature: options.playTemperature, greedy: false },
-        plannerSeed,
-        new Random(seedFor(options.seed, `dagger/act/${round}`)),
-      )
+    ? new LabelledNetworkSource(net, game, mode, planner, targetTemperature, mix, plannerSeed, new Random(seedFor(options.seed, `dagger/act/${round}`)))
     : plannerActionSource(game, mode, planner, targetTemperature, plannerSeed);
   let finished = 0;
   const player = new EpisodePlayer({
@@ -258,7 +245,6 @@ class LabelledNetworkSource implements ActionSource {
     plannerOptions: PlannerOptions,
     private readonly temperature: number,
     private readonly mix: number,
-    private readonly sampling: Sampling,
     seedOfSlot: (slot: number) => number,
     private readonly random: Random,
   ) {
@@ -271,11 +257,11 @@ class LabelledNetworkSource implements ActionSource {
   }
 
   choose(active: readonly number[], games: readonly ProcgenGame[], frames: Uint8Array, out: Uint8Array, targets: Float32Array): void {
-    this.label(this.actor.act(frames, this.random, this.sampling, active.length).actions, active, games, out, targets);
+    this.label(this.actor.act(frames, this.random, SAMPLE_POLICY, active.length).actions, active, games, out, targets);
   }
 
   async chooseAsync(active: readonly number[], games: readonly ProcgenGame[], frames: Uint8Array, out: Uint8Array, targets: Float32Array): Promise<void> {
-    this.label((await this.actor.actAsync(frames, this.random, this.sampling, active.length)).actions, active, games, out, targets);
+    this.label((await this.actor.actAsync(frames, this.random, SAMPLE_POLICY, active.length)).actions, active, games, out, targets);
   }
 
   /** The planner labels each state; the network's action is played (or the planner's, with probability `mix`). */

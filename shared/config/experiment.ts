@@ -105,11 +105,6 @@ export const daggerSchema = z
      * visited; 0 treats every labelled state alike (those states are then a few percent of them).
      */
     ownShare: real(0, 1, "least share of each batch from the network's own states; 0 = all states alike").default(0),
-    /**
-     * The network plays the rounds sampling softmax(logits / this): 1 plays the policy it learned; the
-     * finished policy's temperature (imitation.policyTemperature) visits the states the expert will.
-     */
-    playTemperature: real(0, 100, 'the network plays the rounds at softmax(logits / this)', true).default(1),
   })
   .strict();
 

@@ -59,7 +59,6 @@ export function daggerOptionsOf(config: ExperimentConfig): DaggerOptions {
     plannerMix: expert.dagger.plannerMix,
     mixDecay: expert.dagger.mixDecay,
     ownShare: expert.dagger.ownShare,
-    playTemperature: expert.dagger.playTemperature,
     seed: config.seed,
   };
 }
