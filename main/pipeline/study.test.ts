@@ -79,7 +79,8 @@ describe('ddrl study', () => {
     expect(again.code).toBe(0);
     expect(again.out).toMatch(/phase 1, 0 of 5 runs to execute/);
     expect(again.out).toMatch(/Phase 2 \(size sweep\): 0 of 3 runs to execute/);
-    const regenerated = join(dir, 'again.md');
+    // Into a folder that does not exist yet: it is made.
+    const regenerated = join(dir, 'regenerated', 'again.md');
     expect(ddrl('report', '--experiment', 'study-quick', '--out', regenerated, '--db', db).code).toBe(0);
     // The same but for the file names it mentions.
     const withoutNames = (text: string) => text.replace(/--out \S+/, '').replace(/\]\(\S+-(\w+)\.svg\)/g, '](<file>-$1.svg)');

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ConfigError, parseExperimentConfig, type ExperimentConfig, type ExperimentConfigInput } from '@shared/config/experiment.ts';
 import { applyAssignments, parseAssignment, type Assignment } from '@shared/config/overrides.ts';
@@ -49,6 +49,8 @@ function writeReport(db: AppDatabase, name: string, out: string, command: string
   const runs = listExperimentRuns(db.connection, experiment.id);
   const scale = (STUDY_SCALES as readonly string[]).includes(name.replace(/^study-/, '')) ? (name.replace(/^study-/, '') as StudyScale) : 'paper';
   const report = studyReport(db.connection, runs, prefix, command, studyCommandOf(runs, scale));
+  // A folder named in --out that does not exist yet is made, as `ddrl export` does.
+  mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${report.markdown}\n`);
   const charts = report.charts.map(({ game, svg }) => {
     const path = join(dirname(out), `${prefix}${game}.svg`);
