@@ -11,7 +11,7 @@ export function encodeFrames(frames: Uint8Array, frameBytes: number, level: 1 | 
   if (frames.length % frameBytes !== 0) throw new RangeError(`${frames.length} bytes is not a whole number of ${frameBytes}-byte frames.`);
   const delta = new Uint8Array(frames.length);
   delta.set(frames.subarray(0, frameBytes));
-  for (let i = frameBytes; i < frames.length; i++) delta[i] = (frames[i]! - frames[i - frameBytes]!) & 0xff;
+  byteDifference(frames.subarray(frameBytes), frames.subarray(0, frames.length - frameBytes), delta.subarray(frameBytes));
   return deflateSync(delta, { level });
 }
 
@@ -68,24 +68,25 @@ export function addBytes(target: Uint8Array, source: Uint8Array): void {
 }
 
 /**
- * frames - held (mod 256), byte by byte: all zeros where nothing changed, so it deflates
- * to almost nothing. Four bytes per operation when both are aligned: borrow-free
- * per-byte subtraction (set each minuend's top bit, clear the subtrahend's, then fix the top bits).
+ * frames - held (mod 256), byte by byte, into `out` (a new array unless given): all zeros
+ * where nothing changed, so it deflates to almost nothing. Four bytes per operation when
+ * all three are aligned.
  */
-export function byteDifference(frames: Uint8Array, held: Uint8Array): Uint8Array {
+export function byteDifference(frames: Uint8Array, held: Uint8Array, out = new Uint8Array(frames.length)): Uint8Array {
   if (frames.length !== held.length) throw new RangeError(`Cannot take the difference of ${frames.length} bytes to ${held.length}.`);
-  const difference = new Uint8Array(frames.length);
-  if (frames.byteOffset % 4 === 0 && held.byteOffset % 4 === 0 && frames.length % 4 === 0) {
+  if (out.length !== frames.length) throw new RangeError(`Cannot write the difference of ${frames.length} bytes into ${out.length}.`);
+  if (frames.byteOffset % 4 === 0 && held.byteOffset % 4 === 0 && out.byteOffset % 4 === 0 && frames.length % 4 === 0) {
     const a = new Uint32Array(frames.buffer, frames.byteOffset, frames.length / 4);
     const b = new Uint32Array(held.buffer, held.byteOffset, held.length / 4);
-    const out = new Uint32Array(difference.buffer);
-    for (let i = 0; i < a.length; i++) {
-      const x = a[i]!;
-      const y = b[i]!;
-      out[i] = (((x | 0x80808080) - (y & 0x7f7f7f7f)) ^ ((x ^ ~y) & 0x80808080)) >>> 0;
-    }
-    return difference;
+    const d = new Uint32Array(out.buffer, out.byteOffset, out.length / 4);
+    for (let i = 0; i < a.length; i++) d[i] = subtractLanes(a[i]!, b[i]!);
+    return out;
   }
-  for (let i = 0; i < frames.length; i++) difference[i] = (frames[i]! - held[i]!) & 0xff;
-  return difference;
+  for (let i = 0; i < frames.length; i++) out[i] = (frames[i]! - held[i]!) & 0xff;
+  return out;
+}
+
+/** Four bytes subtracted lane by lane (mod 256) with no borrow between lanes: set each minuend's top bit, clear the subtrahend's, then fix the top bits. */
+function subtractLanes(x: number, y: number): number {
+  return (((x | 0x80808080) - (y & 0x7f7f7f7f)) ^ ((x ^ ~y) & 0x80808080)) >>> 0;
 }
