@@ -1,7 +1,7 @@
 /**
  * The read-only calls of the researcher's screens: a page of runs, metric
  * series, episodes (for replays), synthetic snapshots and real samples of one
- * action. Frames go out deflated and base64-encoded (shared/api/frames.ts).
+ * action. Frames go out as bytes, encoded per `WireFrames` (shared/api/frames.ts).
  */
 import type { Database } from 'better-sqlite3';
 import type { ParsedCallInput } from '@shared/api/contract.ts';

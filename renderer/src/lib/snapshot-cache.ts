@@ -83,11 +83,10 @@ export class SnapshotCache<T> {
     let nearest: number | undefined;
     let nearestDistance = Infinity;
     for (const held of this.sizes.keys()) {
-      const distance = Math.abs(this.iterations.indexOf(held) - at);
-      if (held !== iteration && this.iterations.includes(held) && distance < nearestDistance) {
-        nearest = held;
-        nearestDistance = distance;
-      }
+      const place = this.iterations.indexOf(held);
+      if (held === iteration || place < 0 || Math.abs(place - at) >= nearestDistance) continue;
+      nearest = held;
+      nearestDistance = Math.abs(place - at);
     }
     return nearest === undefined ? undefined : this.entries.get(nearest);
   }
