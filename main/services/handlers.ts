@@ -3,7 +3,8 @@ import { about } from './about.ts';
 import { deleteComparisonCall, listComparisonsCall, saveComparisonCall } from './comparisons.ts';
 import type { ServiceContext } from './context.ts';
 import type { PooledCall } from './call-pool.ts';
-import { annotateCall, episodesListCall, keyResultsCall, pooledHandlers, runsPageCall, seriesCall, syntheticListCall } from './inspect.ts';
+import { annotateCall, episodesListCall, keyResultsCall, pooledHandlers, runsPageCall, seriesCall } from './inspect.ts';
+import { syntheticListCall } from './synthetic-snapshots.ts';
 import { cancelExperimentCall, cancelRunCall, getRunCall, listRunsCall, resumeRunCall, runLogCall, runResultsCall, startRunCall } from './runs.ts';
 
 export type Handler<N extends CallName> = (input: ParsedCallInput<N>, ctx: ServiceContext) => Promise<CallOutput<N>>;

@@ -171,6 +171,44 @@ describe('episodes and samples', () => {
     const unknown = await services.dispatch('synthetic.get', { runId: 3, relativeTo: 2 });
     expect(unknown.ok === false && unknown.error.message).toBe('Run 3 has no snapshot at iteration 2: stored iterations are 0, 4.');
   });
+
+  it('bundles the other snapshots with the one asked for; each decodes to what asking for it alone gives', async () => {
+    const db = services.db.connection;
+    const initial = new Float32Array(2 * FRAME_BYTES).map((_, i) => (i * 7) % 256);
+    const soft = Float32Array.from({ length: 30 }, (_, i) => (i % 15 === 1 ? 1 : 0));
+    // Iterations 1 and 2 show the initial set's pixels; 3 moved them and carries other soft labels.
+    for (const iteration of [1, 2]) saveSyntheticSnapshot(db, 3, iteration, 0.5, Uint8Array.from([1, 4]), initial, false, { soft });
+    const moved = initial.map((v, i) => (i % 97 === 0 ? 255 - v : v));
+    saveSyntheticSnapshot(db, 3, 3, 0.4, Uint8Array.from([1, 4]), moved, false, { soft: soft.map((p, i) => (i < 15 ? 1 / 15 : p)) });
+    saveSyntheticSnapshot(db, 3, 0, null, Uint8Array.from([1, 4]), initial, false, { soft });
+    const bundle = (await call('synthetic.get', { runId: 3, iteration: 2, withOthers: true })) as SyntheticSet;
+    const others = bundle.others!;
+    // Nearest first: the neighbour a snapshot is taken against comes before it.
+    expect(others.map((o) => [o.iteration, o.relativeTo])).toEqual([
+      [3, 2],
+      [1, 2],
+      // Its neighbour (3) differs from it: taken against the bundle's own.
+      [4, 2],
+      [0, 1],
+    ]);
+    // Unchanged since its neighbour: no bytes at all.
+    expect(others.find((o) => o.iteration === 0)!.frames.bytes.length).toBe(0);
+    const decoded = new Map([[2, framesFromWire(bundle.frames)]]);
+    for (const other of others) {
+      const alone = (await call('synthetic.get', { runId: 3, iteration: other.iteration })) as SyntheticSet;
+      const frames = await framesFromRelativeWire(other.frames, decoded.get(other.relativeTo)!);
+      decoded.set(other.iteration, frames);
+      expect(frames).toEqual(framesFromWire(alone.frames));
+      // What is left out equals the bundle's own; what is there is the snapshot's.
+      expect(other.softLabels === undefined ? bundle.softLabels : other.softLabels).toEqual(alone.softLabels);
+      expect(other.labels ?? bundle.labels).toEqual(alone.labels);
+      expect([other.loss, other.floats]).toEqual([alone.loss, alone.floats]);
+    }
+    expect(others.find((o) => o.iteration === 3)!.softLabels).toBeDefined();
+    expect(others.find((o) => o.iteration === 1)!.softLabels).toBeUndefined();
+    // Without asking, none come along.
+    expect(((await call('synthetic.get', { runId: 3 })) as SyntheticSet).others).toBeUndefined();
+  });
 });
 
 describe('media', () => {

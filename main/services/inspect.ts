@@ -1,38 +1,29 @@
 /**
  * The read-only calls of the researcher's screens: a page of runs, metric
- * series, episodes (for replays), synthetic snapshots and real samples of one
- * action. Frames go out as bytes, encoded per `WireFrames` (shared/api/frames.ts).
+ * series, episodes (for replays) and real samples of one action (synthetic
+ * snapshots have their own module, `synthetic-snapshots.ts`). Frames go out as
+ * bytes, encoded per `WireFrames` (shared/api/frames.ts).
  */
-import type { Database } from 'better-sqlite3';
 import type { ParsedCallInput } from '@shared/api/contract.ts';
 import { ApiError } from '@shared/api/errors.ts';
-import { FRAME_BYTES } from '@shared/api/frames.ts';
-import type { EpisodeData, EpisodesList, KeyResults, MetricSeries, RunsPage, SyntheticSet } from '@shared/api/inspect.ts';
+import type { EpisodeData, EpisodesList, KeyResults, MetricSeries, RunsPage } from '@shared/api/inspect.ts';
 import { RANDOM_METHOD, SYNTHETIC_METHOD, SYNTHETIC_SOFT_METHOD } from '@shared/config/methods.ts';
 import { checkRunNotes, type RunNotes } from '@shared/run-notes.ts';
 import { listEvalEpisodes, methodMeans, pageRunIds } from '../storage/browse.ts';
 import { getRunNotes, setRunNotes } from '../storage/run-notes.ts';
-import {
-  getDatasetInfo,
-  listDatasetEpisodes,
-  listDatasets,
-  loadEncodedEpisodeFrames,
-  loadFramesAt,
-  locateTransitions,
-  type DatasetInfo,
-} from '../storage/datasets.ts';
+import { getDatasetInfo, listDatasetEpisodes, listDatasets, loadEncodedEpisodeFrames, loadFramesAt, type DatasetInfo } from '../storage/datasets.ts';
 import { loadEvalEpisode } from '../storage/evaluations.ts';
 import { listSeries, readSeries } from '../storage/metrics.ts';
 import { getRun } from '../storage/runs.ts';
-import { listSyntheticIterations, loadEncodedSyntheticFrames, loadEncodedSyntheticSnapshot } from '../storage/synthetic.ts';
 import type { PooledCall } from './call-pool.ts';
 import type { ServiceContext } from './context.ts';
 import type { Handler } from './handlers.ts';
 import { distributionsCall } from './distributions.ts';
-import { decodeStoredFrames, encodedFramesToWire, framesToWire, rawFramesToWire, relativeFramesToWire } from './frames-wire.ts';
+import { encodedFramesToWire, framesToWire } from './frames-wire.ts';
 import { mediaEpisodesCall, mediaSyntheticCall } from './media.ts';
 import { nearestFramesCall } from './nearest-frames.ts';
 import { policyDistributionCall } from './policy-distribution.ts';
+import { syntheticGetCall } from './synthetic-snapshots.ts';
 import { found, noticeOrphanedRuns, runInfoOf } from './runs.ts';
 
 export async function runsPageCall(input: ParsedCallInput<'runs.page'>, ctx: ServiceContext): Promise<RunsPage> {
@@ -133,81 +124,6 @@ export async function episodeGetCall(input: ParsedCallInput<'episodes.get'>, ctx
     return: episode.return,
     frames: input.withFrames ? encodedFramesToWire(loadEncodedEpisodeFrames(db, input.datasetId, input.idx)) : null,
   };
-}
-
-export async function syntheticListCall(input: ParsedCallInput<'synthetic.list'>, ctx: ServiceContext) {
-  found(() => getRun(ctx.db.connection, input.runId));
-  return { runId: input.runId, iterations: listSyntheticIterations(ctx.db.connection, input.runId) };
-}
-
-export async function syntheticGetCall(input: ParsedCallInput<'synthetic.get'>, ctx: ServiceContext): Promise<SyntheticSet> {
-  const db = ctx.db.connection;
-  const run = found(() => getRun(db, input.runId));
-  const snapshot = loadEncodedSyntheticSnapshot(db, input.runId, input.iteration) ?? noSnapshot(db, input.runId, input.iteration);
-  const held = input.relativeTo === undefined ? null : (storedFrames(db, input.runId, input.relativeTo) ?? noSnapshot(db, input.runId, input.relativeTo));
-  const { labels, softLabels, learnedLabels } = snapshot;
-  const perSample = (values: Float32Array | null) =>
-    values ? Array.from(labels, (_, i) => Array.from(values.subarray((i * values.length) / labels.length, ((i + 1) * values.length) / labels.length))) : null;
-  const frames = decodeStoredFrames(snapshot.encodedFrames);
-  // The baseline of "moved": the initial set's frames (a snapshot at iteration 0 is its own baseline).
-  const initialFrames = !snapshot.pixels ? null : snapshot.iteration === 0 ? frames : (storedFrames(db, input.runId, 0) ?? null);
-  return {
-    iteration: snapshot.iteration,
-    loss: snapshot.loss,
-    labels: [...labels],
-    frames: held ? relativeFramesToWire(frames, held) : rawFramesToWire(frames),
-    softLabels: perSample(softLabels),
-    learnedLabels: perSample(learnedLabels),
-    origins:
-      snapshot.origins && run.datasetId !== null
-        ? locateTransitions(listDatasetEpisodes(db, run.datasetId), snapshot.origins).map((at) => ({ datasetId: run.datasetId!, ...at }))
-        : null,
-    floats: snapshot.pixels && initialFrames ? floatStats(snapshot.pixels, initialFrames, labels.length) : null,
-  };
-}
-
-/** A stored snapshot's frames alone, or undefined. */
-function storedFrames(db: Database, runId: number, iteration: number): Uint8Array | undefined {
-  const encoded = loadEncodedSyntheticFrames(db, runId, iteration);
-  return encoded && decodeStoredFrames(encoded);
-}
-
-/** The error for a snapshot that is not stored, naming the iterations that are. */
-function noSnapshot(db: Database, runId: number, iteration: number | undefined): never {
-  const stored = listSyntheticIterations(db, runId).map((s) => s.iteration);
-  throw new ApiError(
-    'invalid_input',
-    stored.length === 0
-      ? `Run ${runId} has no synthetic snapshots yet: its distill stage has not stored one.`
-      : `Run ${runId} has no snapshot at iteration ${iteration}: stored iterations are ${stored.join(', ')}.`,
-  );
-}
-
-/**
- * Range and movement of each sample's float pixels. The initial set is real frames, whole
- * numbers in 0..255, so its stored view is its floats exactly: the baseline costs no floats.
- */
-function floatStats(pixels: Float32Array, initial: Uint8Array, samples: number): NonNullable<SyntheticSet['floats']> {
-  const stats = { min: [] as number[], max: [] as number[], meanMoved: [] as number[], maxMoved: [] as number[] };
-  for (let s = 0; s < samples; s++) {
-    let min = Infinity;
-    let max = -Infinity;
-    let sum = 0;
-    let largest = 0;
-    for (let i = s * FRAME_BYTES; i < (s + 1) * FRAME_BYTES; i++) {
-      const v = pixels[i]!;
-      if (v < min) min = v;
-      if (v > max) max = v;
-      const d = Math.abs(v - initial[i]!);
-      sum += d;
-      if (d > largest) largest = d;
-    }
-    stats.min.push(min);
-    stats.max.push(max);
-    stats.meanMoved.push(sum / FRAME_BYTES);
-    stats.maxMoved.push(largest);
-  }
-  return stats;
 }
 
 export async function realSamplesCall(input: ParsedCallInput<'dataset.samples'>, ctx: ServiceContext) {

@@ -32,11 +32,12 @@ export function framesFromWire(wire: WireFrames, frameBytes = FRAME_BYTES): Uint
 /**
  * Frames of any encoding; `relative` ones are inflated natively (DecompressionStream,
  * in the page and in Node alike) and `held`, the frames they were taken against, added back.
+ * Where not one byte differs, the result is `held` itself (no copy: a run's unmoved snapshots
+ * share one array), so treat frames as read-only.
  */
 export async function framesFromRelativeWire(wire: WireFrames, held: Uint8Array): Promise<Uint8Array> {
   if (wire.encoding !== 'relative') return framesFromWire(wire);
-  // No bytes: not one byte differs.
-  if (wire.bytes.length === 0) return held.slice();
+  if (wire.bytes.length === 0) return held;
   const inflated = new Response(new Blob([wire.bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('deflate-raw')));
   const frames = new Uint8Array(await inflated.arrayBuffer());
   if (frames.length !== held.length) {

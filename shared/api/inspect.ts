@@ -186,10 +186,15 @@ export const syntheticGetInput = z
     iteration: z.number().int().nonnegative().optional(),
     /** A snapshot (its iteration) whose frames the caller holds: the frames come as their difference to it (encoding 'relative'). */
     relativeTo: z.number().int().nonnegative().optional(),
+    /**
+     * Send the run's other snapshots along (`others`), as many as the host prepares in a short
+     * budget: a view that opens with them answers any slider jump without the wire.
+     */
+    withOthers: z.boolean().optional(),
   })
   .strict();
 
-export const syntheticGetOutput = z.object({
+const syntheticSnapshot = z.object({
   iteration: z.number().int(),
   loss: z.number().nullable(),
   labels: z.array(
@@ -213,6 +218,22 @@ export const syntheticGetOutput = z.object({
    * Only the newest snapshot keeps its floats; the others have null.
    */
   floats: z.object({ min: z.array(z.number()), max: z.array(z.number()), meanMoved: z.array(z.number()), maxMoved: z.array(z.number()) }).nullable(),
+});
+
+/**
+ * A snapshot sent along with another (synthetic.get's `withOthers`). Its frames are the byte difference
+ * to the snapshot `relativeTo` names: the reply's own, or an entry before it in `others` (a snapshot
+ * whose pixels did not change since its neighbour comes as no bytes against it). Labels, soft labels,
+ * learned labels and origins are absent where they equal the reply's own.
+ */
+export const bundledSnapshot = syntheticSnapshot
+  .partial({ labels: true, softLabels: true, learnedLabels: true, origins: true })
+  .extend({ relativeTo: z.number().int().nonnegative() });
+export type BundledSnapshot = z.infer<typeof bundledSnapshot>;
+
+export const syntheticGetOutput = syntheticSnapshot.extend({
+  /** With `withOthers`: the run's other snapshots, nearest (in the list) first; those not prepared in time are left out. */
+  others: z.array(bundledSnapshot).optional(),
 });
 export type SyntheticSet = z.infer<typeof syntheticGetOutput>;
 
