@@ -55,18 +55,6 @@ function addLanes(x: number, y: number): number {
   return (((x & 0x7f7f7f7f) + (y & 0x7f7f7f7f)) ^ ((x ^ y) & 0x80808080)) >>> 0;
 }
 
-/** target[i] += source[i] (mod 256), in place; four bytes per operation when both are aligned. */
-export function addBytes(target: Uint8Array, source: Uint8Array): void {
-  if (target.length !== source.length) throw new RangeError(`Cannot add ${source.length} bytes to ${target.length}.`);
-  if (target.byteOffset % 4 === 0 && source.byteOffset % 4 === 0 && target.length % 4 === 0) {
-    const a = new Uint32Array(target.buffer, target.byteOffset, target.length / 4);
-    const b = new Uint32Array(source.buffer, source.byteOffset, source.length / 4);
-    for (let i = 0; i < a.length; i++) a[i] = addLanes(a[i]!, b[i]!);
-    return;
-  }
-  for (let i = 0; i < target.length; i++) target[i] = (target[i]! + source[i]!) & 0xff;
-}
-
 /**
  * frames - held (mod 256), byte by byte, into `out` (a new array unless given): all zeros
  * where nothing changed, so it deflates to almost nothing. Four bytes per operation when

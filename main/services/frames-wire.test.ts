@@ -19,7 +19,7 @@ describe('frames on the wire', () => {
     expect(framesFromWire(plain)).toEqual(frames);
   });
 
-  it('sends frames as their difference to frames the page holds: a few changed pixels are a few bytes, decoded exactly', async () => {
+  it('sends frames as a patch against frames the page holds: a few changed pixels are a few bytes, decoded exactly', async () => {
     const held = frames.slice();
     const moved = frames.slice();
     // Wrapping both ways: 250 + 10 and 3 - 7 (mod 256), at an odd offset.
@@ -39,7 +39,7 @@ describe('frames on the wire', () => {
     expect(same.bytes.length).toBe(0);
     expect(await framesFromRelativeWire(same, held)).toBe(held);
     await expect(framesFromRelativeWire(wire, held.subarray(FRAME_BYTES))).rejects.toThrow(
-      `Relative frames decode to ${3 * FRAME_BYTES} bytes, but the frames they are relative to have ${2 * FRAME_BYTES}`,
+      `The patch is for ${3 * FRAME_BYTES} bytes of frames, but the frames it applies to have ${2 * FRAME_BYTES}: the data is damaged.`,
     );
   });
 

@@ -8,7 +8,8 @@
  */
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { FRAME_BYTES, type WireFrames } from '@shared/api/frames.ts';
-import { byteDifference, decodeFrames, encodeFrames } from '@shared/frame-codec.ts';
+import { decodeFrames, encodeFrames } from '@shared/frame-codec.ts';
+import { patchOf } from '@shared/frame-patch.ts';
 
 export function encodedFramesToWire(encoded: Uint8Array): WireFrames {
   return { encoding: 'codec', bytes: encoded };
@@ -23,13 +24,13 @@ export function rawFramesToWire(frames: Uint8Array): WireFrames {
 }
 
 /**
- * Frames as their difference to `held`, frames the caller holds (native zlib, level 1: ~2 ms for
- * 150 unmoved samples); no bytes at all when they are the same (the paper's step size leaves a
- * snapshot's 0..255 view as it was), so the page has nothing to inflate.
+ * Frames as a patch against `held`, frames the caller holds (native zlib, level 1); no bytes at
+ * all when they are the same (the paper's step size leaves a snapshot's 0..255 view as it was),
+ * so the page has nothing to inflate.
  */
 export function relativeFramesToWire(frames: Uint8Array, held: Uint8Array): WireFrames {
   if (frames.length === held.length && Buffer.compare(frames, held) === 0) return { encoding: 'relative', bytes: new Uint8Array(0) };
-  return { encoding: 'relative', bytes: deflateRawSync(byteDifference(frames, held), { level: 1 }) };
+  return { encoding: 'relative', bytes: deflateRawSync(patchOf(frames, held), { level: 1 }) };
 }
 
 /** Blobs decoded lately, with their frames: a page asks next for the difference to a snapshot it was just sent. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { addBytes, decodeFrames } from '../frame-codec.ts';
+import { decodeFrames } from '../frame-codec.ts';
+import { applyPatch } from '../frame-patch.ts';
 
 /** Bytes of one 64x64 RGB observation. */
 export const FRAME_BYTES = 64 * 64 * 3;
@@ -10,8 +11,8 @@ export const FRAME_BYTES = 64 * 64 * 3;
  * `codec`: the storage codec's bytes (frame deltas, deflated), sent as stored, for
  * frames that compress well (episodes: mostly unchanged pixels). `raw`: plain
  * uint8 frames, for frames that do not (a distilled set is noise to deflate: it
- * saves a quarter, and inflating costs the page ~30 ms a snapshot). `relative`: the
- * byte difference (mod 256) to frames the caller already holds and named in its
+ * saves a quarter, and inflating costs the page ~30 ms a snapshot). `relative`: a
+ * patch (`shared/frame-patch.ts`: the runs of bytes that differ) against frames the caller already holds and named in its
  * call (synthetic.get's `relativeTo`), raw-deflated, or no bytes where not one differs: a snapshot that moved few pixels
  * since the one on screen is a few kilobytes instead of 1.8 MB, which Chromium's
  * WebSocket takes 50-90 ms to receive on a loaded 2-core machine.
@@ -31,18 +32,13 @@ export function framesFromWire(wire: WireFrames, frameBytes = FRAME_BYTES): Uint
 
 /**
  * Frames of any encoding; `relative` ones are inflated natively (DecompressionStream,
- * in the page and in Node alike) and `held`, the frames they were taken against, added back.
- * Where not one byte differs, the result is `held` itself (no copy: a run's unmoved snapshots
- * share one array), so treat frames as read-only.
+ * in the page and in Node alike) and applied as a patch to `held`, the frames they were
+ * taken against. Where not one byte differs, the result is `held` itself (no copy: a run's
+ * unmoved snapshots share one array), so treat frames as read-only.
  */
 export async function framesFromRelativeWire(wire: WireFrames, held: Uint8Array): Promise<Uint8Array> {
   if (wire.encoding !== 'relative') return framesFromWire(wire);
   if (wire.bytes.length === 0) return held;
   const inflated = new Response(new Blob([wire.bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('deflate-raw')));
-  const frames = new Uint8Array(await inflated.arrayBuffer());
-  if (frames.length !== held.length) {
-    throw new RangeError(`Relative frames decode to ${frames.length} bytes, but the frames they are relative to have ${held.length}: the data is damaged.`);
-  }
-  addBytes(frames, held);
-  return frames;
+  return applyPatch(held, new Uint8Array(await inflated.arrayBuffer()));
 }
