@@ -400,6 +400,10 @@ describe('student options', () => {
     expect(row('synthetic [ensemble of 2]')).toMatchObject({ models: 1, intervalOver: 'episodes', dataUsed: row('synthetic').dataUsed });
     expect(query(db, "SELECT length(weights) AS n FROM models WHERE method = 'bc-100 [ensemble of 2]'")).toEqual([{ n: 0 }]);
     expect(query(db, "SELECT DISTINCT architecture FROM models WHERE role = 'student' AND length(weights) > 0")).toEqual([{ architecture: 'impala[4]' }]);
+    // No rate given: an IMPALA student's own (the paper's 0.005 leaves one at a random policy's level).
+    expect(query(db, "SELECT message FROM run_log WHERE stage = 'students' AND message LIKE '%students per method%'")).toEqual([
+      { message: "2 students per method: IMPALA [4], 3 Adam steps of 16 at 0.001 (the network's own rate), mse loss" },
+    ]);
   }, 300_000);
 });
 

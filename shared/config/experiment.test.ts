@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseExperimentConfig } from './experiment.ts';
+import { ConfigError, parseExperimentConfig, STUDENT_LEARNING_RATES } from './experiment.ts';
 import { applyAssignments, configKeys, expandSweeps, parseAssignment, parseSweep } from './overrides.ts';
 import { PRESET_NAMES, presetConfig } from './presets.ts';
 
@@ -11,7 +11,8 @@ describe('experiment config', () => {
     expect(config.distill).toMatchObject({ variant: 'paper', size: 150, learningRate: 0.1, momentum: 0.5, realBatch: 75 });
     expect(config.baselines.percentiles).toEqual([100, 40, 25, 10]);
     expect(config.students.count).toBe(10);
-    expect(config.students.bc).toMatchObject({ learningRate: 0.005, loss: 'mse' });
+    expect(config.students.bc).toMatchObject({ learningRate: null, loss: 'mse' });
+    expect(STUDENT_LEARNING_RATES.student).toBe(0.005);
     expect(config.evaluate).toMatchObject({ episodesId: 100, episodesOod: 100, greedy: false });
     expect(config.expert.ppo).toMatchObject({ numEnvs: 64, rolloutSteps: 256, gamma: 0.999, learningRate: 5e-4 });
   });
@@ -79,7 +80,7 @@ describe('presets', () => {
         loss: 'mse',
       });
       expect(c.students.count).toBe(10);
-      expect(c.students.bc).toMatchObject({ learningRate: 0.005, loss: 'mse' });
+      expect(c.students.bc).toMatchObject({ learningRate: null, loss: 'mse' });
       expect(c.evaluate).toEqual({ episodesId: 100, episodesOod: 100, greedy: false, greedyRows: false, ensembleRows: false });
       // Beyond the paper: its synthetic set comes with all four coreset controls.
       expect(c.distill.controls).toEqual(['random-frames', 'random-frames-soft', 'kcenter-frames', 'kcenter-frames-soft']);

@@ -45,12 +45,22 @@ export const bcLossSchema = z.enum(['mse', 'mae', 'cross-entropy'], {
   error: 'expected one of mse, mae, cross-entropy',
 });
 
+/**
+ * A student's Adam learning rate where `students.bc.learningRate` is null: the paper's 0.005 for
+ * its small student; 0.001 for an IMPALA student, which 0.005 left at a random policy's level on
+ * bigfish (paper-bigfish's 40,000 expert transitions, IMPALA [8,16,16], cross-entropy, 3,000
+ * steps of 64, 50 training-level episodes: 0.005 -> 1.30 sampled / 1.26 greedy, final loss 2.08;
+ * 0.001 -> 3.32 / 6.86; the random policy ~1; session 14).
+ */
+export const STUDENT_LEARNING_RATES = { student: 0.005, impala: 0.001 } as const;
+
 /** Behavioural cloning of a student (baselines and synthetic students alike). */
 export const bcSchema = z
   .object({
     steps: int(1, 10_000_000, 'Adam steps per student').default(10_000),
     batchSize: int(1, 65_536, 'samples per step; capped at the data size').default(256),
-    learningRate: real(0, 10, 'Adam learning rate', true).default(0.005),
+    /** null: the network's own (`STUDENT_LEARNING_RATES`). */
+    learningRate: real(0, 10, "Adam learning rate; null: 0.005 for the paper's student, 0.001 for IMPALA", true).nullable().default(null),
     loss: bcLossSchema.default('mse'),
   })
   .strict();

@@ -11,11 +11,13 @@ import { listMethodData } from '../../storage/methods.ts';
 import { findModel, saveModel } from '../../storage/models.ts';
 import { getRun } from '../../storage/runs.ts';
 import { loadSyntheticSnapshot } from '../../storage/synthetic.ts';
+import { DEFAULT_CHANNELS } from '../../learning/nets/create.ts';
 import { disposeTrainable, weightsOf } from '../../learning/nets/trainable.ts';
 import { trainBc } from '../../learning/train/bc.ts';
 import { subset, type EpisodeDataset, type LabelledSet } from '../../learning/train/data.ts';
 import { architectureOf, bcLossOf, episodeDatasetOf, syntheticSetOf } from '../training-data.ts';
 import { seedFor, type StageContext, type StageDefinition } from '../stage-context.ts';
+import { STUDENT_LEARNING_RATES } from '@shared/config/experiment.ts';
 import { SYNTHETIC_SOFT_METHOD } from '@shared/config/methods.ts';
 
 /** Points of a stored student loss curve at most: each the mean loss of its bucket of steps. */
@@ -66,6 +68,11 @@ export const studentsStage: StageDefinition = {
   name: 'students',
   async run(ctx) {
     const { count, bc, network, channels } = ctx.config.students;
+    const learningRate = bc.learningRate ?? STUDENT_LEARNING_RATES[network];
+    ctx.log(
+      `${count} students per method: ${network === 'impala' ? 'IMPALA' : "the paper's small CNN"} [${(channels ?? DEFAULT_CHANNELS[network]).join(', ')}], ` +
+        `${bc.steps} Adam steps of ${bc.batchSize} at ${learningRate}${bc.learningRate === null ? " (the network's own rate)" : ''}, ${bc.loss} loss`,
+    );
     const methods = studentMethods(ctx);
     const total = methods.length * count;
     let trained = 0;
@@ -85,7 +92,7 @@ export const studentsStage: StageDefinition = {
             network: { kind: network, channels: channels ?? undefined },
             init: 'pytorch',
             loss: bcLossOf(bc.loss),
-            learningRate: bc.learningRate,
+            learningRate,
             batchSize: bc.batchSize,
             steps: bc.steps,
             seed: seedFor(ctx.config.seed, `student/${method}/${member}`),
