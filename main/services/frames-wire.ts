@@ -29,9 +29,12 @@ export function rawFramesToWire(frames: Uint8Array): WireFrames {
  * so the page has nothing to inflate.
  */
 export function relativeFramesToWire(frames: Uint8Array, held: Uint8Array): WireFrames {
-  if (frames.length === held.length && Buffer.compare(frames, held) === 0) return { encoding: 'relative', bytes: new Uint8Array(0) };
+  if (sameBytes(frames, held)) return { encoding: 'relative', bytes: new Uint8Array(0) };
   return { encoding: 'relative', bytes: deflateRawSync(patchOf(frames, held), { level: 1 }) };
 }
+
+/** Byte-for-byte equal (the same array, as decoded blobs found again are, costs nothing). */
+export const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a === b || (a.length === b.length && Buffer.compare(a, b) === 0);
 
 /** Blobs decoded lately, with their frames: a page asks next for the difference to a snapshot it was just sent. */
 const recentlyDecoded: { readonly encoded: Uint8Array; readonly frames: Uint8Array }[] = [];
@@ -43,7 +46,7 @@ const RECENTLY_DECODED = 4;
  * whatever run or row it is read from). The frames are shared: read them, never write.
  */
 export function decodeStoredFrames(encoded: Uint8Array): Uint8Array {
-  const known = recentlyDecoded.find((entry) => entry.encoded.length === encoded.length && Buffer.compare(entry.encoded, encoded) === 0);
+  const known = recentlyDecoded.find((entry) => sameBytes(entry.encoded, encoded));
   if (known) return known.frames;
   const frames = decodeFrames(encoded, FRAME_BYTES, (data) => {
     const inflated = inflateRawSync(data);

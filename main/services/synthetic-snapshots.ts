@@ -13,7 +13,7 @@ import { listDatasetEpisodes, locateTransitions } from '../storage/datasets.ts';
 import { getRun, type RunRow } from '../storage/runs.ts';
 import { listSyntheticIterations, loadEncodedSyntheticFrames, loadEncodedSyntheticSnapshot, type EncodedSyntheticSnapshot } from '../storage/synthetic.ts';
 import type { ServiceContext } from './context.ts';
-import { decodeStoredFrames, rawFramesToWire, relativeFramesToWire } from './frames-wire.ts';
+import { decodeStoredFrames, rawFramesToWire, relativeFramesToWire, sameBytes } from './frames-wire.ts';
 import { found } from './runs.ts';
 
 /**
@@ -94,7 +94,6 @@ function otherSnapshots(db: Database, run: RunRow, own: EncodedSyntheticSnapshot
 }
 
 const bytesOf = (values: Uint8Array | Float32Array | Int32Array) => new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
-const sameBytes = (a: Uint8Array, b: Uint8Array) => a === b || (a.length === b.length && Buffer.compare(a, b) === 0);
 const sameValues = (a: Float32Array | Int32Array | null, b: Float32Array | Int32Array | null) =>
   a === null || b === null ? a === b : sameBytes(bytesOf(a), bytesOf(b));
 
