@@ -31,26 +31,44 @@ describe('the random-policy floor', () => {
     const oodRandom = { ciLow: 0.2, ciHigh: 0.8 };
     const rows = [
       row('expert', 'id', 4, 6, idRandom),
-      row('bc-100', 'id', 1.2, 2, idRandom),
+      row('bc-40', 'id', 1.2, 2, idRandom),
       row('synthetic', 'id', 1.6, 2.4, idRandom),
       row('random', 'id', idRandom.ciLow, idRandom.ciHigh),
       row('expert', 'ood', 0.7, 3, oodRandom),
-      row('bc-100', 'ood', 0.81, 3, oodRandom),
+      row('bc-40', 'ood', 0.81, 3, oodRandom),
       row('random', 'ood', oodRandom.ciLow, oodRandom.ciHigh),
     ];
     const [id, ood] = randomFloorSentences(rows);
     expect(id).toMatchObject({ split: 'id', noise: true });
     expect(id!.text).toBe(
-      'On training levels (ID), bc-100 is indistinguishable from a random policy (95% intervals overlap the random policy 1.00 [0.50, 1.50]): do not read its result as a finding.',
+      'On training levels (ID), bc-40 is indistinguishable from a random policy (95% intervals overlap the random policy 1.00 [0.50, 1.50]): do not read its result as a finding.',
     );
     expect(ood).toMatchObject({ split: 'ood', noise: true });
     expect(ood!.text).toMatch(/^On unseen levels \(OOD\), expert is indistinguishable .* The expert network is among them/);
-    expect(ood!.text).not.toMatch(/bc-100/);
+    expect(ood!.text).not.toMatch(/bc-40/);
 
-    const clear = rows.filter((r) => r.split === 'id' && r.method !== 'bc-100');
+    const clear = rows.filter((r) => r.split === 'id' && r.method !== 'bc-40');
     expect(randomFloorSentences(clear)).toEqual([
       { split: 'id', noise: false, text: "On training levels (ID), every method's 95% interval is clear of the random policy 1.00 [0.50, 1.50]." },
     ]);
+  });
+
+  it("says the student recipe is the limit exactly where BC on all the data is at random's level and the expert is not", () => {
+    const random = { ciLow: 0.5, ciHigh: 1.5 };
+    const ceiling = /Students trained on all of the expert's data \(bc-100\) are among them while the expert is not/;
+    const table = (expert: [number, number], bcAll: [number, number]) => [
+      row('expert', 'id', ...expert, random),
+      row('bc-100', 'id', ...bcAll, random),
+      row('synthetic', 'id', 0.6, 1.2, random),
+      row('random', 'id', random.ciLow, random.ciHigh),
+    ];
+    expect(randomFloorSentences(table([8, 12], [1, 2]))[0]!.text).toMatch(ceiling);
+    // BC on all the data learned: only the synthetic row is noise.
+    expect(randomFloorSentences(table([8, 12], [2, 3]))[0]!.text).not.toMatch(ceiling);
+    // The expert is noise too: that is the sentence to read, not the recipe's.
+    const weakExpert = randomFloorSentences(table([0.5, 2], [1, 2]))[0]!.text;
+    expect(weakExpert).not.toMatch(ceiling);
+    expect(weakExpert).toMatch(/The expert network is among them/);
   });
 
   it('says nothing about a split without a random row', () => {

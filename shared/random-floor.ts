@@ -4,7 +4,7 @@
  * could be noise around what random actions score), and that verdict in words.
  * Shared by the CLI's table and the renderer's, so both say the same thing.
  */
-import { RANDOM_METHOD } from './config/methods.ts';
+import { BC_ALL_DATA_METHOD, RANDOM_METHOD } from './config/methods.ts';
 import { NUM_ACTIONS } from './procgen/engine/actions.ts';
 
 /** A result's interval; null or NaN bounds mean "undefined" (one value, no spread to estimate). */
@@ -57,12 +57,18 @@ export function randomFloorSentences(rows: readonly FloorRow[]): FloorSentence[]
     const noise = rows.filter((r) => r.split === split && r.method !== RANDOM_METHOD && r.indistinguishableFromRandom === true).map((r) => r.method);
     if (noise.length === 0) return [{ split, noise: false, text: `On ${SPLIT_WORDS[split]}, every method's 95% interval is clear of the ${floor}.` }];
     const expertToo = noise.includes('expert') ? ' The expert network is among them, so comparing what learned from it says little.' : '';
+    // A strong expert whose full dataset teaches students nothing: the student recipe is the bottleneck, not any method.
+    const expertClear = rows.some((r) => r.method === 'expert' && r.split === split && r.indistinguishableFromRandom === false);
+    const ceilingToo =
+      expertClear && noise.includes(BC_ALL_DATA_METHOD)
+        ? ` Students trained on all of the expert's data (${BC_ALL_DATA_METHOD}) are among them while the expert is not: with this student recipe (students.*: network, steps, learning rate) they learn nothing even from all the data, so change the recipe before comparing methods by it.`
+        : '';
     const verb = noise.length === 1 ? 'is' : 'are';
     return [
       {
         split,
         noise: true,
-        text: `On ${SPLIT_WORDS[split]}, ${list(noise)} ${verb} indistinguishable from a random policy (95% intervals overlap the ${floor}): do not read ${noise.length === 1 ? 'its result as a finding' : 'their results as findings'}.${expertToo}`,
+        text: `On ${SPLIT_WORDS[split]}, ${list(noise)} ${verb} indistinguishable from a random policy (95% intervals overlap the ${floor}): do not read ${noise.length === 1 ? 'its result as a finding' : 'their results as findings'}.${expertToo}${ceilingToo}`,
       },
     ];
   });

@@ -7,6 +7,10 @@ export const SYNTHETIC_METHOD = 'synthetic';
 export const SYNTHETIC_SOFT_METHOD = 'synthetic-soft';
 /** A uniformly random policy over the 15 actions, evaluated on the same level seeds as every model: the floor of every results table. */
 export const RANDOM_METHOD = 'random';
+/** The BC baseline that keeps the top `percentile` % of the dataset's episodes. */
+export const bcMethod = (percentile: number): string => `bc-${percentile}`;
+/** BC on all the data: the ceiling of what a student learns from the dataset with this recipe. */
+export const BC_ALL_DATA_METHOD = bcMethod(100);
 
 /**
  * Coreset controls: real frames with the synthetic set's size and per-action allocation,

@@ -7,9 +7,8 @@ import { listDatasetEpisodes } from '../../storage/datasets.ts';
 import { saveMethodData } from '../../storage/methods.ts';
 import { getRun } from '../../storage/runs.ts';
 import { selectTopEpisodes, type EpisodeDataset } from '../../learning/train/data.ts';
+import { bcMethod } from '@shared/config/methods.ts';
 import type { StageDefinition } from '../stage-context.ts';
-
-export const bcMethod = (percentile: number): string => `bc-${percentile}`;
 
 export const baselinesStage: StageDefinition = {
   name: 'baselines',
