@@ -48,6 +48,19 @@ const fixed = (v: number | null): string => (defined(v) ? v.toFixed(2) : '-');
 /** What a results table says while its run has no random row. */
 export const RANDOM_NOT_EVALUATED = 'Random policy: not evaluated yet (the evaluate stage has not finished).';
 
+/** What the floor note adds where `studentRecipeIsTheLimit` holds. */
+export const STUDENT_RECIPE_LIMIT = `Students trained on all of the expert's data (${BC_ALL_DATA_METHOD}) are among them while the expert is not: with this student recipe (students.*: network, steps, learning rate) they learn nothing even from all the data, so change the recipe before comparing methods by it.`;
+
+/**
+ * Whether, on `split`, BC on all the data is indistinguishable from a random policy while the
+ * expert is not: a strong expert whose whole dataset teaches students nothing, so the student
+ * recipe, not any method, is what every student row measures.
+ */
+export function studentRecipeIsTheLimit(rows: readonly FloorRow[], split: 'id' | 'ood'): boolean {
+  const verdict = (method: string) => rows.find((r) => r.method === method && r.split === split)?.indistinguishableFromRandom;
+  return verdict('expert') === false && verdict(BC_ALL_DATA_METHOD) === true;
+}
+
 /** One sentence per split that has a random row: which methods are indistinguishable from a random policy there, or that none is. */
 export function randomFloorSentences(rows: readonly FloorRow[]): FloorSentence[] {
   return (['id', 'ood'] as const).flatMap((split): FloorSentence[] => {
@@ -57,12 +70,7 @@ export function randomFloorSentences(rows: readonly FloorRow[]): FloorSentence[]
     const noise = rows.filter((r) => r.split === split && r.method !== RANDOM_METHOD && r.indistinguishableFromRandom === true).map((r) => r.method);
     if (noise.length === 0) return [{ split, noise: false, text: `On ${SPLIT_WORDS[split]}, every method's 95% interval is clear of the ${floor}.` }];
     const expertToo = noise.includes('expert') ? ' The expert network is among them, so comparing what learned from it says little.' : '';
-    // A strong expert whose full dataset teaches students nothing: the student recipe is the bottleneck, not any method.
-    const expertClear = rows.some((r) => r.method === 'expert' && r.split === split && r.indistinguishableFromRandom === false);
-    const ceilingToo =
-      expertClear && noise.includes(BC_ALL_DATA_METHOD)
-        ? ` Students trained on all of the expert's data (${BC_ALL_DATA_METHOD}) are among them while the expert is not: with this student recipe (students.*: network, steps, learning rate) they learn nothing even from all the data, so change the recipe before comparing methods by it.`
-        : '';
+    const ceilingToo = studentRecipeIsTheLimit(rows, split) ? ` ${STUDENT_RECIPE_LIMIT}` : '';
     const verb = noise.length === 1 ? 'is' : 'are';
     return [
       {

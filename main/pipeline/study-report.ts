@@ -7,7 +7,7 @@
  */
 import type { Database } from 'better-sqlite3';
 import { isCoresetControl, isDistilledMethod, RANDOM_METHOD, SYNTHETIC_METHOD } from '@shared/config/methods.ts';
-import { intervalsOverlap } from '@shared/random-floor.ts';
+import { intervalsOverlap, studentRecipeIsTheLimit } from '@shared/random-floor.ts';
 import { GAME_NAMES, type GameName } from '@shared/procgen/games/index.ts';
 import { getStages, type RunRow } from '../storage/runs.ts';
 import { runResults, type ResultRow } from './results.ts';
@@ -167,8 +167,15 @@ export function studyReport(db: Database, runs: readonly RunRow[], chartPrefix: 
           (noisyExpert ? ': the expert itself is indistinguishable from a random policy here, so these shares mean nothing.' : '.'),
         `- against the best control: ID ${comparison(best, controls[0], 'id')}; OOD ${comparison(best, controls[0], 'ood')}`,
         `- against BC on all data: ID ${comparison(best, bc, 'id')}; OOD ${comparison(best, bc, 'ood')}`,
-        '',
       );
+      const paperRows = paper ? runResults(db, paper.run.id).rows : [];
+      const recipeLimited = (['id', 'ood'] as const).filter((split) => studentRecipeIsTheLimit(paperRows, split));
+      if (recipeLimited.length > 0)
+        lines.push(
+          `- BC on all data is itself indistinguishable from a random policy (${recipeLimited.map((s) => s.toUpperCase()).join(' and ')}) while the expert is not: ` +
+            'the students learn nothing even from all of the data, so these comparisons measure the student recipe (students.*), not distillation.',
+        );
+      lines.push('');
     }
     const sizes = STUDY_SIZES.flatMap((size) => {
       const run = size === 150 ? undefined : byLabel.get(sizeLabel(game, size));

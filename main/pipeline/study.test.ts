@@ -69,6 +69,14 @@ describe('ddrl study', () => {
       expect(line, name).toBeDefined();
       for (const split of ['id', 'ood'] as const) expect(line, `${name} ${split}`).toContain(cell(rows.find((r) => r.method === method && r.split === split)!));
     }
+    // The student-recipe line stands exactly where the floor note says the same of the paper run.
+    const paperRows = JSON.parse(ddrl('results', '1', '--json', '--db', db).out).rows as (Row & { indistinguishableFromRandom: boolean })[];
+    const limited = (['id', 'ood'] as const).filter((split) => {
+      const verdict = (m: string) => paperRows.find((r) => r.method === m && r.split === split)?.indistinguishableFromRandom;
+      return verdict('expert') === false && verdict('bc-100') === true;
+    });
+    const recipeLine = /BC on all data is itself indistinguishable from a random policy \((.*)\) while the expert is not/.exec(markdown);
+    expect(recipeLine?.[1] ?? '').toBe(limited.map((s) => s.toUpperCase()).join(' and '));
     expect(markdown).toMatch(/Size sweep: .* and .*, the best distilled method and the best control at 150 samples/);
     expect(readFileSync(join(dir, 'results-jumper.svg'), 'utf8')).toMatch(/^<svg /);
   });
