@@ -6,7 +6,7 @@
  * the size sweep. Every number is a row of `runResults`, so it equals `ddrl results`.
  */
 import type { Database } from 'better-sqlite3';
-import { isCoresetControl, isDistilledMethod, RANDOM_METHOD, SYNTHETIC_METHOD } from '@shared/config/methods.ts';
+import { BC_ALL_DATA_METHOD, isCoresetControl, isDistilledMethod, RANDOM_METHOD, SYNTHETIC_METHOD } from '@shared/config/methods.ts';
 import { intervalsOverlap, studentRecipeIsTheLimit } from '@shared/random-floor.ts';
 import { GAME_NAMES, type GameName } from '@shared/procgen/games/index.ts';
 import { getStages, type RunRow } from '../storage/runs.ts';
@@ -156,7 +156,7 @@ export function studyReport(db: Database, runs: readonly RunRow[], chartPrefix: 
     const controls = rows.filter((r) => isCoresetControl(r.name)).sort((a, b) => (b.id?.mean ?? -Infinity) - (a.id?.mean ?? -Infinity));
     const best = distilled[0];
     const expert = rows.find((r) => r.name === 'expert');
-    const bc = rows.find((r) => r.name === 'bc-100');
+    const bc = rows.find((r) => r.name === BC_ALL_DATA_METHOD);
     if (best) {
       // A share of an expert at or below zero means nothing.
       const share = (split: 'id' | 'ood') =>
@@ -168,8 +168,9 @@ export function studyReport(db: Database, runs: readonly RunRow[], chartPrefix: 
         `- against the best control: ID ${comparison(best, controls[0], 'id')}; OOD ${comparison(best, controls[0], 'ood')}`,
         `- against BC on all data: ID ${comparison(best, bc, 'id')}; OOD ${comparison(best, bc, 'ood')}`,
       );
-      const paperRows = paper ? runResults(db, paper.run.id).rows : [];
-      const recipeLimited = (['id', 'ood'] as const).filter((split) => studentRecipeIsTheLimit(paperRows, split));
+      // The expert's and bc-100's rows above already carry the paper run's verdicts.
+      const verdicts = [expert?.id, expert?.ood, bc?.id, bc?.ood].filter((r) => r !== undefined);
+      const recipeLimited = (['id', 'ood'] as const).filter((split) => studentRecipeIsTheLimit(verdicts, split));
       if (recipeLimited.length > 0)
         lines.push(
           `- BC on all data is itself indistinguishable from a random policy (${recipeLimited.map((s) => s.toUpperCase()).join(' and ')}) while the expert is not: ` +
