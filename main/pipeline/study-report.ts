@@ -11,7 +11,7 @@ import { intervalsOverlap, studentRecipeIsTheLimit } from '@shared/random-floor.
 import { GAME_NAMES, type GameName } from '@shared/procgen/games/index.ts';
 import { getStages, type RunRow } from '../storage/runs.ts';
 import { runResults, type ResultRow } from './results.ts';
-import { bestOfPhaseOne, methodLabel, sizeLabel, STUDY_METHODS, STUDY_SIZES } from './study.ts';
+import { bestOfPhaseOne, methodLabel, sizeLabel, STUDY_METHODS, STUDY_SIZES, type StudyProvenance } from './study.ts';
 
 /** One table row: a result row of one run, named for the study (synthetic rows carry their method). */
 interface StudyRow {
@@ -100,11 +100,11 @@ function chart(game: GameName, rows: readonly StudyRow[]): string {
   ].join('\n');
 }
 
-/** The report of the study experiment's runs (missing runs are named, not invented). */
 /**
- * `command` regenerates the report; `made` is the command that made (and resumes) the study's runs.
+ * The report of the study experiment's runs (missing runs are named, not invented). `command`
+ * regenerates the report; `made` says how its runs were made (and are resumed).
  */
-export function studyReport(db: Database, runs: readonly RunRow[], chartPrefix: string, command: string, made: string): StudyReport {
+export function studyReport(db: Database, runs: readonly RunRow[], chartPrefix: string, command: string, made: StudyProvenance): StudyReport {
   const byLabel = new Map(runs.map((r) => [r.label, r]));
   const sections: string[] = [];
   const charts: { game: GameName; svg: string }[] = [];
@@ -232,8 +232,15 @@ export function studyReport(db: Database, runs: readonly RunRow[], chartPrefix: 
   const markdown = [
     '# Distillation study',
     '',
-    `Runs made by \`${made}\`; this report generated from them by \`${command}\`.`,
+    `Runs made by \`${made.command}\`; this report generated from them by \`${command}\`.`,
     '',
+    ...(made.adopted.length
+      ? [
+          'Runs the study adopted instead of making them (made elsewhere, copied in with `npx ddrl copy-run RUN --from FILE --experiment study-<scale> --label "<game> paper"`):',
+          ...made.adopted.map((line) => `- ${line}`),
+          '',
+        ]
+      : []),
     "Returns: mean over a method's students of each student's mean episode return,",
     "95% t interval over students (over episodes for the single expert, planner and random policy); normalised with Procgen's (Rmin, Rmax).",
     "'~random': the interval overlaps the random policy's. Differences are called significant only where the two 95% intervals do not overlap.",

@@ -1,10 +1,13 @@
 /**
  * The study end to end through the real `ddrl` command at a tiny size: both phases, the
  * report, its numbers against `ddrl results`, and a second `ddrl study` that resumes
- * (nothing finished is run again).
+ * (nothing finished is run again); a run copied in from another database (`ddrl copy-run`)
+ * carries its results, and a study adopts it as its paper run.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import BetterSqlite3 from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -99,5 +102,81 @@ describe('ddrl study', () => {
     expect(ddrl('study', '--scale', 'huge', '--db', db).err).toMatch(/--scale 'huge' is not valid: use one of paper, quick/);
     expect(ddrl('study', '--games', 'pong', '--db', db).err).toMatch(/--games: 'pong' is not a game: use bigfish, starpilot, jumper/);
     expect(ddrl('report', '--experiment', 'nope', '--db', db).err).toMatch(/No experiment named 'nope'/);
+  });
+
+  describe('copy-run', () => {
+    const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+    const results = (runId: number, path: string) => {
+      const { rows } = JSON.parse(ddrl('results', String(runId), '--json', '--db', path).out) as { rows: unknown[] };
+      return rows;
+    };
+
+    it('copies a finished run with everything it made: the same results, a note of where it came from, the source untouched', () => {
+      const target = join(dir, 'copies.sqlite');
+      const before = sha(db);
+      const r = ddrl('copy-run', '1', '--from', db, '--experiment', 'study-quick', '--label', 'jumper paper', '--db', target);
+      expect(r.code, r.err).toBe(0);
+      expect(r.out).toMatch(/Copied run 1 of .* as run 1 \('jumper paper', done\)/);
+      expect(sha(db)).toBe(before);
+      expect(results(1, target)).toEqual(results(1, db));
+      const show = ddrl('show', '1', '--db', target).out;
+      expect(show).toContain(`copied from run 1 of ${db}`);
+      // Its datasets (the collected one, DAgger's labelled states), synthetic set and episodes came along.
+      const count = (path: string, sql: string) => {
+        const c = new BetterSqlite3(path, { readonly: true });
+        try {
+          return c.prepare(sql).pluck().get();
+        } finally {
+          c.close();
+        }
+      };
+      for (const table of ['dataset_episodes', 'synthetic_snapshots', 'eval_episodes', 'method_data', 'models'])
+        expect(count(target, `SELECT count(*) FROM ${table}`), table).toBe(
+          count(
+            db,
+            table === 'dataset_episodes'
+              ? 'SELECT count(*) FROM dataset_episodes WHERE dataset_id IN (SELECT id FROM datasets WHERE run_id = 1 OR id = (SELECT dataset_id FROM runs WHERE id = 1))'
+              : table === 'eval_episodes'
+                ? 'SELECT count(*) FROM eval_episodes WHERE model_id IN (SELECT id FROM models WHERE run_id = 1)'
+                : `SELECT count(*) FROM ${table} WHERE run_id = 1`,
+          ),
+        );
+    });
+
+    it("refuses a run that reuses another's expert, a missing run or file, an older file, and copies nothing", () => {
+      const target = join(dir, 'refusals.sqlite');
+      expect(ddrl('runs', '--db', target).code).toBe(0);
+      const older = join(dir, 'older.sqlite');
+      copyFileSync(db, older);
+      const c = new BetterSqlite3(older);
+      c.pragma('user_version = 3');
+      c.close();
+      const cases: [string[], RegExp][] = [
+        [['2', '--from', db], /reuses run 1's expert, a run of that file: copy run 1 instead/],
+        [['99', '--from', db], /has no run 99: list its runs with `ddrl runs --db/],
+        [['1', '--from', join(dir, 'nope.sqlite')], /no such file/],
+        [['1', '--from', older], /has schema version 3, this DDRL Studio \d+: open it once with this version to upgrade it/],
+        [['1'], /--from FILE is required/],
+        [['1', '--from', target], /is this database itself/],
+      ];
+      for (const [args, message] of cases) {
+        const r = ddrl('copy-run', ...args, '--db', target);
+        expect(r.code, args.join(' ')).not.toBe(0);
+        expect(r.err, args.join(' ')).toMatch(message);
+      }
+      expect(ddrl('runs', '--db', target).out).not.toMatch(/jumper/);
+    });
+
+    it('a study adopts a copied paper run, makes only the rest, and its report names where the copy came from', () => {
+      const target = join(dir, 'adopted.sqlite');
+      expect(ddrl('copy-run', '1', '--from', db, '--experiment', 'study-quick', '--label', 'jumper paper', '--db', target).code).toBe(0);
+      const adoptedReport = join(dir, 'adopted.md');
+      const r = ddrl('study', '--scale', 'quick', '--games', 'jumper', ...TINY, '--db', target, '--out', adoptedReport);
+      expect(r.code, r.err).toBe(0);
+      expect(r.out).toMatch(/phase 1, 4 of 5 runs to execute/);
+      const markdown = readFileSync(adoptedReport, 'utf8');
+      expect(markdown).toContain(`- jumper paper (run 1): run 1 of ${db}`);
+      expect(markdown).toMatch(/Runs made by `npx ddrl study --scale quick --games jumper --set /);
+    }, 600_000);
   });
 });

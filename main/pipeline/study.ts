@@ -142,17 +142,43 @@ export function rowsBySplit(db: Database, runId: number, split: 'id' | 'ood'): M
   );
 }
 
+/** `--set` flags for what differs between a run's config and `plain`, the config the study makes without any. */
+const overridesOf = (config: ExperimentConfig, plain: ExperimentConfig): string[] => {
+  const expected = flattenConfig(plain);
+  return [...flattenConfig(config)].filter(([key, value]) => !sameValue(expected.get(key), value)).map(([key, value]) => `--set ${key}=${formatValue(value)}`);
+};
+
+/** How a study's runs were made (see `studyCommandOf`). */
+export interface StudyProvenance {
+  /** `ddrl study --scale S` with the `--set` overrides found in the first phase-1 run it made. */
+  readonly command: string;
+  /** One line per phase-1 run copied in from elsewhere (`ddrl copy-run`): where it was made, how it differs. */
+  readonly adopted: readonly string[];
+}
+
 /**
- * The command that made a study's runs: `ddrl study --scale S` with the `--set` overrides found
- * by comparing its first paper run with what the study would make without any.
+ * How a study's runs were made: the command, with the overrides found by comparing the first
+ * phase-1 run it made with what it would make without any; and the runs it adopted, copied in
+ * from other databases, with where they were made and how they differ from what it would make.
  */
-export function studyCommandOf(runs: readonly RunRow[], scale: StudyScale): string {
-  const paper = runs.find((r) => r.label.endsWith(' paper'));
-  if (!paper) return `npx ddrl study --scale ${scale}`;
-  const plain = flattenConfig(methodConfig(paper.config.game, scale, 'paper', null));
-  const overrides = [...flattenConfig(paper.config)]
-    .filter(([key, value]) => !sameValue(plain.get(key), value))
-    .map(([key, value]) => ` --set ${key}=${formatValue(value)}`);
+export function studyCommandOf(runs: readonly RunRow[], scale: StudyScale): StudyProvenance {
   const games = [...new Set(runs.map((r) => r.config.game))];
-  return `npx ddrl study --scale ${scale}${games.length < 3 ? ` --games ${games.join(',')}` : ''}${overrides.join('')}`;
+  const phaseOne = runs.filter((r) => STUDY_METHODS.some((m) => r.label === methodLabel(r.config.game, m)));
+  const methodOf = (run: RunRow) => STUDY_METHODS.find((m) => run.label === methodLabel(run.config.game, m))!;
+  const plainFor = (run: RunRow) => methodConfig(run.config.game, scale, methodOf(run), run.config.expert.reuseRunId);
+  const made = phaseOne.find((r) => r.origin === null);
+  const command = `npx ddrl study --scale ${scale}${games.length < 3 ? ` --games ${games.join(',')}` : ''}${
+    made
+      ? overridesOf(made.config, plainFor(made))
+          .map((o) => ` ${o}`)
+          .join('')
+      : ''
+  }`;
+  const adopted = phaseOne
+    .filter((r) => r.origin !== null)
+    .map((r) => {
+      const differences = overridesOf(r.config, plainFor(r));
+      return `${r.label} (run ${r.id}): ${r.origin}${differences.length ? `; differs from what the study makes by \`${differences.join(' ')}\`` : ''}`;
+    });
+  return { command, adopted };
 }

@@ -26,6 +26,8 @@ export interface RunRow {
   /** That process's start id (`RunOwner.id`). */
   readonly runner: string | null;
   readonly datasetId: number | null;
+  /** Where the run was made when it was copied in from another database (`ddrl copy-run`); null: made here. */
+  readonly origin: string | null;
 }
 
 export interface StageRow {
@@ -56,6 +58,7 @@ interface RunRecord {
   runner_pid: number | null;
   runner: string | null;
   dataset_id: number | null;
+  origin: string | null;
 }
 
 const toRun = (r: RunRecord): RunRow => ({
@@ -71,6 +74,7 @@ const toRun = (r: RunRecord): RunRow => ({
   runnerPid: r.runner_pid,
   runner: r.runner,
   datasetId: r.dataset_id,
+  origin: r.origin,
 });
 
 /** Creates an experiment with one run per config (one for a plain run, several for a sweep), queued by `owner`. */

@@ -7,6 +7,7 @@ import { benchHostCommand } from './bench-host.ts';
 import { benchLearnCommand } from './bench-learn.ts';
 import { benchPpoCommand } from './bench-ppo.ts';
 import { cancelCommand } from './cancel.ts';
+import { copyRunCommand } from './copy-run.ts';
 import { datasetsCommand } from './datasets.ts';
 import { exportCommand } from './export.ts';
 import { importCommand } from './import.ts';
@@ -36,6 +37,7 @@ export const commands: readonly CliCommand[] = [
   resumeCommand,
   cancelCommand,
   exportCommand,
+  copyRunCommand,
   mediaCommand,
   importCommand,
   datasetsCommand,

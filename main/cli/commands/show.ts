@@ -46,6 +46,7 @@ export const showCommand: CliCommand = {
         `Run ${run.id} (${run.label}) of experiment ${run.experimentId} '${experiment?.name ?? '?'}': ${config.game} ${config.mode}, seed ${config.seed}, ${run.status}`,
       );
       if (run.error) io.out(`  error: ${run.error}`);
+      if (run.origin) io.out(`  copied from ${run.origin}`);
       io.out(
         `  expert ${config.expert.source}${config.expert.source === 'reuse' ? ` (run ${config.expert.reuseRunId})` : ''} impala[${config.expert.channels.join(',')}]; ` +
           `collect ${config.collect.episodes} episodes; distill ${config.distill.variant} ${config.distill.size} samples x ${config.distill.iterations} it.; ` +

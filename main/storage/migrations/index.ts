@@ -10,6 +10,7 @@ import { learnedLabels } from './008-learned-labels.ts';
 import { runNotes } from './009-run-notes.ts';
 import { syntheticOrigins } from './010-synthetic-origins.ts';
 import { runLog } from './011-run-log.ts';
+import { runOrigin } from './012-run-origin.ts';
 
 /**
  * Every migration; the one place to add one. Sorted by version, so migrations
@@ -28,6 +29,7 @@ export const migrations: readonly Migration[] = [
   runNotes,
   syntheticOrigins,
   runLog,
+  runOrigin,
 ].sort((a, b) => a.version - b.version);
 
 export const latestSchemaVersion = migrations[migrations.length - 1]!.version;
