@@ -101,6 +101,7 @@ export function runInfoOf(ctx: ServiceContext, run: RunRow): RunInfo {
     finishedAt: run.finishedAt,
     error: run.error,
     datasetId: run.datasetId,
+    origin: run.origin,
     config: run.config as unknown as Record<string, unknown>,
     stages: getStages(ctx.db.connection, run.id).map(({ checkpoint: _, ...stage }) => stage),
   };

@@ -24,6 +24,8 @@ export const runInfo = z.object({
   finishedAt: z.string().nullable(),
   error: z.string().nullable(),
   datasetId: z.number().int().nullable(),
+  /** Where the run was made when it was copied in from another database (`ddrl copy-run`); null: made here. */
+  origin: z.string().nullable(),
   /** The validated experiment config (every default filled in). */
   config: z.record(z.string(), z.unknown()),
   stages: z.array(stageInfo),
