@@ -28,8 +28,12 @@ export interface StudyReport {
 }
 
 const fixed = (v: number): string => (Number.isFinite(v) ? v.toFixed(2) : '-');
-const interval = (r: ResultRow | undefined): string =>
-  r ? `${fixed(r.mean)} [${fixed(r.ciLow)}, ${fixed(r.ciHigh)}]${r.indistinguishableFromRandom ? ' ~random' : ''}` : '-';
+/** A row's interval, tagged '~random' where it overlaps the random policy's and 'below random' where it lies wholly under it. */
+function interval(r: ResultRow | undefined, random: ResultRow | undefined): string {
+  if (!r) return '-';
+  const below = random && r !== random && r.indistinguishableFromRandom === false && r.ciHigh < random.ciLow;
+  return `${fixed(r.mean)} [${fixed(r.ciLow)}, ${fixed(r.ciHigh)}]${r.indistinguishableFromRandom ? ' ~random' : below ? ' below random' : ''}`;
+}
 
 function rowsOfRun(db: Database, run: RunRow, keep: (method: string) => boolean, rename: (method: string) => string): StudyRow[] {
   const rows = runResults(db, run.id).rows;
@@ -135,6 +139,7 @@ export function studyReport(db: Database, runs: readonly RunRow[], chartPrefix: 
         : []),
     ];
     const missing = STUDY_METHODS.filter((m) => !methodRuns.some((r) => r.method === m));
+    const randomRow = rows.find((r) => r.name === RANDOM_METHOD);
     const lines = [
       `## ${game}`,
       '',
@@ -145,7 +150,7 @@ export function studyReport(db: Database, runs: readonly RunRow[], chartPrefix: 
       '|---|---|---|---|---|---|',
       ...rows.map(
         (r) =>
-          `| ${r.name} | ${(r.id ?? r.ood)?.dataUsed ?? ''} | ${interval(r.id)} | ${interval(r.ood)} | ${fixed(r.id?.normalised ?? NaN)} | ${fixed(r.ood?.normalised ?? NaN)} |`,
+          `| ${r.name} | ${(r.id ?? r.ood)?.dataUsed ?? ''} | ${interval(r.id, randomRow?.id)} | ${interval(r.ood, randomRow?.ood)} | ${fixed(r.id?.normalised ?? NaN)} | ${fixed(r.ood?.normalised ?? NaN)} |`,
       ),
       '',
       `![${game}](${chartPrefix}${game}.svg)`,
@@ -158,12 +163,20 @@ export function studyReport(db: Database, runs: readonly RunRow[], chartPrefix: 
     const expert = rows.find((r) => r.name === 'expert');
     const bc = rows.find((r) => r.name === BC_ALL_DATA_METHOD);
     if (best) {
-      // A share of an expert at or below zero means nothing.
-      const share = (split: 'id' | 'ood') =>
-        expert?.[split] && best[split] && expert[split]!.mean > 0 ? `${((100 * best[split]!.mean) / expert[split]!.mean).toFixed(0)}%` : '-';
+      // A share of an expert at or below zero (or of a margin at or below zero) means nothing.
+      const ratio = (split: 'id' | 'ood', floor: number) => {
+        const [b, e] = [best[split]?.mean, expert?.[split]?.mean];
+        return b === undefined || e === undefined || !(e - floor > 0) ? undefined : (b - floor) / (e - floor);
+      };
+      const percent = (r: number | undefined) => (r === undefined ? '-' : `${(100 * r).toFixed(0)}%`);
+      const share = (split: 'id' | 'ood') => ratio(split, 0);
+      const margin = (split: 'id' | 'ood') => ratio(split, randomRow?.[split]?.mean ?? NaN);
+      const shares = [share('id'), share('ood')];
+      const verdict = shares.every((r) => r !== undefined && r >= 0.5) ? 'met' : shares.some((r) => r === undefined) ? 'not measured' : 'missed';
       const noisyExpert = expert && (expert.id?.indistinguishableFromRandom || expert.ood?.indistinguishableFromRandom);
       lines.push(
-        `Best distilled (ID): **${best.name}**, ${share('id')} of the expert ID and ${share('ood')} OOD (target >= 50% on both)` +
+        `Best distilled (ID): **${best.name}**, ${percent(share('id'))} of the expert's return ID and ${percent(share('ood'))} OOD (target >= 50% on both: ${verdict}); ` +
+          `${percent(margin('id'))} and ${percent(margin('ood'))} of the expert's margin over a random policy` +
           (noisyExpert ? ': the expert itself is indistinguishable from a random policy here, so these shares mean nothing.' : '.'),
         `- against the best control: ID ${comparison(best, controls[0], 'id')}; OOD ${comparison(best, controls[0], 'ood')}`,
         `- against BC on all data: ID ${comparison(best, bc, 'id')}; OOD ${comparison(best, bc, 'ood')}`,
@@ -204,15 +217,20 @@ export function studyReport(db: Database, runs: readonly RunRow[], chartPrefix: 
         (m) => m,
       )[0];
       const sweep = [
-        { size: 150, method: at150.find((r) => r.name === method), control: controlAt150 },
+        { size: 150, method: at150.find((r) => r.name === method), control: controlAt150, random: randomRow },
         ...sizes.map(({ size, run }) => {
           const r = rowsOfRun(
             db,
             run,
-            (m) => m === method || m === control,
+            (m) => m === method || m === control || m === RANDOM_METHOD,
             (m) => m,
           );
-          return { size, method: r.find((x) => x.name === method), control: r.find((x) => x.name === control) };
+          return {
+            size,
+            method: r.find((x) => x.name === method),
+            control: r.find((x) => x.name === control),
+            random: r.find((x) => x.name === RANDOM_METHOD),
+          };
         }),
       ].sort((a, b) => a.size - b.size);
       const named = `${method} (${bestRun.config.distill.variant})`;
@@ -222,7 +240,8 @@ export function studyReport(db: Database, runs: readonly RunRow[], chartPrefix: 
         `| samples | ${named} ID | ${named} OOD | ${control} ID | ${control} OOD |`,
         '|---|---|---|---|---|',
         ...sweep.map(
-          (s) => `| ${s.size} | ${interval(s.method?.id)} | ${interval(s.method?.ood)} | ${interval(s.control?.id)} | ${interval(s.control?.ood)} |`,
+          (s) =>
+            `| ${s.size} | ${interval(s.method?.id, s.random?.id)} | ${interval(s.method?.ood, s.random?.ood)} | ${interval(s.control?.id, s.random?.id)} | ${interval(s.control?.ood, s.random?.ood)} |`,
         ),
         '',
       );
@@ -243,7 +262,8 @@ export function studyReport(db: Database, runs: readonly RunRow[], chartPrefix: 
       : []),
     "Returns: mean over a method's students of each student's mean episode return,",
     "95% t interval over students (over episodes for the single expert, planner and random policy); normalised with Procgen's (Rmin, Rmax).",
-    "'~random': the interval overlaps the random policy's. Differences are called significant only where the two 95% intervals do not overlap.",
+    "'~random': the interval overlaps the random policy's; 'below random': it lies wholly under it (the students learned to do worse than chance,",
+    'for example by collapsing onto a few actions). Differences are called significant only where the two 95% intervals do not overlap.',
     '',
     ...(sections.length ? sections : ['No finished study runs yet: run `ddrl study`.']),
   ].join('\n');

@@ -80,6 +80,14 @@ describe('ddrl study', () => {
     });
     const recipeLine = /BC on all data is itself indistinguishable from a random policy \((.*)\) while the expert is not/.exec(markdown);
     expect(recipeLine?.[1] ?? '').toBe(limited.map((s) => s.toUpperCase()).join(' and '));
+    // The target's verdict follows from the two shares of the expert's return the line states ('-': the expert scored 0).
+    const best =
+      /Best distilled \(ID\): \*\*.+?\*\*, (-?\d+%|-) of the expert's return ID and (-?\d+%|-) OOD \(target >= 50% on both: (met|missed|not measured)\); (-?\d+%|-) and (-?\d+%|-) of the expert's margin over a random policy/.exec(
+        markdown,
+      );
+    expect(best, 'the best distilled line').not.toBeNull();
+    const shares = [best![1]!, best![2]!];
+    expect(best![3]).toBe(shares.includes('-') ? 'not measured' : shares.every((p) => parseInt(p) >= 50) ? 'met' : 'missed');
     expect(markdown).toMatch(/Size sweep: .* and .*, the best distilled method and the best control at 150 samples/);
     expect(readFileSync(join(dir, 'results-jumper.svg'), 'utf8')).toMatch(/^<svg /);
   });
