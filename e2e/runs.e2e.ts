@@ -104,6 +104,7 @@ describe('the random-policy floor', () => {
     const cli = JSON.parse((await runDdrl(['results', '1', '--json', '--db', dbPath])).stdout) as CliResults;
     expect(await page.locator('[data-testid="results-row"][data-method="random"]').count()).toBe(1);
     expect(await page.getByTestId('random-floor').count()).toBe(2);
+    const belowOnSomeSplit = new Set<string>();
     for (const split of ['id', 'ood'] as const) {
       const random = cli.rows.find((r) => r.method === 'random' && r.split === split)!;
       const others = cli.rows.filter((r) => r.split === split && r.method !== 'random');
@@ -113,15 +114,22 @@ describe('the random-policy floor', () => {
         expect(r.indistinguishableFromRandom, `${r.method} ${split}`).toBe(overlaps);
       }
       const flagged = others.filter((r) => r.indistinguishableFromRandom).map((r) => r.method);
+      const below = others.filter((r) => r.ciHigh !== null && random.ciLow !== null && r.ciHigh < random.ciLow).map((r) => r.method);
       const note = page.locator(`[data-testid="random-floor-note"][data-split="${split}"]`);
-      expect(await note.getAttribute('data-noise')).toBe(String(flagged.length > 0));
+      expect(await note.getAttribute('data-noise')).toBe(String(flagged.length + below.length > 0));
       const text = (await note.textContent())!;
       if (flagged.length) expect(/\), (.*) (?:is|are) indistinguishable from a random policy/.exec(text)![1]!.split(/, | and /)).toEqual(flagged);
       else expect(text).toMatch(/every method's 95% interval is clear of the random policy/);
+      below.forEach((m) => belowOnSomeSplit.add(m));
+      if (below.length) expect(/ ([^.:]*) scores? below it/.exec(text)![1]!.split(/, | and /)).toEqual(below);
+      else expect(text).not.toMatch(/below it/);
     }
     // Each row flagged on some split carries a tag naming those splits; no other row does.
     const tagged = await page.getByTestId('noise-tag').evaluateAll((els) => els.map((e) => e.closest('tr')!.getAttribute('data-method')));
     expect(tagged).toEqual([...new Set(cli.rows.filter((r) => r.indistinguishableFromRandom).map((r) => r.method))]);
+    // Rows under the floor carry their own tag: clear of random is not above it.
+    const belowTagged = await page.getByTestId('below-tag').evaluateAll((els) => els.map((e) => e.closest('tr')!.getAttribute('data-method')));
+    expect(belowTagged).toEqual([...new Set(cli.rows.map((r) => r.method).filter((m) => belowOnSomeSplit.has(m)))]);
     expect(await page.getByTestId('expert-agreement').textContent()).toMatch(
       /^The expert network picks the planner's action on [\d.]+% of (?:the planner's demonstration states|the states it reaches playing itself \(last DAgger round\)); a uniformly random policy would on 6\.7% \(1 in 15\)\.$/,
     );

@@ -71,6 +71,26 @@ describe('the random-policy floor', () => {
     expect(weakExpert).toMatch(/The expert network is among them/);
   });
 
+  it('names the methods whose interval lies wholly under the random one: clear of the floor is not above it', () => {
+    const random = { ciLow: 0.5, ciHigh: 1.5 };
+    const below = /bc-10 and kcenter-frames score below it \(95% intervals wholly under the random policy's\): worse than random actions/;
+    const rows = [
+      row('expert', 'id', 4, 6, random),
+      row('bc-10', 'id', 0.1, 0.49, random),
+      row('kcenter-frames', 'id', 0.2, 0.3, random),
+      row('random', 'id', random.ciLow, random.ciHigh),
+    ];
+    // No method overlaps random, yet two are under it: a warning, not "every interval is clear".
+    const [clearOfIt] = randomFloorSentences(rows);
+    expect(clearOfIt).toMatchObject({ split: 'id', noise: true });
+    expect(clearOfIt!.text).toMatch(below);
+    // Beside noise rows too; a row touching the floor's lower end is noise, not below it.
+    const [both] = randomFloorSentences([...rows, row('synthetic', 'id', 0.2, 0.5, random)]);
+    expect(both!.text).toMatch(/synthetic is indistinguishable from a random policy/);
+    expect(both!.text).toMatch(below);
+    expect(randomFloorSentences(rows.filter((r) => r.method !== 'bc-10' && r.method !== 'kcenter-frames'))[0]!.text).not.toMatch(/below it/);
+  });
+
   it('says nothing about a split without a random row', () => {
     expect(randomFloorSentences([row('expert', 'id', 1, 2)])).toEqual([]);
   });

@@ -24,6 +24,11 @@ export function intervalsOverlap(a: Interval, b: Interval): boolean {
   return a.ciLow <= b.ciHigh && b.ciLow <= a.ciHigh;
 }
 
+/** Whether interval `a` lies wholly under `b` (both defined): a method that does significantly worse than `b`. */
+export function whollyBelow(a: Interval, b: Interval): boolean {
+  return defined(a.ciHigh) && defined(b.ciLow) && defined(a.ciLow) && defined(b.ciHigh) && a.ciHigh < b.ciLow;
+}
+
 interface FloorRow extends Interval {
   readonly method: string;
   readonly split: 'id' | 'ood';
@@ -34,7 +39,7 @@ interface FloorRow extends Interval {
 
 export interface FloorSentence {
   readonly split: 'id' | 'ood';
-  /** Whether some method is indistinguishable from random there (a warning, not a reassurance). */
+  /** Whether some method is indistinguishable from random, or below it, there (a warning, not a reassurance). */
   readonly noise: boolean;
   readonly text: string;
 }
@@ -68,7 +73,13 @@ export function randomFloorSentences(rows: readonly FloorRow[]): FloorSentence[]
     if (!random) return [];
     const floor = `random policy ${fixed(random.mean)} [${fixed(random.ciLow)}, ${fixed(random.ciHigh)}]`;
     const noise = rows.filter((r) => r.split === split && r.method !== RANDOM_METHOD && r.indistinguishableFromRandom === true).map((r) => r.method);
-    if (noise.length === 0) return [{ split, noise: false, text: `On ${SPLIT_WORDS[split]}, every method's 95% interval is clear of the ${floor}.` }];
+    const under = rows.filter((r) => r.split === split && r.method !== RANDOM_METHOD && whollyBelow(r, random)).map((r) => r.method);
+    // Clear of the floor is not above it: students can learn to do worse than random actions.
+    const belowToo = under.length
+      ? ` ${list(under)} ${under.length === 1 ? 'scores' : 'score'} below it (95% interval${under.length === 1 ? '' : 's'} wholly under the random policy's): worse than random actions, for example by collapsing onto a few actions.`
+      : '';
+    if (noise.length === 0)
+      return [{ split, noise: under.length > 0, text: `On ${SPLIT_WORDS[split]}, every method's 95% interval is clear of the ${floor}.${belowToo}` }];
     const expertToo = noise.includes('expert') ? ' The expert network is among them, so comparing what learned from it says little.' : '';
     const ceilingToo = studentRecipeIsTheLimit(rows, split) ? ` ${STUDENT_RECIPE_LIMIT}` : '';
     const verb = noise.length === 1 ? 'is' : 'are';
@@ -76,7 +87,7 @@ export function randomFloorSentences(rows: readonly FloorRow[]): FloorSentence[]
       {
         split,
         noise: true,
-        text: `On ${SPLIT_WORDS[split]}, ${list(noise)} ${verb} indistinguishable from a random policy (95% intervals overlap the ${floor}): do not read ${noise.length === 1 ? 'its result as a finding' : 'their results as findings'}.${expertToo}${ceilingToo}`,
+        text: `On ${SPLIT_WORDS[split]}, ${list(noise)} ${verb} indistinguishable from a random policy (95% intervals overlap the ${floor}): do not read ${noise.length === 1 ? 'its result as a finding' : 'their results as findings'}.${expertToo}${ceilingToo}${belowToo}`,
       },
     ];
   });

@@ -199,6 +199,9 @@ describe('a finished run', () => {
       const flagged = others.filter((r) => r.indistinguishableFromRandom).map((r) => r.method);
       if (flagged.length === 0) expect(sentence).toMatch(/every method's 95% interval is clear of the random policy/);
       else expect(/\), (.*) (?:is|are) indistinguishable/.exec(sentence)![1]!.split(/, | and /)).toEqual(flagged);
+      const below = others.filter((r) => r.ciHigh !== null && random.ciLow !== null && r.ciHigh < random.ciLow).map((r) => r.method);
+      if (below.length) expect(/ ([^.:]*) scores? below it/.exec(sentence)![1]!.split(/, | and /)).toEqual(below);
+      else expect(sentence).not.toMatch(/below it/);
     }
   });
 

@@ -7,7 +7,7 @@
  */
 import type { Database } from 'better-sqlite3';
 import { BC_ALL_DATA_METHOD, isCoresetControl, isDistilledMethod, RANDOM_METHOD, SYNTHETIC_METHOD } from '@shared/config/methods.ts';
-import { intervalsOverlap, studentRecipeIsTheLimit } from '@shared/random-floor.ts';
+import { intervalsOverlap, studentRecipeIsTheLimit, whollyBelow } from '@shared/random-floor.ts';
 import { GAME_NAMES, type GameName } from '@shared/procgen/games/index.ts';
 import { getStages, type RunRow } from '../storage/runs.ts';
 import { runResults, type ResultRow } from './results.ts';
@@ -31,7 +31,7 @@ const fixed = (v: number): string => (Number.isFinite(v) ? v.toFixed(2) : '-');
 /** A row's interval, tagged '~random' where it overlaps the random policy's and 'below random' where it lies wholly under it. */
 function interval(r: ResultRow | undefined, random: ResultRow | undefined): string {
   if (!r) return '-';
-  const below = random && r !== random && r.indistinguishableFromRandom === false && r.ciHigh < random.ciLow;
+  const below = random !== undefined && r !== random && whollyBelow(r, random);
   return `${fixed(r.mean)} [${fixed(r.ciLow)}, ${fixed(r.ciHigh)}]${r.indistinguishableFromRandom ? ' ~random' : below ? ' below random' : ''}`;
 }
 
