@@ -28,6 +28,9 @@ export interface StudyReport {
 }
 
 const fixed = (v: number): string => (Number.isFinite(v) ? v.toFixed(2) : '-');
+/** Models x episodes each, as `ddrl results` prints it: runs of one study may train different numbers of students. */
+const sizeOf = (r: ResultRow | undefined): string => (r ? `${r.models}x${r.episodesPerModel}` : '-');
+
 /** A row's interval, tagged '~random' where it overlaps the random policy's and 'below random' where it lies wholly under it. */
 function interval(r: ResultRow | undefined, random: ResultRow | undefined): string {
   if (!r) return '-';
@@ -52,13 +55,16 @@ function durationOf(db: Database, run: RunRow): string {
 }
 
 /** "A beats B" in words, on one split: the difference and whether the 95% intervals separate them. */
-function comparison(a: StudyRow, b: StudyRow | undefined, split: 'id' | 'ood'): string {
+function comparison(a: StudyRow, b: StudyRow | undefined, split: 'id' | 'ood', random: ResultRow | undefined): string {
   const x = a[split];
   const y = b?.[split];
   if (!x || !y || !b) return 'not measured';
   const difference = x.mean - y.mean;
   const significant = !intervalsOverlap(x, y);
-  return `${difference >= 0 ? '+' : ''}${fixed(difference)} vs ${b.name} (${significant ? (difference > 0 ? 'better, significant' : 'worse, significant') : 'not significant: the 95% intervals overlap'})`;
+  // Two rows at or under a random policy's level can still separate (one recipe fails more steadily than another): not a finding.
+  const aboveRandom = (r: ResultRow) => random !== undefined && r.indistinguishableFromRandom === false && !whollyBelow(r, random);
+  const neither = significant && !aboveRandom(x) && !aboveRandom(y) ? ', but neither is above a random policy' : '';
+  return `${difference >= 0 ? '+' : ''}${fixed(difference)} vs ${b.name} (${significant ? (difference > 0 ? 'better, significant' : 'worse, significant') + neither : 'not significant: the 95% intervals overlap'})`;
 }
 
 /** A dot-and-whisker chart of one game's rows: ID and OOD means with their 95% intervals. */
@@ -146,11 +152,11 @@ export function studyReport(db: Database, runs: readonly RunRow[], chartPrefix: 
       `Runs (150 samples): ${methodRuns.map(({ method, run }) => `${method} = run ${run.id} (${durationOf(db, run)})`).join(', ')}.` +
         (missing.length ? ` Not finished: ${missing.join(', ')}.` : ''),
       '',
-      '| method | data used | ID mean [95% CI] | OOD mean [95% CI] | ID norm. | OOD norm. |',
-      '|---|---|---|---|---|---|',
+      '| method | n | data used | ID mean [95% CI] | OOD mean [95% CI] | ID norm. | OOD norm. |',
+      '|---|---|---|---|---|---|---|',
       ...rows.map(
         (r) =>
-          `| ${r.name} | ${(r.id ?? r.ood)?.dataUsed ?? ''} | ${interval(r.id, randomRow?.id)} | ${interval(r.ood, randomRow?.ood)} | ${fixed(r.id?.normalised ?? NaN)} | ${fixed(r.ood?.normalised ?? NaN)} |`,
+          `| ${r.name} | ${sizeOf(r.id ?? r.ood)} | ${(r.id ?? r.ood)?.dataUsed ?? ''} | ${interval(r.id, randomRow?.id)} | ${interval(r.ood, randomRow?.ood)} | ${fixed(r.id?.normalised ?? NaN)} | ${fixed(r.ood?.normalised ?? NaN)} |`,
       ),
       '',
       `![${game}](${chartPrefix}${game}.svg)`,
@@ -168,7 +174,7 @@ export function studyReport(db: Database, runs: readonly RunRow[], chartPrefix: 
         const [b, e] = [best[split]?.mean, expert?.[split]?.mean];
         return b === undefined || e === undefined || !(e - floor > 0) ? undefined : (b - floor) / (e - floor);
       };
-      const percent = (r: number | undefined) => (r === undefined ? '-' : `${(100 * r).toFixed(0)}%`);
+      const percent = (r: number | undefined) => (r === undefined ? '-' : `${Math.round(100 * r) || 0}%`);
       const share = (split: 'id' | 'ood') => ratio(split, 0);
       const margin = (split: 'id' | 'ood') => ratio(split, randomRow?.[split]?.mean ?? NaN);
       const shares = [share('id'), share('ood')];
@@ -178,8 +184,8 @@ export function studyReport(db: Database, runs: readonly RunRow[], chartPrefix: 
         `Best distilled (ID): **${best.name}**, ${percent(share('id'))} of the expert's return ID and ${percent(share('ood'))} OOD (target >= 50% on both: ${verdict}); ` +
           `${percent(margin('id'))} and ${percent(margin('ood'))} of the expert's margin over a random policy` +
           (noisyExpert ? ': the expert itself is indistinguishable from a random policy here, so these shares mean nothing.' : '.'),
-        `- against the best control: ID ${comparison(best, controls[0], 'id')}; OOD ${comparison(best, controls[0], 'ood')}`,
-        `- against BC on all data: ID ${comparison(best, bc, 'id')}; OOD ${comparison(best, bc, 'ood')}`,
+        `- against the best control: ID ${comparison(best, controls[0], 'id', randomRow?.id)}; OOD ${comparison(best, controls[0], 'ood', randomRow?.ood)}`,
+        `- against BC on all data: ID ${comparison(best, bc, 'id', randomRow?.id)}; OOD ${comparison(best, bc, 'ood', randomRow?.ood)}`,
       );
       // The expert's and bc-100's rows above already carry the paper run's verdicts.
       const verdicts = [expert?.id, expert?.ood, bc?.id, bc?.ood].filter((r) => r !== undefined);

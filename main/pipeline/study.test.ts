@@ -88,6 +88,18 @@ describe('ddrl study', () => {
     expect(best, 'the best distilled line').not.toBeNull();
     const shares = [best![1]!, best![2]!];
     expect(best![3]).toBe(shares.includes('-') ? 'not measured' : shares.every((p) => parseInt(p) >= 50) ? 'met' : 'missed');
+    // A significant difference is qualified exactly when neither row is clear above the random policy (its cells' tags).
+    const bestName = /Best distilled \(ID\): \*\*(.+?)\*\*/.exec(markdown)![1]!;
+    const tableCell = (name: string, split: 'ID' | 'OOD') =>
+      markdown
+        .split('\n')
+        .find((l) => l.startsWith(`| ${name} |`))!
+        .split('|')[split === 'ID' ? 4 : 5]!;
+    const above = (name: string, split: 'ID' | 'OOD') => !/~random|below random/.test(tableCell(name, split));
+    for (const m of markdown.matchAll(/(ID|OOD) [+-]\d+\.\d+ vs (\S+) \((?:better|worse), significant(, but neither is above a random policy)?\)/g)) {
+      const split = m[1] as 'ID' | 'OOD';
+      expect(Boolean(m[3]), m[0]).toBe(!above(bestName, split) && !above(m[2]!, split));
+    }
     expect(markdown).toMatch(/Size sweep: .* and .*, the best distilled method and the best control at 150 samples/);
     expect(readFileSync(join(dir, 'results-jumper.svg'), 'utf8')).toMatch(/^<svg /);
   });
