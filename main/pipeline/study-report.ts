@@ -10,6 +10,7 @@ import { BC_ALL_DATA_METHOD, isCoresetControl, isDistilledMethod, RANDOM_METHOD,
 import { intervalsOverlap, studentRecipeIsTheLimit, whollyBelow } from '@shared/random-floor.ts';
 import { GAME_NAMES, type GameName } from '@shared/procgen/games/index.ts';
 import { getStages, type RunRow } from '../storage/runs.ts';
+import { PLANNER_KEY } from './experts/keys.ts';
 import { runResults, type ResultRow } from './results.ts';
 import { bestOfPhaseOne, methodLabel, sizeLabel, STUDY_METHODS, STUDY_SIZES, type StudyProvenance } from './study.ts';
 
@@ -67,22 +68,36 @@ function comparison(a: StudyRow, b: StudyRow | undefined, split: 'id' | 'ood', r
   return `${difference >= 0 ? '+' : ''}${fixed(difference)} vs ${b.name} (${significant ? (difference > 0 ? 'better, significant' : 'worse, significant') + neither : 'not significant: the 95% intervals overlap'})`;
 }
 
-/** A dot-and-whisker chart of one game's rows: ID and OOD means with their 95% intervals. */
+/**
+ * A dot-and-whisker chart of one game's rows: ID and OOD means with their 95% intervals, over
+ * bands for the random policy's intervals (the floor). The axis ends at the expert's interval:
+ * the planner, far above everything learned from it, is written at the edge instead of
+ * squeezing every student into the first tenth of the axis.
+ */
 function chart(game: GameName, rows: readonly StudyRow[]): string {
   const width = 760;
   const rowHeight = 22;
   const left = 230;
   const top = 40;
   const height = top + rows.length * rowHeight + 40;
-  const values = rows.flatMap((r) => [r.id, r.ood].flatMap((x) => (x ? [x.ciLow, x.ciHigh, x.mean] : []))).filter(Number.isFinite);
+  const scaled = rows.filter((r) => r.name !== PLANNER_KEY.method);
+  const values = scaled.flatMap((r) => [r.id, r.ood].flatMap((v) => (v ? [v.ciLow, v.ciHigh, v.mean] : []))).filter(Number.isFinite);
   const max = Math.max(1, ...values);
   const min = Math.min(0, ...values);
-  const x = (v: number) => left + ((v - min) / (max - min)) * (width - left - 20);
+  const x = (v: number) => left + ((Math.min(v, max) - min) / (max - min)) * (width - left - 20);
   const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  const random = rows.find((r) => r.name === RANDOM_METHOD);
+  const band = (row: ResultRow | undefined, colour: string) =>
+    row && Number.isFinite(row.ciLow) && Number.isFinite(row.ciHigh)
+      ? [
+          `<rect x="${x(row.ciLow).toFixed(1)}" y="${top - 6}" width="${Math.max(1, x(row.ciHigh) - x(row.ciLow)).toFixed(1)}" height="${rows.length * rowHeight + 6}" fill="${colour}" fill-opacity="0.08"/>`,
+        ]
+      : [];
   const marks = rows.flatMap((r, i) => {
     const y = top + i * rowHeight + rowHeight / 2;
+    const beyond = [r.id, r.ood].some((v) => v && v.mean > max);
     const mark = (row: ResultRow | undefined, dy: number, colour: string) =>
-      row && Number.isFinite(row.mean)
+      row && Number.isFinite(row.mean) && row.mean <= max
         ? [
             Number.isFinite(row.ciLow) && Number.isFinite(row.ciHigh)
               ? `<line x1="${x(row.ciLow).toFixed(1)}" x2="${x(row.ciHigh).toFixed(1)}" y1="${y + dy}" y2="${y + dy}" stroke="${colour}" stroke-width="2"/>`
@@ -94,17 +109,24 @@ function chart(game: GameName, rows: readonly StudyRow[]): string {
       `<text x="${left - 8}" y="${y + 4}" text-anchor="end" font-size="12">${escape(r.name)}</text>`,
       ...mark(r.id, -4, '#2563eb'),
       ...mark(r.ood, 4, '#ea580c'),
+      ...(beyond
+        ? [
+            `<text x="${width - 20}" y="${y + 4}" text-anchor="end" font-size="11" fill="#555">${fixed(r.id?.mean ?? NaN)} / ${fixed(r.ood?.mean ?? NaN)} →</text>`,
+          ]
+        : []),
     ];
   });
   const ticks = Array.from({ length: 6 }, (_, k) => min + ((max - min) * k) / 5).map(
     (v) =>
-      `<line x1="${x(v).toFixed(1)}" x2="${x(v).toFixed(1)}" y1="${top - 6}" y2="${height - 34}" stroke="#ddd"/><text x="${x(v).toFixed(1)}" y="${height - 20}" text-anchor="middle" font-size="11">${v.toFixed(1)}</text>`,
+      `<line x1="${x(v).toFixed(1)}" x2="${x(v).toFixed(1)}" y1="${top - 6}" y2="${height - 34}" stroke="#ddd"/><text x="${x(v).toFixed(1)}" y="${height - 20}" text-anchor="middle" font-size="11">${(Math.abs(v) < 0.05 ? 0 : v).toFixed(1)}</text>`,
   );
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif">`,
     `<rect width="100%" height="100%" fill="white"/>`,
-    `<text x="${left}" y="20" font-size="14" font-weight="bold">${game}: mean return with 95% intervals (blue ID, orange OOD)</text>`,
+    `<text x="10" y="20" font-size="14" font-weight="bold">${game}: mean return with 95% intervals (blue ID, orange OOD; shaded: the random policy's)</text>`,
     ...ticks,
+    ...band(random?.id, '#2563eb'),
+    ...band(random?.ood, '#ea580c'),
     ...marks,
     `</svg>`,
   ].join('\n');
