@@ -163,7 +163,7 @@ describe('ddrl study', () => {
         );
     });
 
-    it("refuses a run that reuses another's expert, a missing run or file, an older file, and copies nothing", () => {
+    it("refuses a run that reuses another's expert or is not done, a missing run or file, an older file, and copies nothing", () => {
       const target = join(dir, 'refusals.sqlite');
       expect(ddrl('runs', '--db', target).code).toBe(0);
       const older = join(dir, 'older.sqlite');
@@ -171,10 +171,16 @@ describe('ddrl study', () => {
       const c = new BetterSqlite3(older);
       c.pragma('user_version = 3');
       c.close();
+      const interrupted = join(dir, 'interrupted.sqlite');
+      copyFileSync(db, interrupted);
+      const i = new BetterSqlite3(interrupted);
+      i.prepare("UPDATE runs SET status = 'interrupted' WHERE id = 1").run();
+      i.close();
       const cases: [string[], RegExp][] = [
         [['2', '--from', db], /reuses run 1's expert, a run of that file: copy run 1 instead/],
         [['99', '--from', db], /has no run 99: list its runs with `ddrl runs --db/],
         [['1', '--from', join(dir, 'nope.sqlite')], /no such file/],
+        [['1', '--from', interrupted], /is interrupted, not done: copy it once it has finished \(ddrl resume 1 --db /],
         [['1', '--from', older], /has schema version 3, this DDRL Studio \d+: open it once with this version to upgrade it/],
         [['1'], /--from FILE is required/],
         [['1', '--from', target], /is this database itself/],

@@ -1,8 +1,8 @@
 /**
  * Copying a run from another database into this one, with everything it made: its
  * stages, dataset, models, evaluation episodes, synthetic sets, method data, metrics
- * and log. Runs made on several machines (or in several files at once) can so be
- * compared, reported and resumed in one place. One transaction: a failure copies
+ * and log. Finished runs made on several machines (or in several files at once) can so
+ * be compared and reported in one place. One transaction: a failure copies
  * nothing, and the source file is only read.
  */
 import BetterSqlite3, { type Database } from 'better-sqlite3';
@@ -52,8 +52,11 @@ function inspectSource(path: string, runId: number): SourceRun {
       .prepare('SELECT r.label, r.status, r.config, e.name AS experiment, e.preset FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE r.id = ?')
       .get(runId) as SourceRun | undefined;
     if (!run) throw new CopyRunError(`${path} has no run ${runId}: list its runs with \`ddrl runs --db ${path}\`.`);
-    if (run.status === 'queued' || run.status === 'running')
-      throw new CopyRunError(`Run ${runId} of ${path} is ${run.status}: copy it once it has finished (or cancel it: ddrl cancel ${runId} --db ${path}).`);
+    // Stage checkpoints name the source's own dataset ids (DAgger's rounds): only a finished run copies faithfully.
+    if (run.status !== 'done')
+      throw new CopyRunError(
+        `Run ${runId} of ${path} is ${run.status}, not done: copy it once it has finished${run.status === 'queued' || run.status === 'running' ? '' : ` (ddrl resume ${runId} --db ${path} continues it there)`}.`,
+      );
     const expert = (JSON.parse(run.config) as { expert?: { source?: string; reuseRunId?: number } }).expert;
     if (expert?.source === 'reuse')
       throw new CopyRunError(
