@@ -32,12 +32,13 @@ const fixed = (v: number): string => (Number.isFinite(v) ? v.toFixed(2) : '-');
 /** Models x episodes each, as `ddrl results` prints it: runs of one study may train different numbers of students. */
 const sizeOf = (r: ResultRow | undefined): string => (r ? `${r.models}x${r.episodesPerModel}` : '-');
 
-/** A row's interval, tagged '~random' where it overlaps the random policy's and 'below random' where it lies wholly under it. */
-function interval(r: ResultRow | undefined, random: ResultRow | undefined): string {
-  if (!r) return '-';
-  const below = random !== undefined && r !== random && whollyBelow(r, random);
-  return `${fixed(r.mean)} [${fixed(r.ciLow)}, ${fixed(r.ciHigh)}]${r.indistinguishableFromRandom ? ' ~random' : below ? ' below random' : ''}`;
-}
+/** Where a row stands against the random policy: ' ~random' (intervals overlap), ' below random' (wholly under it), or '' (clear above it, or no random row). */
+const floorTag = (r: ResultRow, random: ResultRow | undefined): string =>
+  r.indistinguishableFromRandom ? ' ~random' : random !== undefined && whollyBelow(r, random) ? ' below random' : '';
+
+/** A row's interval with its `floorTag`. */
+const interval = (r: ResultRow | undefined, random: ResultRow | undefined): string =>
+  r ? `${fixed(r.mean)} [${fixed(r.ciLow)}, ${fixed(r.ciHigh)}]${floorTag(r, random)}` : '-';
 
 function rowsOfRun(db: Database, run: RunRow, keep: (method: string) => boolean, rename: (method: string) => string): StudyRow[] {
   const rows = runResults(db, run.id).rows;
@@ -63,16 +64,16 @@ function comparison(a: StudyRow, b: StudyRow | undefined, split: 'id' | 'ood', r
   const difference = x.mean - y.mean;
   const significant = !intervalsOverlap(x, y);
   // Two rows at or under a random policy's level can still separate (one recipe fails more steadily than another): not a finding.
-  const aboveRandom = (r: ResultRow) => random !== undefined && r.indistinguishableFromRandom === false && !whollyBelow(r, random);
+  const aboveRandom = (r: ResultRow) => random !== undefined && floorTag(r, random) === '';
   const neither = significant && !aboveRandom(x) && !aboveRandom(y) ? ', but neither is above a random policy' : '';
   return `${difference >= 0 ? '+' : ''}${fixed(difference)} vs ${b.name} (${significant ? (difference > 0 ? 'better, significant' : 'worse, significant') + neither : 'not significant: the 95% intervals overlap'})`;
 }
 
 /**
  * A dot-and-whisker chart of one game's rows: ID and OOD means with their 95% intervals, over
- * bands for the random policy's intervals (the floor). The axis ends at the expert's interval:
- * the planner, far above everything learned from it, is written at the edge instead of
- * squeezing every student into the first tenth of the axis.
+ * bands for the random policy's intervals (the floor). The axis ends at the highest value of any
+ * row but the planner's (the expert's interval): the planner, far above everything learned from
+ * it, is written at the edge instead of squeezing every student into the first tenth of the axis.
  */
 function chart(game: GameName, rows: readonly StudyRow[]): string {
   const width = 760;

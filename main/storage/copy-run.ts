@@ -118,10 +118,11 @@ export function copyRun(db: Database, request: CopyRunRequest): number {
       db.prepare("INSERT INTO run_log (run_id, time, stage, level, message) VALUES (?, ?, NULL, 'info', ?)").run(runId, Date.now(), `Copied from ${origin}.`);
 
       // The datasets it collected, and the one it used (an imported one stays owned by no run).
-      const datasets = db
-        .prepare('SELECT id, run_id AS owner FROM src.datasets WHERE run_id = ? OR id = (SELECT dataset_id FROM src.runs WHERE id = ?) ORDER BY id')
-        .all(request.runId, request.runId) as { id: number; owner: number | null }[];
       const linked = db.prepare('SELECT dataset_id FROM src.runs WHERE id = ?').pluck().get(request.runId) as number | null;
+      const datasets = db.prepare('SELECT id, run_id AS owner FROM src.datasets WHERE run_id = ? OR id = ? ORDER BY id').all(request.runId, linked) as {
+        id: number;
+        owner: number | null;
+      }[];
       for (const { id: datasetId, owner } of datasets) {
         copyRows(db, 'datasets', 'id = ?', [datasetId], { run_id: owner === request.runId ? runId : null }, ['id']);
         const copyId = Number(db.prepare('SELECT last_insert_rowid()').pluck().get());
