@@ -14,7 +14,15 @@ let dbPath: string;
 let app: AppWindow;
 
 interface CliResults {
-  rows: { method: string; split: 'id' | 'ood'; mean: number; ciLow: number | null; ciHigh: number | null; indistinguishableFromRandom: boolean | null }[];
+  rows: {
+    method: string;
+    split: 'id' | 'ood';
+    mean: number;
+    ciLow: number | null;
+    ciHigh: number | null;
+    dataKind: string;
+    indistinguishableFromRandom: boolean | null;
+  }[];
 }
 
 beforeAll(async () => {
@@ -135,6 +143,21 @@ describe('the random-policy floor', () => {
     );
     await page.getByTestId('results-chart').scrollIntoViewIfNeeded();
     await app.screenshot('run-page-random-floor');
+
+    // The axis fitted to everything draws every mean; fitted to the learners, only teachers' means may be written at the edge.
+    const offAxis = () =>
+      page
+        .locator('[data-testid="results-chart"] [data-testid="off-axis-mean"]')
+        .evaluateAll((els) => els.map((e) => e.closest('g')!.getAttribute('data-method')));
+    await page.getByTestId('fit-all').click();
+    expect(await page.getByTestId('results-chart').getAttribute('data-fit')).toBe('all');
+    expect(await offAxis()).toEqual([]);
+    expect(await page.locator('[data-testid="result-mark"] rect[transform]').count()).toBe(cli.rows.length);
+    await page.getByTestId('fit-learners').click();
+    expect(await page.getByTestId('results-chart').getAttribute('data-fit')).toBe('learners');
+    const teachers = new Set(cli.rows.filter((r) => r.dataKind === 'expert').map((r) => r.method));
+    for (const method of await offAxis()) expect(teachers.has(method!), `${method} is off the learners' axis`).toBe(true);
+    expect(await page.locator('[data-testid="result-mark"] rect[transform]').count()).toBe(cli.rows.length - (await offAxis()).length);
   });
 });
 
