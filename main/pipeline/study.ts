@@ -9,7 +9,7 @@
  * missing ones added.
  */
 import type { Database } from 'better-sqlite3';
-import { parseExperimentConfig, STUDENT_LEARNING_RATES, type ExperimentConfig, type ExperimentConfigInput } from '@shared/config/experiment.ts';
+import { parseExperimentConfig, resolvedConfig, type ExperimentConfig, type ExperimentConfigInput } from '@shared/config/experiment.ts';
 import { CORESET_CONTROLS, isCoresetControl, isDistilledMethod, type DistillVariant } from '@shared/config/methods.ts';
 import { applyAssignments, type Assignment } from '@shared/config/overrides.ts';
 import { flattenConfig, formatValue, sameValue } from '@shared/config/config-diff.ts';
@@ -142,19 +142,10 @@ export function rowsBySplit(db: Database, runId: number, split: 'id' | 'ood'): M
   );
 }
 
-/** The config with a null that stands for a value replaced by that value (a preset that later spelled it out is the same recipe). */
-const withResolvedDefaults = (config: ExperimentConfig): ExperimentConfig => ({
-  ...config,
-  students: {
-    ...config.students,
-    bc: { ...config.students.bc, learningRate: config.students.bc.learningRate ?? STUDENT_LEARNING_RATES[config.students.network] },
-  },
-});
-
 /** `--set` flags for what differs between a run's config and `plain`, the config the study makes without any. */
 const overridesOf = (config: ExperimentConfig, plain: ExperimentConfig): string[] => {
-  const expected = flattenConfig(withResolvedDefaults(plain));
-  return [...flattenConfig(withResolvedDefaults(config))]
+  const expected = flattenConfig(resolvedConfig(plain));
+  return [...flattenConfig(resolvedConfig(config))]
     .filter(([key, value]) => !sameValue(expected.get(key), value))
     .map(([key, value]) => `--set ${key}=${formatValue(value)}`);
 };

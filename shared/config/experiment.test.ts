@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseExperimentConfig, STUDENT_LEARNING_RATES } from './experiment.ts';
+import { ConfigError, parseExperimentConfig, resolvedConfig, STUDENT_LEARNING_RATES } from './experiment.ts';
 import { applyAssignments, configKeys, expandSweeps, parseAssignment, parseSweep } from './overrides.ts';
 import { PRESET_NAMES, presetConfig } from './presets.ts';
 
@@ -15,6 +15,16 @@ describe('experiment config', () => {
     expect(STUDENT_LEARNING_RATES.student).toBe(0.005);
     expect(config.evaluate).toMatchObject({ episodesId: 100, episodesOod: 100, greedy: false });
     expect(config.expert.ppo).toMatchObject({ numEnvs: 64, rolloutSteps: 256, gamma: 0.999, learningRate: 5e-4 });
+  });
+
+  it("resolves a null student learning rate to the network's own, for comparing configs", () => {
+    const paperStudent = parseExperimentConfig({ game: 'bigfish' });
+    expect(resolvedConfig(paperStudent).students.bc.learningRate).toBe(0.005);
+    expect(resolvedConfig(parseExperimentConfig({ game: 'bigfish', students: { network: 'impala' } })).students.bc.learningRate).toBe(0.001);
+    // An explicit rate stays; the rest of the config is untouched.
+    const explicit = parseExperimentConfig({ game: 'bigfish', students: { bc: { learningRate: 0.02 } } });
+    expect(resolvedConfig(explicit).students.bc.learningRate).toBe(0.02);
+    expect({ ...resolvedConfig(paperStudent), students: paperStudent.students }).toEqual(paperStudent);
   });
 
   it('names the field and the allowed range of every bad value', () => {

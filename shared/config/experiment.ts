@@ -347,6 +347,19 @@ export const experimentConfigSchema = z
 export type ExperimentConfig = z.output<typeof experimentConfigSchema>;
 export type ExperimentConfigInput = z.input<typeof experimentConfigSchema>;
 
+/** A student's learning rate: its own, or where null the network's (`STUDENT_LEARNING_RATES`). */
+export const studentLearningRate = (students: ExperimentConfig['students']): number => students.bc.learningRate ?? STUDENT_LEARNING_RATES[students.network];
+
+/**
+ * The config with each null that stands for a value replaced by that value, for comparing
+ * configs: a run made when the preset spelled out 0.005 and one made since it says null
+ * (the network's own rate) trained with the same recipe.
+ */
+export const resolvedConfig = (config: ExperimentConfig): ExperimentConfig => ({
+  ...config,
+  students: { ...config.students, bc: { ...config.students.bc, learningRate: studentLearningRate(config.students) } },
+});
+
 /** A config that failed validation; `message` lists every bad field with its allowed range. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';

@@ -17,7 +17,7 @@ import { trainBc } from '../../learning/train/bc.ts';
 import { subset, type EpisodeDataset, type LabelledSet } from '../../learning/train/data.ts';
 import { architectureOf, bcLossOf, episodeDatasetOf, syntheticSetOf } from '../training-data.ts';
 import { seedFor, type StageContext, type StageDefinition } from '../stage-context.ts';
-import { STUDENT_LEARNING_RATES } from '@shared/config/experiment.ts';
+import { studentLearningRate } from '@shared/config/experiment.ts';
 import { SYNTHETIC_SOFT_METHOD } from '@shared/config/methods.ts';
 
 /** Points of a stored student loss curve at most: each the mean loss of its bucket of steps. */
@@ -68,7 +68,7 @@ export const studentsStage: StageDefinition = {
   name: 'students',
   async run(ctx) {
     const { count, bc, network, channels } = ctx.config.students;
-    const learningRate = bc.learningRate ?? STUDENT_LEARNING_RATES[network];
+    const learningRate = studentLearningRate(ctx.config.students);
     ctx.log(
       `${count} students per method: ${network === 'impala' ? 'IMPALA' : "the paper's small CNN"} [${(channels ?? DEFAULT_CHANNELS[network]).join(', ')}], ` +
         `${bc.steps} Adam steps of ${bc.batchSize} at ${learningRate}${bc.learningRate === null ? " (the network's own rate)" : ''}, ${bc.loss} loss`,
