@@ -248,6 +248,11 @@ describe('the runs list as a notebook', () => {
     const best = ['synthetic', 'synthetic-soft'].sort((a, b) => mean(b, 'id') - mean(a, 'id'))[0]!;
     await expect.poll(() => row.getByTestId('key-result').textContent()).toContain(`${mean(best, 'id').toFixed(1)}/${mean(best, 'ood').toFixed(1)}`);
     expect(await row.getByTestId('key-result').textContent()).toContain(`bc ${mean('bc-100', 'id').toFixed(1)}/${mean('bc-100', 'ood').toFixed(1)}`);
+    // The best row's tag says on which splits it is at a random policy's level, as the run page's table does.
+    const atRandom = (['id', 'ood'] as const).filter((split) => results.rows.find((r) => r.method === best && r.split === split)!.indistinguishableFromRandom);
+    const tag = row.locator('[data-testid="key-result"] [data-testid="noise-tag"]');
+    expect(await tag.count()).toBe(atRandom.length ? 1 : 0);
+    if (atRandom.length) expect(await tag.getAttribute('title')).toContain(`on ${atRandom.map((s) => s.toUpperCase()).join(' and ')}:`);
     // Search finds the run by its tag; sorting by id ascending puts run 1 first.
     await page.getByTestId('runs-search').fill('baseline');
     await expect.poll(() => page.getByTestId('run-row').count()).toBe(1);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { agreementInWords, intervalsOverlap, randomFloorSentences } from './random-floor.ts';
+import { agreementInWords, floorVerdict, intervalsOverlap, randomFloorSentences } from './random-floor.ts';
 
 const row = (method: string, split: 'id' | 'ood', ciLow: number | null, ciHigh: number | null, random?: { ciLow: number; ciHigh: number }) => ({
   method,
@@ -19,6 +19,17 @@ describe('the random-policy floor', () => {
     expect(intervalsOverlap({ ciLow: -2, ciHigh: 0.4999 }, random)).toBe(false);
     expect(intervalsOverlap({ ciLow: -2, ciHigh: 9 }, random)).toBe(true);
     expect(intervalsOverlap({ ciLow: 0.9, ciHigh: 1.1 }, random)).toBe(true);
+  });
+
+  it("gives a row's verdict against the random policy: at its level, wholly below, or clear above", () => {
+    const random = { ciLow: 1.06, ciHigh: 1.88 };
+    // paper-starpilot: synthetic-soft 1.29 [1.16, 1.41], random-frames 0.50 [0.40, 0.61], bc-100 2.19 [1.97, 2.41].
+    expect(floorVerdict(row('synthetic-soft', 'id', 1.16, 1.41, random), random)).toBe('at');
+    expect(floorVerdict(row('random-frames', 'id', 0.4, 0.61, random), random)).toBe('below');
+    expect(floorVerdict(row('bc-100', 'id', 1.97, 2.41, random), random)).toBe('above');
+    // The random row itself, and a run without one: no verdict.
+    expect(floorVerdict(row('random', 'id', 1.06, 1.88), random)).toBeNull();
+    expect(floorVerdict(row('bc-100', 'id', 1.97, 2.41, random), undefined)).toBeNull();
   });
 
   it('treats an undefined interval (one value) as indistinguishable: one number is no finding', () => {

@@ -29,6 +29,16 @@ export function whollyBelow(a: Interval, b: Interval): boolean {
   return defined(a.ciHigh) && defined(b.ciLow) && defined(a.ciLow) && defined(b.ciHigh) && a.ciHigh < b.ciLow;
 }
 
+/** Where a row's 95% interval lies against the random policy's on one split. */
+export type FloorVerdict = 'at' | 'below' | 'above';
+
+/** 'at' where it overlaps (`indistinguishableFromRandom`), 'below' where wholly under it, else 'above'; null for the random row itself or without one. */
+export function floorVerdict(row: Interval & { readonly indistinguishableFromRandom: boolean | null }, random: Interval | undefined): FloorVerdict | null {
+  if (random === undefined || row.indistinguishableFromRandom === null) return null;
+  if (row.indistinguishableFromRandom) return 'at';
+  return whollyBelow(row, random) ? 'below' : 'above';
+}
+
 interface FloorRow extends Interval {
   readonly method: string;
   readonly split: 'id' | 'ood';

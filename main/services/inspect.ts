@@ -7,14 +7,17 @@
 import type { ParsedCallInput } from '@shared/api/contract.ts';
 import { ApiError } from '@shared/api/errors.ts';
 import type { EpisodeData, EpisodesList, KeyResults, MetricSeries, RunsPage } from '@shared/api/inspect.ts';
-import { RANDOM_METHOD, SYNTHETIC_METHOD, SYNTHETIC_SOFT_METHOD } from '@shared/config/methods.ts';
+import { BC_ALL_DATA_METHOD, RANDOM_METHOD, SYNTHETIC_METHOD, SYNTHETIC_SOFT_METHOD } from '@shared/config/methods.ts';
+import { floorVerdict } from '@shared/random-floor.ts';
 import { checkRunNotes, type RunNotes } from '@shared/run-notes.ts';
-import { listEvalEpisodes, methodMeans, pageRunIds } from '../storage/browse.ts';
+import { listEvalEpisodes, pageRunIds } from '../storage/browse.ts';
 import { getRunNotes, setRunNotes } from '../storage/run-notes.ts';
 import { getDatasetInfo, listDatasetEpisodes, listDatasets, loadEncodedEpisodeFrames, loadFramesAt, type DatasetInfo } from '../storage/datasets.ts';
 import { loadEvalEpisode } from '../storage/evaluations.ts';
 import { listSeries, readSeries } from '../storage/metrics.ts';
-import { getRun } from '../storage/runs.ts';
+import { getRun, RunNotFoundError } from '../storage/runs.ts';
+import type { Split } from '../storage/evaluations.ts';
+import { runResults, type ResultRow } from '../pipeline/results.ts';
 import type { PooledCall } from './call-pool.ts';
 import type { ServiceContext } from './context.ts';
 import type { Handler } from './handlers.ts';
@@ -42,19 +45,44 @@ export async function runsPageCall(input: ParsedCallInput<'runs.page'>, ctx: Ser
   };
 }
 
+/** A run's result rows; none for a run deleted since the list asked. */
+function storedResults(ctx: ServiceContext, runId: number): ResultRow[] {
+  try {
+    return runResults(ctx.db.connection, runId).rows;
+  } catch (error) {
+    if (error instanceof RunNotFoundError) return [];
+    throw error;
+  }
+}
+
 export async function keyResultsCall(input: ParsedCallInput<'runs.keyResults'>, ctx: ServiceContext): Promise<KeyResults[]> {
-  const means = methodMeans(ctx.db.connection, input.ids);
-  const of = (runId: number, method: string) => {
-    const rows = means.filter((m) => m.runId === runId && m.method === method);
-    return rows.length ? { id: rows.find((r) => r.split === 'id')?.mean ?? null, ood: rows.find((r) => r.split === 'ood')?.mean ?? null } : null;
-  };
   return input.ids.map((runId) => {
+    // The stored results, so the list's verdict against the random policy is the run page's.
+    const rows = storedResults(ctx, runId);
+    const of = (method: string) => {
+      const row = (split: Split) => rows.find((r) => r.method === method && r.split === split);
+      const [id, ood] = [row('id'), row('ood')];
+      return id || ood ? { id: id?.mean ?? null, ood: ood?.mean ?? null } : null;
+    };
+    const withFloor = (method: string) => {
+      const means = of(method);
+      const verdict = (split: Split) => {
+        const row = rows.find((r) => r.method === method && r.split === split);
+        return row
+          ? floorVerdict(
+              row,
+              rows.find((r) => r.method === RANDOM_METHOD && r.split === split),
+            )
+          : null;
+      };
+      return means ? { ...means, floor: { id: verdict('id'), ood: verdict('ood') } } : null;
+    };
     const distilled = [SYNTHETIC_METHOD, SYNTHETIC_SOFT_METHOD].flatMap((method) => {
-      const m = of(runId, method);
+      const m = withFloor(method);
       return m ? [{ method, ...m }] : [];
     });
     const best = distilled.sort((a, b) => (b.id ?? -Infinity) - (a.id ?? -Infinity))[0] ?? null;
-    return { runId, best, bc: of(runId, 'bc-100'), expert: of(runId, 'expert'), random: of(runId, RANDOM_METHOD) };
+    return { runId, best, bc: withFloor(BC_ALL_DATA_METHOD), expert: of('expert'), random: of(RANDOM_METHOD) };
   });
 }
 

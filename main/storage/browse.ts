@@ -95,19 +95,6 @@ export function listEvalEpisodes(
   return groups;
 }
 
-/** Per run, method and split, the mean evaluation return over all its models' episodes (the runs list's key results). */
-export function methodMeans(db: Database, runIds: readonly number[]): { runId: number; method: string; split: 'id' | 'ood'; mean: number }[] {
-  if (runIds.length === 0) return [];
-  return db
-    .prepare(
-      `SELECT m.run_id AS runId, m.method, e.split, avg(e.return) AS mean
-         FROM models m JOIN eval_episodes e ON e.model_id = m.id
-        WHERE m.run_id IN (${runIds.map(() => '?').join(',')})
-        GROUP BY m.run_id, m.method, e.split`,
-    )
-    .all(...runIds) as { runId: number; method: string; split: 'id' | 'ood'; mean: number }[];
-}
-
 /** Per method and split, how often each action was taken in the run's evaluation episodes (streamed: no episode list in memory). */
 export function evalActionCounts(db: Database, runId: number, actionCount: number): { method: string; split: Split; counts: number[] }[] {
   const groups = new Map<string, { method: string; split: Split; counts: number[] }>();

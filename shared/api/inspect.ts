@@ -34,19 +34,24 @@ export const runsPageInput = z
 
 /** Mean evaluation return on each split (null where not evaluated). */
 const splitMeans = z.object({ id: z.number().nullable(), ood: z.number().nullable() });
+const floorVerdict = z.enum(['at', 'below', 'above']).nullable();
+/** Means with where each split's 95% interval lies against the random policy's (`floorVerdict` of shared/random-floor.ts). */
+const splitMeansWithFloor = splitMeans.extend({ floor: z.object({ id: floorVerdict, ood: floorVerdict }) });
 
 export const keyResultsInput = z.object({ ids: z.array(z.number().int().positive()).max(500) }).strict();
 /** Per run, the numbers a list shows: the best distilled method (by ID) against BC on all data, the expert and the random floor. */
 export const keyResultsOutput = z.array(
   z.object({
     runId: z.number().int(),
-    best: splitMeans.extend({ method: z.string() }).nullable(),
-    bc: splitMeans.nullable(),
+    best: splitMeansWithFloor.extend({ method: z.string() }).nullable(),
+    bc: splitMeansWithFloor.nullable(),
     expert: splitMeans.nullable(),
     random: splitMeans.nullable(),
   }),
 );
 export type KeyResults = z.infer<typeof keyResultsOutput>[number];
+/** Per split, where a key result's 95% interval lies against the random policy's. */
+export type FloorVerdicts = z.infer<typeof splitMeansWithFloor>['floor'];
 
 export const annotateInput = z
   .object({
