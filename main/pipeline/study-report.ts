@@ -7,7 +7,7 @@
  */
 import type { Database } from 'better-sqlite3';
 import { BC_ALL_DATA_METHOD, isCoresetControl, isDistilledMethod, RANDOM_METHOD, SYNTHETIC_METHOD } from '@shared/config/methods.ts';
-import { intervalsOverlap, studentRecipeIsTheLimit, whollyBelow } from '@shared/random-floor.ts';
+import { floorVerdict, intervalsOverlap, studentRecipeIsTheLimit, type FloorVerdict } from '@shared/random-floor.ts';
 import { GAME_NAMES, type GameName } from '@shared/procgen/games/index.ts';
 import { getStages, type RunRow } from '../storage/runs.ts';
 import { PLANNER_KEY } from './experts/keys.ts';
@@ -33,8 +33,11 @@ const fixed = (v: number): string => (Number.isFinite(v) ? v.toFixed(2) : '-');
 const sizeOf = (r: ResultRow | undefined): string => (r ? `${r.models}x${r.episodesPerModel}` : '-');
 
 /** Where a row stands against the random policy: ' ~random' (intervals overlap), ' below random' (wholly under it), or '' (clear above it, or no random row). */
-const floorTag = (r: ResultRow, random: ResultRow | undefined): string =>
-  r.indistinguishableFromRandom ? ' ~random' : random !== undefined && whollyBelow(r, random) ? ' below random' : '';
+const FLOOR_TAGS: Record<FloorVerdict, string> = { at: ' ~random', below: ' below random', above: '' };
+const floorTag = (r: ResultRow, random: ResultRow | undefined): string => FLOOR_TAGS[floorVerdict(r, random) ?? 'above'];
+
+/** The size sweep's sizes (150 is phase 1's) with no finished run. */
+const unfinishedSizes = (done: readonly { size: number }[]): number[] => STUDY_SIZES.filter((size) => size !== 150 && !done.some((d) => d.size === size));
 
 /** A row's interval with its `floorTag`. */
 const interval = (r: ResultRow | undefined, random: ResultRow | undefined): string =>
@@ -224,6 +227,8 @@ export function studyReport(db: Database, runs: readonly RunRow[], chartPrefix: 
       const run = size === 150 ? undefined : byLabel.get(sizeLabel(game, size));
       return run?.status === 'done' ? [{ size, run }] : [];
     });
+    const unfinished = unfinishedSizes(sizes);
+    if (sizes.length === 0 && paper) lines.push(`Size sweep (${unfinished.join(', ')} samples): not finished yet.`, '');
     if (sizes.length > 0 && paper) {
       const {
         method,
@@ -264,7 +269,7 @@ export function studyReport(db: Database, runs: readonly RunRow[], chartPrefix: 
       ].sort((a, b) => a.size - b.size);
       const named = `${method} (${bestRun.config.distill.variant})`;
       lines.push(
-        `Size sweep: ${named} and ${control}, the best distilled method and the best control at 150 samples.`,
+        `Size sweep: ${named} and ${control}, the best distilled method and the best control at 150 samples.${unfinished.length ? ` Not finished: ${unfinished.join(', ')} samples.` : ''}`,
         '',
         `| samples | ${named} ID | ${named} OOD | ${control} ID | ${control} OOD |`,
         '|---|---|---|---|---|',
