@@ -7,6 +7,7 @@
  */
 import type { Database } from 'better-sqlite3';
 import { BC_ALL_DATA_METHOD, isCoresetControl, isDistilledMethod, RANDOM_METHOD, SYNTHETIC_METHOD } from '@shared/config/methods.ts';
+import { niceTicks } from '@shared/format/ticks.ts';
 import { floorVerdict, intervalsOverlap, studentRecipeIsTheLimit, type FloorVerdict } from '@shared/random-floor.ts';
 import { GAME_NAMES, type GameName } from '@shared/procgen/games/index.ts';
 import { getStages, type RunRow } from '../storage/runs.ts';
@@ -24,8 +25,8 @@ interface StudyRow {
 
 export interface StudyReport {
   readonly markdown: string;
-  /** One chart per game with results, referenced by the markdown as `<chartPrefix><game>.svg`. */
-  readonly charts: readonly { readonly game: GameName; readonly svg: string }[];
+  /** One chart per game with results (`<game>`), and one per size sweep (`<game>-sweep`), referenced by the markdown as `<chartPrefix><name>.svg`. */
+  readonly charts: readonly { readonly name: string; readonly svg: string }[];
 }
 
 const fixed = (v: number): string => (Number.isFinite(v) ? v.toFixed(2) : '-');
@@ -120,9 +121,9 @@ function chart(game: GameName, rows: readonly StudyRow[]): string {
         : []),
     ];
   });
-  const ticks = Array.from({ length: 6 }, (_, k) => min + ((max - min) * k) / 5).map(
+  const ticks = niceTicks(min, max, 6).map(
     (v) =>
-      `<line x1="${x(v).toFixed(1)}" x2="${x(v).toFixed(1)}" y1="${top - 6}" y2="${height - 34}" stroke="#ddd"/><text x="${x(v).toFixed(1)}" y="${height - 20}" text-anchor="middle" font-size="11">${(Math.abs(v) < 0.05 ? 0 : v).toFixed(1)}</text>`,
+      `<line x1="${x(v).toFixed(1)}" x2="${x(v).toFixed(1)}" y1="${top - 6}" y2="${height - 34}" stroke="#ddd"/><text x="${x(v).toFixed(1)}" y="${height - 20}" text-anchor="middle" font-size="11">${v}</text>`,
   );
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif">`,
@@ -136,6 +137,87 @@ function chart(game: GameName, rows: readonly StudyRow[]): string {
   ].join('\n');
 }
 
+/** One size of the sweep: the best method's and the best control's rows, and that run's random policy. */
+interface SweepPoint {
+  readonly size: number;
+  readonly method: StudyRow | undefined;
+  readonly control: StudyRow | undefined;
+  readonly random: StudyRow | undefined;
+}
+
+/**
+ * The size sweep as an SVG line chart: return against samples (log scale), the best method
+ * solid and the best control dashed, ID blue and OOD orange, 95% intervals as whiskers and the
+ * random policy's intervals (at 150 samples: every run plays the same seeds) as shaded bands.
+ */
+function sweepChart(game: GameName, methodName: string, controlName: string, sweep: readonly SweepPoint[]): string {
+  const [width, height, left, right, top, bottom] = [760, 320, 60, 200, 40, 44];
+  const sizes = sweep.map((p) => p.size);
+  const logs = sizes.map(Math.log10);
+  const [lo, hi] = [Math.min(...logs), Math.max(...logs)];
+  const x = (size: number) => left + (hi === lo ? 0.5 : (Math.log10(size) - lo) / (hi - lo)) * (width - left - right);
+  const rowsOf = (p: SweepPoint) => [p.method, p.control, p.random].flatMap((r) => [r?.id, r?.ood]).filter((r): r is ResultRow => r !== undefined);
+  const values = sweep
+    .flatMap(rowsOf)
+    .flatMap((r) => [r.mean, r.ciLow, r.ciHigh])
+    .filter((v): v is number => v !== null && Number.isFinite(v));
+  const [min, max] = [Math.min(0, ...values), Math.max(1, ...values)];
+  const y = (v: number) => top + (1 - (v - min) / (max - min)) * (height - top - bottom);
+  const random = sweep.find((p) => p.size === 150)?.random;
+  const band = (row: ResultRow | undefined, colour: string) =>
+    row && row.ciLow !== null && row.ciHigh !== null && Number.isFinite(row.ciLow) && Number.isFinite(row.ciHigh)
+      ? [
+          `<rect x="${left}" y="${y(row.ciHigh).toFixed(1)}" width="${width - left - right}" height="${Math.max(1, y(row.ciLow) - y(row.ciHigh)).toFixed(1)}" fill="${colour}" fill-opacity="0.08"/>`,
+        ]
+      : [];
+  const series = (pick: (p: SweepPoint) => ResultRow | undefined, colour: string, dash: string, dx: number) => {
+    const points = sweep.flatMap((p) => {
+      const row = pick(p);
+      return row && Number.isFinite(row.mean) ? [{ cx: x(p.size) + dx, row }] : [];
+    });
+    return [
+      `<polyline fill="none" stroke="${colour}" stroke-width="2" stroke-dasharray="${dash}" points="${points.map((p) => `${p.cx.toFixed(1)},${y(p.row.mean).toFixed(1)}`).join(' ')}"/>`,
+      ...points.flatMap(({ cx, row }) => [
+        row.ciLow !== null && row.ciHigh !== null && Number.isFinite(row.ciLow) && Number.isFinite(row.ciHigh)
+          ? `<line x1="${cx.toFixed(1)}" x2="${cx.toFixed(1)}" y1="${y(row.ciLow).toFixed(1)}" y2="${y(row.ciHigh).toFixed(1)}" stroke="${colour}" stroke-width="1.5"/>`
+          : '',
+        `<circle cx="${cx.toFixed(1)}" cy="${y(row.mean).toFixed(1)}" r="3.5" fill="${colour}"/>`,
+      ]),
+    ];
+  };
+  const escape = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  const legend = [
+    [`${methodName} ID`, '#2563eb', ''],
+    [`${methodName} OOD`, '#ea580c', ''],
+    [`${controlName} ID`, '#2563eb', '5 4'],
+    [`${controlName} OOD`, '#ea580c', '5 4'],
+  ].map(
+    ([label, colour, dash], i) =>
+      `<line x1="${width - right + 16}" x2="${width - right + 40}" y1="${top + 10 + i * 20}" y2="${top + 10 + i * 20}" stroke="${colour}" stroke-width="2" stroke-dasharray="${dash}"/><text x="${width - right + 46}" y="${top + 14 + i * 20}" font-size="11">${escape(label!)}</text>`,
+  );
+  const yTicks = niceTicks(min, max, 5).map(
+    (v) =>
+      `<line x1="${left}" x2="${width - right}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#ddd"/><text x="${left - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end" font-size="11">${v}</text>`,
+  );
+  const xTicks = sizes.map((size) => `<text x="${x(size).toFixed(1)}" y="${height - bottom + 18}" text-anchor="middle" font-size="11">${size}</text>`);
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif">`,
+    `<rect width="100%" height="100%" fill="white"/>`,
+    `<text x="10" y="20" font-size="14" font-weight="bold">${game}: return against synthetic-set size (95% intervals; shaded: the random policy's)</text>`,
+    ...yTicks,
+    ...xTicks,
+    `<text x="${((left + width - right) / 2).toFixed(1)}" y="${height - 8}" text-anchor="middle" font-size="11">samples (log scale)</text>`,
+    ...band(random?.id, '#2563eb'),
+    ...band(random?.ood, '#ea580c'),
+    ...series((p) => p.method?.id, '#2563eb', '', -3),
+    ...series((p) => p.method?.ood, '#ea580c', '', 3),
+    ...series((p) => p.control?.id, '#2563eb', '5 4', -3),
+    ...series((p) => p.control?.ood, '#ea580c', '5 4', 3),
+    ...legend,
+    `</svg>`,
+  ].join('\n');
+}
+
 /**
  * The report of the study experiment's runs (missing runs are named, not invented). `command`
  * regenerates the report; `made` says how its runs were made (and are resumed).
@@ -143,7 +225,7 @@ function chart(game: GameName, rows: readonly StudyRow[]): string {
 export function studyReport(db: Database, runs: readonly RunRow[], chartPrefix: string, command: string, made: StudyProvenance): StudyReport {
   const byLabel = new Map(runs.map((r) => [r.label, r]));
   const sections: string[] = [];
-  const charts: { game: GameName; svg: string }[] = [];
+  const charts: { name: string; svg: string }[] = [];
   for (const game of GAME_NAMES) {
     const methodRuns = STUDY_METHODS.flatMap((m) => {
       const run = byLabel.get(methodLabel(game, m));
@@ -188,7 +270,7 @@ export function studyReport(db: Database, runs: readonly RunRow[], chartPrefix: 
       `![${game}](${chartPrefix}${game}.svg)`,
       '',
     ];
-    charts.push({ game, svg: chart(game, rows) });
+    charts.push({ name: game, svg: chart(game, rows) });
     const distilled = rows.filter((r) => r.name.startsWith(SYNTHETIC_METHOD)).sort((a, b) => (b.id?.mean ?? -Infinity) - (a.id?.mean ?? -Infinity));
     const controls = rows.filter((r) => isCoresetControl(r.name)).sort((a, b) => (b.id?.mean ?? -Infinity) - (a.id?.mean ?? -Infinity));
     const best = distilled[0];
@@ -278,7 +360,10 @@ export function studyReport(db: Database, runs: readonly RunRow[], chartPrefix: 
             `| ${s.size} | ${interval(s.method?.id, s.random?.id)} | ${interval(s.method?.ood, s.random?.ood)} | ${interval(s.control?.id, s.random?.id)} | ${interval(s.control?.ood, s.random?.ood)} |`,
         ),
         '',
+        `![${game} size sweep](${chartPrefix}${game}-sweep.svg)`,
+        '',
       );
+      charts.push({ name: `${game}-sweep`, svg: sweepChart(game, named, control, sweep) });
     }
     sections.push(lines.join('\n'));
   }

@@ -102,6 +102,9 @@ describe('ddrl study', () => {
     }
     expect(markdown).toMatch(/Size sweep: .* and .*, the best distilled method and the best control at 150 samples/);
     expect(readFileSync(join(dir, 'results-jumper.svg'), 'utf8')).toMatch(/^<svg /);
+    // The size sweep's chart: a point per size (15, 50, 150, 500) on each of its four lines (method and control, ID and OOD).
+    expect(markdown).toContain('](results-jumper-sweep.svg)');
+    expect(readFileSync(join(dir, 'results-jumper-sweep.svg'), 'utf8').match(/<circle /g)).toHaveLength(4 * 4);
   });
 
   it('resumes: a second study runs nothing again, and `ddrl report` regenerates the same report', () => {

@@ -52,8 +52,8 @@ function writeReport(db: AppDatabase, name: string, out: string, command: string
   // A folder named in --out that does not exist yet is made, as `ddrl export` does.
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${report.markdown}\n`);
-  const charts = report.charts.map(({ game, svg }) => {
-    const path = join(dirname(out), `${prefix}${game}.svg`);
+  const charts = report.charts.map(({ name, svg }) => {
+    const path = join(dirname(out), `${prefix}${name}.svg`);
     writeFileSync(path, svg);
     return path;
   });
