@@ -9,7 +9,7 @@
  * missing ones added.
  */
 import type { Database } from 'better-sqlite3';
-import { parseExperimentConfig, resolvedConfig, type ExperimentConfig, type ExperimentConfigInput } from '@shared/config/experiment.ts';
+import { parseExperimentConfig, resolveFlatConfig, type ExperimentConfig, type ExperimentConfigInput } from '@shared/config/experiment.ts';
 import { CORESET_CONTROLS, isCoresetControl, isDistilledMethod, type DistillVariant } from '@shared/config/methods.ts';
 import { applyAssignments, type Assignment } from '@shared/config/overrides.ts';
 import { flattenConfig, formatValue, sameValue } from '@shared/config/config-diff.ts';
@@ -144,8 +144,8 @@ export function rowsBySplit(db: Database, runId: number, split: 'id' | 'ood'): M
 
 /** `--set` flags for what differs between a run's config and `plain`, the config the study makes without any. */
 const overridesOf = (config: ExperimentConfig, plain: ExperimentConfig): string[] => {
-  const expected = flattenConfig(resolvedConfig(plain));
-  return [...flattenConfig(resolvedConfig(config))]
+  const expected = resolveFlatConfig(flattenConfig(plain));
+  return [...resolveFlatConfig(flattenConfig(config))]
     .filter(([key, value]) => !sameValue(expected.get(key), value))
     .map(([key, value]) => `--set ${key}=${formatValue(value)}`);
 };

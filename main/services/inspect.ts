@@ -46,7 +46,7 @@ export async function runsPageCall(input: ParsedCallInput<'runs.page'>, ctx: Ser
 }
 
 /** A run's result rows; none for a run deleted since the list asked. */
-function storedResults(ctx: ServiceContext, runId: number): ResultRow[] {
+function storedResults(ctx: ServiceContext, runId: number): readonly ResultRow[] {
   try {
     return runResults(ctx.db.connection, runId).rows;
   } catch (error) {
@@ -59,21 +59,16 @@ export async function keyResultsCall(input: ParsedCallInput<'runs.keyResults'>, 
   return input.ids.map((runId) => {
     // The stored results, so the list's verdict against the random policy is the run page's.
     const rows = storedResults(ctx, runId);
+    const row = (method: string, split: Split) => rows.find((r) => r.method === method && r.split === split);
     const of = (method: string) => {
-      const row = (split: Split) => rows.find((r) => r.method === method && r.split === split);
-      const [id, ood] = [row('id'), row('ood')];
+      const [id, ood] = [row(method, 'id'), row(method, 'ood')];
       return id || ood ? { id: id?.mean ?? null, ood: ood?.mean ?? null } : null;
     };
     const withFloor = (method: string) => {
       const means = of(method);
       const verdict = (split: Split) => {
-        const row = rows.find((r) => r.method === method && r.split === split);
-        return row
-          ? floorVerdict(
-              row,
-              rows.find((r) => r.method === RANDOM_METHOD && r.split === split),
-            )
-          : null;
+        const r = row(method, split);
+        return r ? floorVerdict(r, row(RANDOM_METHOD, split)) : null;
       };
       return means ? { ...means, floor: { id: verdict('id'), ood: verdict('ood') } } : null;
     };

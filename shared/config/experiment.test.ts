@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseExperimentConfig, resolvedConfig, STUDENT_LEARNING_RATES } from './experiment.ts';
+import { flattenConfig } from './config-diff.ts';
+import { ConfigError, parseExperimentConfig, resolveFlatConfig, STUDENT_LEARNING_RATES } from './experiment.ts';
 import { applyAssignments, configKeys, expandSweeps, parseAssignment, parseSweep } from './overrides.ts';
 import { PRESET_NAMES, presetConfig } from './presets.ts';
 
@@ -18,13 +19,15 @@ describe('experiment config', () => {
   });
 
   it("resolves a null student learning rate to the network's own, for comparing configs", () => {
-    const paperStudent = parseExperimentConfig({ game: 'bigfish' });
-    expect(resolvedConfig(paperStudent).students.bc.learningRate).toBe(0.005);
-    expect(resolvedConfig(parseExperimentConfig({ game: 'bigfish', students: { network: 'impala' } })).students.bc.learningRate).toBe(0.001);
-    // An explicit rate stays; the rest of the config is untouched.
-    const explicit = parseExperimentConfig({ game: 'bigfish', students: { bc: { learningRate: 0.02 } } });
-    expect(resolvedConfig(explicit).students.bc.learningRate).toBe(0.02);
-    expect({ ...resolvedConfig(paperStudent), students: paperStudent.students }).toEqual(paperStudent);
+    const flat = (input: Record<string, unknown>) => resolveFlatConfig(flattenConfig(parseExperimentConfig({ game: 'bigfish', ...input })));
+    expect(flat({}).get('students.bc.learningRate')).toBe(0.005);
+    expect(flat({ students: { network: 'impala' } }).get('students.bc.learningRate')).toBe(0.001);
+    // An explicit rate stays; every other key is untouched.
+    expect(flat({ students: { bc: { learningRate: 0.02 } } }).get('students.bc.learningRate')).toBe(0.02);
+    const plain = flattenConfig(parseExperimentConfig({ game: 'bigfish' }));
+    const resolved = resolveFlatConfig(new Map(plain));
+    expect([...resolved.keys()]).toEqual([...plain.keys()]);
+    expect([...resolved].filter(([key, value]) => plain.get(key) !== value).map(([key]) => key)).toEqual(['students.bc.learningRate']);
   });
 
   it('names the field and the allowed range of every bad value', () => {

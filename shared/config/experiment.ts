@@ -351,14 +351,17 @@ export type ExperimentConfigInput = z.input<typeof experimentConfigSchema>;
 export const studentLearningRate = (students: ExperimentConfig['students']): number => students.bc.learningRate ?? STUDENT_LEARNING_RATES[students.network];
 
 /**
- * The config with each null that stands for a value replaced by that value, for comparing
- * configs: a run made when the preset spelled out 0.005 and one made since it says null
- * (the network's own rate) trained with the same recipe.
+ * A flattened config (`flattenConfig` of config-diff.ts) with each null that stands for a value
+ * replaced by that value, for comparing configs: a run made when the preset spelled out 0.005
+ * and one made since it says null (the network's own rate) trained with the same recipe. Takes
+ * any stored config's keys (the renderer has them untyped); changes `flat` and returns it.
  */
-export const resolvedConfig = (config: ExperimentConfig): ExperimentConfig => ({
-  ...config,
-  students: { ...config.students, bc: { ...config.students.bc, learningRate: studentLearningRate(config.students) } },
-});
+export function resolveFlatConfig(flat: Map<string, unknown>): Map<string, unknown> {
+  const network = flat.get('students.network');
+  if (flat.get('students.bc.learningRate') === null && (network === 'student' || network === 'impala'))
+    flat.set('students.bc.learningRate', STUDENT_LEARNING_RATES[network]);
+  return flat;
+}
 
 /** A config that failed validation; `message` lists every bad field with its allowed range. */
 export class ConfigError extends Error {
