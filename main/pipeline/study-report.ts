@@ -37,6 +37,10 @@ const sizeOf = (r: ResultRow | undefined): string => (r ? `${r.models}x${r.episo
 const FLOOR_TAGS: Record<FloorVerdict, string> = { at: ' ~random', below: ' below random', above: '' };
 const floorTag = (r: ResultRow, random: ResultRow | undefined): string => FLOOR_TAGS[floorVerdict(r, random) ?? 'above'];
 
+/** Whether a row has a 95% interval to draw (a single value has none). */
+const hasInterval = (r: ResultRow): r is ResultRow & { ciLow: number; ciHigh: number } =>
+  r.ciLow !== null && r.ciHigh !== null && Number.isFinite(r.ciLow) && Number.isFinite(r.ciHigh);
+
 /** The size sweep's sizes (150 is phase 1's) with no finished run. */
 const unfinishedSizes = (done: readonly { size: number }[]): number[] => STUDY_SIZES.filter((size) => size !== 150 && !done.some((d) => d.size === size));
 
@@ -68,7 +72,7 @@ function comparison(a: StudyRow, b: StudyRow | undefined, split: 'id' | 'ood', r
   const difference = x.mean - y.mean;
   const significant = !intervalsOverlap(x, y);
   // Two rows at or under a random policy's level can still separate (one recipe fails more steadily than another): not a finding.
-  const aboveRandom = (r: ResultRow) => random !== undefined && floorTag(r, random) === '';
+  const aboveRandom = (r: ResultRow) => floorVerdict(r, random) === 'above';
   const neither = significant && !aboveRandom(x) && !aboveRandom(y) ? ', but neither is above a random policy' : '';
   return `${difference >= 0 ? '+' : ''}${fixed(difference)} vs ${b.name} (${significant ? (difference > 0 ? 'better, significant' : 'worse, significant') + neither : 'not significant: the 95% intervals overlap'})`;
 }
@@ -93,7 +97,7 @@ function chart(game: GameName, rows: readonly StudyRow[]): string {
   const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
   const random = rows.find((r) => r.name === RANDOM_METHOD);
   const band = (row: ResultRow | undefined, colour: string) =>
-    row && Number.isFinite(row.ciLow) && Number.isFinite(row.ciHigh)
+    row && hasInterval(row)
       ? [
           `<rect x="${x(row.ciLow).toFixed(1)}" y="${top - 6}" width="${Math.max(1, x(row.ciHigh) - x(row.ciLow)).toFixed(1)}" height="${rows.length * rowHeight + 6}" fill="${colour}" fill-opacity="0.08"/>`,
         ]
@@ -104,7 +108,7 @@ function chart(game: GameName, rows: readonly StudyRow[]): string {
     const mark = (row: ResultRow | undefined, dy: number, colour: string) =>
       row && Number.isFinite(row.mean) && row.mean <= max
         ? [
-            Number.isFinite(row.ciLow) && Number.isFinite(row.ciHigh)
+            hasInterval(row)
               ? `<line x1="${x(row.ciLow).toFixed(1)}" x2="${x(row.ciHigh).toFixed(1)}" y1="${y + dy}" y2="${y + dy}" stroke="${colour}" stroke-width="2"/>`
               : '',
             `<circle cx="${x(row.mean).toFixed(1)}" cy="${y + dy}" r="3.5" fill="${colour}"/>`,
@@ -165,7 +169,7 @@ function sweepChart(game: GameName, methodName: string, controlName: string, swe
   const y = (v: number) => top + (1 - (v - min) / (max - min)) * (height - top - bottom);
   const random = sweep.find((p) => p.size === 150)?.random;
   const band = (row: ResultRow | undefined, colour: string) =>
-    row && row.ciLow !== null && row.ciHigh !== null && Number.isFinite(row.ciLow) && Number.isFinite(row.ciHigh)
+    row && hasInterval(row)
       ? [
           `<rect x="${left}" y="${y(row.ciHigh).toFixed(1)}" width="${width - left - right}" height="${Math.max(1, y(row.ciLow) - y(row.ciHigh)).toFixed(1)}" fill="${colour}" fill-opacity="0.08"/>`,
         ]
@@ -178,7 +182,7 @@ function sweepChart(game: GameName, methodName: string, controlName: string, swe
     return [
       `<polyline fill="none" stroke="${colour}" stroke-width="2" stroke-dasharray="${dash}" points="${points.map((p) => `${p.cx.toFixed(1)},${y(p.row.mean).toFixed(1)}`).join(' ')}"/>`,
       ...points.flatMap(({ cx, row }) => [
-        row.ciLow !== null && row.ciHigh !== null && Number.isFinite(row.ciLow) && Number.isFinite(row.ciHigh)
+        hasInterval(row)
           ? `<line x1="${cx.toFixed(1)}" x2="${cx.toFixed(1)}" y1="${y(row.ciLow).toFixed(1)}" y2="${y(row.ciHigh).toFixed(1)}" stroke="${colour}" stroke-width="1.5"/>`
           : '',
         `<circle cx="${cx.toFixed(1)}" cy="${y(row.mean).toFixed(1)}" r="3.5" fill="${colour}"/>`,
