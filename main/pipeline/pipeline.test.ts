@@ -331,6 +331,63 @@ describe('a finished run', () => {
     expect(itself.err).toMatch(new RegExp(`failed: expert: expert.reuseRunId=${next} is this run itself`));
   });
 
+  it('exports an expert to a file that a run in another database loads, and refuses a wrong or damaged file', () => {
+    const file = join(dir, 'jumper.ddrl-expert');
+    const exported = ddrl('export-expert', '1', '--out', file, '--db', db);
+    expect(exported.code).toBe(0);
+    expect(exported.out).toMatch(/Run 1's expert \(jumper easy, .+\) written to/);
+    const other = join(dir, 'elsewhere.sqlite');
+    const loaded = ddrl('run', '--preset', 'quick-jumper', ...TINY, '--set', 'expert.source=file', '--set', `expert.file=${file}`, '--db', other);
+    expect(loaded.code).toBe(0);
+    const [original] = query<{ weights: Buffer; architecture: string }>(
+      db,
+      "SELECT weights, architecture FROM models WHERE run_id = 1 AND role = 'expert' AND method = 'expert'",
+    );
+    const [copy] = query<{ weights: Buffer; architecture: string }>(
+      other,
+      "SELECT weights, architecture FROM models WHERE role = 'expert' AND method = 'expert'",
+    );
+    expect(copy!.weights.equals(original!.weights)).toBe(true);
+    expect(copy!.architecture).toBe(original!.architecture);
+    const log = ddrl('show', '1', '--log', '--db', other);
+    expect(log.out).toMatch(/loads the expert network of .+jumper\.ddrl-expert \(sha256 [0-9a-f]{12}.*run 1 \('.+'\) of .+; nothing trained/);
+
+    const runs = () => query<{ n: number }>(other, 'SELECT count(*) AS n FROM runs')[0]!.n;
+    const before = runs();
+    const wrongGame = ddrl('run', '--preset', 'quick-bigfish', ...TINY, '--set', 'expert.source=file', '--set', `expert.file=${file}`, '--db', other);
+    expect(wrongGame.code).toBe(1);
+    expect(wrongGame.err).toMatch(/holds a jumper easy expert; this run plays bigfish easy: name an expert of bigfish easy/);
+    const damaged = join(dir, 'damaged.ddrl-expert');
+    const bytes = readFileSync(file);
+    writeFileSync(damaged, bytes.subarray(0, bytes.length - 10));
+    const cutOff = ddrl('run', '--preset', 'quick-jumper', ...TINY, '--set', 'expert.source=file', '--set', `expert.file=${damaged}`, '--db', other);
+    expect(cutOff.err).toMatch(/the weights are damaged or cut off/);
+    const absent = ddrl(
+      'run',
+      '--preset',
+      'quick-jumper',
+      ...TINY,
+      '--set',
+      'expert.source=file',
+      '--set',
+      `expert.file=${join(dir, 'none.ddrl-expert')}`,
+      '--db',
+      other,
+    );
+    expect(absent.err).toMatch(/none\.ddrl-expert: no such file\. Write one from a run with `ddrl export-expert RUN --out FILE`/);
+    const notOne = ddrl('run', '--preset', 'quick-jumper', ...TINY, '--set', 'expert.source=file', '--set', `expert.file=${other}`, '--db', other);
+    expect(notOne.err).toMatch(/is not an expert file \(it does not start with DDRL-EXPERT\)/);
+    // The four runs that failed in their expert stage are stored as failed; nothing else changed.
+    expect(runs()).toBe(before + 4);
+    const unnamed = ddrl('run', '--preset', 'quick-jumper', '--set', 'expert.source=file', '--db', other);
+    expect(unnamed.code).toBe(2);
+    expect(unnamed.err).toMatch(/expert\.file: expert\.source is 'file': name the expert file to load \(expert\.file=PATH/);
+    expect(runs()).toBe(before + 4);
+    const noExpert = ddrl('export-expert', '999', '--out', file, '--db', db);
+    expect(noExpert.code).toBe(1);
+    expect(noExpert.err).toMatch(/No run with id 999/);
+  });
+
   it('refuses bad input with a clear error and stores nothing', () => {
     const count = () => query<{ n: number }>(db, 'SELECT (SELECT count(*) FROM runs) + (SELECT count(*) FROM datasets) AS n')[0]!.n;
     const before = count();

@@ -18,7 +18,7 @@ import { getRun } from '../storage/runs.ts';
 import { summarise } from '@shared/stats.ts';
 import { RANDOM_METHOD, SYNTHETIC_SOFT_METHOD, rowMethod, type CoresetControl } from '@shared/config/methods.ts';
 import { describeControl } from './coreset-controls.ts';
-import type { ExperimentConfig } from '@shared/config/experiment.ts';
+import type { ExperimentConfig, ExpertSource } from '@shared/config/experiment.ts';
 import { RANDOM_NOT_EVALUATED, intervalsOverlap, randomFloorSentences } from '@shared/random-floor.ts';
 import { evaluateMissingRandomPolicy } from './stages/evaluate.ts';
 
@@ -59,7 +59,7 @@ export interface RunResults {
   readonly game: GameName;
   readonly mode: Mode;
   /** How the expert was made: its data are planner demonstrations or PPO environment steps. */
-  readonly expertSource: 'ppo' | 'dagger' | 'planner' | 'reuse';
+  readonly expertSource: ExpertSource;
   readonly rows: readonly ResultRow[];
 }
 
@@ -125,6 +125,7 @@ const EXPERT_DATA = {
   dagger: 'planner-labelled states (DAgger)',
   ppo: 'PPO environment steps',
   reuse: 'reused from another run',
+  file: 'loaded from an expert file',
 } as const;
 
 function dataUsed(method: string, data: MethodData, expertSource: RunResults['expertSource'], distill: ExperimentConfig['distill']): string {
@@ -135,7 +136,8 @@ function dataUsed(method: string, data: MethodData, expertSource: RunResults['ex
   }
   // The planner's row counts its own demonstrations, whatever the expert network learned from.
   if (data.kind === 'expert' && method === 'planner') return `${data.samples} ${EXPERT_DATA.planner}`;
-  if (data.kind === 'expert') return expertSource === 'reuse' ? EXPERT_DATA.reuse : `${data.samples} ${EXPERT_DATA[expertSource]}`;
+  if (data.kind === 'expert')
+    return expertSource === 'reuse' || expertSource === 'file' ? EXPERT_DATA[expertSource] : `${data.samples} ${EXPERT_DATA[expertSource]}`;
   return `${data.samples} transitions (${data.episodes} ep.)`;
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { STAGES, STAGE_STATUSES, RUN_STATUSES } from '../config/stages.ts';
+import { EXPERT_SOURCES } from '../config/experiment.ts';
 import { logLevel } from './events.ts';
 
 /** One stage of a run as the UI lists it. */
@@ -60,7 +61,7 @@ export const runResultsInfo = z.object({
   runId: z.number().int().positive(),
   game: z.string(),
   mode: z.string(),
-  expertSource: z.enum(['ppo', 'dagger', 'planner', 'reuse']),
+  expertSource: z.enum(EXPERT_SOURCES),
   rows: z.array(resultRow),
 });
 

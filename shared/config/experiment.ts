@@ -118,12 +118,17 @@ export const daggerSchema = z
   })
   .strict();
 
-/** The expert: trained by PPO, imitating the search planner (once or by DAgger rounds), or reused. */
+export const EXPERT_SOURCES = ['ppo', 'dagger', 'planner', 'reuse', 'file'] as const;
+export type ExpertSource = (typeof EXPERT_SOURCES)[number];
+
+/** The expert: trained by PPO, imitating the search planner (once or by DAgger rounds), reused, or loaded from a file. */
 export const expertSchema = z
   .object({
-    source: z.enum(['ppo', 'dagger', 'planner', 'reuse'], { error: 'expected one of ppo, dagger, planner, reuse' }).default('ppo'),
+    source: z.enum(EXPERT_SOURCES, { error: `expected one of ${EXPERT_SOURCES.join(', ')}` }).default('ppo'),
     /** With source 'reuse': the run whose expert is taken. */
     reuseRunId: int(1, INT32_MAX, 'id of a run with an expert').nullable().default(null),
+    /** With source 'file': the expert file (`ddrl export-expert`) to load; a relative path is the working directory's. */
+    file: z.string({ error: 'expected a file path (expert.file)' }).min(1, { error: 'expected a file path (expert.file)' }).nullable().default(null),
     /** IMPALA conv channels per stage; the paper's are [16, 32, 32]. Smaller trains and distills faster on CPU. */
     channels: stageChannels('channels of one IMPALA stage', '[16, 32, 32]').default([16, 32, 32]),
     ppo: ppoSchema.default(ppoSchema.parse({})),
@@ -340,6 +345,13 @@ export const experimentConfigSchema = z
         code: 'custom',
         path: ['expert', 'reuseRunId'],
         message: "expert.source is 'reuse': name the run whose expert to reuse (expert.reuseRunId=RUN)",
+      });
+    }
+    if (config.expert.source === 'file' && config.expert.file === null) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['expert', 'file'],
+        message: "expert.source is 'file': name the expert file to load (expert.file=PATH, written by `ddrl export-expert RUN --out PATH`)",
       });
     }
   });

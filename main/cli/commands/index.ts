@@ -10,6 +10,7 @@ import { cancelCommand } from './cancel.ts';
 import { copyRunCommand } from './copy-run.ts';
 import { datasetsCommand } from './datasets.ts';
 import { exportCommand } from './export.ts';
+import { exportExpertCommand } from './export-expert.ts';
 import { importCommand } from './import.ts';
 import { policyCommand } from './policy.ts';
 import { resultsCommand } from './results.ts';
@@ -37,6 +38,7 @@ export const commands: readonly CliCommand[] = [
   resumeCommand,
   cancelCommand,
   exportCommand,
+  exportExpertCommand,
   copyRunCommand,
   mediaCommand,
   importCommand,

@@ -48,7 +48,7 @@ export const showCommand: CliCommand = {
       if (run.error) io.out(`  error: ${run.error}`);
       if (run.origin) io.out(`  copied from ${run.origin}`);
       io.out(
-        `  expert ${config.expert.source}${config.expert.source === 'reuse' ? ` (run ${config.expert.reuseRunId})` : ''} impala[${config.expert.channels.join(',')}]; ` +
+        `  expert ${config.expert.source}${config.expert.source === 'reuse' ? ` (run ${config.expert.reuseRunId})` : config.expert.source === 'file' ? ` (${config.expert.file})` : ''} impala[${config.expert.channels.join(',')}]; ` +
           `collect ${config.collect.episodes} episodes; distill ${config.distill.variant} ${config.distill.size} samples x ${config.distill.iterations} it.; ` +
           `${config.students.count} ${config.students.network === 'impala' ? 'IMPALA ' : ''}students/method x ${config.students.bc.steps} steps; evaluate ${config.evaluate.episodesId} ID + ${config.evaluate.episodesOod} OOD`,
       );
