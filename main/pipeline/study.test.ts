@@ -5,12 +5,13 @@
  * carries its results, and a study adopts it as its paper run.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import BetterSqlite3 from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { query } from './testing/query.ts';
 import { setFlags, TINY_SETTINGS } from './testing/tiny-run.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
@@ -34,6 +35,9 @@ function ddrl(...args: string[]): { code: number; out: string; err: string } {
   const r = spawnSync('node', [join(REPO, 'bin/ddrl.js'), ...args], { encoding: 'utf8', cwd: REPO, timeout: 600_000 });
   return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
 }
+
+/** A report but for the file names it mentions. */
+const withoutNames = (text: string) => text.replace(/--out \S+/, '').replace(/\]\(\S+-(\w+)\.svg\)/g, '](<file>-$1.svg)');
 
 interface Row {
   method: string;
@@ -116,9 +120,37 @@ describe('ddrl study', () => {
     // Into a folder that does not exist yet: it is made.
     const regenerated = join(dir, 'regenerated', 'again.md');
     expect(ddrl('report', '--experiment', 'study-quick', '--out', regenerated, '--db', db).code).toBe(0);
-    // The same but for the file names it mentions.
-    const withoutNames = (text: string) => text.replace(/--out \S+/, '').replace(/\]\(\S+-(\w+)\.svg\)/g, '](<file>-$1.svg)');
     expect(withoutNames(readFileSync(regenerated, 'utf8'))).toBe(withoutNames(before));
+  });
+
+  it('archives the finished runs into a small database that reports the same numbers and resumes the study', () => {
+    const archive = join(dir, 'archive.sqlite');
+    const made = ddrl('archive', '--experiment', 'study-quick', '--out', archive, '--db', db);
+    expect(made.code, made.err).toBe(0);
+    expect(made.out).toMatch(/Archived 8 finished runs of 'study-quick' to .+ \(\d+\.\d MB\)\./);
+    expect(statSync(archive).size).toBeLessThan(statSync(db).size / 4);
+    const fromArchive = join(dir, 'archived.md');
+    expect(ddrl('report', '--experiment', 'study-quick', '--out', fromArchive, '--db', archive).code).toBe(0);
+    expect(withoutNames(readFileSync(fromArchive, 'utf8'))).toBe(withoutNames(readFileSync(report, 'utf8')));
+    for (const runId of ['1', '6']) expect(ddrl('results', runId, '--json', '--db', archive).out).toBe(ddrl('results', runId, '--json', '--db', db).out);
+    // Frames, synthetic sets, student weights and episode actions are gone; the paper run's expert stays, for new runs to reuse.
+    const one = (path: string, sql: string) => query<{ n: number }>(path, sql)[0]!.n;
+    expect(one(archive, 'SELECT (SELECT count(*) FROM datasets) + (SELECT count(*) FROM synthetic_snapshots) AS n')).toBe(0);
+    expect(one(archive, 'SELECT count(*) AS n FROM eval_episodes WHERE length(actions) > 0')).toBe(0);
+    expect(one(archive, "SELECT count(*) AS n FROM models WHERE role = 'student' AND length(weights) > 0")).toBe(0);
+    const expertSql = "SELECT hex(weights) AS n FROM models WHERE run_id = 1 AND role = 'expert' AND method = 'expert'";
+    expect(query<{ n: string }>(archive, expertSql)[0]!.n).toBe(query<{ n: string }>(db, expertSql)[0]!.n);
+    expect(one(archive, 'SELECT count(*) AS n FROM eval_episodes')).toBe(one(db, 'SELECT count(*) AS n FROM eval_episodes'));
+    const resumed = ddrl('study', '--scale', 'quick', '--games', 'jumper', ...TINY, '--db', archive, '--out', join(dir, 'resumed.md'));
+    expect(resumed.code, resumed.err).toBe(0);
+    expect(resumed.out).toMatch(/phase 1, 0 of 5 runs to execute/);
+    expect(resumed.out).toMatch(/Phase 2 \(size sweep\): 0 of 3 runs to execute/);
+    // An episode keeps its return, not its actions, and says so when asked to replay.
+    const replay = ddrl('policy', '1', '--model', 'synthetic', '--episode', 'id:0', '--db', archive);
+    expect(replay.err).toMatch(/kept its return \(.+\) but not its actions: this database is a results archive \(ddrl archive\)/);
+    expect(ddrl('archive', '--experiment', 'nope', '--out', join(dir, 'none.sqlite'), '--db', db).err).toMatch(/No experiment named 'nope'/);
+    expect(ddrl('archive', '--experiment', 'study-quick', '--out', db, '--db', db).err).toMatch(/is the database itself: name another file/);
+    expect(existsSync(join(dir, 'none.sqlite'))).toBe(false);
   });
 
   it('refuses an unknown scale or game and a missing experiment, naming the choices', () => {

@@ -52,8 +52,12 @@ export function evalReturns(db: Database, runId: number): { modelId: number; rol
 
 export function loadEvalEpisode(db: Database, modelId: number, split: Split, idx: number): EvalEpisode & { return: number } {
   const r = db
-    .prepare('SELECT level_seed, return, actions, rewards FROM eval_episodes WHERE model_id = ? AND split = ? AND idx = ?')
-    .get(modelId, split, idx) as { level_seed: number; return: number; actions: Buffer; rewards: Buffer } | undefined;
+    .prepare('SELECT level_seed, length, return, actions, rewards FROM eval_episodes WHERE model_id = ? AND split = ? AND idx = ?')
+    .get(modelId, split, idx) as { level_seed: number; length: number; return: number; actions: Buffer; rewards: Buffer } | undefined;
   if (!r) throw new RangeError(`Model ${modelId} has no ${split} evaluation episode ${idx}.`);
+  if (r.length > 0 && r.actions.length === 0)
+    throw new RangeError(
+      `Model ${modelId}'s ${split} episode ${idx} kept its return (${r.return}) but not its actions: this database is a results archive (ddrl archive). Open the database the run was made in to replay it.`,
+    );
   return { levelSeed: r.level_seed, return: r.return, actions: uint8Of(r.actions), rewards: float32Of(r.rewards) };
 }

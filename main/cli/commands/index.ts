@@ -6,6 +6,7 @@ import { benchExpertCommand } from './bench-expert.ts';
 import { benchHostCommand } from './bench-host.ts';
 import { benchLearnCommand } from './bench-learn.ts';
 import { benchPpoCommand } from './bench-ppo.ts';
+import { archiveCommand } from './archive.ts';
 import { cancelCommand } from './cancel.ts';
 import { copyRunCommand } from './copy-run.ts';
 import { datasetsCommand } from './datasets.ts';
@@ -40,6 +41,7 @@ export const commands: readonly CliCommand[] = [
   exportCommand,
   exportExpertCommand,
   copyRunCommand,
+  archiveCommand,
   mediaCommand,
   importCommand,
   datasetsCommand,
