@@ -148,6 +148,11 @@ describe('ddrl study', () => {
     // An episode keeps its return, not its actions, and says so when asked to replay.
     const replay = ddrl('policy', '1', '--model', 'synthetic', '--episode', 'id:0', '--db', archive);
     expect(replay.err).toMatch(/kept its return \(.+\) but not its actions: this database is a results archive \(ddrl archive\)/);
+    // The file says what it is (the About view and the status bar read the same record).
+    expect(ddrl('about', '--db', archive).out).toMatch(
+      /a results archive of 'study-quick' \(from .+study\.sqlite, .+\): results, configs, logs and experts, without frames/,
+    );
+    expect(ddrl('about', '--db', db).out).not.toMatch(/results archive/);
     expect(ddrl('archive', '--experiment', 'nope', '--out', join(dir, 'none.sqlite'), '--db', db).err).toMatch(/No experiment named 'nope'/);
     expect(ddrl('archive', '--experiment', 'study-quick', '--out', db, '--db', db).err).toMatch(/is the database itself: name another file/);
     expect(existsSync(join(dir, 'none.sqlite'))).toBe(false);

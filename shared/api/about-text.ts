@@ -31,7 +31,13 @@ export function formatAboutText(info: AboutInfo): string[] {
     `Runs execute in ${describeRunPlace(info.runs)}`,
     `Database ${database.path}`,
     `  schema ${database.schemaVersion} of ${database.latestSchemaVersion}, SQLite ${database.sqliteVersion}, journal ${database.journalMode}, ${formatBytes(database.sizeBytes)}, created ${database.createdAt}`,
+    ...(database.archive ? [`  ${describeArchive(database.archive)}`] : []),
   ];
+}
+
+/** What a results archive holds and lacks, in a sentence. */
+export function describeArchive(archive: NonNullable<AboutInfo['database']['archive']>): string {
+  return `a results archive of '${archive.experiment}' (from ${archive.from}, ${archive.at}): results, configs, logs and experts, without frames, synthetic sets, student weights or episode actions`;
 }
 
 /** Where runs execute and, in a child process, on what backend: "worker threads of this process (the backend above)". */

@@ -55,6 +55,8 @@ export const aboutInfo = z.object({
     journalMode: z.string(),
     sizeBytes: z.number().int().nonnegative(),
     createdAt: z.string(),
+    /** Set when the file is a results archive (`ddrl archive`): which experiment, archived from where, when. */
+    archive: z.object({ experiment: z.string(), from: z.string(), at: z.string() }).nullable(),
   }),
 });
 export type AboutInfo = z.infer<typeof aboutInfo>;

@@ -11,5 +11,5 @@ export const EXPERT_SOURCE_NOTES: Readonly<Record<ExpertSource, string>> = {
     "One-shot cloning of the search planner's demonstrations (no DAgger rounds): minutes, but the network never learns to recover from its own mistakes.",
   ppo: "The paper's expert: PPO from scratch (25M steps by default, what a GPU machine affords; the paper-ppo presets' 1M steps take ~30 min here and stay far below the paper's teachers).",
   reuse: "Another run's expert network (expert.reuseRunId): no training at all.",
-  file: "An expert network exported to a file (`ddrl export-expert RUN --out FILE`; expert.file names it): no training, and it outlives its database. The repo keeps the study's experts in docs/study/.",
+  file: "An expert network exported to a file (written by ddrl export-expert RUN --out FILE; expert.file names it): no training, and it outlives its database. The repo keeps the study's experts in docs/study/.",
 };
