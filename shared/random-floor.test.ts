@@ -102,6 +102,23 @@ describe('the random-policy floor', () => {
     expect(randomFloorSentences(rows.filter((r) => r.method !== 'bc-10' && r.method !== 'kcenter-frames'))[0]!.text).not.toMatch(/below it/);
   });
 
+  it('names methods only: the best constant action, a floor, is neither noise nor below random in the sentence', () => {
+    const random = { ciLow: 0.5, ciHigh: 1.5 };
+    const rows = [row('bc-100', 'id', 2, 3, random), row('random', 'id', random.ciLow, random.ciHigh)];
+    const sentence = (constant: [number, number]) => randomFloorSentences([...rows, row('constant', 'id', ...constant, random)])[0]!;
+    // At random's level (starpilot's fire key), under it, or clear above it (bigfish's upward moves): the sentence is the one without it.
+    const without = randomFloorSentences(rows)[0];
+    for (const constant of [
+      [0.9, 1.1],
+      [0, 0.2],
+      [6, 9],
+    ] as [number, number][])
+      expect(sentence(constant)).toEqual(without);
+    expect(without).toMatchObject({ noise: false });
+    // Its row still carries its own verdict.
+    expect(floorVerdict(row('constant', 'id', 0, 0.2, random), random)).toBe('below');
+  });
+
   it('says nothing about a split without a random row', () => {
     expect(randomFloorSentences([row('expert', 'id', 1, 2)])).toEqual([]);
   });

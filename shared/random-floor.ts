@@ -4,7 +4,7 @@
  * could be noise around what random actions score), and that verdict in words.
  * Shared by the CLI's table and the renderer's, so both say the same thing.
  */
-import { BC_ALL_DATA_METHOD, RANDOM_METHOD } from './config/methods.ts';
+import { BC_ALL_DATA_METHOD, RANDOM_METHOD, isFloorMethod } from './config/methods.ts';
 import { NUM_ACTIONS } from './procgen/engine/actions.ts';
 
 /** A result's interval; null or NaN bounds mean "undefined" (one value, no spread to estimate). */
@@ -76,14 +76,19 @@ export function studentRecipeIsTheLimit(rows: readonly FloorRow[], split: 'id' |
   return verdict('expert') === false && verdict(BC_ALL_DATA_METHOD) === true;
 }
 
-/** One sentence per split that has a random row: which methods are indistinguishable from a random policy there, or that none is. */
+/**
+ * One sentence per split that has a random row: which methods are indistinguishable from a random
+ * policy there, or that none is. The floors themselves (the best constant action) are not methods:
+ * their rows carry their own verdict, but no sentence names them.
+ */
 export function randomFloorSentences(rows: readonly FloorRow[]): FloorSentence[] {
   return (['id', 'ood'] as const).flatMap((split): FloorSentence[] => {
     const random = rows.find((r) => r.method === RANDOM_METHOD && r.split === split);
     if (!random) return [];
     const floor = `random policy ${fixed(random.mean)} [${fixed(random.ciLow)}, ${fixed(random.ciHigh)}]`;
-    const noise = rows.filter((r) => r.split === split && r.method !== RANDOM_METHOD && r.indistinguishableFromRandom === true).map((r) => r.method);
-    const under = rows.filter((r) => r.split === split && r.method !== RANDOM_METHOD && whollyBelow(r, random)).map((r) => r.method);
+    const methods = rows.filter((r) => r.split === split && !isFloorMethod(r.method));
+    const noise = methods.filter((r) => r.indistinguishableFromRandom === true).map((r) => r.method);
+    const under = methods.filter((r) => whollyBelow(r, random)).map((r) => r.method);
     // Clear of the floor is not above it: students can learn to do worse than random actions.
     const belowToo = under.length
       ? ` ${list(under)} ${under.length === 1 ? 'scores' : 'score'} below it (95% interval${under.length === 1 ? '' : 's'} wholly under the random policy's): worse than random actions, for example by collapsing onto a few actions.`

@@ -16,6 +16,9 @@ import { openDatabase } from '../storage/database.ts';
 import { listDatasetEpisodes, loadDataset } from '../storage/datasets.ts';
 import { listMethodData } from '../storage/methods.ts';
 import { getRun } from '../storage/runs.ts';
+import { listModels } from '../storage/models.ts';
+import { actionName } from '@shared/procgen/action-names.ts';
+import { chooseRunConstantAction } from './stages/evaluate.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const DDRL = join(REPO, 'bin/ddrl.js');
@@ -108,8 +111,8 @@ describe('a finished run', () => {
     expect(csv.code).toBe(0);
     const lines = csv.out.trim().split('\n');
     expect(lines[0]).toMatch(/^method,split,models,/);
-    // planner, expert network, bc-100/40/25/10, synthetic, synthetic-soft, four coreset controls and the random policy, each ID and OOD.
-    expect(lines).toHaveLength(1 + 13 * 2);
+    // planner, expert network, bc-100/40/25/10, synthetic, synthetic-soft, four coreset controls, the constant action and the random policy, each ID and OOD.
+    expect(lines).toHaveLength(1 + 14 * 2);
     const json = JSON.parse(ddrl('results', '1', '--json', '--db', db).out);
     const row = (method: string) => json.rows.find((r: { method: string; split: string }) => r.method === method && r.split === 'ood');
     expect(row('synthetic')).toMatchObject({ dataKind: 'synthetic', dataSamples: 15, dataUsed: '15 synthetic samples (paper)' });
@@ -150,6 +153,9 @@ describe('a finished run', () => {
     const students = query<{ n: number }>(db, "SELECT count(*) AS n FROM models WHERE run_id = 1 AND role = 'student'")[0]!.n;
     expect(said('students').filter((m) => / student \d+\/\d+: \d+ steps, final loss [\d.]+$/.test(m))).toHaveLength(students);
     expect(said('evaluate')).toContainEqual(expect.stringMatching(/^random: mean return ID -?[\d.]+ \(\d+ ep\.\), OOD -?[\d.]+ \(\d+ ep\.\)$/));
+    expect(said('evaluate')).toContainEqual(
+      expect.stringMatching(/^constant: action \d+ \(.+\) chosen, mean return -?[\d.]+ on 50 selection episodes \(actions 0-14: (-?[\d.]+ ){14}-?[\d.]+\)$/),
+    );
   });
 
   it("trains coreset controls on real frames with the synthetic set's size and per-action allocation", () => {
@@ -194,7 +200,12 @@ describe('a finished run', () => {
         const overlaps = r.ciLow === null || random.ciLow === null || (r.ciLow <= random.ciHigh! && random.ciLow <= r.ciHigh!);
         expect(r.indistinguishableFromRandom, `${r.method} ${split}`).toBe(overlaps);
       }
-      // The sentence under the table names exactly the flagged methods.
+      // The sentence under the table names exactly the flagged methods; the constant action is a floor, not a method.
+      expect(others.map((r) => r.method)).toContain('constant');
+      others.splice(
+        others.findIndex((r) => r.method === 'constant'),
+        1,
+      );
       const sentence = table.split('\n').find((l) => l.startsWith(split === 'id' ? 'On training levels (ID)' : 'On unseen levels (OOD)'))!;
       const flagged = others.filter((r) => r.indistinguishableFromRandom).map((r) => r.method);
       if (flagged.length === 0) expect(sentence).toMatch(/every method's 95% interval is clear of the random policy/);
@@ -205,22 +216,60 @@ describe('a finished run', () => {
     }
   });
 
-  it('evaluates the random policy on demand for a run stored before it existed, exactly as the stage did, once', () => {
+  it("has a constant-action row above the random row: the selection's best action, played always on every model's level seeds", () => {
+    const rows = JSON.parse(ddrl('results', '1', '--json', '--db', db).out).rows as (ResultJson & { mean: number; dataKind: string; dataUsed: string })[];
+    expect([...new Set(rows.map((r) => r.method))].slice(-2)).toEqual(['constant', 'random']);
+    const app = openDatabase({ path: db });
+    const config = getRun(app.connection, 1).config;
+    const stored = listModels(app.connection, 1).filter((m) => m.method === 'constant');
+    app.close();
+    // The stage stored what the selection chooses for this run's config (it is deterministic).
+    const chosen = chooseRunConstantAction(config);
+    expect(stored.map((m) => m.architecture)).toEqual([chosen.architecture]);
+    for (const split of ['id', 'ood'] as const) {
+      const row = rows.find((r) => r.method === 'constant' && r.split === split)!;
+      expect(row).toMatchObject({
+        dataKind: 'constant',
+        models: 1,
+        episodesPerModel: 2,
+        dataUsed: `one action always (${actionName('jumper', chosen.action)}, the best of 15)`,
+      });
+      const episodes = (method: string) =>
+        query<{ level_seed: number; actions: Buffer; return: number }>(
+          db,
+          'SELECT level_seed, actions, return FROM eval_episodes e JOIN models m ON m.id = e.model_id WHERE m.method = ? AND e.split = ? ORDER BY idx',
+          method,
+          split,
+        );
+      const constant = episodes('constant');
+      expect(constant.map((e) => e.level_seed)).toEqual(episodes('expert').map((e) => e.level_seed));
+      for (const e of constant) expect(new Set(e.actions)).toEqual(new Set([chosen.action]));
+      expect(row.mean).toBeCloseTo(constant.reduce((sum, e) => sum + e.return, 0) / constant.length, 9);
+    }
+    expect(ddrl('results', '1', '--db', db).out).toMatch(/^constant .* one action always \(.+, the best of 15\)$/m);
+  });
+
+  it('evaluates the floors (random policy, constant action) on demand for a run stored before they existed, exactly as the stage did, once', () => {
     const old = join(dir, 'before-random.sqlite');
     const app = openDatabase({ path: db });
     app.connection.exec(`VACUUM INTO '${old}'`);
     app.close();
     const stripped = openDatabase({ path: old });
-    stripped.connection.prepare("DELETE FROM models WHERE method = 'random'").run();
-    expect(stripped.connection.prepare("SELECT count(*) AS n FROM eval_episodes e JOIN models m ON m.id = e.model_id WHERE m.method = 'random'").get()).toEqual(
-      { n: 0 },
-    );
+    stripped.connection.prepare("DELETE FROM models WHERE method IN ('random', 'constant')").run();
+    expect(
+      stripped.connection
+        .prepare("SELECT count(*) AS n FROM eval_episodes e JOIN models m ON m.id = e.model_id WHERE m.method IN ('random', 'constant')")
+        .get(),
+    ).toEqual({ n: 0 });
     stripped.close();
-    const randomRows = (file: string) =>
-      (JSON.parse(ddrl('results', '1', '--json', '--db', file).out).rows as ResultJson[]).filter((r) => r.method === 'random');
-    expect(randomRows(old)).toEqual(randomRows(db));
-    expect(randomRows(old)).toHaveLength(2);
-    expect(query(old, "SELECT id FROM models WHERE method = 'random'")).toHaveLength(1);
+    const floorRows = (file: string) =>
+      (JSON.parse(ddrl('results', '1', '--json', '--db', file).out).rows as ResultJson[]).filter((r) => r.method === 'random' || r.method === 'constant');
+    expect(floorRows(old)).toEqual(floorRows(db));
+    expect(floorRows(old)).toHaveLength(4);
+    for (const method of ['random', 'constant'])
+      expect(query(old, 'SELECT architecture FROM models WHERE method = ?', method)).toEqual(
+        query(db, 'SELECT architecture FROM models WHERE method = ?', method),
+      );
   });
 
   it("stores the expert's soft labels with every synthetic snapshot: one distribution per sample", () => {
@@ -513,7 +562,7 @@ describe('a killed run', () => {
 });
 
 describe('a run killed during evaluation', () => {
-  it('resumes without evaluating the random policy twice', async () => {
+  it('resumes without evaluating the random policy twice or choosing the constant action again', async () => {
     const db = join(dir, 'killed-evaluating.sqlite');
     const { child, exited } = startDdrl('run', '--preset', 'quick-jumper', ...TINY, '--db', db);
     // Killed once the random policy's episodes are stored, while students are still being evaluated (they come after it).
@@ -527,12 +576,17 @@ describe('a run killed during evaluation', () => {
       "SELECT m.id, e.split, e.idx, e.return FROM models m JOIN eval_episodes e ON e.model_id = m.id WHERE m.method = 'random' ORDER BY e.split, e.idx";
     const before = query(db, randomEpisodes);
     expect(before).toHaveLength(2 + 2);
+    // Stored with the random policy, at the stage's start.
+    const constantModel = "SELECT id, architecture FROM models WHERE method = 'constant'";
+    const constantBefore = query(db, constantModel);
+    expect(constantBefore).toHaveLength(1);
     expect(query<{ status: string }>(db, "SELECT status FROM stages WHERE stage = 'evaluate'")[0]!.status).toBe('running');
     ddrl('cancel', '1', '--db', db);
     expect(ddrl('resume', '1', '--db', db).code).toBe(0);
     // The same model and episodes: not played again, not stored twice.
     expect(query(db, randomEpisodes)).toEqual(before);
     expect(query(db, "SELECT id FROM models WHERE method = 'random'")).toHaveLength(1);
+    expect(query(db, constantModel)).toEqual(constantBefore);
     const unevaluated = query(db, 'SELECT id FROM models m WHERE NOT EXISTS (SELECT 1 FROM eval_episodes e WHERE e.model_id = m.id)');
     expect(unevaluated).toEqual([]);
   }, 300_000);

@@ -3,8 +3,9 @@
  * synthetic) and split (ID, OOD), the mean over students of each student's
  * mean return, a 95% confidence interval (Student t over students), the
  * per-student spread, the Procgen-normalised mean and the data each used;
- * beside them a uniformly random policy on the same level seeds, and whether
- * each method's interval overlaps it. Printed as a table, or exported as CSV
+ * beside them two floors on the same level seeds, the best constant action and
+ * a uniformly random policy, and whether each method's interval overlaps the
+ * random policy's. Printed as a table, or exported as CSV
  * and JSON.
  */
 import type { Database } from 'better-sqlite3';
@@ -16,11 +17,13 @@ import { evalReturns, type Split } from '../storage/evaluations.ts';
 import { listMethodData, type MethodData } from '../storage/methods.ts';
 import { getRun } from '../storage/runs.ts';
 import { summarise } from '@shared/stats.ts';
-import { RANDOM_METHOD, SYNTHETIC_SOFT_METHOD, rowMethod, type CoresetControl } from '@shared/config/methods.ts';
+import { CONSTANT_METHOD, RANDOM_METHOD, SYNTHETIC_SOFT_METHOD, rowMethod, type CoresetControl } from '@shared/config/methods.ts';
 import { describeControl } from './coreset-controls.ts';
 import type { ExperimentConfig, ExpertSource } from '@shared/config/experiment.ts';
 import { RANDOM_NOT_EVALUATED, intervalsOverlap, randomFloorSentences } from '@shared/random-floor.ts';
-import { evaluateMissingRandomPolicy } from './stages/evaluate.ts';
+import { evaluateMissingFloorPolicies } from './stages/evaluate.ts';
+import { constantActionOf, constantDataUsed } from './constant-policy.ts';
+import { listModels } from '../storage/models.ts';
 
 import { RETURN_BOUNDS, normalisedReturn } from '@shared/config/return-bounds.ts';
 
@@ -43,8 +46,8 @@ export interface ResultRow {
   readonly min: number;
   readonly max: number;
   readonly normalised: number;
-  /** `random`: the random policy, which learns from nothing. */
-  readonly dataKind: MethodData['kind'] | 'random';
+  /** `random`: the random policy, which learns from nothing; `constant`: the best constant action, chosen on selection episodes. */
+  readonly dataKind: MethodData['kind'] | 'random' | 'constant';
   /** Transitions (expert, BC) or synthetic samples the method learned from. */
   readonly dataSamples: number;
   readonly dataEpisodes: number;
@@ -64,19 +67,25 @@ export interface RunResults {
 }
 
 /**
- * The results of a run. A run evaluated before runs had a random policy gets it
- * evaluated and stored here, once (deterministic, the seeds the stage uses, about a second).
+ * The results of a run. A run evaluated before runs had a random policy or a constant action
+ * gets them evaluated and stored here, once (deterministic, the seeds the stage uses, seconds).
  */
 export function runResults(db: Database, runId: number): RunResults {
   const run = getRun(db, runId);
-  evaluateMissingRandomPolicy(db, runId);
+  evaluateMissingFloorPolicies(db, runId);
   const { game, mode } = run.config;
   const data = new Map(listMethodData(db, runId).map((m) => [m.method, m]));
   const returns = evalReturns(db, runId);
-  // Each method's extra rows ('[greedy]', '[ensemble of K]') follow it; the random policy learns from nothing: it has no method data, and its row comes last.
+  // Each method's extra rows ('[greedy]', '[ensemble of K]') follow it; the floors learn from nothing: they have no method data, and their rows come last.
   const evaluated = [...new Set(returns.map((r) => r.method))];
   const extraRows = (method: string) => evaluated.filter((row) => row !== method && rowMethod(row) === method).sort();
-  const order = [...[...data.keys()].flatMap((method) => [method, ...extraRows(method)]), RANDOM_METHOD];
+  const order = [...[...data.keys()].flatMap((method) => [method, ...extraRows(method)]), CONSTANT_METHOD, RANDOM_METHOD];
+  const constantModel = listModels(db, runId).find((m) => m.method === CONSTANT_METHOD);
+  const constantAction = constantModel ? constantActionOf(constantModel) : null;
+  const floor = (method: string): Pick<ResultRow, 'dataKind' | 'dataUsed'> =>
+    method === CONSTANT_METHOD && constantAction !== null
+      ? { dataKind: 'constant', dataUsed: constantDataUsed(game, constantAction) }
+      : { dataKind: 'random', dataUsed: 'none (random actions)' };
   const rows: Omit<ResultRow, 'indistinguishableFromRandom'>[] = [];
   for (const method of order) {
     for (const split of ['id', 'ood'] as const) {
@@ -98,10 +107,10 @@ export function runResults(db: Database, runId: number): RunResults {
         min: s.min,
         max: s.max,
         normalised: normalisedReturn(game, mode, s.mean),
-        dataKind: d?.kind ?? 'random',
+        dataKind: d?.kind ?? floor(method).dataKind,
         dataSamples: d?.samples ?? 0,
         dataEpisodes: d?.episodes ?? 0,
-        dataUsed: d ? dataUsed(rowMethod(method), d, run.config.expert.source, run.config.distill) : 'none (random actions)',
+        dataUsed: d ? dataUsed(rowMethod(method), d, run.config.expert.source, run.config.distill) : floor(method).dataUsed,
       });
     }
   }

@@ -11,11 +11,13 @@ import { ApiError } from '@shared/api/errors.ts';
 import type { EpisodeRef, PolicyDistribution } from '@shared/api/inspect.ts';
 import type { Mode } from '@shared/procgen/engine/game.ts';
 import type { GameName } from '@shared/procgen/games/index.ts';
+import { actionName } from '@shared/procgen/action-names.ts';
 import { resimulateEpisode, type RewardCheck } from '@shared/procgen/resimulate.ts';
 import { disposeTrainable, trainableFromWeights } from '../learning/nets/trainable.ts';
 import { policyProbabilities } from '../learning/train/policy.ts';
 import { isPlannerModel } from '../pipeline/experts/keys.ts';
 import { isRandomModel } from '../pipeline/random-policy.ts';
+import { constantActionOf } from '../pipeline/constant-policy.ts';
 import { getDatasetInfo, listDatasetEpisodes, loadEpisodeFrames } from '../storage/datasets.ts';
 import { loadEvalEpisode } from '../storage/evaluations.ts';
 import { findModel, getModelInfo } from '../storage/models.ts';
@@ -70,7 +72,14 @@ export async function computePolicyDistribution(input: ParsedCallInput<'episodes
   const about = { modelId: model.id, method: model.method, role: model.role, check };
   let result: PolicyDistribution;
   if (model.weightBytes === 0) {
-    const what = isPlannerModel(model) ? 'the search planner' : isRandomModel(model) ? 'the uniformly random policy' : 'this model';
+    const action = constantActionOf(model);
+    const what = isPlannerModel(model)
+      ? 'the search planner'
+      : isRandomModel(model)
+        ? 'the uniformly random policy'
+        : action !== null
+          ? `the best constant action (always ${actionName(getRun(db, model.runId).config.game, action)})`
+          : 'this model';
     result = { ...about, weightless: `${what} has no network, so no action distribution to show`, probabilities: [], entropy: [], computeMs: 0, cached: false };
   } else {
     await ctx.backend();

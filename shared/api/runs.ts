@@ -47,8 +47,8 @@ export const resultRow = z.object({
   min: z.number(),
   max: z.number(),
   normalised: z.number(),
-  /** `random`: the uniformly random policy (method `random`), which learns from nothing. */
-  dataKind: z.enum(['expert', 'bc', 'synthetic', 'coreset', 'random']),
+  /** `random`: the uniformly random policy (method `random`), which learns from nothing; `constant`: the best constant action (method `constant`). */
+  dataKind: z.enum(['expert', 'bc', 'synthetic', 'coreset', 'random', 'constant']),
   dataSamples: z.number().int(),
   dataEpisodes: z.number().int(),
   /** The data in words, e.g. "3853 transitions (8 ep.)". */

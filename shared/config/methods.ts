@@ -1,12 +1,20 @@
 /**
  * The names of a run's methods that code refers to; the BC baselines are
- * `bc-<percentile>`, the expert's are `expert` and `planner`, and the floor is `random`.
+ * `bc-<percentile>`, the expert's are `expert` and `planner`, and the floors are `random` and `constant`.
  */
 export const SYNTHETIC_METHOD = 'synthetic';
 /** The same synthetic pixels with the expert's soft labels (distill.softLabels). */
 export const SYNTHETIC_SOFT_METHOD = 'synthetic-soft';
 /** A uniformly random policy over the 15 actions, evaluated on the same level seeds as every model: the floor of every results table. */
 export const RANDOM_METHOD = 'random';
+/**
+ * The best constant action: the one action that scores most on selection episodes of the
+ * training levels, played always and evaluated like the random policy. A second floor: a
+ * student that collapses onto one move scores this much without having learned a policy.
+ */
+export const CONSTANT_METHOD = 'constant';
+/** The weightless floor policies every run evaluates: rows to compare methods with, not methods (nor controls) themselves. */
+export const isFloorMethod = (method: string): boolean => method === RANDOM_METHOD || method === CONSTANT_METHOD;
 /** The BC baseline that keeps the top `percentile` % of the dataset's episodes. */
 export const bcMethod = (percentile: number): string => `bc-${percentile}`;
 /** BC on all the data: the ceiling of what a student learns from the dataset with this recipe. */
