@@ -6,9 +6,17 @@
  * the size sweep. Every number is a row of `runResults`, so it equals `ddrl results`.
  */
 import type { Database } from 'better-sqlite3';
-import { BC_ALL_DATA_METHOD, isCoresetControl, isDistilledMethod, RANDOM_METHOD, SYNTHETIC_METHOD } from '@shared/config/methods.ts';
+import {
+  BC_ALL_DATA_METHOD,
+  CONSTANT_METHOD,
+  isCoresetControl,
+  isDistilledMethod,
+  isFloorMethod,
+  RANDOM_METHOD,
+  SYNTHETIC_METHOD,
+} from '@shared/config/methods.ts';
 import { niceTicks } from '@shared/format/ticks.ts';
-import { floorVerdict, intervalsOverlap, studentRecipeIsTheLimit, type FloorVerdict } from '@shared/random-floor.ts';
+import { floorVerdict, intervalsOverlap, studentRecipeIsTheLimit, whollyBelow, type FloorVerdict } from '@shared/random-floor.ts';
 import { GAME_NAMES, type GameName } from '@shared/procgen/games/index.ts';
 import { getStages, type RunRow } from '../storage/runs.ts';
 import { PLANNER_KEY } from './experts/keys.ts';
@@ -242,19 +250,12 @@ export function studyReport(db: Database, runs: readonly RunRow[], chartPrefix: 
         ? rowsOfRun(
             db,
             paper.run,
-            (m) => !isDistilledMethod(m) && m !== RANDOM_METHOD,
+            (m) => !isDistilledMethod(m) && !isFloorMethod(m),
             (m) => m,
           )
         : []),
       ...methodRuns.flatMap(({ method, run }) => rowsOfRun(db, run, isDistilledMethod, (m) => `${m} (${method})`)),
-      ...(paper
-        ? rowsOfRun(
-            db,
-            paper.run,
-            (m) => m === RANDOM_METHOD,
-            (m) => m,
-          )
-        : []),
+      ...(paper ? rowsOfRun(db, paper.run, isFloorMethod, (m) => m) : []),
     ];
     const missing = STUDY_METHODS.filter((m) => !methodRuns.some((r) => r.method === m));
     const randomRow = rows.find((r) => r.name === RANDOM_METHOD);
@@ -280,6 +281,7 @@ export function studyReport(db: Database, runs: readonly RunRow[], chartPrefix: 
     const best = distilled[0];
     const expert = rows.find((r) => r.name === 'expert');
     const bc = rows.find((r) => r.name === BC_ALL_DATA_METHOD);
+    const constant = rows.find((r) => r.name === CONSTANT_METHOD);
     if (best) {
       // A share of an expert at or below zero (or of a margin at or below zero) means nothing.
       const ratio = (split: 'id' | 'ood', floor: number) => {
@@ -299,6 +301,19 @@ export function studyReport(db: Database, runs: readonly RunRow[], chartPrefix: 
         `- against the best control: ID ${comparison(best, controls[0], 'id', randomRow?.id)}; OOD ${comparison(best, controls[0], 'ood', randomRow?.ood)}`,
         `- against BC on all data: ID ${comparison(best, bc, 'id', randomRow?.id)}; OOD ${comparison(best, bc, 'ood', randomRow?.ood)}`,
       );
+      if (constant) {
+        // Clear above it only where the best row's interval lies wholly over the constant action's.
+        const notClear = (['id', 'ood'] as const).filter((split) => {
+          const [b, c] = [best[split], constant[split]];
+          return b && c && !whollyBelow(c, b);
+        });
+        lines.push(
+          `- against the best constant action, ${(constant.id ?? constant.ood)?.dataUsed ?? 'one action always'}: ID ${comparison(best, constant, 'id', randomRow?.id)}; OOD ${comparison(best, constant, 'ood', randomRow?.ood)}` +
+            (notClear.length
+              ? `. ≤ constant ${notClear.map((s) => s.toUpperCase()).join(' and ')}: its 95% interval does not lie above that of one move played always, so this return does not show that more than one move was learned.`
+              : ''),
+        );
+      }
       // The expert's and bc-100's rows above already carry the paper run's verdicts.
       const verdicts = [expert?.id, expert?.ood, bc?.id, bc?.ood].filter((r) => r !== undefined);
       const recipeLimited = (['id', 'ood'] as const).filter((split) => studentRecipeIsTheLimit(verdicts, split));
@@ -384,9 +399,10 @@ export function studyReport(db: Database, runs: readonly RunRow[], chartPrefix: 
         ]
       : []),
     "Returns: mean over a method's students of each student's mean episode return,",
-    "95% t interval over students (over episodes for the single expert, planner and random policy); normalised with Procgen's (Rmin, Rmax).",
+    "95% t interval over students (over episodes for the single expert, planner, constant action and random policy); normalised with Procgen's (Rmin, Rmax).",
     "'~random': the interval overlaps the random policy's; 'below random': it lies wholly under it (the students learned to do worse than chance,",
     'for example by collapsing onto a few actions). Differences are called significant only where the two 95% intervals do not overlap.',
+    "'constant', a second floor: the one action that scored most on selection episodes of training levels the evaluation does not play, played always.",
     '',
     ...(sections.length ? sections : ['No finished study runs yet: run `ddrl study`.']),
   ].join('\n');

@@ -64,6 +64,8 @@ describe('ddrl study', () => {
       [1, 'bc-100', 'bc-100'],
       [1, 'random-frames', 'random-frames'],
       [1, 'kcenter-frames-soft', 'kcenter-frames-soft'],
+      [1, 'constant', 'constant'],
+      [1, 'random', 'random'],
       [1, 'synthetic', 'synthetic (paper)'],
       [2, 'synthetic', 'synthetic (dc)'],
       [3, 'synthetic-soft', 'synthetic-soft (dsa)'],
@@ -104,7 +106,21 @@ describe('ddrl study', () => {
       const split = m[1] as 'ID' | 'OOD';
       expect(Boolean(m[3]), m[0]).toBe(!above(bestName, split) && !above(m[2]!, split));
     }
-    expect(markdown).toMatch(/Size sweep: .* and .*, the best distilled method and the best control at 150 samples/);
+    // The floors close the table, the constant action above the random policy.
+    const names = markdown
+      .split('\n')
+      .filter((l) => /^\| \S/.test(l) && !l.startsWith('| method') && !l.startsWith('| samples'))
+      .map((l) => l.split('|')[1]!.trim());
+    expect(names.indexOf('random')).toBe(names.indexOf('constant') + 1);
+    expect(names.filter((n) => !/^\d+$/.test(n)).slice(-2)).toEqual(['constant', 'random']);
+    // The best distilled row against the constant action: '≤ constant' exactly on the splits where its interval does not lie wholly above it.
+    const bounds = (name: string, split: 'ID' | 'OOD') => /(-?\d+\.\d+) \[(-?\d+\.\d+|-), (-?\d+\.\d+|-)\]/.exec(tableCell(name, split))!.slice(2).map(Number);
+    const notClear = (['ID', 'OOD'] as const).filter((split) => !(bounds('constant', split)[1]! < bounds(bestName, split)[0]!));
+    const constantLine = markdown.split('\n').find((l) => l.startsWith('- against the best constant action, one action always ('))!;
+    expect(constantLine).toBeDefined();
+    expect(/≤ constant ([A-Z ]+?):/.exec(constantLine)?.[1] ?? '').toBe(notClear.join(' and '));
+    // The best control of the size sweep is a coreset control, never a floor.
+    expect(markdown).toMatch(/Size sweep: .* and (random|kcenter)-frames(-soft)?, the best distilled method and the best control at 150 samples/);
     expect(readFileSync(join(dir, 'results-jumper.svg'), 'utf8')).toMatch(/^<svg /);
     // The size sweep's chart: a point per size (15, 50, 150, 500) on each of its four lines (method and control, ID and OOD).
     expect(markdown).toContain('](results-jumper-sweep.svg)');
