@@ -111,6 +111,14 @@ describe('the random-policy floor', () => {
     await page.getByTestId('results-table').waitFor();
     const cli = JSON.parse((await runDdrl(['results', '1', '--json', '--db', dbPath])).stdout) as CliResults;
     expect(await page.locator('[data-testid="results-row"][data-method="random"]').count()).toBe(1);
+    // The best constant action, a second floor, right above it, labelled as a floor in the table and the chart.
+    const methods = await page.getByTestId('results-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-method')));
+    expect(methods.slice(-2)).toEqual(['constant', 'random']);
+    expect(await page.locator('[data-testid="results-row"][data-method="constant"] td.floor').textContent()).toMatch(/^constant/);
+    expect(await page.locator('[data-testid="results-row"][data-method="constant"] td').last().textContent()).toMatch(
+      /^one action always \(.+, the best of 15\)$/,
+    );
+    expect(await page.locator('[data-testid="results-chart"] text.method.floor').allTextContents()).toEqual(['constant', 'random']);
     expect(await page.getByTestId('random-floor').count()).toBe(2);
     const belowOnSomeSplit = new Set<string>();
     for (const split of ['id', 'ood'] as const) {
@@ -121,14 +129,16 @@ describe('the random-policy floor', () => {
         const overlaps = r.ciLow === null || random.ciLow === null || (r.ciLow <= random.ciHigh! && random.ciLow <= r.ciHigh!);
         expect(r.indistinguishableFromRandom, `${r.method} ${split}`).toBe(overlaps);
       }
-      const flagged = others.filter((r) => r.indistinguishableFromRandom).map((r) => r.method);
-      const below = others.filter((r) => r.ciHigh !== null && random.ciLow !== null && r.ciHigh < random.ciLow).map((r) => r.method);
+      // The note names methods; the constant action is a floor, tagged in its row but not named there.
+      const named = others.filter((r) => r.method !== 'constant');
+      const flagged = named.filter((r) => r.indistinguishableFromRandom).map((r) => r.method);
+      const below = named.filter((r) => r.ciHigh !== null && random.ciLow !== null && r.ciHigh < random.ciLow).map((r) => r.method);
       const note = page.locator(`[data-testid="random-floor-note"][data-split="${split}"]`);
       expect(await note.getAttribute('data-noise')).toBe(String(flagged.length + below.length > 0));
       const text = (await note.textContent())!;
       if (flagged.length) expect(/\), (.*) (?:is|are) indistinguishable from a random policy/.exec(text)![1]!.split(/, | and /)).toEqual(flagged);
       else expect(text).toMatch(/every method's 95% interval is clear of the random policy/);
-      below.forEach((m) => belowOnSomeSplit.add(m));
+      others.filter((r) => r.ciHigh !== null && random.ciLow !== null && r.ciHigh < random.ciLow).forEach((r) => belowOnSomeSplit.add(r.method));
       if (below.length) expect(/ ([^.:]*) scores? below it/.exec(text)![1]!.split(/, | and /)).toEqual(below);
       else expect(text).not.toMatch(/below it/);
     }

@@ -65,13 +65,15 @@ describe('best cells', () => {
     expect(bestRows([])).toEqual({ id: null, ood: null });
   });
 
-  it('never marks the random policy (the floor) or the planner (the teacher)', () => {
+  it('never marks the floors (the random policy, the best constant action) or the planner (the teacher)', () => {
     const rows = [
       row('bc-100', 'id', 2, 0.1),
       row('random', 'id', 3, 0.2),
       row('planner', 'id', 40, 1),
       row('bc-100', 'ood', 1, 0.05),
       row('random', 'ood', 2, 0.1),
+      row('constant', 'id', 8, 0.5),
+      row('constant', 'ood', 7, 0.4),
     ];
     expect(bestRows(rows)).toEqual({ id: 0, ood: 3 });
   });

@@ -4,7 +4,7 @@
  * best cell per split, and the table as CSV.
  */
 import { RESULT_STAT_COLUMNS } from '@shared/api/runs.ts';
-import { RANDOM_METHOD } from '@shared/config/methods.ts';
+import { CONSTANT_METHOD, RANDOM_METHOD } from '@shared/config/methods.ts';
 import { RETURN_BOUNDS } from '@shared/config/return-bounds.ts';
 import type { ResultMark, ResultRow, Split } from './results.ts';
 
@@ -57,13 +57,14 @@ export function scaleMark(mark: ResultMark, scale: ReturnScale, bounds: readonly
 }
 
 /** Policies every run carries for reference, not methods being compared. */
-const REFERENCE_POLICIES: ReadonlySet<string> = new Set([RANDOM_METHOD, 'planner']);
+const REFERENCE_POLICIES: ReadonlySet<string> = new Set([RANDOM_METHOD, CONSTANT_METHOD, 'planner']);
 
 /**
  * Per split, the index of the row with the highest normalised mean (the same
  * ranking as raw within one game, and the only fair one across games); ties
  * mark the first. The reference policies are not candidates: the random policy
- * is the floor and the planner the teacher, not methods being compared.
+ * and the best constant action are floors and the planner the teacher, not
+ * methods being compared.
  */
 export function bestRows(rows: readonly ResultRow[]): Record<Split, number | null> {
   const best: Record<Split, number | null> = { id: null, ood: null };
