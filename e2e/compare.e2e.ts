@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Download, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isFloorMethod } from '@shared/config/methods.ts';
 import { callFromPage } from './api-call.ts';
 import { openApp, type AppWindow } from './app-window.ts';
 import { runDdrl } from './host-process.ts';
@@ -93,8 +94,8 @@ describe('comparing a sweep crossed with seeds', () => {
     for (const split of ['id', 'ood'] as const) {
       const best = page.locator(`[data-testid="${split}-mean"].best`);
       expect(await best.count()).toBe(1);
-      // The reference policies (random floor, planner teacher) are never marked best.
-      const candidates = all.filter((r) => r.split === split && r.method !== 'random' && r.method !== 'planner');
+      // The reference policies (the random and constant-action floors, the planner teacher) are never marked best.
+      const candidates = all.filter((r) => r.split === split && !isFloorMethod(r.method) && r.method !== 'planner');
       const top = Math.max(...candidates.map((r) => r.normalised));
       const bestRow = candidates.find((r) => r.normalised === top)!;
       expect(Number(await best.getAttribute('data-value'))).toBeCloseTo(bestRow.mean, 9);

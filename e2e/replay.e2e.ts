@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PolicyDistribution } from '@shared/api/inspect.ts';
 import { formatEpisodeRef } from '@shared/api/episode-ref.ts';
+import { isFloorMethod } from '@shared/config/methods.ts';
 import { webmFacts } from '../main/pipeline/testing/webm-facts.ts';
 import { callFromPage } from './api-call.ts';
 import { openApp, type AppWindow } from './app-window.ts';
@@ -42,7 +43,7 @@ describe("the policy's distributions, first time", () => {
     const { page } = app;
     const list = await callFromPage(page, 'episodes.list', { runId: 1 });
     const episodes = list.models
-      .filter((m) => m.method !== 'random' && m.method !== 'planner')
+      .filter((m) => !isFloorMethod(m.method) && m.method !== 'planner')
       .flatMap((m) => (['id', 'ood'] as const).flatMap((split) => m[split].map((e) => ({ modelId: m.modelId, split, ...e }))));
     const byLength = [...episodes].sort((a, b) => b.length - a.length);
     const policyOf = (episode: (typeof episodes)[number]) =>
