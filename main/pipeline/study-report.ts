@@ -245,17 +245,18 @@ export function studyReport(db: Database, runs: readonly RunRow[], chartPrefix: 
     });
     if (methodRuns.length === 0) continue;
     const paper = methodRuns.find((m) => m.method === 'paper');
+    // Every phase-1 run of a game shares the expert and the level seeds: the paper run's reference rows
+    // (expert, every BC baseline, the controls, the floors) are the fullest; another's stand in until it is done.
+    const reference = paper ?? methodRuns[0]!;
     const rows: StudyRow[] = [
-      ...(paper
-        ? rowsOfRun(
-            db,
-            paper.run,
-            (m) => !isDistilledMethod(m) && !isFloorMethod(m),
-            (m) => m,
-          )
-        : []),
+      ...rowsOfRun(
+        db,
+        reference.run,
+        (m) => !isDistilledMethod(m) && !isFloorMethod(m),
+        (m) => m,
+      ),
       ...methodRuns.flatMap(({ method, run }) => rowsOfRun(db, run, isDistilledMethod, (m) => `${m} (${method})`)),
-      ...(paper ? rowsOfRun(db, paper.run, isFloorMethod, (m) => m) : []),
+      ...rowsOfRun(db, reference.run, isFloorMethod, (m) => m),
     ];
     const missing = STUDY_METHODS.filter((m) => !methodRuns.some((r) => r.method === m));
     const randomRow = rows.find((r) => r.name === RANDOM_METHOD);
@@ -263,7 +264,10 @@ export function studyReport(db: Database, runs: readonly RunRow[], chartPrefix: 
       `## ${game}`,
       '',
       `Runs (150 samples): ${methodRuns.map(({ method, run }) => `${method} = run ${run.id} (${durationOf(db, run)})`).join(', ')}.` +
-        (missing.length ? ` Not finished: ${missing.join(', ')}.` : ''),
+        (missing.length ? ` Not finished: ${missing.join(', ')}.` : '') +
+        (paper
+          ? ''
+          : ` The expert, bc-100 and floor rows are run ${reference.run.id}'s (${reference.method}) until the paper run, with every BC baseline and the coreset controls, is done.`),
       '',
       '| method | n | data used | ID mean [95% CI] | OOD mean [95% CI] | ID norm. | OOD norm. |',
       '|---|---|---|---|---|---|---|',

@@ -11,6 +11,8 @@ import BetterSqlite3 from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findExperimentByName, listExperimentRuns } from '../storage/runs.ts';
+import { studyReport } from './study-report.ts';
 import { query } from './testing/query.ts';
 import { setFlags, TINY_SETTINGS } from './testing/tiny-run.ts';
 
@@ -137,6 +139,21 @@ describe('ddrl study', () => {
     const regenerated = join(dir, 'regenerated', 'again.md');
     expect(ddrl('report', '--experiment', 'study-quick', '--out', regenerated, '--db', db).code).toBe(0);
     expect(withoutNames(readFileSync(regenerated, 'utf8'))).toBe(withoutNames(before));
+  });
+
+  it("stands another phase-1 run's expert, bc-100 and floor rows in while the paper run is not done", () => {
+    const connection = new BetterSqlite3(db, { readonly: true });
+    try {
+      const runs = listExperimentRuns(connection, findExperimentByName(connection, 'study-quick')!.id).filter((r) => r.label !== 'jumper paper');
+      const { markdown } = studyReport(connection, runs, 'partial-', 'npx ddrl report', { command: 'npx ddrl study', adopted: [] });
+      expect(markdown).toMatch(/Not finished: paper\. The expert, bc-100 and floor rows are run 2's \(dc\) until the paper run/);
+      for (const name of ['expert', 'bc-100', 'constant', 'random', 'synthetic (dc)']) expect(markdown, name).toContain(`| ${name} |`);
+      // Only the paper run has the other BC baselines and the coreset controls.
+      expect(markdown).not.toContain('| bc-40 |');
+      expect(markdown).not.toContain('| random-frames |');
+    } finally {
+      connection.close();
+    }
   });
 
   it('archives the finished runs into a small database that reports the same numbers and resumes the study', () => {
