@@ -94,6 +94,7 @@ export function runResults(db: Database, runId: number): RunResults {
       const perModel = models.map((m) => m.returns.reduce((s, v) => s + v, 0) / m.returns.length);
       const s = models.length > 1 ? summarise(perModel) : summarise(models[0]!.returns);
       const d = data.get(rowMethod(method));
+      const described = d ? { dataKind: d.kind, dataUsed: dataUsed(rowMethod(method), d, run.config.expert.source, run.config.distill) } : floor(method);
       rows.push({
         method,
         split,
@@ -107,10 +108,10 @@ export function runResults(db: Database, runId: number): RunResults {
         min: s.min,
         max: s.max,
         normalised: normalisedReturn(game, mode, s.mean),
-        dataKind: d?.kind ?? floor(method).dataKind,
+        dataKind: described.dataKind,
         dataSamples: d?.samples ?? 0,
         dataEpisodes: d?.episodes ?? 0,
-        dataUsed: d ? dataUsed(rowMethod(method), d, run.config.expert.source, run.config.distill) : floor(method).dataUsed,
+        dataUsed: described.dataUsed,
       });
     }
   }

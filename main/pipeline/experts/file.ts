@@ -1,10 +1,8 @@
 /** Expert source `file`: an expert network exported to a file (`ddrl export-expert`), loaded. */
 import { resolve } from 'node:path';
-import { saveModel } from '../../storage/models.ts';
-import { saveMethodData } from '../../storage/methods.ts';
 import type { StageCommit, StageContext } from '../stage-context.ts';
 import { readExpertFile } from './expert-file.ts';
-import { EXPERT_KEY } from './keys.ts';
+import { adoptedExpert } from './keys.ts';
 
 export function fileExpert(ctx: StageContext): StageCommit {
   // A relative path is the working directory's, as for every path the CLI takes.
@@ -19,8 +17,5 @@ export function fileExpert(ctx: StageContext): StageCommit {
   ctx.log(
     `loads the expert network of ${path} (sha256 ${header.sha256.slice(0, 12)}, ${header.architecture}): trained as ${header.origin} with expert.source=${String(header.trainedWith['source'])}${returns ? `, where it scored ${returns}` : ''}; nothing trained`,
   );
-  return (db) => {
-    saveModel(db, ctx.runId, EXPERT_KEY, header.architecture, weights);
-    saveMethodData(db, ctx.runId, { method: 'expert', kind: 'expert', episodes: 0, samples: 0, stepIndices: null });
-  };
+  return adoptedExpert(ctx.runId, header.architecture, weights);
 }

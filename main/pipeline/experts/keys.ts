@@ -1,9 +1,19 @@
 /** Where every expert source stores what it made, and the planner as a policy of the run. */
-import { seedFor, type StageContext } from '../stage-context.ts';
+import { saveMethodData } from '../../storage/methods.ts';
+import { saveModel } from '../../storage/models.ts';
+import { seedFor, type StageCommit, type StageContext } from '../stage-context.ts';
 import { plannerActionSource } from '../planner.ts';
 import type { ActionSource } from '../../learning/train/episodes.ts';
 
 export const EXPERT_KEY = { role: 'expert', method: 'expert', member: 0 } as const;
+
+/** Stores an expert network the run did not train (another run's, a file's): no data of its own. */
+export function adoptedExpert(runId: number, architecture: string, weights: Uint8Array): StageCommit {
+  return (db) => {
+    saveModel(db, runId, EXPERT_KEY, architecture, weights);
+    saveMethodData(db, runId, { method: 'expert', kind: 'expert', episodes: 0, samples: 0, stepIndices: null });
+  };
+}
 /**
  * The search planner is a policy of the run too (the data's source when collect.actor is
  * 'planner'): stored as a weightless model so that evaluation, results and replays treat it

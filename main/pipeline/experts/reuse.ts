@@ -1,9 +1,8 @@
 /** Expert source `reuse`: another run's expert network, copied. */
 import { getRun } from '../../storage/runs.ts';
-import { findModel, saveModel } from '../../storage/models.ts';
-import { saveMethodData } from '../../storage/methods.ts';
+import { findModel } from '../../storage/models.ts';
 import type { StageCommit, StageContext } from '../stage-context.ts';
-import { EXPERT_KEY } from './keys.ts';
+import { EXPERT_KEY, adoptedExpert } from './keys.ts';
 
 export function reusedExpert(ctx: StageContext): StageCommit {
   const from = ctx.config.expert.reuseRunId!;
@@ -12,8 +11,5 @@ export function reusedExpert(ctx: StageContext): StageCommit {
   const model = findModel(ctx.db, from, EXPERT_KEY);
   if (!model) throw new Error(`expert.reuseRunId=${from}: run ${from} has no expert network (its expert stage has not finished).`);
   ctx.log(`copies run ${from}'s expert network; nothing trained`);
-  return (db) => {
-    saveModel(db, ctx.runId, EXPERT_KEY, model.architecture, model.weights);
-    saveMethodData(db, ctx.runId, { method: 'expert', kind: 'expert', episodes: 0, samples: 0, stepIndices: null });
-  };
+  return adoptedExpert(ctx.runId, model.architecture, model.weights);
 }
