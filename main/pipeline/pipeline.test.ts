@@ -435,6 +435,18 @@ describe('a finished run', () => {
     const noExpert = ddrl('export-expert', '999', '--out', file, '--db', db);
     expect(noExpert.code).toBe(1);
     expect(noExpert.err).toMatch(/No run with id 999/);
+
+    // Exporting only reads: a run stored before the constant-action floor existed is not given one.
+    const withoutFloor = join(dir, 'without-floor.sqlite');
+    const app = openDatabase({ path: db });
+    app.connection.exec(`VACUUM INTO '${withoutFloor}'`);
+    app.close();
+    const floorless = new BetterSqlite3(withoutFloor);
+    floorless.exec("DELETE FROM eval_episodes WHERE model_id IN (SELECT id FROM models WHERE run_id = 1 AND method = 'constant')");
+    floorless.exec("DELETE FROM models WHERE run_id = 1 AND method = 'constant'");
+    floorless.close();
+    expect(ddrl('export-expert', '1', '--out', join(dir, 'floorless.ddrl-expert'), '--db', withoutFloor).code).toBe(0);
+    expect(query<{ n: number }>(withoutFloor, "SELECT count(*) AS n FROM models WHERE method = 'constant'")[0]!.n).toBe(0);
   });
 
   it('refuses bad input with a clear error and stores nothing', () => {

@@ -71,8 +71,13 @@ export interface RunResults {
  * gets them evaluated and stored here, once (deterministic, the seeds the stage uses, seconds).
  */
 export function runResults(db: Database, runId: number): RunResults {
-  const run = getRun(db, runId);
   evaluateMissingFloorPolicies(db, runId);
+  return storedRunResults(db, runId);
+}
+
+/** The results of a run as stored, writing nothing (a run evaluated before the floors existed lacks their rows). */
+export function storedRunResults(db: Database, runId: number): RunResults {
+  const run = getRun(db, runId);
   const { game, mode } = run.config;
   const data = new Map(listMethodData(db, runId).map((m) => [m.method, m]));
   const returns = evalReturns(db, runId);

@@ -5,7 +5,7 @@
  * carries its results, and a study adopts it as its paper run.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import BetterSqlite3 from 'better-sqlite3';
 import { tmpdir } from 'node:os';
@@ -181,6 +181,11 @@ describe('ddrl study', () => {
     // An episode keeps its return, not its actions, and says so when asked to replay.
     const replay = ddrl('policy', '1', '--model', 'synthetic', '--episode', 'id:0', '--db', archive);
     expect(replay.err).toMatch(/kept its return \(.+\) but not its actions: this database is a results archive \(ddrl archive\)/);
+    // Exporting an archived run writes the expert's weights and no empty files for the students whose weights were dropped.
+    const exported = join(dir, 'archived-export');
+    expect(ddrl('export', '1', '--out', exported, '--db', archive).code).toBe(0);
+    expect(readdirSync(join(exported, 'models')).filter((f) => f.startsWith('student-'))).toEqual([]);
+    expect(existsSync(join(exported, 'models', 'expert-expert-0.weights'))).toBe(true);
     // The file says what it is (the About view and the status bar read the same record).
     expect(ddrl('about', '--db', archive).out).toMatch(
       /a results archive of 'study-quick' \(from .+study\.sqlite, .+\): results, configs, logs and experts, without frames/,

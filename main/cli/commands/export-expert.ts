@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { writeExpertFile } from '../../pipeline/experts/expert-file.ts';
 import { EXPERT_KEY } from '../../pipeline/experts/keys.ts';
-import { runResults } from '../../pipeline/results.ts';
+import { storedRunResults } from '../../pipeline/results.ts';
 import { findModel } from '../../storage/models.ts';
 import { getRun } from '../../storage/runs.ts';
 import { UsageError, type CliCommand } from '../command.ts';
@@ -32,7 +32,8 @@ export const exportExpertCommand: CliCommand = {
       const run = getRun(c, runId);
       const model = findModel(c, runId, EXPERT_KEY);
       if (!model) throw new UsageError(`Run ${runId} has no expert network yet (its expert stage has not finished): \`ddrl show ${runId}\` says where it is.`);
-      const returns = runResults(c, runId)
+      // Read only: exporting must not write into the source database (runResults would store missing floors).
+      const returns = storedRunResults(c, runId)
         .rows.filter((r) => r.method === 'expert')
         .map((r) => ({ split: r.split, mean: r.mean, ciLow: r.ciLow, ciHigh: r.ciHigh, episodes: r.episodesPerModel }));
       const header = writeExpertFile(

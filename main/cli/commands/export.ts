@@ -5,9 +5,6 @@ import { encodeNpy } from '../../pipeline/npy.ts';
 import { resultsCsv, resultsJson, runResults } from '../../pipeline/results.ts';
 import { listDatasetEpisodes, loadDataset } from '../../storage/datasets.ts';
 import { findModel, listModels } from '../../storage/models.ts';
-import { isPlannerModel } from '../../pipeline/stages/expert.ts';
-import { isRandomModel } from '../../pipeline/random-policy.ts';
-import { isConstantModel } from '../../pipeline/constant-policy.ts';
 import { getRun, getStages } from '../../storage/runs.ts';
 import { loadSyntheticSnapshot } from '../../storage/synthetic.ts';
 import { UsageError, type CliCommand } from '../command.ts';
@@ -67,9 +64,9 @@ export const exportCommand: CliCommand = {
         mkdirSync(join(out, 'models'), { recursive: true });
         const lines = ['model,role,method,member,split,episode,level_seed,length,return,actions'];
         for (const m of models) {
-          // The planner and the floors (random policy, constant action) have no weights: their evaluation episodes are exported, no weights file.
-          if (!isPlannerModel(m) && !isRandomModel(m) && !isConstantModel(m))
-            writeFileSync(join(out, 'models', `${m.role}-${m.method}-${m.member}.weights`), findModel(c, runId, m)!.weights);
+          // Weightless models (the planner, the floors, ensembles, an archive's students) get no weights file; their evaluation episodes are exported.
+          const weights = findModel(c, runId, m)!.weights;
+          if (weights.length > 0) writeFileSync(join(out, 'models', `${m.role}-${m.method}-${m.member}.weights`), weights);
           const episodes = c
             .prepare('SELECT split, idx, level_seed, length, return, actions FROM eval_episodes WHERE model_id = ? ORDER BY split, idx')
             .all(m.id) as { split: string; idx: number; level_seed: number; length: number; return: number; actions: Buffer }[];
