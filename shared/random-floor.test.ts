@@ -32,6 +32,22 @@ describe('the random-policy floor', () => {
     expect(floorVerdict(row('bc-100', 'id', 1.97, 2.41, random), undefined)).toBeNull();
   });
 
+  it('holds a row clear of random against the best constant action: not above its interval is one move for all it shows', () => {
+    // bigfish: random 1.28 [0.47, 2.09], constant (LEFT+UP) 6.68 [4.53, 8.83].
+    const random = { ciLow: 0.47, ciHigh: 2.09 };
+    const constant = { ciLow: 4.53, ciHigh: 8.83 };
+    expect(floorVerdict(row('bc-100 [greedy]', 'id', 5.9, 7.9, random), random, constant)).toBe('constant');
+    expect(floorVerdict(row('bc-100', 'id', 2.5, 4.1, random), random, constant)).toBe('constant');
+    expect(floorVerdict(row('expert', 'id', 14.14, 20.66, random), random, constant)).toBe('above');
+    // Touching ends overlap, as everywhere; at or under random, the random verdict stands.
+    expect(floorVerdict(row('mtt', 'id', 8.83, 10, random), random, constant)).toBe('constant');
+    expect(floorVerdict(row('dm', 'id', 0.65, 1.28, random), random, constant)).toBe('at');
+    expect(floorVerdict(row('dm', 'id', 0.01, 0.15, random), random, constant)).toBe('below');
+    // A constant action under random (jumper's 1.30 against 3.20) is cleared by whatever clears random.
+    const jumperRandom = { ciLow: 2.27, ciHigh: 4.13 };
+    expect(floorVerdict(row('bc-40', 'id', 4.5, 5.5, jumperRandom), jumperRandom, { ciLow: 0.63, ciHigh: 1.97 })).toBe('above');
+  });
+
   it('treats an undefined interval (one value) as indistinguishable: one number is no finding', () => {
     expect(intervalsOverlap({ ciLow: null, ciHigh: null }, { ciLow: 0, ciHigh: 1 })).toBe(true);
     expect(intervalsOverlap({ ciLow: 5, ciHigh: 6 }, { ciLow: NaN, ciHigh: NaN })).toBe(true);
@@ -106,15 +122,20 @@ describe('the random-policy floor', () => {
     const random = { ciLow: 0.5, ciHigh: 1.5 };
     const rows = [row('bc-100', 'id', 2, 3, random), row('random', 'id', random.ciLow, random.ciHigh)];
     const sentence = (constant: [number, number]) => randomFloorSentences([...rows, row('constant', 'id', ...constant, random)])[0]!;
-    // At random's level (starpilot's fire key), under it, or clear above it (bigfish's upward moves): the sentence is the one without it.
+    // At random's level (starpilot's fire key) or under it: the sentence is the one without it.
     const without = randomFloorSentences(rows)[0];
     for (const constant of [
       [0.9, 1.1],
       [0, 0.2],
-      [6, 9],
     ] as [number, number][])
       expect(sentence(constant)).toEqual(without);
     expect(without).toMatchObject({ noise: false });
+    // Clear above what bc-100 reaches (bigfish's upward moves): bc-100 is named as not above one move, a warning.
+    expect(sentence([6, 9])).toEqual({
+      split: 'id',
+      noise: true,
+      text: `${without!.text} bc-100 clears it but not the best constant action, 7.50 [6.00, 9.00] (one move played always): its return does not show that more than one move was learned.`,
+    });
     // Its row still carries its own verdict.
     expect(floorVerdict(row('constant', 'id', 0, 0.2, random), random)).toBe('below');
   });

@@ -1,10 +1,11 @@
 /**
- * The random-policy floor of a results table: whether a method's 95% interval
- * overlaps a uniformly random policy's on the same level seeds (so its mean
- * could be noise around what random actions score), and that verdict in words.
- * Shared by the CLI's table and the renderer's, so both say the same thing.
+ * The floors of a results table: whether a method's 95% interval overlaps a
+ * uniformly random policy's on the same level seeds (so its mean could be noise
+ * around what random actions score), whether it clears the best constant action
+ * (one move played always), and those verdicts in words. Shared by the CLI's
+ * table and the renderer's, so both say the same thing.
  */
-import { BC_ALL_DATA_METHOD, RANDOM_METHOD, isFloorMethod } from './config/methods.ts';
+import { BC_ALL_DATA_METHOD, CONSTANT_METHOD, RANDOM_METHOD, isFloorMethod } from './config/methods.ts';
 import { NUM_ACTIONS } from './procgen/engine/actions.ts';
 
 /** A result's interval; null or NaN bounds mean "undefined" (one value, no spread to estimate). */
@@ -29,15 +30,31 @@ export function whollyBelow(a: Interval, b: Interval): boolean {
   return defined(a.ciHigh) && defined(b.ciLow) && defined(a.ciLow) && defined(b.ciHigh) && a.ciHigh < b.ciLow;
 }
 
-/** Where a row's 95% interval lies against the random policy's on one split. */
-export type FloorVerdict = 'at' | 'below' | 'above';
+/**
+ * Where a row's 95% interval lies against the floors on one split: 'at' the random policy's level
+ * (overlapping), 'below' it (wholly under), clear above it but not above the best 'constant'
+ * action's interval, or 'above' both.
+ */
+export type FloorVerdict = 'at' | 'below' | 'constant' | 'above';
 
-/** 'at' where it overlaps (`indistinguishableFromRandom`), 'below' where wholly under it, else 'above'; null for the random row itself or without one. */
-export function floorVerdict(row: Interval & { readonly indistinguishableFromRandom: boolean | null }, random: Interval | undefined): FloorVerdict | null {
+/**
+ * A row's `FloorVerdict`; null for the random row itself or without one. `constant` is the best
+ * constant action's interval, given for rows that learned (not for the floors themselves): a
+ * student that collapses onto one move clears random on bigfish and is still only that move.
+ */
+export function floorVerdict(
+  row: Interval & { readonly indistinguishableFromRandom: boolean | null },
+  random: Interval | undefined,
+  constant?: Interval,
+): FloorVerdict | null {
   if (random === undefined || row.indistinguishableFromRandom === null) return null;
   if (row.indistinguishableFromRandom) return 'at';
-  return whollyBelow(row, random) ? 'below' : 'above';
+  if (whollyBelow(row, random)) return 'below';
+  return constant && !whollyBelow(constant, row) ? 'constant' : 'above';
 }
+
+/** Whether a verdict is clear above the random policy (whatever it says about the constant action). */
+export const clearOfRandom = (verdict: FloorVerdict | null): boolean => verdict === 'above' || verdict === 'constant';
 
 interface FloorRow extends Interval {
   readonly method: string;
@@ -93,8 +110,20 @@ export function randomFloorSentences(rows: readonly FloorRow[]): FloorSentence[]
     const belowToo = under.length
       ? ` ${list(under)} ${under.length === 1 ? 'scores' : 'score'} below it (95% interval${under.length === 1 ? '' : 's'} wholly under the random policy's): worse than random actions, for example by collapsing onto a few actions.`
       : '';
+    // Clear above random, yet not above one move played always: the return does not show a policy.
+    const constant = rows.find((r) => r.method === CONSTANT_METHOD && r.split === split);
+    const oneMove = constant ? methods.filter((r) => floorVerdict(r, random, constant) === 'constant').map((r) => r.method) : [];
+    const oneMoveToo = oneMove.length
+      ? ` ${list(oneMove)} ${oneMove.length === 1 ? 'clears' : 'clear'} it but not the best constant action, ${fixed(constant!.mean)} [${fixed(constant!.ciLow)}, ${fixed(constant!.ciHigh)}] (one move played always): ${oneMove.length === 1 ? 'its return does' : 'their returns do'} not show that more than one move was learned.`
+      : '';
     if (noise.length === 0)
-      return [{ split, noise: under.length > 0, text: `On ${SPLIT_WORDS[split]}, every method's 95% interval is clear of the ${floor}.${belowToo}` }];
+      return [
+        {
+          split,
+          noise: under.length > 0 || oneMove.length > 0,
+          text: `On ${SPLIT_WORDS[split]}, every method's 95% interval is clear of the ${floor}.${belowToo}${oneMoveToo}`,
+        },
+      ];
     const expertToo = noise.includes('expert') ? ' The expert network is among them, so comparing what learned from it says little.' : '';
     const ceilingToo = studentRecipeIsTheLimit(rows, split) ? ` ${STUDENT_RECIPE_LIMIT}` : '';
     const verb = noise.length === 1 ? 'is' : 'are';
@@ -102,7 +131,7 @@ export function randomFloorSentences(rows: readonly FloorRow[]): FloorSentence[]
       {
         split,
         noise: true,
-        text: `On ${SPLIT_WORDS[split]}, ${list(noise)} ${verb} indistinguishable from a random policy (95% intervals overlap the ${floor}): do not read ${noise.length === 1 ? 'its result as a finding' : 'their results as findings'}.${expertToo}${ceilingToo}${belowToo}`,
+        text: `On ${SPLIT_WORDS[split]}, ${list(noise)} ${verb} indistinguishable from a random policy (95% intervals overlap the ${floor}): do not read ${noise.length === 1 ? 'its result as a finding' : 'their results as findings'}.${expertToo}${ceilingToo}${belowToo}${oneMoveToo}`,
       },
     ];
   });

@@ -16,7 +16,7 @@ import {
   SYNTHETIC_METHOD,
 } from '@shared/config/methods.ts';
 import { niceTicks } from '@shared/format/ticks.ts';
-import { floorVerdict, intervalsOverlap, studentRecipeIsTheLimit, whollyBelow, type FloorVerdict } from '@shared/random-floor.ts';
+import { clearOfRandom, floorVerdict, intervalsOverlap, studentRecipeIsTheLimit, whollyBelow, type FloorVerdict } from '@shared/random-floor.ts';
 import { GAME_NAMES, type GameName } from '@shared/procgen/games/index.ts';
 import { getStages, type RunRow } from '../storage/runs.ts';
 import { PLANNER_KEY } from './experts/keys.ts';
@@ -41,9 +41,10 @@ const fixed = (v: number): string => (Number.isFinite(v) ? v.toFixed(2) : '-');
 /** Models x episodes each, as `ddrl results` prints it: runs of one study may train different numbers of students. */
 const sizeOf = (r: ResultRow | undefined): string => (r ? `${r.models}x${r.episodesPerModel}` : '-');
 
-/** Where a row stands against the random policy: ' ~random' (intervals overlap), ' below random' (wholly under it), or '' (clear above it, or no random row). */
-const FLOOR_TAGS: Record<FloorVerdict, string> = { at: ' ~random', below: ' below random', above: '' };
-const floorTag = (r: ResultRow, random: ResultRow | undefined): string => FLOOR_TAGS[floorVerdict(r, random) ?? 'above'];
+/** Where a row stands against the floors: ' ~random' (intervals overlap), ' below random' (wholly under it), ' ≤ constant' (clear of random, not above one move), or '' (clear above both, or no random row). */
+const FLOOR_TAGS: Record<FloorVerdict, string> = { at: ' ~random', below: ' below random', constant: ' ≤ constant', above: '' };
+const floorTag = (r: ResultRow, random: ResultRow | undefined, constant: ResultRow | undefined): string =>
+  FLOOR_TAGS[floorVerdict(r, random, constant) ?? 'above'];
 
 /** Whether a row has a 95% interval to draw (a single value has none). */
 const hasInterval = (r: ResultRow): r is ResultRow & { ciLow: number; ciHigh: number } =>
@@ -53,8 +54,8 @@ const hasInterval = (r: ResultRow): r is ResultRow & { ciLow: number; ciHigh: nu
 const unfinishedSizes = (done: readonly { size: number }[]): number[] => STUDY_SIZES.filter((size) => size !== 150 && !done.some((d) => d.size === size));
 
 /** A row's interval with its `floorTag`. */
-const interval = (r: ResultRow | undefined, random: ResultRow | undefined): string =>
-  r ? `${fixed(r.mean)} [${fixed(r.ciLow)}, ${fixed(r.ciHigh)}]${floorTag(r, random)}` : '-';
+const interval = (r: ResultRow | undefined, random: ResultRow | undefined, constant?: ResultRow): string =>
+  r ? `${fixed(r.mean)} [${fixed(r.ciLow)}, ${fixed(r.ciHigh)}]${floorTag(r, random, constant)}` : '-';
 
 function rowsOfRun(db: Database, run: RunRow, keep: (method: string) => boolean, rename: (method: string) => string): StudyRow[] {
   const rows = runResults(db, run.id).rows;
@@ -80,7 +81,7 @@ function comparison(a: StudyRow, b: StudyRow | undefined, split: 'id' | 'ood', r
   const difference = x.mean - y.mean;
   const significant = !intervalsOverlap(x, y);
   // Two rows at or under a random policy's level can still separate (one recipe fails more steadily than another): not a finding.
-  const aboveRandom = (r: ResultRow) => floorVerdict(r, random) === 'above';
+  const aboveRandom = (r: ResultRow) => clearOfRandom(floorVerdict(r, random));
   const neither = significant && !aboveRandom(x) && !aboveRandom(y) ? ', but neither is above a random policy' : '';
   return `${difference >= 0 ? '+' : ''}${fixed(difference)} vs ${b.name} (${significant ? (difference > 0 ? 'better, significant' : 'worse, significant') + neither : 'not significant: the 95% intervals overlap'})`;
 }
@@ -260,6 +261,9 @@ export function studyReport(db: Database, runs: readonly RunRow[], chartPrefix: 
     ];
     const missing = STUDY_METHODS.filter((m) => !methodRuns.some((r) => r.method === m));
     const randomRow = rows.find((r) => r.name === RANDOM_METHOD);
+    const constant = rows.find((r) => r.name === CONSTANT_METHOD);
+    // The floors are held against the random policy only; every other row against the constant action too.
+    const constantFor = (r: StudyRow, split: 'id' | 'ood') => (isFloorMethod(r.name) ? undefined : constant?.[split]);
     const lines = [
       `## ${game}`,
       '',
@@ -273,7 +277,7 @@ export function studyReport(db: Database, runs: readonly RunRow[], chartPrefix: 
       '|---|---|---|---|---|---|---|',
       ...rows.map(
         (r) =>
-          `| ${r.name} | ${sizeOf(r.id ?? r.ood)} | ${(r.id ?? r.ood)?.dataUsed ?? ''} | ${interval(r.id, randomRow?.id)} | ${interval(r.ood, randomRow?.ood)} | ${fixed(r.id?.normalised ?? NaN)} | ${fixed(r.ood?.normalised ?? NaN)} |`,
+          `| ${r.name} | ${sizeOf(r.id ?? r.ood)} | ${(r.id ?? r.ood)?.dataUsed ?? ''} | ${interval(r.id, randomRow?.id, constantFor(r, 'id'))} | ${interval(r.ood, randomRow?.ood, constantFor(r, 'ood'))} | ${fixed(r.id?.normalised ?? NaN)} | ${fixed(r.ood?.normalised ?? NaN)} |`,
       ),
       '',
       `![${game}](${chartPrefix}${game}.svg)`,
@@ -285,7 +289,6 @@ export function studyReport(db: Database, runs: readonly RunRow[], chartPrefix: 
     const best = distilled[0];
     const expert = rows.find((r) => r.name === 'expert');
     const bc = rows.find((r) => r.name === BC_ALL_DATA_METHOD);
-    const constant = rows.find((r) => r.name === CONSTANT_METHOD);
     if (best) {
       // A share of an expert at or below zero (or of a margin at or below zero) means nothing.
       const ratio = (split: 'id' | 'ood', floor: number) => {
@@ -406,7 +409,8 @@ export function studyReport(db: Database, runs: readonly RunRow[], chartPrefix: 
     "95% t interval over students (over episodes for the single expert, planner, constant action and random policy); normalised with Procgen's (Rmin, Rmax).",
     "'~random': the interval overlaps the random policy's; 'below random': it lies wholly under it (the students learned to do worse than chance,",
     'for example by collapsing onto a few actions). Differences are called significant only where the two 95% intervals do not overlap.',
-    "'constant', a second floor: the one action that scored most on selection episodes of training levels the evaluation does not play, played always.",
+    "'constant', a second floor: the one action that scored most on selection episodes of training levels the evaluation does not play, played always;",
+    "'≤ constant': clear above the random policy, but the interval does not lie above the constant action's (one move played always scores as much).",
     '',
     ...(sections.length ? sections : ['No finished study runs yet: run `ddrl study`.']),
   ].join('\n');

@@ -34,8 +34,8 @@ export const runsPageInput = z
 
 /** Mean evaluation return on each split (null where not evaluated). */
 const splitMeans = z.object({ id: z.number().nullable(), ood: z.number().nullable() });
-const floorVerdict = z.enum(['at', 'below', 'above']).nullable();
-/** Means with where each split's 95% interval lies against the random policy's (`floorVerdict` of shared/random-floor.ts). */
+const floorVerdict = z.enum(['at', 'below', 'constant', 'above']).nullable();
+/** Means with where each split's 95% interval lies against the floors, the random policy and the best constant action (`floorVerdict` of shared/random-floor.ts). */
 const splitMeansWithFloor = splitMeans.extend({ floor: z.object({ id: floorVerdict, ood: floorVerdict }) });
 
 export const keyResultsInput = z.object({ ids: z.array(z.number().int().positive()).max(500) }).strict();
@@ -51,7 +51,6 @@ export const keyResultsOutput = z.array(
 );
 export type KeyResults = z.infer<typeof keyResultsOutput>[number];
 /** Per split, where a key result's 95% interval lies against the random policy's. */
-export type FloorVerdicts = z.infer<typeof splitMeansWithFloor>['floor'];
 
 export const annotateInput = z
   .object({
