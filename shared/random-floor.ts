@@ -53,6 +53,9 @@ export function floorVerdict(
   return constant && !whollyBelow(constant, row) ? 'constant' : 'above';
 }
 
+/** A verdict as text tables write it after an interval (`ddrl results`, the study report); nothing where clear above both floors. */
+export const FLOOR_TAGS: Readonly<Record<FloorVerdict, string>> = { at: ' ~random', below: ' below random', constant: ' ≤ constant', above: '' };
+
 /** Whether a verdict is clear above the random policy (whatever it says about the constant action). */
 export const clearOfRandom = (verdict: FloorVerdict | null): boolean => verdict === 'above' || verdict === 'constant';
 

@@ -6,30 +6,15 @@
  * the size sweep. Every number is a row of `runResults`, so it equals `ddrl results`.
  */
 import type { Database } from 'better-sqlite3';
-import {
-  BC_ALL_DATA_METHOD,
-  CONSTANT_METHOD,
-  isCoresetControl,
-  isDistilledMethod,
-  isFloorMethod,
-  RANDOM_METHOD,
-  SYNTHETIC_METHOD,
-} from '@shared/config/methods.ts';
+import { CONSTANT_METHOD, isFloorMethod, RANDOM_METHOD } from '@shared/config/methods.ts';
 import { niceTicks } from '@shared/format/ticks.ts';
-import { clearOfRandom, floorVerdict, intervalsOverlap, studentRecipeIsTheLimit, whollyBelow, type FloorVerdict } from '@shared/random-floor.ts';
-import { GAME_NAMES, type GameName } from '@shared/procgen/games/index.ts';
-import { getStages, type RunRow } from '../storage/runs.ts';
+import { FLOOR_TAGS, floorVerdict } from '@shared/random-floor.ts';
+import type { GameName } from '@shared/procgen/games/index.ts';
+import type { RunRow } from '../storage/runs.ts';
 import { PLANNER_KEY } from './experts/keys.ts';
-import { runResults, type ResultRow } from './results.ts';
-import { bestOfPhaseOne, methodLabel, sizeLabel, STUDY_METHODS, STUDY_SIZES, type StudyProvenance } from './study.ts';
-
-/** One table row: a result row of one run, named for the study (synthetic rows carry their method). */
-interface StudyRow {
-  readonly name: string;
-  readonly runId: number;
-  readonly id: ResultRow | undefined;
-  readonly ood: ResultRow | undefined;
-}
+import type { ResultRow } from './results.ts';
+import type { StudyProvenance } from './study.ts';
+import { studyFindings, type GameFindings, type StudyRow, type SweepPoint } from './study-findings.ts';
 
 export interface StudyReport {
   readonly markdown: string;
@@ -41,8 +26,7 @@ const fixed = (v: number): string => (Number.isFinite(v) ? v.toFixed(2) : '-');
 /** Models x episodes each, as `ddrl results` prints it: runs of one study may train different numbers of students. */
 const sizeOf = (r: ResultRow | undefined): string => (r ? `${r.models}x${r.episodesPerModel}` : '-');
 
-/** Where a row stands against the floors: ' ~random' (intervals overlap), ' below random' (wholly under it), ' ≤ constant' (clear of random, not above one move), or '' (clear above both, or no random row). */
-const FLOOR_TAGS: Record<FloorVerdict, string> = { at: ' ~random', below: ' below random', constant: ' ≤ constant', above: '' };
+/** Where a row stands against the floors (`FLOOR_TAGS`; nothing without a random row). */
 const floorTag = (r: ResultRow, random: ResultRow | undefined, constant: ResultRow | undefined): string =>
   FLOOR_TAGS[floorVerdict(r, random, constant) ?? 'above'];
 
@@ -50,41 +34,12 @@ const floorTag = (r: ResultRow, random: ResultRow | undefined, constant: ResultR
 const hasInterval = (r: ResultRow): r is ResultRow & { ciLow: number; ciHigh: number } =>
   r.ciLow !== null && r.ciHigh !== null && Number.isFinite(r.ciLow) && Number.isFinite(r.ciHigh);
 
-/** The size sweep's sizes (150 is phase 1's) with no finished run. */
-const unfinishedSizes = (done: readonly { size: number }[]): number[] => STUDY_SIZES.filter((size) => size !== 150 && !done.some((d) => d.size === size));
-
 /** A row's interval with its `floorTag`. */
 const interval = (r: ResultRow | undefined, random: ResultRow | undefined, constant?: ResultRow): string =>
   r ? `${fixed(r.mean)} [${fixed(r.ciLow)}, ${fixed(r.ciHigh)}]${floorTag(r, random, constant)}` : '-';
 
-function rowsOfRun(db: Database, run: RunRow, keep: (method: string) => boolean, rename: (method: string) => string): StudyRow[] {
-  const rows = runResults(db, run.id).rows;
-  return [...new Set(rows.map((r) => r.method))].filter(keep).map((method) => ({
-    name: rename(method),
-    runId: run.id,
-    id: rows.find((r) => r.method === method && r.split === 'id'),
-    ood: rows.find((r) => r.method === method && r.split === 'ood'),
-  }));
-}
-
-/** A run's stage time in words (the sum of its stages' seconds). */
-function durationOf(db: Database, run: RunRow): string {
-  const seconds = getStages(db, run.id).reduce((s, st) => s + (st.seconds ?? 0), 0);
-  return seconds < 120 ? `${seconds.toFixed(0)} s` : `${(seconds / 60).toFixed(0)} min`;
-}
-
-/** "A beats B" in words, on one split: the difference and whether the 95% intervals separate them. */
-function comparison(a: StudyRow, b: StudyRow | undefined, split: 'id' | 'ood', random: ResultRow | undefined): string {
-  const x = a[split];
-  const y = b?.[split];
-  if (!x || !y || !b) return 'not measured';
-  const difference = x.mean - y.mean;
-  const significant = !intervalsOverlap(x, y);
-  // Two rows at or under a random policy's level can still separate (one recipe fails more steadily than another): not a finding.
-  const aboveRandom = (r: ResultRow) => clearOfRandom(floorVerdict(r, random));
-  const neither = significant && !aboveRandom(x) && !aboveRandom(y) ? ', but neither is above a random policy' : '';
-  return `${difference >= 0 ? '+' : ''}${fixed(difference)} vs ${b.name} (${significant ? (difference > 0 ? 'better, significant' : 'worse, significant') + neither : 'not significant: the 95% intervals overlap'})`;
-}
+/** A run's stage time in words. */
+const duration = (seconds: number): string => (seconds < 120 ? `${seconds.toFixed(0)} s` : `${(seconds / 60).toFixed(0)} min`);
 
 /**
  * A dot-and-whisker chart of one game's rows: ID and OOD means with their 95% intervals, over
@@ -148,14 +103,6 @@ function chart(game: GameName, rows: readonly StudyRow[]): string {
     ...marks,
     `</svg>`,
   ].join('\n');
-}
-
-/** One size of the sweep: the best method's and the best control's rows, and that run's random policy. */
-interface SweepPoint {
-  readonly size: number;
-  readonly method: StudyRow | undefined;
-  readonly control: StudyRow | undefined;
-  readonly random: StudyRow | undefined;
 }
 
 /**
@@ -231,168 +178,63 @@ function sweepChart(game: GameName, methodName: string, controlName: string, swe
   ].join('\n');
 }
 
+/** One game's section of the report: its table, chart, findings and size sweep. */
+function gameSection(f: GameFindings, chartPrefix: string, charts: { name: string; svg: string }[]): string {
+  const { game, rows } = f;
+  const random = rows.find((r) => r.name === RANDOM_METHOD);
+  const constant = rows.find((r) => r.name === CONSTANT_METHOD);
+  // The floors are held against the random policy only; every other row against the constant action too.
+  const constantFor = (r: StudyRow, split: 'id' | 'ood') => (isFloorMethod(r.name) ? undefined : constant?.[split]);
+  const lines = [
+    `## ${game}`,
+    '',
+    `Runs (150 samples): ${f.runs.map(({ method, runId, seconds }) => `${method} = run ${runId} (${duration(seconds)})`).join(', ')}.` +
+      (f.missing.length ? ` Not finished: ${f.missing.join(', ')}.` : '') +
+      (f.standIn
+        ? ` The expert, bc-100 and floor rows are run ${f.standIn.runId}'s (${f.standIn.method}) until the paper run, with every BC baseline and the coreset controls, is done.`
+        : ''),
+    '',
+    '| method | n | data used | ID mean [95% CI] | OOD mean [95% CI] | ID norm. | OOD norm. |',
+    '|---|---|---|---|---|---|---|',
+    ...rows.map(
+      (r) =>
+        `| ${r.name} | ${sizeOf(r.id ?? r.ood)} | ${(r.id ?? r.ood)?.dataUsed ?? ''} | ${interval(r.id, random?.id, constantFor(r, 'id'))} | ${interval(r.ood, random?.ood, constantFor(r, 'ood'))} | ${fixed(r.id?.normalised ?? NaN)} | ${fixed(r.ood?.normalised ?? NaN)} |`,
+    ),
+    '',
+    `![${game}](${chartPrefix}${game}.svg)`,
+    '',
+  ];
+  charts.push({ name: game, svg: chart(game, rows) });
+  if (f.best) lines.push(`Best distilled (ID): **${f.best.name}**, ${f.best.summary}`, ...f.best.against.map((line) => `- ${line}`), '');
+  const sweep = f.sweep;
+  if (sweep && !sweep.result) lines.push(`Size sweep (${sweep.unfinished.join(', ')} samples): not finished yet.`, '');
+  if (sweep?.result) {
+    const { method: named, control, points } = sweep.result;
+    lines.push(
+      `Size sweep: ${named} and ${control}, the best distilled method and the best control at 150 samples.${sweep.unfinished.length ? ` Not finished: ${sweep.unfinished.join(', ')} samples.` : ''}`,
+      '',
+      `| samples | ${named} ID | ${named} OOD | ${control} ID | ${control} OOD |`,
+      '|---|---|---|---|---|',
+      ...points.map(
+        (s) =>
+          `| ${s.size} | ${interval(s.method?.id, s.random?.id)} | ${interval(s.method?.ood, s.random?.ood)} | ${interval(s.control?.id, s.random?.id)} | ${interval(s.control?.ood, s.random?.ood)} |`,
+      ),
+      '',
+      `![${game} size sweep](${chartPrefix}${game}-sweep.svg)`,
+      '',
+    );
+    charts.push({ name: `${game}-sweep`, svg: sweepChart(game, named, control, points) });
+  }
+  return lines.join('\n');
+}
+
 /**
  * The report of the study experiment's runs (missing runs are named, not invented). `command`
  * regenerates the report; `made` says how its runs were made (and are resumed).
  */
 export function studyReport(db: Database, runs: readonly RunRow[], chartPrefix: string, command: string, made: StudyProvenance): StudyReport {
-  const byLabel = new Map(runs.map((r) => [r.label, r]));
-  const sections: string[] = [];
   const charts: { name: string; svg: string }[] = [];
-  for (const game of GAME_NAMES) {
-    const methodRuns = STUDY_METHODS.flatMap((m) => {
-      const run = byLabel.get(methodLabel(game, m));
-      return run?.status === 'done' ? [{ method: m, run }] : [];
-    });
-    if (methodRuns.length === 0) continue;
-    const paper = methodRuns.find((m) => m.method === 'paper');
-    // Every phase-1 run of a game shares the expert and the level seeds: the paper run's reference rows
-    // (expert, every BC baseline, the controls, the floors) are the fullest; another's stand in until it is done.
-    const reference = paper ?? methodRuns[0]!;
-    const rows: StudyRow[] = [
-      ...rowsOfRun(
-        db,
-        reference.run,
-        (m) => !isDistilledMethod(m) && !isFloorMethod(m),
-        (m) => m,
-      ),
-      ...methodRuns.flatMap(({ method, run }) => rowsOfRun(db, run, isDistilledMethod, (m) => `${m} (${method})`)),
-      ...rowsOfRun(db, reference.run, isFloorMethod, (m) => m),
-    ];
-    const missing = STUDY_METHODS.filter((m) => !methodRuns.some((r) => r.method === m));
-    const randomRow = rows.find((r) => r.name === RANDOM_METHOD);
-    const constant = rows.find((r) => r.name === CONSTANT_METHOD);
-    // The floors are held against the random policy only; every other row against the constant action too.
-    const constantFor = (r: StudyRow, split: 'id' | 'ood') => (isFloorMethod(r.name) ? undefined : constant?.[split]);
-    const lines = [
-      `## ${game}`,
-      '',
-      `Runs (150 samples): ${methodRuns.map(({ method, run }) => `${method} = run ${run.id} (${durationOf(db, run)})`).join(', ')}.` +
-        (missing.length ? ` Not finished: ${missing.join(', ')}.` : '') +
-        (paper
-          ? ''
-          : ` The expert, bc-100 and floor rows are run ${reference.run.id}'s (${reference.method}) until the paper run, with every BC baseline and the coreset controls, is done.`),
-      '',
-      '| method | n | data used | ID mean [95% CI] | OOD mean [95% CI] | ID norm. | OOD norm. |',
-      '|---|---|---|---|---|---|---|',
-      ...rows.map(
-        (r) =>
-          `| ${r.name} | ${sizeOf(r.id ?? r.ood)} | ${(r.id ?? r.ood)?.dataUsed ?? ''} | ${interval(r.id, randomRow?.id, constantFor(r, 'id'))} | ${interval(r.ood, randomRow?.ood, constantFor(r, 'ood'))} | ${fixed(r.id?.normalised ?? NaN)} | ${fixed(r.ood?.normalised ?? NaN)} |`,
-      ),
-      '',
-      `![${game}](${chartPrefix}${game}.svg)`,
-      '',
-    ];
-    charts.push({ name: game, svg: chart(game, rows) });
-    const distilled = rows.filter((r) => r.name.startsWith(SYNTHETIC_METHOD)).sort((a, b) => (b.id?.mean ?? -Infinity) - (a.id?.mean ?? -Infinity));
-    const controls = rows.filter((r) => isCoresetControl(r.name)).sort((a, b) => (b.id?.mean ?? -Infinity) - (a.id?.mean ?? -Infinity));
-    const best = distilled[0];
-    const expert = rows.find((r) => r.name === 'expert');
-    const bc = rows.find((r) => r.name === BC_ALL_DATA_METHOD);
-    if (best) {
-      // A share of an expert at or below zero (or of a margin at or below zero) means nothing.
-      const ratio = (split: 'id' | 'ood', floor: number) => {
-        const [b, e] = [best[split]?.mean, expert?.[split]?.mean];
-        return b === undefined || e === undefined || !(e - floor > 0) ? undefined : (b - floor) / (e - floor);
-      };
-      const percent = (r: number | undefined) => (r === undefined ? '-' : `${Math.round(100 * r) || 0}%`);
-      const share = (split: 'id' | 'ood') => ratio(split, 0);
-      const margin = (split: 'id' | 'ood') => ratio(split, randomRow?.[split]?.mean ?? NaN);
-      const shares = [share('id'), share('ood')];
-      const verdict = shares.every((r) => r !== undefined && r >= 0.5) ? 'met' : shares.some((r) => r === undefined) ? 'not measured' : 'missed';
-      const noisyExpert = expert && (expert.id?.indistinguishableFromRandom || expert.ood?.indistinguishableFromRandom);
-      lines.push(
-        `Best distilled (ID): **${best.name}**, ${percent(share('id'))} of the expert's return ID and ${percent(share('ood'))} OOD (target >= 50% on both: ${verdict}); ` +
-          `${percent(margin('id'))} and ${percent(margin('ood'))} of the expert's margin over a random policy` +
-          (noisyExpert ? ': the expert itself is indistinguishable from a random policy here, so these shares mean nothing.' : '.'),
-        `- against the best control: ID ${comparison(best, controls[0], 'id', randomRow?.id)}; OOD ${comparison(best, controls[0], 'ood', randomRow?.ood)}`,
-        `- against BC on all data: ID ${comparison(best, bc, 'id', randomRow?.id)}; OOD ${comparison(best, bc, 'ood', randomRow?.ood)}`,
-      );
-      if (constant) {
-        // Clear above it only where the best row's interval lies wholly over the constant action's.
-        const notClear = (['id', 'ood'] as const).filter((split) => {
-          const [b, c] = [best[split], constant[split]];
-          return b && c && !whollyBelow(c, b);
-        });
-        lines.push(
-          `- against the best constant action, ${(constant.id ?? constant.ood)?.dataUsed ?? 'one action always'}: ID ${comparison(best, constant, 'id', randomRow?.id)}; OOD ${comparison(best, constant, 'ood', randomRow?.ood)}` +
-            (notClear.length
-              ? `. ≤ constant ${notClear.map((s) => s.toUpperCase()).join(' and ')}: its 95% interval does not lie above that of one move played always, so this return does not show that more than one move was learned.`
-              : ''),
-        );
-      }
-      // The expert's and bc-100's rows above already carry the paper run's verdicts.
-      const verdicts = [expert?.id, expert?.ood, bc?.id, bc?.ood].filter((r) => r !== undefined);
-      const recipeLimited = (['id', 'ood'] as const).filter((split) => studentRecipeIsTheLimit(verdicts, split));
-      if (recipeLimited.length > 0)
-        lines.push(
-          `- BC on all data is itself indistinguishable from a random policy (${recipeLimited.map((s) => s.toUpperCase()).join(' and ')}) while the expert is not: ` +
-            'the students learn nothing even from all of the data, so these comparisons measure the student recipe (students.*), not distillation.',
-        );
-      lines.push('');
-    }
-    const sizes = STUDY_SIZES.flatMap((size) => {
-      const run = size === 150 ? undefined : byLabel.get(sizeLabel(game, size));
-      return run?.status === 'done' ? [{ size, run }] : [];
-    });
-    const unfinished = unfinishedSizes(sizes);
-    if (sizes.length === 0 && paper) lines.push(`Size sweep (${unfinished.join(', ')} samples): not finished yet.`, '');
-    if (sizes.length > 0 && paper) {
-      const {
-        method,
-        control,
-        run: bestRun,
-      } = bestOfPhaseOne(
-        db,
-        methodRuns.map((m) => m.run),
-      );
-      const at150 = rowsOfRun(
-        db,
-        bestRun,
-        (m) => m === method || m === control,
-        (m) => m,
-      );
-      const controlAt150 = rowsOfRun(
-        db,
-        paper.run,
-        (m) => m === control,
-        (m) => m,
-      )[0];
-      const sweep = [
-        { size: 150, method: at150.find((r) => r.name === method), control: controlAt150, random: randomRow },
-        ...sizes.map(({ size, run }) => {
-          const r = rowsOfRun(
-            db,
-            run,
-            (m) => m === method || m === control || m === RANDOM_METHOD,
-            (m) => m,
-          );
-          return {
-            size,
-            method: r.find((x) => x.name === method),
-            control: r.find((x) => x.name === control),
-            random: r.find((x) => x.name === RANDOM_METHOD),
-          };
-        }),
-      ].sort((a, b) => a.size - b.size);
-      const named = `${method} (${bestRun.config.distill.variant})`;
-      lines.push(
-        `Size sweep: ${named} and ${control}, the best distilled method and the best control at 150 samples.${unfinished.length ? ` Not finished: ${unfinished.join(', ')} samples.` : ''}`,
-        '',
-        `| samples | ${named} ID | ${named} OOD | ${control} ID | ${control} OOD |`,
-        '|---|---|---|---|---|',
-        ...sweep.map(
-          (s) =>
-            `| ${s.size} | ${interval(s.method?.id, s.random?.id)} | ${interval(s.method?.ood, s.random?.ood)} | ${interval(s.control?.id, s.random?.id)} | ${interval(s.control?.ood, s.random?.ood)} |`,
-        ),
-        '',
-        `![${game} size sweep](${chartPrefix}${game}-sweep.svg)`,
-        '',
-      );
-      charts.push({ name: `${game}-sweep`, svg: sweepChart(game, named, control, sweep) });
-    }
-    sections.push(lines.join('\n'));
-  }
+  const sections = studyFindings(db, runs).map((f) => gameSection(f, chartPrefix, charts));
   const markdown = [
     '# Distillation study',
     '',

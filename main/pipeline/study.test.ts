@@ -11,6 +11,8 @@ import BetterSqlite3 from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StudyInfo } from '@shared/api/study.ts';
+import { startServices } from '../services/app-services.ts';
 import { findExperimentByName, listExperimentRuns } from '../storage/runs.ts';
 import { studyReport } from './study-report.ts';
 import { query } from './testing/query.ts';
@@ -139,6 +141,46 @@ describe('ddrl study', () => {
     const regenerated = join(dir, 'regenerated', 'again.md');
     expect(ddrl('report', '--experiment', 'study-quick', '--out', regenerated, '--db', db).code).toBe(0);
     expect(withoutNames(readFileSync(regenerated, 'utf8'))).toBe(withoutNames(before));
+  });
+
+  it("serves the app's Study view the report's reading (study.get): its rows, the best line and the size sweep", async () => {
+    const services = startServices({ dbPath: db, runtime: 'node' });
+    try {
+      const reply = await services.dispatch('study.get', {});
+      if (!reply.ok) throw new Error(reply.error.message);
+      const study = reply.output as StudyInfo;
+      expect(study).toMatchObject({ scales: ['quick'], scale: 'quick' });
+      expect(study.command).toMatch(/^npx ddrl study --scale quick --games jumper /);
+      expect(study.games.map((g) => g.game)).toEqual(['jumper']);
+      const game = study.games[0]!;
+      const markdown = readFileSync(report, 'utf8');
+      const fixed = (v: number | null) => (v === null ? '-' : v.toFixed(2));
+      const cell = (r: { mean: number; ciLow: number | null; ciHigh: number | null } | undefined) =>
+        r ? `${fixed(r.mean)} [${fixed(r.ciLow)}, ${fixed(r.ciHigh)}]` : '-';
+      // The report's table, row for row and interval for interval.
+      const lineOf = (name: string) => markdown.split('\n').find((l) => l.startsWith(`| ${name} |`));
+      const tableNames = markdown
+        .split('\n')
+        .filter((l) => /^\| \S/.test(l) && !l.startsWith('| method') && !l.startsWith('| samples') && !/^\| \d+ \|/.test(l))
+        .map((l) => l.split('|')[1]!.trim());
+      expect(game.rows.map((r) => r.name)).toEqual(tableNames);
+      for (const row of game.rows) for (const split of ['id', 'ood'] as const) expect(lineOf(row.name), `${row.name} ${split}`).toContain(cell(row[split]));
+      expect(game.best).not.toBeNull();
+      expect(markdown).toContain(`Best distilled (ID): **${game.best!.name}**, ${game.best!.summary}`);
+      expect(game.best!.summary).toContain(`target >= 50% on both: ${game.best!.target})`);
+      for (const line of game.best!.against) expect(markdown).toContain(`- ${line}`);
+      // The sweep: every size, each point the report's sweep row.
+      const sweep = game.sweep!.result!;
+      expect(sweep.points.map((p) => p.size)).toEqual([15, 50, 150, 500]);
+      expect(markdown).toContain(`Size sweep: ${sweep.method} and ${sweep.control},`);
+      for (const p of sweep.points)
+        for (const row of [p.method?.id, p.method?.ood, p.control?.id, p.control?.ood]) expect(lineOf(String(p.size)), `${p.size}`).toContain(cell(row));
+      // A scale with no study in this database: named, and empty.
+      const paper = await services.dispatch('study.get', { scale: 'paper' });
+      expect(paper.ok && paper.output).toMatchObject({ scales: ['quick'], scale: 'paper', experimentId: null, games: [] });
+    } finally {
+      services.close();
+    }
   });
 
   it("stands another phase-1 run's expert, bc-100 and floor rows in while the paper run is not done", () => {

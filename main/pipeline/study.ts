@@ -15,12 +15,11 @@ import { applyAssignments, type Assignment } from '@shared/config/overrides.ts';
 import { flattenConfig, formatValue, sameValue } from '@shared/config/config-diff.ts';
 import { presetConfig } from '@shared/config/presets.ts';
 import type { GameName } from '@shared/procgen/games/index.ts';
+import type { StudyScale } from '@shared/api/study.ts';
 import type { RunOwner } from '../storage/run-owner.ts';
 import { addRuns, createExperiment, findExperimentByName, listExperimentRuns, requeueRun, type RunRow } from '../storage/runs.ts';
 import { runResults, type ResultRow } from './results.ts';
 
-export const STUDY_SCALES = ['paper', 'quick'] as const;
-export type StudyScale = (typeof STUDY_SCALES)[number];
 export const STUDY_SIZES = [15, 50, 150, 500] as const;
 /** The methods of phase 1, each a run; `paper` first (its expert is everyone's). */
 export const STUDY_METHODS: readonly DistillVariant[] = ['paper', 'dc', 'dsa', 'dm', 'mtt'];

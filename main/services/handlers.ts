@@ -4,6 +4,7 @@ import { deleteComparisonCall, listComparisonsCall, saveComparisonCall } from '.
 import type { ServiceContext } from './context.ts';
 import type { PooledCall } from './call-pool.ts';
 import { annotateCall, episodesListCall, keyResultsCall, pooledHandlers, runsPageCall, seriesCall } from './inspect.ts';
+import { studyCall } from './study.ts';
 import { syntheticListCall } from './synthetic-snapshots.ts';
 import { cancelExperimentCall, cancelRunCall, getRunCall, listRunsCall, resumeRunCall, runLogCall, runResultsCall, startRunCall } from './runs.ts';
 
@@ -44,4 +45,5 @@ export const handlers: HandlerTable = {
   'comparisons.list': listComparisonsCall,
   'comparisons.save': saveComparisonCall,
   'comparisons.delete': deleteComparisonCall,
+  'study.get': studyCall,
 };

@@ -51,6 +51,13 @@ export const sections: readonly [Section, ...Section[]] = [
     view: () => import('./views/SyntheticView.svelte'),
   },
   {
+    id: 'study',
+    label: 'Study',
+    key: '6',
+    icon: 'M4 19h16v2H4zm1-3h3V9H5zm5.5 0h3V4h-3zm5.5 0h3v-6h-3z',
+    view: () => import('./views/StudyView.svelte'),
+  },
+  {
     id: 'about',
     label: 'About',
     key: '9',

@@ -26,6 +26,7 @@ import {
   syntheticGetOutput,
   syntheticListOutput,
 } from './inspect.ts';
+import { studyInput, studyOutput } from './study.ts';
 import { RUN_LOG_LIMIT, experimentIdInput, runIdInput, runInfo, runLogOutput, runResultsInfo, startRunInput, startRunOutput } from './runs.ts';
 
 interface CallSpec {
@@ -143,6 +144,12 @@ export const apiCalls = {
     output: savedComparison,
   },
   'comparisons.delete': { summary: 'Delete a saved comparison (its runs are kept).', input: comparisonIdInput, output: z.object({ deleted: z.boolean() }) },
+  'study.get': {
+    summary:
+      'The distillation study (ddrl study) of this database, per game as ddrl report writes it: every method and control at 150 samples, the best distilled row against the target, the best control, BC on all data and the constant action, and the size sweep.',
+    input: studyInput,
+    output: studyOutput,
+  },
 } as const satisfies Record<string, CallSpec>;
 
 export type CallName = keyof typeof apiCalls;

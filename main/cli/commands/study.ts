@@ -3,6 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { ConfigError, parseExperimentConfig, type ExperimentConfig, type ExperimentConfigInput } from '@shared/config/experiment.ts';
 import { applyAssignments, parseAssignment, type Assignment } from '@shared/config/overrides.ts';
 import { GAME_NAMES, type GameName } from '@shared/procgen/games/index.ts';
+import { STUDY_SCALES, type StudyScale } from '@shared/api/study.ts';
 import {
   bestOfPhaseOne,
   ensureRun,
@@ -14,9 +15,7 @@ import {
   studyCommandOf,
   studyName,
   STUDY_METHODS,
-  STUDY_SCALES,
   STUDY_SIZES,
-  type StudyScale,
 } from '../../pipeline/study.ts';
 import { studyReport } from '../../pipeline/study-report.ts';
 import { findExperimentByName, listExperimentRuns } from '../../storage/runs.ts';

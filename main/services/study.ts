@@ -1,0 +1,34 @@
+/**
+ * The Study view's call: the distillation study of this database (`ddrl study`), read from
+ * its stored runs as `ddrl report` reads them (`studyFindings`), so the view and the
+ * markdown report say the same thing.
+ */
+import type { CallOutput, ParsedCallInput } from '@shared/api/contract.ts';
+import { STUDY_SCALES } from '@shared/api/study.ts';
+import { studyFindings } from '../pipeline/study-findings.ts';
+import { studyCommandOf, studyName } from '../pipeline/study.ts';
+import { findExperimentByName, listExperimentRuns } from '../storage/runs.ts';
+import type { ServiceContext } from './context.ts';
+
+export async function studyCall(input: ParsedCallInput<'study.get'>, ctx: ServiceContext): Promise<CallOutput<'study.get'>> {
+  const c = ctx.db.connection;
+  const runsOf = (scale: (typeof STUDY_SCALES)[number]) => {
+    const experiment = findExperimentByName(c, studyName(scale));
+    return experiment ? { experimentId: experiment.id, runs: listExperimentRuns(c, experiment.id) } : null;
+  };
+  const scales = STUDY_SCALES.filter((scale) => (runsOf(scale)?.runs.length ?? 0) > 0);
+  const scale = input.scale ?? scales[0] ?? null;
+  const study = scale === null ? null : runsOf(scale);
+  const reportCommand = `npx ddrl report --experiment ${studyName(scale ?? 'paper')} --out docs/results.md --db ${ctx.db.path}`;
+  if (scale === null || study === null) return { scales, scale, experimentId: null, command: '', reportCommand, adopted: [], games: [] };
+  const made = studyCommandOf(study.runs, scale);
+  return {
+    scales,
+    scale,
+    experimentId: study.experimentId,
+    command: made.command,
+    reportCommand,
+    adopted: [...made.adopted],
+    games: studyFindings(c, study.runs),
+  };
+}
