@@ -446,7 +446,7 @@ describe('a finished run', () => {
     floorless.exec("DELETE FROM models WHERE run_id = 1 AND method = 'constant'");
     floorless.close();
     expect(ddrl('export-expert', '1', '--out', join(dir, 'floorless.ddrl-expert'), '--db', withoutFloor).code).toBe(0);
-    expect(query<{ n: number }>(withoutFloor, "SELECT count(*) AS n FROM models WHERE method = 'constant'")[0]!.n).toBe(0);
+    expect(query<{ n: number }>(withoutFloor, "SELECT count(*) AS n FROM models WHERE run_id = 1 AND method = 'constant'")[0]!.n).toBe(0);
   });
 
   it('refuses bad input with a clear error and stores nothing', () => {
