@@ -238,7 +238,7 @@ export function studyReport(db: Database, runs: readonly RunRow[], chartPrefix: 
   const markdown = [
     '# Distillation study',
     '',
-    `Runs made by \`${made.command}\`; this report generated from them by \`${command}\`.`,
+    `Runs made by ${made.commands.map((c) => `\`${c.command}\`${made.commands.length > 1 ? ` (runs ${c.runIds.join(', ')})` : ''}`).join(', then ')}; this report generated from them by \`${command}\`.`,
     '',
     ...(made.adopted.length
       ? [

@@ -150,7 +150,7 @@ describe('ddrl study', () => {
       if (!reply.ok) throw new Error(reply.error.message);
       const study = reply.output as StudyInfo;
       expect(study).toMatchObject({ scales: ['quick'], scale: 'quick' });
-      expect(study.command).toMatch(/^npx ddrl study --scale quick --games jumper /);
+      expect(study.commands.map((c) => c.command)).toEqual([expect.stringMatching(/^npx ddrl study --scale quick --games jumper /)]);
       expect(study.games.map((g) => g.game)).toEqual(['jumper']);
       const game = study.games[0]!;
       const markdown = readFileSync(report, 'utf8');
@@ -187,7 +187,7 @@ describe('ddrl study', () => {
     const connection = new BetterSqlite3(db, { readonly: true });
     try {
       const runs = listExperimentRuns(connection, findExperimentByName(connection, 'study-quick')!.id).filter((r) => r.label !== 'jumper paper');
-      const { markdown } = studyReport(connection, runs, 'partial-', 'npx ddrl report', { command: 'npx ddrl study', adopted: [] });
+      const { markdown } = studyReport(connection, runs, 'partial-', 'npx ddrl report', { commands: [{ command: 'npx ddrl study', runIds: [] }], adopted: [] });
       expect(markdown).toMatch(/Not finished: paper\. The expert, bc-100 and floor rows are run 2's \(dc\) until the paper run/);
       for (const name of ['expert', 'bc-100', 'constant', 'random', 'synthetic (dc)']) expect(markdown, name).toContain(`| ${name} |`);
       // Only the paper run has the other BC baselines and the coreset controls.

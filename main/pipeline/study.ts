@@ -151,35 +151,43 @@ const overridesOf = (config: ExperimentConfig, plain: ExperimentConfig): string[
 
 /** How a study's runs were made (see `studyCommandOf`). */
 export interface StudyProvenance {
-  /** `ddrl study --scale S` with the `--set` overrides found in the first phase-1 run it made. */
-  readonly command: string;
+  /**
+   * `ddrl study --scale S` with the `--set` overrides found in the phase-1 runs it made: one command
+   * per distinct set of overrides (sessions may resume a study differently), with the runs it made.
+   */
+  readonly commands: readonly { readonly command: string; readonly runIds: readonly number[] }[];
   /** One line per phase-1 run copied in from elsewhere (`ddrl copy-run`): where it was made, how it differs. */
   readonly adopted: readonly string[];
 }
 
 /**
- * How a study's runs were made: the command, with the overrides found by comparing the first
- * phase-1 run it made with what it would make without any; and the runs it adopted, copied in
- * from other databases, with where they were made and how they differ from what it would make.
+ * How a study's runs were made: the commands, with the overrides found by comparing each phase-1
+ * run it made with what it would make without any; and the runs it adopted, copied in from other
+ * databases, with where they were made and how they differ from what it would make.
  */
 export function studyCommandOf(runs: readonly RunRow[], scale: StudyScale): StudyProvenance {
-  const games = [...new Set(runs.map((r) => r.config.game))];
   const phaseOne = runs.filter((r) => STUDY_METHODS.some((m) => r.label === methodLabel(r.config.game, m)));
   const methodOf = (run: RunRow) => STUDY_METHODS.find((m) => run.label === methodLabel(run.config.game, m))!;
   const plainFor = (run: RunRow) => methodConfig(run.config.game, scale, methodOf(run), run.config.expert.reuseRunId);
-  const made = phaseOne.find((r) => r.origin === null);
-  const command = `npx ddrl study --scale ${scale}${games.length < 3 ? ` --games ${games.join(',')}` : ''}${
-    made
-      ? overridesOf(made.config, plainFor(made))
-          .map((o) => ` ${o}`)
-          .join('')
-      : ''
-  }`;
+  const groups = new Map<string, RunRow[]>();
+  for (const run of phaseOne.filter((r) => r.origin === null)) {
+    const overrides = overridesOf(run.config, plainFor(run))
+      .map((o) => ` ${o}`)
+      .join('');
+    groups.set(overrides, [...(groups.get(overrides) ?? []), run]);
+  }
+  const commandFor = (made: readonly RunRow[], overrides: string) => {
+    const games = [...new Set((made.length ? made : runs).map((r) => r.config.game))];
+    return `npx ddrl study --scale ${scale}${games.length > 0 && games.length < 3 ? ` --games ${games.join(',')}` : ''}${overrides}`;
+  };
+  const commands = groups.size
+    ? [...groups].map(([overrides, made]) => ({ command: commandFor(made, overrides), runIds: made.map((r) => r.id) }))
+    : [{ command: commandFor([], ''), runIds: [] }];
   const adopted = phaseOne
     .filter((r) => r.origin !== null)
     .map((r) => {
       const differences = overridesOf(r.config, plainFor(r));
       return `${r.label} (run ${r.id}): ${r.origin}${differences.length ? `; differs from what the study makes by \`${differences.join(' ')}\`` : ''}`;
     });
-  return { command, adopted };
+  return { commands, adopted };
 }

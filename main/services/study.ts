@@ -20,13 +20,13 @@ export async function studyCall(input: ParsedCallInput<'study.get'>, ctx: Servic
   const scale = input.scale ?? scales[0] ?? null;
   const study = scale === null ? null : runsOf(scale);
   const reportCommand = `npx ddrl report --experiment ${studyName(scale ?? 'paper')} --out docs/results.md --db ${ctx.db.path}`;
-  if (scale === null || study === null) return { scales, scale, experimentId: null, command: '', reportCommand, adopted: [], games: [] };
+  if (scale === null || study === null) return { scales, scale, experimentId: null, commands: [], reportCommand, adopted: [], games: [] };
   const made = studyCommandOf(study.runs, scale);
   return {
     scales,
     scale,
     experimentId: study.experimentId,
-    command: made.command,
+    commands: made.commands.map((c) => ({ command: c.command, runIds: [...c.runIds] })),
     reportCommand,
     adopted: [...made.adopted],
     games: studyFindings(c, study.runs),

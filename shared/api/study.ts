@@ -44,8 +44,8 @@ export const studyOutput = z.object({
   /** The scale shown: the one asked for, else the first present; null without any study. */
   scale: z.enum(STUDY_SCALES).nullable(),
   experimentId: z.number().int().nullable(),
-  /** `ddrl study ...` as its runs were made, and the command that writes this report as markdown. */
-  command: z.string(),
+  /** `ddrl study ...` as its runs were made (one per distinct set of overrides, with its runs), and the command that writes this report as markdown. */
+  commands: z.array(z.object({ command: z.string(), runIds: z.array(z.number().int()) })),
   reportCommand: z.string(),
   /** Runs copied in from elsewhere: where they were made and how they differ. */
   adopted: z.array(z.string()),
