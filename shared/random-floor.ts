@@ -67,6 +67,16 @@ interface FloorRow extends Interval {
   readonly indistinguishableFromRandom: boolean | null;
 }
 
+/**
+ * A row's `floorVerdict` against the floors among `rows` (one run's table, or one study game's),
+ * on its split. The floors themselves are held against the random policy only: the constant
+ * action is a floor, not a student that collapsed onto one move.
+ */
+export function floorVerdictAmong(row: FloorRow, rows: readonly FloorRow[]): FloorVerdict | null {
+  const floor = (method: string) => rows.find((r) => r.method === method && r.split === row.split);
+  return floorVerdict(row, floor(RANDOM_METHOD), isFloorMethod(row.method) ? undefined : floor(CONSTANT_METHOD));
+}
+
 export interface FloorSentence {
   readonly split: 'id' | 'ood';
   /** Whether some method is indistinguishable from random, or below it, there (a warning, not a reassurance). */
@@ -115,7 +125,7 @@ export function randomFloorSentences(rows: readonly FloorRow[]): FloorSentence[]
       : '';
     // Clear above random, yet not above one move played always: the return does not show a policy.
     const constant = rows.find((r) => r.method === CONSTANT_METHOD && r.split === split);
-    const oneMove = constant ? methods.filter((r) => floorVerdict(r, random, constant) === 'constant').map((r) => r.method) : [];
+    const oneMove = methods.filter((r) => floorVerdictAmong(r, rows) === 'constant').map((r) => r.method);
     const oneMoveToo = oneMove.length
       ? ` ${list(oneMove)} ${oneMove.length === 1 ? 'clears' : 'clear'} it but not the best constant action, ${fixed(constant!.mean)} [${fixed(constant!.ciLow)}, ${fixed(constant!.ciHigh)}] (one move played always): ${oneMove.length === 1 ? 'its return does' : 'their returns do'} not show that more than one move was learned.`
       : '';

@@ -17,10 +17,10 @@ import { evalReturns, type Split } from '../storage/evaluations.ts';
 import { listMethodData, type MethodData } from '../storage/methods.ts';
 import { getRun } from '../storage/runs.ts';
 import { summarise } from '@shared/stats.ts';
-import { CONSTANT_METHOD, RANDOM_METHOD, SYNTHETIC_SOFT_METHOD, isFloorMethod, rowMethod, type CoresetControl } from '@shared/config/methods.ts';
+import { CONSTANT_METHOD, RANDOM_METHOD, SYNTHETIC_SOFT_METHOD, rowMethod, type CoresetControl } from '@shared/config/methods.ts';
 import { describeControl } from './coreset-controls.ts';
 import type { ExperimentConfig, ExpertSource } from '@shared/config/experiment.ts';
-import { FLOOR_TAGS, RANDOM_NOT_EVALUATED, floorVerdict, intervalsOverlap, randomFloorSentences } from '@shared/random-floor.ts';
+import { FLOOR_TAGS, RANDOM_NOT_EVALUATED, floorVerdictAmong, intervalsOverlap, randomFloorSentences } from '@shared/random-floor.ts';
 import { evaluateMissingFloorPolicies } from './stages/evaluate.ts';
 import { constantActionOf, constantDataUsed } from './constant-policy.ts';
 import { listModels } from '../storage/models.ts';
@@ -159,10 +159,7 @@ function dataUsed(method: string, data: MethodData, expertSource: RunResults['ex
 /** The paper-style table: one line per method, ID and OOD side by side. */
 export function formatResultsTable(results: RunResults): string {
   const methods = [...new Set(results.rows.map((r) => r.method))];
-  const floor = (method: string, split: Split) => results.rows.find((r) => r.method === method && r.split === split);
-  // The floors are held against the random policy only, every other row against the constant action too.
-  const tag = (row: ResultRow) =>
-    FLOOR_TAGS[floorVerdict(row, floor(RANDOM_METHOD, row.split), isFloorMethod(row.method) ? undefined : floor(CONSTANT_METHOD, row.split)) ?? 'above'];
+  const tag = (row: ResultRow) => FLOOR_TAGS[floorVerdictAmong(row, results.rows) ?? 'above'];
   const cell = (row: ResultRow | undefined): string =>
     row
       ? `${fixed(row.mean)} [${fixed(row.ciLow)}, ${fixed(row.ciHigh)}] ${fixed(row.min, 1)}..${fixed(row.max, 1)} (${fixed(row.normalised)})${tag(row)}`

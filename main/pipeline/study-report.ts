@@ -6,9 +6,9 @@
  * the size sweep. Every number is a row of `runResults`, so it equals `ddrl results`.
  */
 import type { Database } from 'better-sqlite3';
-import { CONSTANT_METHOD, isFloorMethod, RANDOM_METHOD } from '@shared/config/methods.ts';
+import { RANDOM_METHOD } from '@shared/config/methods.ts';
 import { niceTicks } from '@shared/format/ticks.ts';
-import { FLOOR_TAGS, floorVerdict } from '@shared/random-floor.ts';
+import { FLOOR_TAGS, floorVerdictAmong } from '@shared/random-floor.ts';
 import type { GameName } from '@shared/procgen/games/index.ts';
 import type { RunRow } from '../storage/runs.ts';
 import { PLANNER_KEY } from './experts/keys.ts';
@@ -26,17 +26,16 @@ const fixed = (v: number): string => (Number.isFinite(v) ? v.toFixed(2) : '-');
 /** Models x episodes each, as `ddrl results` prints it: runs of one study may train different numbers of students. */
 const sizeOf = (r: ResultRow | undefined): string => (r ? `${r.models}x${r.episodesPerModel}` : '-');
 
-/** Where a row stands against the floors (`FLOOR_TAGS`; nothing without a random row). */
-const floorTag = (r: ResultRow, random: ResultRow | undefined, constant: ResultRow | undefined): string =>
-  FLOOR_TAGS[floorVerdict(r, random, constant) ?? 'above'];
-
 /** Whether a row has a 95% interval to draw (a single value has none). */
 const hasInterval = (r: ResultRow): r is ResultRow & { ciLow: number; ciHigh: number } =>
   r.ciLow !== null && r.ciHigh !== null && Number.isFinite(r.ciLow) && Number.isFinite(r.ciHigh);
 
-/** A row's interval with its `floorTag`. */
-const interval = (r: ResultRow | undefined, random: ResultRow | undefined, constant?: ResultRow): string =>
-  r ? `${fixed(r.mean)} [${fixed(r.ciLow)}, ${fixed(r.ciHigh)}]${floorTag(r, random, constant)}` : '-';
+/** A row's interval, tagged with where it stands against the floors among `rows` (`FLOOR_TAGS`; nothing without a random row). */
+const interval = (r: ResultRow | undefined, rows: readonly ResultRow[]): string =>
+  r ? `${fixed(r.mean)} [${fixed(r.ciLow)}, ${fixed(r.ciHigh)}]${FLOOR_TAGS[floorVerdictAmong(r, rows) ?? 'above']}` : '-';
+
+/** The result rows (both splits) of study rows. */
+const resultRows = (rows: readonly (StudyRow | undefined)[]): ResultRow[] => rows.flatMap((r) => [r?.id, r?.ood].filter((x) => x !== undefined));
 
 /** A run's stage time in words. */
 const duration = (seconds: number): string => (seconds < 120 ? `${seconds.toFixed(0)} s` : `${(seconds / 60).toFixed(0)} min`);
@@ -181,10 +180,7 @@ function sweepChart(game: GameName, methodName: string, controlName: string, swe
 /** One game's section of the report: its table, chart, findings and size sweep. */
 function gameSection(f: GameFindings, chartPrefix: string, charts: { name: string; svg: string }[]): string {
   const { game, rows } = f;
-  const random = rows.find((r) => r.name === RANDOM_METHOD);
-  const constant = rows.find((r) => r.name === CONSTANT_METHOD);
-  // The floors are held against the random policy only; every other row against the constant action too.
-  const constantFor = (r: StudyRow, split: 'id' | 'ood') => (isFloorMethod(r.name) ? undefined : constant?.[split]);
+  const table = resultRows(rows);
   const lines = [
     `## ${game}`,
     '',
@@ -198,7 +194,7 @@ function gameSection(f: GameFindings, chartPrefix: string, charts: { name: strin
     '|---|---|---|---|---|---|---|',
     ...rows.map(
       (r) =>
-        `| ${r.name} | ${sizeOf(r.id ?? r.ood)} | ${(r.id ?? r.ood)?.dataUsed ?? ''} | ${interval(r.id, random?.id, constantFor(r, 'id'))} | ${interval(r.ood, random?.ood, constantFor(r, 'ood'))} | ${fixed(r.id?.normalised ?? NaN)} | ${fixed(r.ood?.normalised ?? NaN)} |`,
+        `| ${r.name} | ${sizeOf(r.id ?? r.ood)} | ${(r.id ?? r.ood)?.dataUsed ?? ''} | ${interval(r.id, table)} | ${interval(r.ood, table)} | ${fixed(r.id?.normalised ?? NaN)} | ${fixed(r.ood?.normalised ?? NaN)} |`,
     ),
     '',
     `![${game}](${chartPrefix}${game}.svg)`,
@@ -215,10 +211,11 @@ function gameSection(f: GameFindings, chartPrefix: string, charts: { name: strin
       '',
       `| samples | ${named} ID | ${named} OOD | ${control} ID | ${control} OOD |`,
       '|---|---|---|---|---|',
-      ...points.map(
-        (s) =>
-          `| ${s.size} | ${interval(s.method?.id, s.random?.id)} | ${interval(s.method?.ood, s.random?.ood)} | ${interval(s.control?.id, s.random?.id)} | ${interval(s.control?.ood, s.random?.ood)} |`,
-      ),
+      ...points.map((s) => {
+        // Each size against its own run's random policy.
+        const floors = resultRows([s.random]);
+        return `| ${s.size} | ${[s.method?.id, s.method?.ood, s.control?.id, s.control?.ood].map((r) => interval(r, floors)).join(' | ')} |`;
+      }),
       '',
       `![${game} size sweep](${chartPrefix}${game}-sweep.svg)`,
       '',

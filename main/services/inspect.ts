@@ -7,8 +7,8 @@
 import type { ParsedCallInput } from '@shared/api/contract.ts';
 import { ApiError } from '@shared/api/errors.ts';
 import type { EpisodeData, EpisodesList, KeyResults, MetricSeries, RunsPage } from '@shared/api/inspect.ts';
-import { BC_ALL_DATA_METHOD, CONSTANT_METHOD, RANDOM_METHOD, SYNTHETIC_METHOD, SYNTHETIC_SOFT_METHOD } from '@shared/config/methods.ts';
-import { floorVerdict } from '@shared/random-floor.ts';
+import { BC_ALL_DATA_METHOD, RANDOM_METHOD, SYNTHETIC_METHOD, SYNTHETIC_SOFT_METHOD } from '@shared/config/methods.ts';
+import { floorVerdictAmong } from '@shared/random-floor.ts';
 import { checkRunNotes, type RunNotes } from '@shared/run-notes.ts';
 import { listEvalEpisodes, pageRunIds } from '../storage/browse.ts';
 import { getRunNotes, setRunNotes } from '../storage/run-notes.ts';
@@ -68,7 +68,7 @@ export async function keyResultsCall(input: ParsedCallInput<'runs.keyResults'>, 
       const means = of(method);
       const verdict = (split: Split) => {
         const r = row(method, split);
-        return r ? floorVerdict(r, row(RANDOM_METHOD, split), row(CONSTANT_METHOD, split)) : null;
+        return r ? floorVerdictAmong(r, rows) : null;
       };
       return means ? { ...means, floor: { id: verdict('id'), ood: verdict('ood') } } : null;
     };
