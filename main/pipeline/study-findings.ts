@@ -66,8 +66,11 @@ export interface GameFindings {
 
 const fixed = (v: number): string => (Number.isFinite(v) ? v.toFixed(2) : '-');
 
-function rowsOfRun(db: Database, run: RunRow, keep: (method: string) => boolean, rename: (method: string) => string): StudyRow[] {
-  const rows = runResults(db, run.id).rows;
+/** A run's result rows, read once per findings however many tables and sweep points use them. */
+type ResultsOf = (run: RunRow) => readonly ResultRow[];
+
+function rowsOfRun(resultsOf: ResultsOf, run: RunRow, keep: (method: string) => boolean, rename: (method: string) => string): StudyRow[] {
+  const rows = resultsOf(run);
   return [...new Set(rows.map((r) => r.method))].filter(keep).map((method) => ({
     name: rename(method),
     runId: run.id,
@@ -147,6 +150,7 @@ function bestFindings(rows: readonly StudyRow[]): GameFindings['best'] {
 /** The size sweep of the best method and the best control, with phase 1's 150 samples as one of its sizes. */
 function sweepFindings(
   db: Database,
+  resultsOf: ResultsOf,
   game: GameName,
   byLabel: ReadonlyMap<string, RunRow>,
   methodRuns: readonly RunRow[],
@@ -162,7 +166,7 @@ function sweepFindings(
   const { method, control, run: bestRun } = bestOfPhaseOne(db, methodRuns);
   const only = (run: RunRow, names: readonly string[]) =>
     rowsOfRun(
-      db,
+      resultsOf,
       run,
       (m) => names.includes(m),
       (m) => m,
@@ -182,6 +186,8 @@ function sweepFindings(
 /** The findings of the study experiment's runs, per game with a finished phase-1 run (missing runs are named, not invented). */
 export function studyFindings(db: Database, runs: readonly RunRow[]): GameFindings[] {
   const byLabel = new Map(runs.map((r) => [r.label, r]));
+  const read = new Map<number, readonly ResultRow[]>();
+  const resultsOf: ResultsOf = (run) => read.get(run.id) ?? read.set(run.id, runResults(db, run.id).rows).get(run.id)!;
   return GAME_NAMES.flatMap((game): GameFindings[] => {
     const methodRuns = STUDY_METHODS.flatMap((method) => {
       const run = byLabel.get(methodLabel(game, method));
@@ -194,13 +200,13 @@ export function studyFindings(db: Database, runs: readonly RunRow[]): GameFindin
     const reference = paper ?? methodRuns[0]!;
     const rows: StudyRow[] = [
       ...rowsOfRun(
-        db,
+        resultsOf,
         reference.run,
         (m) => !isDistilledMethod(m) && !isFloorMethod(m),
         (m) => m,
       ),
-      ...methodRuns.flatMap(({ method, run }) => rowsOfRun(db, run, isDistilledMethod, (m) => `${m} (${method})`)),
-      ...rowsOfRun(db, reference.run, isFloorMethod, (m) => m),
+      ...methodRuns.flatMap(({ method, run }) => rowsOfRun(resultsOf, run, isDistilledMethod, (m) => `${m} (${method})`)),
+      ...rowsOfRun(resultsOf, reference.run, isFloorMethod, (m) => m),
     ];
     return [
       {
@@ -213,6 +219,7 @@ export function studyFindings(db: Database, runs: readonly RunRow[]): GameFindin
         sweep: paper
           ? sweepFindings(
               db,
+              resultsOf,
               game,
               byLabel,
               methodRuns.map((m) => m.run),

@@ -12,13 +12,15 @@ import type { ServiceContext } from './context.ts';
 
 export async function studyCall(input: ParsedCallInput<'study.get'>, ctx: ServiceContext): Promise<CallOutput<'study.get'>> {
   const c = ctx.db.connection;
-  const runsOf = (scale: (typeof STUDY_SCALES)[number]) => {
-    const experiment = findExperimentByName(c, studyName(scale));
-    return experiment ? { experimentId: experiment.id, runs: listExperimentRuns(c, experiment.id) } : null;
-  };
-  const scales = STUDY_SCALES.filter((scale) => (runsOf(scale)?.runs.length ?? 0) > 0);
+  const studies = new Map(
+    STUDY_SCALES.map((scale) => {
+      const experiment = findExperimentByName(c, studyName(scale));
+      return [scale, experiment ? { experimentId: experiment.id, runs: listExperimentRuns(c, experiment.id) } : null] as const;
+    }),
+  );
+  const scales = STUDY_SCALES.filter((scale) => (studies.get(scale)?.runs.length ?? 0) > 0);
   const scale = input.scale ?? scales[0] ?? null;
-  const study = scale === null ? null : runsOf(scale);
+  const study = scale === null ? null : (studies.get(scale) ?? null);
   const reportCommand = `npx ddrl report --experiment ${studyName(scale ?? 'paper')} --out docs/results.md --db ${ctx.db.path}`;
   if (scale === null || study === null) return { scales, scale, experimentId: null, commands: [], reportCommand, adopted: [], games: [] };
   const made = studyCommandOf(study.runs, scale);
