@@ -81,6 +81,35 @@ describe('the Study view', () => {
       await page.locator(`[data-testid="study-game"][data-game="${game}"]`).screenshot({ path: join(repoRoot, 'e2e', 'screenshots', `study-${game}.png`) });
   });
 
+  it('shows every run the study makes per game, each done one linked, the rest not made yet', async () => {
+    const { page } = app;
+    const listed = await runDdrl(['runs', '--json', '--db', dbPath]);
+    const runs = listed.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: number; label: string; status: string });
+    const progress = page.getByTestId('study-progress');
+    const steps = ['paper', 'dc', 'dsa', 'dm', 'mtt', '15 samples', '50 samples', '500 samples'];
+    const games = await progress.getByTestId('study-progress-game').evaluateAll((els) => els.map((e) => e.getAttribute('data-game')!));
+    expect(games).toEqual(['bigfish', 'starpilot', 'jumper']);
+    for (const game of games) {
+      const cells = progress.locator(`[data-testid="study-progress-game"][data-game="${game}"]`).getByTestId('study-step');
+      expect(await cells.evaluateAll((els) => els.map((e) => e.getAttribute('data-step')))).toEqual(steps);
+      for (const [i, step] of steps.entries()) {
+        const label = `${game} ${step.endsWith('samples') ? `size ${step.split(' ')[0]}` : step}`;
+        const run = runs.find((r) => r.label === label);
+        expect(await cells.nth(i).getAttribute('data-status'), label).toBe(run?.status ?? 'none');
+        if (run) expect(await cells.nth(i).getByRole('button').textContent()).toBe(`run ${run.id}`);
+        else expect(await cells.nth(i).textContent()).toMatch(/after the methods|not made yet/);
+      }
+    }
+    const done = runs.filter((r) => r.status === 'done').length;
+    expect(await progress.getByTestId('study-progress-summary').textContent()).toBe(`${done} of 24 runs done, ${24 - runs.length} not made yet.`);
+    // Nothing waits or runs in an archive: the view does not poll it.
+    expect(await page.getByTestId('study-polling').count()).toBe(0);
+    await progress.screenshot({ path: join(repoRoot, 'e2e', 'screenshots', 'study-progress.png') });
+  });
+
   it("opens a run's page from its game's line", async () => {
     const { page } = app;
     const panel = page.getByTestId('study-game').first();

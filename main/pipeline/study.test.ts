@@ -4,7 +4,7 @@
  * (nothing finished is run again); a run copied in from another database (`ddrl copy-run`)
  * carries its results, and a study adopts it as its paper run.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import BetterSqlite3 from 'better-sqlite3';
@@ -182,6 +182,53 @@ describe('ddrl study', () => {
       services.close();
     }
   });
+
+  it('shows how far the study is (study.get progress): each run it makes, what a running one is doing, and a cancelled one stopped', async () => {
+    const live = join(dir, 'progress.sqlite');
+    copyFileSync(db, live);
+    const services = startServices({ dbPath: live, runtime: 'node' });
+    const progressOf = async (game: string) => {
+      const reply = await services.dispatch('study.get', {});
+      if (!reply.ok) throw new Error(reply.error.message);
+      return (reply.output as StudyInfo).progress.find((g) => g.game === game);
+    };
+    try {
+      // The finished study: every run it makes, in its order, each done with its stages.
+      const jumper = (await progressOf('jumper'))!;
+      expect(jumper.steps.map((s) => [s.name, s.phase, s.run?.status])).toEqual([
+        ...['paper', 'dc', 'dsa', 'dm', 'mtt'].map((m) => [m, 'methods', 'done']),
+        ...['15 samples', '50 samples', '500 samples'].map((m) => [m, 'sweep', 'done']),
+      ]);
+      const c = services.db.connection;
+      const labels = new Map(listExperimentRuns(c, findExperimentByName(c, 'study-quick')!.id).map((r) => [r.id, r.label]));
+      expect(jumper.steps.map((s) => labels.get(s.run!.id))).toEqual([
+        ...['paper', 'dc', 'dsa', 'dm', 'mtt'].map((m) => `jumper ${m}`),
+        ...['15', '50', '500'].map((size) => `jumper size ${size}`),
+      ]);
+      expect(jumper.steps.every((s) => s.run!.stages.every((st) => st.status === 'done') && s.run!.latest === null)).toBe(true);
+      expect(await progressOf('bigfish')).toBeUndefined();
+      // Another process starts bigfish's runs: the first shows running with its newest log line, the rest not made yet.
+      const study = spawn('node', [join(REPO, 'bin/ddrl.js'), 'study', '--scale', 'quick', '--games', 'bigfish', ...TINY, '--db', live], { cwd: REPO });
+      const exited = new Promise<number | null>((done) => study.on('exit', done));
+      let running: NonNullable<Awaited<ReturnType<typeof progressOf>>>['steps'][number] | undefined;
+      for (let i = 0; i < 600 && !running; i++) {
+        running = (await progressOf('bigfish'))?.steps.find((s) => s.run?.status === 'running' && s.run.latest !== null);
+        if (!running) await new Promise((wait) => setTimeout(wait, 100));
+      }
+      expect(running?.name).toBe('paper');
+      expect(running!.run!.stages.some((st) => st.status === 'running' || st.status === 'done')).toBe(true);
+      expect(running!.run!.latest!.message.length).toBeGreaterThan(0);
+      const cancel = ddrl('cancel', '--experiment', String(findExperimentByName(c, 'study-quick')!.id), '--db', live);
+      expect(cancel.code, cancel.err).toBe(0);
+      expect(await exited).not.toBe(0);
+      const bigfish = (await progressOf('bigfish'))!;
+      expect(bigfish.steps[0]!.run).toMatchObject({ id: running!.run!.id, status: 'cancelled', latest: null });
+      // Runs of the sweep wait for the methods: not made while the methods are stopped.
+      expect(bigfish.steps.filter((s) => s.phase === 'sweep').map((s) => s.run)).toEqual([null, null, null]);
+    } finally {
+      services.close();
+    }
+  }, 120_000);
 
   it("stands another phase-1 run's expert, bc-100 and floor rows in while the paper run is not done", () => {
     const connection = new BetterSqlite3(db, { readonly: true });

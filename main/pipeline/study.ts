@@ -75,6 +75,28 @@ export function methodConfig(game: GameName, scale: StudyScale, method: DistillV
   );
 }
 
+/** One run of a game's study, in the order the study makes them: each phase-1 method at 150 samples, then each sweep size. */
+export interface StudyStep {
+  /** The method ('paper', 'dc', ...) or the sweep's size ('15 samples'). */
+  readonly name: string;
+  readonly phase: 'methods' | 'sweep';
+  /** The run, once the study has made it. */
+  readonly run: RunRow | undefined;
+}
+
+/** Every run the study makes for `game`, with the ones it has made so far. */
+export function studySteps(runs: readonly RunRow[], game: GameName): StudyStep[] {
+  const byLabel = new Map(runs.map((r) => [r.label, r]));
+  return [
+    ...STUDY_METHODS.map((method): StudyStep => ({ name: method, phase: 'methods', run: byLabel.get(methodLabel(game, method)) })),
+    ...STUDY_SIZES.filter((size) => size !== 150).map((size): StudyStep => ({
+      name: `${size} samples`,
+      phase: 'sweep',
+      run: byLabel.get(sizeLabel(game, size)),
+    })),
+  ];
+}
+
 /** The best distilled row (synthetic or synthetic-soft of any method run) and the best control, by ID mean. */
 export function bestOfPhaseOne(db: Database, runs: readonly RunRow[]): { run: RunRow; method: string; control: string } {
   let best: { run: RunRow; method: string; mean: number } | undefined;

@@ -89,6 +89,10 @@ export function noticeOrphanedRuns(ctx: ServiceContext): void {
   for (const runId of interruptOrphanedRuns(ctx.db.connection, thisProcess)) ctx.events.emit({ type: 'run-status', runId, status: 'interrupted' });
 }
 
+/** A run's stages as the API lists them (without the opaque resume checkpoints). */
+export const stageInfosOf = (ctx: ServiceContext, runId: number): RunInfo['stages'] =>
+  getStages(ctx.db.connection, runId).map(({ checkpoint: _, ...stage }) => stage);
+
 export function runInfoOf(ctx: ServiceContext, run: RunRow): RunInfo {
   return {
     id: run.id,
@@ -103,7 +107,7 @@ export function runInfoOf(ctx: ServiceContext, run: RunRow): RunInfo {
     datasetId: run.datasetId,
     origin: run.origin,
     config: run.config as unknown as Record<string, unknown>,
-    stages: getStages(ctx.db.connection, run.id).map(({ checkpoint: _, ...stage }) => stage),
+    stages: stageInfosOf(ctx, run.id),
   };
 }
 

@@ -3,7 +3,8 @@
  * `ddrl report` writes as markdown (main/pipeline/study-findings.ts), read from the same runs.
  */
 import { z } from 'zod';
-import { resultRow } from './runs.ts';
+import { RUN_STATUSES } from '../config/stages.ts';
+import { resultRow, stageInfo } from './runs.ts';
 
 /** The study's scales: the paper presets, or the quick ones (minutes per game; for checking a setup). */
 export const STUDY_SCALES = ['paper', 'quick'] as const;
@@ -38,6 +39,29 @@ const gameFindings = z.object({
     .nullable(),
 });
 
+/** Every run the study makes for one game, in its order (phase-1 methods, then sweep sizes), and how far each is. */
+const gameProgress = z.object({
+  game: z.string(),
+  steps: z.array(
+    z.object({
+      /** The method ('paper', 'dc', ...) or the sweep size ('15 samples'). */
+      name: z.string(),
+      phase: z.enum(['methods', 'sweep']),
+      /** Null until the study makes the run. */
+      run: z
+        .object({
+          id: z.number().int(),
+          status: z.enum(RUN_STATUSES),
+          stages: z.array(stageInfo),
+          error: z.string().nullable(),
+          /** The newest line of its stored log while it runs (a run executing in another process sends the app no events). */
+          latest: z.object({ time: z.number(), message: z.string() }).nullable(),
+        })
+        .nullable(),
+    }),
+  ),
+});
+
 export const studyOutput = z.object({
   /** The scales with a study experiment holding runs in this database. */
   scales: z.array(z.enum(STUDY_SCALES)),
@@ -49,7 +73,10 @@ export const studyOutput = z.object({
   reportCommand: z.string(),
   /** Runs copied in from elsewhere: where they were made and how they differ. */
   adopted: z.array(z.string()),
+  /** Every game with a run in the study, finished or not. */
+  progress: z.array(gameProgress),
   games: z.array(gameFindings),
 });
 export type StudyInfo = z.infer<typeof studyOutput>;
 export type StudyGame = StudyInfo['games'][number];
+export type StudyGameProgress = StudyInfo['progress'][number];

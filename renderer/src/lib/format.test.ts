@@ -13,6 +13,8 @@ describe('formatUtc', () => {
 
 describe('formatDuration', () => {
   it('writes seconds, minutes or hours, whichever reads best', () => {
+    expect(formatDuration(0.04)).toBe('0.0 s');
+    expect(formatDuration(4.24)).toBe('4.2 s');
     expect(formatDuration(42)).toBe('42 s');
     expect(formatDuration(90)).toBe('1.5 min');
     expect(formatDuration(1620)).toBe('27.0 min');

@@ -2,6 +2,7 @@
  * A stage's progress in words: whole counts, the rate since the stage began
  * and the time left at that rate, short enough to stay readable in a table cell.
  */
+import { formatDuration } from './format.ts';
 
 /** One progress report, with when it arrived (ms). */
 export interface ProgressSample {
@@ -17,17 +18,8 @@ export interface ProgressText {
   readonly fraction: number;
   /** `2.4/s`, or null until a second has passed with progress. */
   readonly rate: string | null;
-  /** `1 min 5 s left`, or null without a rate. */
+  /** `6.0 s left`, `3.5 min left`, or null without a rate. */
   readonly left: string | null;
-}
-
-/** `42 s`, `3 min 20 s`, `2 h 5 min`. */
-export function formatDuration(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  if (s < 60) return `${s} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} min${s % 60 ? ` ${s % 60} s` : ''}`;
-  const minutes = Math.round((s % 3600) / 60);
-  return `${Math.floor(s / 3600)} h${minutes ? ` ${minutes} min` : ''}`;
 }
 
 const rateText = (perSecond: number): string =>
