@@ -4,15 +4,18 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callFromPage } from './api-call.ts';
 import { openApp, type AppWindow } from './app-window.ts';
+import { runDdrl } from './host-process.ts';
 import { tinyRunsDatabase } from './tiny-runs.ts';
 
 // A run's progress while it executes: whole counts, rate and time left first, the message after.
 let dir: string;
+let dbPath: string;
 let app: AppWindow;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ddrl-e2e-progress-'));
-  app = await openApp(await tinyRunsDatabase(dir));
+  dbPath = await tinyRunsDatabase(dir);
+  app = await openApp(dbPath);
 }, 900_000);
 afterAll(async () => {
   await app?.close();
@@ -95,5 +98,35 @@ describe('progress of a running stage', () => {
     await page.emulateMedia({ colorScheme: 'dark' });
     await app.screenshot('run-log-dark');
     await page.emulateMedia({ colorScheme: 'light' });
+  }, 300_000);
+
+  it('follows a run that another process executes (ddrl run in a terminal): the runs list and the run page update without a reload', async () => {
+    const { page } = app;
+    const newest = async () => Math.max(0, ...(await callFromPage(page, 'runs.list', {})).map((r) => r.id));
+    const before = await newest();
+    await page.goto(page.url().replace(/#.*$/, '') + '#/runs');
+    const dataset = (await callFromPage(page, 'runs.get', { runId: 1 })).datasetId;
+    // A distillation long enough to watch (snapshots every few seconds), then little else.
+    const settings = [
+      ...['expert.source=reuse', 'expert.reuseRunId=1', `collect.datasetId=${dataset}`],
+      ...['distill.iterations=120', 'distill.size=30', 'distill.snapshotEvery=10'],
+      ...['students.count=1', 'students.bc.steps=20', 'evaluate.episodesId=2', 'evaluate.episodesOod=2'],
+    ];
+    const outside = runDdrl(['run', '--preset', 'quick-bigfish', ...settings.flatMap((s) => ['--set', s]), '--db', dbPath]);
+    await expect.poll(newest, { timeout: 60_000 }).toBeGreaterThan(before);
+    const runId = await newest();
+    // The new run's row appears in the list the page already shows.
+    await page.locator(`[data-run-id="${runId}"]`).waitFor({ timeout: 30_000 });
+    await page.goto(page.url().replace(/#.*$/, '') + `#/runs/${runId}`);
+    const log = page.getByTestId('run-log');
+    const snapshots = async () => ((await log.textContent()) ?? '').match(/snapshot at iteration \d+\/120/g)?.length ?? 0;
+    await expect.poll(snapshots, { timeout: 120_000 }).toBeGreaterThan(0);
+    const seen = await snapshots();
+    // Lines stored after the page opened arrive as events: more snapshots, then the run's end, and the badge follows.
+    await expect.poll(snapshots, { timeout: 120_000 }).toBeGreaterThan(seen);
+    expect((await outside).code).toBe(0);
+    await expect.poll(() => page.getByTestId('run-status').first().textContent(), { timeout: 30_000 }).toBe('succeeded');
+    await expect.poll(() => log.textContent(), { timeout: 30_000 }).toMatch(/run\s*succeeded/);
+    await app.screenshot('run-page-outside');
   }, 300_000);
 });

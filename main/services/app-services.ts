@@ -6,6 +6,7 @@ import type { ServiceContext } from './context.ts';
 import { createDispatcher, type Dispatch } from './dispatcher.ts';
 import { EventBus } from './event-bus.ts';
 import { handlers } from './handlers.ts';
+import { watchOutsideRuns } from './outside-runs.ts';
 import { noticeOrphanedRuns, stopRuns } from './runs.ts';
 
 export interface AppServicesOptions {
@@ -44,6 +45,7 @@ export function startServices(options: AppServicesOptions): AppServices {
   };
   // Runs left queued or running by a process that died are 'interrupted', not running forever.
   noticeOrphanedRuns(ctx);
+  const stopWatching = watchOutsideRuns(ctx);
   return {
     dispatch: createDispatcher(handlers, ctx),
     events,
@@ -51,6 +53,7 @@ export function startServices(options: AppServicesOptions): AppServices {
     backend: ctx.backend,
     stopRuns: (graceMs) => stopRuns(ctx, graceMs),
     close: () => {
+      stopWatching();
       void ctx.calls?.close();
       db.close();
     },

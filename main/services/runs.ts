@@ -5,6 +5,7 @@
  * Runs whose process died are marked 'interrupted' whenever runs are read.
  */
 import type { ParsedCallInput } from '@shared/api/contract.ts';
+import type { ApiEvent } from '@shared/api/events.ts';
 import type { RunInfo } from '@shared/api/runs.ts';
 import { ApiError } from '@shared/api/errors.ts';
 import { ConfigError } from '@shared/config/experiment.ts';
@@ -35,24 +36,26 @@ import type { ServiceContext } from './context.ts';
 const queues = new WeakMap<ServiceContext['db'], RunQueue>();
 
 /** The API's run states name a finished run 'succeeded'. */
-const apiStatus = (status: RunStatus) => (status === 'done' ? 'succeeded' : status);
+export const apiStatus = (status: RunStatus) => (status === 'done' ? 'succeeded' : status);
+
+/** A stored log line of a run as the event that carries it to the clients. */
+export const logEventOf = (line: RunLogLine): ApiEvent => ({
+  type: 'log',
+  level: line.level,
+  source: `run ${line.runId}`,
+  message: line.message,
+  time: line.time,
+  runId: line.runId,
+  id: line.id,
+  stage: line.stage,
+});
 
 function queueOf(ctx: ServiceContext): RunQueue {
   let queue = queues.get(ctx.db);
   if (!queue) {
     // The executing run stores its log (start, stage ends, what stages report, end) and passes each line on;
     // only a run that never got as far as its executor (not claimable, a dead worker) is logged here.
-    const emit = (line: RunLogLine) =>
-      ctx.events.emit({
-        type: 'log',
-        level: line.level,
-        source: `run ${line.runId}`,
-        message: line.message,
-        time: line.time,
-        runId: line.runId,
-        id: line.id,
-        stage: line.stage,
-      });
+    const emit = (line: RunLogLine) => ctx.events.emit(logEventOf(line));
     queue = new RunQueue(
       ctx.db,
       {

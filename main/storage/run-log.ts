@@ -25,10 +25,18 @@ export function appendRunLog(db: Database, runId: number, stage: StageName | nul
   return { id: Number(lastInsertRowid), ...line };
 }
 
+const COLUMNS = 'id, run_id AS runId, time, stage, level, message';
+
+/** Every run's lines stored after line `afterId`, oldest first, at most `limit`. */
+export function readRunLogAfter(db: Database, afterId: number, limit: number): RunLogLine[] {
+  return db.prepare(`SELECT ${COLUMNS} FROM run_log WHERE id > ? ORDER BY id LIMIT ?`).all(afterId, limit) as RunLogLine[];
+}
+
+/** The id of the newest stored line of any run (0 without any). */
+export const lastRunLogId = (db: Database): number => db.prepare('SELECT coalesce(max(id), 0) FROM run_log').pluck().get() as number;
+
 /** A run's newest `limit` lines, oldest first. */
 export function readRunLog(db: Database, runId: number, limit: number): RunLogLine[] {
-  const rows = db
-    .prepare('SELECT id, run_id AS runId, time, stage, level, message FROM run_log WHERE run_id = ? ORDER BY id DESC LIMIT ?')
-    .all(runId, limit) as RunLogLine[];
+  const rows = db.prepare(`SELECT ${COLUMNS} FROM run_log WHERE run_id = ? ORDER BY id DESC LIMIT ?`).all(runId, limit) as RunLogLine[];
   return rows.reverse();
 }

@@ -227,6 +227,18 @@ export function getStages(db: Database, runId: number): StageRow[] {
   }));
 }
 
+/** Each run's status, owner and stage statuses in one string: what a watcher compares to see that a run changed. */
+export function runStates(db: Database): Map<number, { readonly status: RunStatus; readonly runner: string | null; readonly stages: string }> {
+  const rows = db
+    .prepare(
+      `SELECT r.id, r.status, r.runner,
+         (SELECT group_concat(status, ',') FROM (SELECT status FROM stages WHERE run_id = r.id ORDER BY position)) AS stages
+       FROM runs r`,
+    )
+    .all() as { id: number; status: RunStatus; runner: string | null; stages: string | null }[];
+  return new Map(rows.map((r) => [r.id, { status: r.status, runner: r.runner, stages: r.stages ?? '' }]));
+}
+
 export function markStageRunning(db: Database, runId: number, stage: StageName): void {
   db.prepare("UPDATE stages SET status = 'running', started_at = coalesce(started_at, ?), error = NULL WHERE run_id = ? AND stage = ?").run(
     now(),

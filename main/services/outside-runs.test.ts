@@ -1,0 +1,66 @@
+/**
+ * The watcher of runs other processes execute: a real `ddrl run` in another process on the same
+ * database file reaches this process's clients as 'run-status' and 'log' events, every stored line
+ * once; a run the services execute themselves is not reported twice.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiEvent } from '@shared/api/events.ts';
+import { readRunLog } from '../storage/run-log.ts';
+import { setFlags, TINY_SETTINGS } from '../pipeline/testing/tiny-run.ts';
+import { startServices, type AppServices } from './app-services.ts';
+import { OUTSIDE_RUNS_POLL_MS } from './outside-runs.ts';
+
+const REPO = resolve(import.meta.dirname, '../..');
+
+let dir: string;
+let services: AppServices;
+const events: ApiEvent[] = [];
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'ddrl-outside-runs-'));
+  services = startServices({ dbPath: join(dir, 'ddrl.sqlite'), runtime: 'node' });
+  services.events.subscribe((event) => events.push(event));
+});
+afterAll(() => {
+  services.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const statusesOf = (runId: number) => events.flatMap((e) => (e.type === 'run-status' && e.runId === runId ? [e.status] : []));
+const logIdsOf = (runId: number) => events.flatMap((e) => (e.type === 'log' && e.runId === runId ? [e.id] : []));
+const settle = () => new Promise((done) => setTimeout(done, 2 * OUTSIDE_RUNS_POLL_MS + 500));
+
+describe('runs executed by another process', () => {
+  it('reach the clients as status and log events, every stored line once and in order', async () => {
+    const child = spawn('node', [join(REPO, 'bin/ddrl.js'), 'run', '--preset', 'quick-jumper', ...setFlags(TINY_SETTINGS), '--db', services.db.path], {
+      cwd: REPO,
+      stdio: 'ignore',
+    });
+    expect(await new Promise((done) => child.on('exit', done))).toBe(0);
+    await settle();
+    const runId = services.db.connection.prepare('SELECT max(id) FROM runs').pluck().get() as number;
+    // Intermediate states may fall between two looks; the last one always arrives.
+    expect(statusesOf(runId).at(-1)).toBe('succeeded');
+    const stored = readRunLog(services.db.connection, runId, 10_000).map((line) => line.id);
+    expect(stored.length).toBeGreaterThan(5);
+    expect(logIdsOf(runId)).toEqual(stored);
+    // Nothing changed since: a look finds nothing new to say.
+    const before = events.length;
+    await settle();
+    expect(events.length).toBe(before);
+  }, 120_000);
+
+  it('but not the runs this process executes, which report themselves', async () => {
+    const started = await services.dispatch('runs.start', { preset: 'quick-jumper', set: [...TINY_SETTINGS] });
+    if (!started.ok) throw new Error(started.error.message);
+    const runId = (started.output as { runIds: number[] }).runIds[0]!;
+    for (let i = 0; i < 600 && statusesOf(runId).at(-1) !== 'succeeded'; i++) await new Promise((done) => setTimeout(done, 100));
+    await settle();
+    expect(statusesOf(runId).filter((s) => s === 'succeeded')).toHaveLength(1);
+    const ids = logIdsOf(runId);
+    expect(new Set(ids).size).toBe(ids.length);
+  }, 120_000);
+});

@@ -1,0 +1,48 @@
+/**
+ * Runs that other processes execute (`ddrl run` or `ddrl study` in a terminal, another app on the
+ * same file) change the database without a word to this one's clients, so their views would stand
+ * still for hours. A watcher asks SQLite every few seconds whether another connection committed
+ * (`PRAGMA data_version`, one cheap read); when one did, every run of another owner whose status or
+ * stages changed goes out as a 'run-status' event, and its new stored log lines as 'log' events,
+ * as this process's own runs do. Runs this process executes report themselves and are skipped.
+ */
+import { lastRunLogId, readRunLogAfter } from '../storage/run-log.ts';
+import { thisProcess } from '../storage/run-owner.ts';
+import { runStates } from '../storage/runs.ts';
+import type { ServiceContext } from './context.ts';
+import { apiStatus, logEventOf } from './runs.ts';
+
+/** How often the database is asked whether another process changed it. */
+export const OUTSIDE_RUNS_POLL_MS = 2000;
+/** Log lines passed on per look at most: a burst beyond it is read on the next. */
+const LINES_PER_LOOK = 500;
+
+/** Starts watching; returns the function that stops it. */
+export function watchOutsideRuns(ctx: Pick<ServiceContext, 'db' | 'events'>, everyMs = OUTSIDE_RUNS_POLL_MS): () => void {
+  const db = ctx.db.connection;
+  const dataVersion = db.prepare('PRAGMA data_version').pluck();
+  let version = dataVersion.get();
+  let known = runStates(db);
+  let lastLine = lastRunLogId(db);
+  const outside = (runner: string | null | undefined) => runner !== thisProcess.id;
+  const look = () => {
+    const now = dataVersion.get();
+    if (now === version) return;
+    version = now;
+    const states = runStates(db);
+    for (const [runId, state] of states) {
+      const before = known.get(runId);
+      if (outside(state.runner) && (before?.status !== state.status || before.stages !== state.stages))
+        ctx.events.emit({ type: 'run-status', runId, status: apiStatus(state.status) });
+    }
+    known = states;
+    for (const line of readRunLogAfter(db, lastLine, LINES_PER_LOOK)) {
+      lastLine = line.id;
+      if (outside(states.get(line.runId)?.runner)) ctx.events.emit(logEventOf(line));
+    }
+  };
+  const timer = setInterval(look, everyMs);
+  // A watcher alone keeps no process alive (`ddrl about` starts the services and ends).
+  timer.unref();
+  return () => clearInterval(timer);
+}
