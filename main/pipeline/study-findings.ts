@@ -149,7 +149,6 @@ function bestFindings(rows: readonly StudyRow[]): GameFindings['best'] {
 
 /** The size sweep of the best method and the best control, with phase 1's 150 samples as one of its sizes. */
 function sweepFindings(
-  db: Database,
   resultsOf: ResultsOf,
   game: GameName,
   byLabel: ReadonlyMap<string, RunRow>,
@@ -163,7 +162,7 @@ function sweepFindings(
   });
   const unfinished = STUDY_SIZES.filter((size) => size !== 150 && !sizes.some((d) => d.size === size));
   if (sizes.length === 0) return { unfinished, result: null };
-  const { method, control, run: bestRun } = bestOfPhaseOne(db, methodRuns);
+  const { method, control, run: bestRun } = bestOfPhaseOne(methodRuns, resultsOf);
   const only = (run: RunRow, names: readonly string[]) =>
     rowsOfRun(
       resultsOf,
@@ -218,7 +217,6 @@ export function studyFindings(db: Database, runs: readonly RunRow[]): GameFindin
         best: bestFindings(rows),
         sweep: paper
           ? sweepFindings(
-              db,
               resultsOf,
               game,
               byLabel,

@@ -97,12 +97,15 @@ export function studySteps(runs: readonly RunRow[], game: GameName): StudyStep[]
   ];
 }
 
-/** The best distilled row (synthetic or synthetic-soft of any method run) and the best control, by ID mean. */
-export function bestOfPhaseOne(db: Database, runs: readonly RunRow[]): { run: RunRow; method: string; control: string } {
+/**
+ * The best distilled row (synthetic or synthetic-soft of any method run) and the best control, by ID mean;
+ * `resultsOf` gives a run's result rows (`runResults`, or a cache of them).
+ */
+export function bestOfPhaseOne(runs: readonly RunRow[], resultsOf: (run: RunRow) => readonly ResultRow[]): { run: RunRow; method: string; control: string } {
   let best: { run: RunRow; method: string; mean: number } | undefined;
   let control: { method: string; mean: number } | undefined;
   for (const run of runs) {
-    for (const row of runResults(db, run.id).rows.filter((r) => r.split === 'id')) {
+    for (const row of resultsOf(run).filter((r) => r.split === 'id')) {
       if (isDistilledMethod(row.method) && (!best || row.mean > best.mean)) best = { run, method: row.method, mean: row.mean };
       if (isCoresetControl(row.method) && (!control || row.mean > control.mean)) control = { method: row.method, mean: row.mean };
     }

@@ -17,6 +17,7 @@ import {
   STUDY_METHODS,
   STUDY_SIZES,
 } from '../../pipeline/study.ts';
+import { runResults } from '../../pipeline/results.ts';
 import { studyReport } from '../../pipeline/study-report.ts';
 import { findExperimentByName, listExperimentRuns } from '../../storage/runs.ts';
 import { thisProcess } from '../../storage/run-owner.ts';
@@ -136,7 +137,7 @@ export const studyCommand: CliCommand = {
       for (const game of games) {
         const runs = listExperimentRuns(db.connection, experimentId);
         const methodRuns = STUDY_METHODS.map((m) => runs.find((r) => r.label === methodLabel(game, m))!);
-        const best = bestOfPhaseOne(db.connection, methodRuns);
+        const best = bestOfPhaseOne(methodRuns, (run) => runResults(db.connection, run.id).rows);
         const expertRunId = methodRuns[0]!.id;
         for (const size of STUDY_SIZES.filter((s) => s !== 150))
           phaseTwo.push(ensureRun(db.connection, experimentId, sizeLabel(game, size), () => withOverrides(sizeConfig(best, size, expertRunId)), thisProcess));
