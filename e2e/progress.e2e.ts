@@ -121,6 +121,8 @@ describe('progress of a running stage', () => {
     const log = page.getByTestId('run-log');
     const snapshots = async () => ((await log.textContent()) ?? '').match(/snapshot at iteration \d+\/120/g)?.length ?? 0;
     await expect.poll(snapshots, { timeout: 120_000 }).toBeGreaterThan(0);
+    // Its progress too, as the process executing it stores it: counts, then rate and time left.
+    await expect.poll(() => page.getByTestId('progress-summary').first().textContent(), { timeout: 60_000 }).toMatch(/\d+\/120 · .* left$/);
     const seen = await snapshots();
     // Lines stored after the page opened arrive as events: more snapshots, then the run's end, and the badge follows.
     await expect.poll(snapshots, { timeout: 120_000 }).toBeGreaterThan(seen);

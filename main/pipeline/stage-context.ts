@@ -11,7 +11,7 @@ import type { LogLevel } from '@shared/api/events.ts';
 import type { ExperimentConfig } from '@shared/config/experiment.ts';
 import type { StageName } from '@shared/config/stages.ts';
 import { Random } from '../learning/random.ts';
-import { isCancelRequested, saveStageCheckpoint } from '../storage/runs.ts';
+import { isCancelRequested, saveStageCheckpoint, storeStageProgress } from '../storage/runs.ts';
 
 /** The run was cancelled (by `ddrl cancel`, the UI or Ctrl-C); its finished parts are kept. */
 export class RunCancelledError extends Error {
@@ -38,9 +38,12 @@ export interface StageDefinition {
 
 /** How often the database's cancel flag is read (it costs a query). */
 const CANCEL_POLL_MS = 250;
+/** How often a stage's progress is stored (see `storeStageProgress`): a small write, often enough for a watcher polling every 2 s. */
+const PROGRESS_STORE_MS = 2000;
 
 export class StageContext {
   private lastPoll = 0;
+  private lastStored = -Infinity;
 
   constructor(
     readonly db: Database,
@@ -62,6 +65,11 @@ export class StageContext {
 
   progress(done: number, total: number, message?: string): void {
     this.onProgress({ stage: this.stage, done, total, ...(message === undefined ? {} : { message }) });
+    // Stored too, now and then, for apps of other processes (they get no events from this one).
+    const t = performance.now();
+    if (t - this.lastStored < PROGRESS_STORE_MS) return;
+    this.lastStored = t;
+    storeStageProgress(this.db, this.runId, this.stage, done, total, message ?? null);
   }
 
   /** Throws RunCancelledError when the run was cancelled here or from another process. */

@@ -1,7 +1,7 @@
 /**
  * The watcher of runs other processes execute: a real `ddrl run` in another process on the same
- * database file reaches this process's clients as 'run-status' and 'log' events, every stored line
- * once; a run the services execute themselves is not reported twice.
+ * database file reaches this process's clients as 'run-status', 'progress' and 'log' events, every
+ * stored line once; a run the services execute themselves is not reported twice.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -34,8 +34,10 @@ const logIdsOf = (runId: number) => events.flatMap((e) => (e.type === 'log' && e
 const settle = () => new Promise((done) => setTimeout(done, 2 * OUTSIDE_RUNS_POLL_MS + 500));
 
 describe('runs executed by another process', () => {
-  it('reach the clients as status and log events, every stored line once and in order', async () => {
-    const child = spawn('node', [join(REPO, 'bin/ddrl.js'), 'run', '--preset', 'quick-jumper', ...setFlags(TINY_SETTINGS), '--db', services.db.path], {
+  it('reach the clients as status, progress and log events, every stored line once and in order', async () => {
+    // A distillation of several seconds: long enough for its stored progress to be seen.
+    const settings = setFlags([...TINY_SETTINGS, 'distill.iterations=12', 'distill.snapshotEvery=4']);
+    const child = spawn('node', [join(REPO, 'bin/ddrl.js'), 'run', '--preset', 'quick-jumper', ...settings, '--db', services.db.path], {
       cwd: REPO,
       stdio: 'ignore',
     });
@@ -47,6 +49,13 @@ describe('runs executed by another process', () => {
     const stored = readRunLog(services.db.connection, runId, 10_000).map((line) => line.id);
     expect(stored.length).toBeGreaterThan(5);
     expect(logIdsOf(runId)).toEqual(stored);
+    // The progress it stored while distilling, as this process's own runs report theirs.
+    const progress = events.flatMap((e) => (e.type === 'progress' && e.runId === runId && e.phase === 'distill' ? [e] : []));
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.every((p) => p.total === 12 && p.done >= 0 && p.done <= 12)).toBe(true);
+    expect(progress.map((p) => p.done)).toEqual([...progress.map((p) => p.done)].sort((a, b) => a - b));
+    // Stored progress is cleared when a stage ends: none is left on a finished run.
+    expect(services.db.connection.prepare('SELECT count(*) FROM stages WHERE progress_total IS NOT NULL').pluck().get()).toBe(0);
     // Nothing changed since: a look finds nothing new to say.
     const before = events.length;
     await settle();

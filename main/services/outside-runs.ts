@@ -3,12 +3,13 @@
  * same file) change the database without a word to this one's clients, so their views would stand
  * still for hours. A watcher asks SQLite every few seconds whether another connection committed
  * (`PRAGMA data_version`, one cheap read); when one did, every run of another owner whose status or
- * stages changed goes out as a 'run-status' event, and its new stored log lines as 'log' events,
- * as this process's own runs do. Runs this process executes report themselves and are skipped.
+ * stages changed goes out as a 'run-status' event, the running stage's stored progress (written
+ * every 2 s by the executing process) as a 'progress' event, and its new stored log lines as 'log'
+ * events, as this process's own runs do. Runs this process executes report themselves and are skipped.
  */
 import { lastRunLogId, readRunLogAfter } from '../storage/run-log.ts';
 import { thisProcess } from '../storage/run-owner.ts';
-import { runStates } from '../storage/runs.ts';
+import { runStates, type StoredProgress } from '../storage/runs.ts';
 import type { ServiceContext } from './context.ts';
 import { apiStatus, logEventOf } from './runs.ts';
 
@@ -16,6 +17,9 @@ import { apiStatus, logEventOf } from './runs.ts';
 export const OUTSIDE_RUNS_POLL_MS = 2000;
 /** Log lines passed on per look at most: a burst beyond it is read on the next. */
 const LINES_PER_LOOK = 500;
+
+const sameProgress = (a: StoredProgress, b: StoredProgress | null | undefined) =>
+  b !== null && b !== undefined && a.stage === b.stage && a.done === b.done && a.total === b.total && a.message === b.message;
 
 /** Starts watching; returns the function that stops it. */
 export function watchOutsideRuns(ctx: Pick<ServiceContext, 'db' | 'events'>, everyMs = OUTSIDE_RUNS_POLL_MS): () => void {
@@ -31,9 +35,12 @@ export function watchOutsideRuns(ctx: Pick<ServiceContext, 'db' | 'events'>, eve
     version = now;
     const states = runStates(db);
     for (const [runId, state] of states) {
+      if (!outside(state.runner)) continue;
       const before = known.get(runId);
-      if (outside(state.runner) && (before?.status !== state.status || before.stages !== state.stages))
-        ctx.events.emit({ type: 'run-status', runId, status: apiStatus(state.status) });
+      if (before?.status !== state.status || before.stages !== state.stages) ctx.events.emit({ type: 'run-status', runId, status: apiStatus(state.status) });
+      const p = state.progress;
+      if (p && state.status === 'running' && !sameProgress(p, before?.progress))
+        ctx.events.emit({ type: 'progress', runId, phase: p.stage, done: p.done, total: p.total, ...(p.message === null ? {} : { message: p.message }) });
     }
     known = states;
     for (const line of readRunLogAfter(db, lastLine, LINES_PER_LOOK)) {

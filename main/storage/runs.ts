@@ -227,21 +227,71 @@ export function getStages(db: Database, runId: number): StageRow[] {
   }));
 }
 
-/** Each run's status, owner and stage statuses in one string: what a watcher compares to see that a run changed. */
-export function runStates(db: Database): Map<number, { readonly status: RunStatus; readonly runner: string | null; readonly stages: string }> {
+/** A running stage's stored progress (`storeStageProgress`). */
+export interface StoredProgress {
+  readonly stage: StageName;
+  readonly done: number;
+  readonly total: number;
+  readonly message: string | null;
+}
+
+/** One run as a watcher compares it: status, owner, its stages' statuses in one string, and the running stage's stored progress. */
+export interface RunState {
+  readonly status: RunStatus;
+  readonly runner: string | null;
+  readonly stages: string;
+  readonly progress: StoredProgress | null;
+}
+
+/** Every run's state (see `RunState`), by id. */
+export function runStates(db: Database): Map<number, RunState> {
   const rows = db
     .prepare(
       `SELECT r.id, r.status, r.runner,
-         (SELECT group_concat(status, ',') FROM (SELECT status FROM stages WHERE run_id = r.id ORDER BY position)) AS stages
-       FROM runs r`,
+         (SELECT group_concat(status, ',') FROM (SELECT status FROM stages WHERE run_id = r.id ORDER BY position)) AS stages,
+         p.stage AS progressStage, p.progress_done AS done, p.progress_total AS total, p.progress_message AS message
+       FROM runs r
+       LEFT JOIN stages p ON p.run_id = r.id AND p.status = 'running' AND p.progress_total IS NOT NULL`,
     )
-    .all() as { id: number; status: RunStatus; runner: string | null; stages: string | null }[];
-  return new Map(rows.map((r) => [r.id, { status: r.status, runner: r.runner, stages: r.stages ?? '' }]));
+    .all() as {
+    id: number;
+    status: RunStatus;
+    runner: string | null;
+    stages: string | null;
+    progressStage: StageName | null;
+    done: number | null;
+    total: number | null;
+    message: string | null;
+  }[];
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      {
+        status: r.status,
+        runner: r.runner,
+        stages: r.stages ?? '',
+        progress: r.progressStage === null ? null : { stage: r.progressStage, done: r.done ?? 0, total: r.total ?? 0, message: r.message },
+      },
+    ]),
+  );
 }
 
+const NO_PROGRESS = 'progress_done = NULL, progress_total = NULL, progress_message = NULL';
+
 export function markStageRunning(db: Database, runId: number, stage: StageName): void {
-  db.prepare("UPDATE stages SET status = 'running', started_at = coalesce(started_at, ?), error = NULL WHERE run_id = ? AND stage = ?").run(
+  db.prepare(`UPDATE stages SET status = 'running', started_at = coalesce(started_at, ?), error = NULL, ${NO_PROGRESS} WHERE run_id = ? AND stage = ?`).run(
     now(),
+    runId,
+    stage,
+  );
+}
+
+/** A running stage's latest progress, for processes that do not execute it (see migration 013). */
+export function storeStageProgress(db: Database, runId: number, stage: StageName, done: number, total: number, message: string | null): void {
+  db.prepare('UPDATE stages SET progress_done = ?, progress_total = ?, progress_message = ? WHERE run_id = ? AND stage = ?').run(
+    done,
+    total,
+    message,
     runId,
     stage,
   );
@@ -256,7 +306,7 @@ export function finishStage(
   seconds: number,
   error: string | null = null,
 ): void {
-  db.prepare('UPDATE stages SET status = ?, finished_at = ?, seconds = coalesce(seconds, 0) + ?, error = ? WHERE run_id = ? AND stage = ?').run(
+  db.prepare(`UPDATE stages SET status = ?, finished_at = ?, seconds = coalesce(seconds, 0) + ?, error = ?, ${NO_PROGRESS} WHERE run_id = ? AND stage = ?`).run(
     status,
     now(),
     seconds,

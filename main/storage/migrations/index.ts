@@ -11,6 +11,7 @@ import { runNotes } from './009-run-notes.ts';
 import { syntheticOrigins } from './010-synthetic-origins.ts';
 import { runLog } from './011-run-log.ts';
 import { runOrigin } from './012-run-origin.ts';
+import { stageProgress } from './013-stage-progress.ts';
 
 /**
  * Every migration; the one place to add one. Sorted by version, so migrations
@@ -30,6 +31,7 @@ export const migrations: readonly Migration[] = [
   syntheticOrigins,
   runLog,
   runOrigin,
+  stageProgress,
 ].sort((a, b) => a.version - b.version);
 
 export const latestSchemaVersion = migrations[migrations.length - 1]!.version;
