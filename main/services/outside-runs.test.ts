@@ -3,7 +3,7 @@
  * database file reaches this process's clients as 'run-status', 'progress' and 'log' events, every
  * stored line once; a run the services execute themselves is not reported twice.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -36,12 +36,20 @@ const settle = () => new Promise((done) => setTimeout(done, 2 * OUTSIDE_RUNS_POL
 describe('runs executed by another process', () => {
   it('reach the clients as status, progress and log events, every stored line once and in order', async () => {
     // A distillation of several seconds: long enough for its stored progress to be seen.
-    const settings = setFlags([...TINY_SETTINGS, 'distill.iterations=12', 'distill.snapshotEvery=4']);
+    const settings = setFlags([...TINY_SETTINGS, 'distill.iterations=24', 'distill.snapshotEvery=4']);
     const child = spawn('node', [join(REPO, 'bin/ddrl.js'), 'run', '--preset', 'quick-jumper', ...settings, '--db', services.db.path], {
       cwd: REPO,
       stdio: 'ignore',
     });
-    expect(await new Promise((done) => child.on('exit', done))).toBe(0);
+    const exited = new Promise((done) => child.on('exit', done));
+    // While it distils, the CLI in a third process reads the same stored progress.
+    for (let i = 0; i < 600 && !events.some((e) => e.type === 'progress' && e.phase === 'distill'); i++) await new Promise((done) => setTimeout(done, 100));
+    const distilling = events.find((e) => e.type === 'progress' && e.phase === 'distill')!;
+    const cli = (...args: string[]) =>
+      spawnSync('node', [join(REPO, 'bin/ddrl.js'), ...args, '--db', services.db.path], { cwd: REPO, encoding: 'utf8' }).stdout;
+    expect(cli('runs')).toMatch(/distill \(running \d+\/24\)/);
+    expect(cli('show', String(distilling.runId))).toMatch(/distill\s+running\s+-\s+\d+\/24/);
+    expect(await exited).toBe(0);
     await settle();
     const runId = services.db.connection.prepare('SELECT max(id) FROM runs').pluck().get() as number;
     // Intermediate states may fall between two looks; the last one always arrives.
@@ -52,7 +60,7 @@ describe('runs executed by another process', () => {
     // The progress it stored while distilling, as this process's own runs report theirs.
     const progress = events.flatMap((e) => (e.type === 'progress' && e.runId === runId && e.phase === 'distill' ? [e] : []));
     expect(progress.length).toBeGreaterThan(0);
-    expect(progress.every((p) => p.total === 12 && p.done >= 0 && p.done <= 12)).toBe(true);
+    expect(progress.every((p) => p.total === 24 && p.done >= 0 && p.done <= 24)).toBe(true);
     expect(progress.map((p) => p.done)).toEqual([...progress.map((p) => p.done)].sort((a, b) => a - b));
     // Stored progress is cleared when a stage ends: none is left on a finished run.
     expect(services.db.connection.prepare('SELECT count(*) FROM stages WHERE progress_total IS NOT NULL').pluck().get()).toBe(0);

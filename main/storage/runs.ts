@@ -235,6 +235,19 @@ export interface StoredProgress {
   readonly message: string | null;
 }
 
+/** The running stage's stored progress of one run, or null (not running, or nothing stored yet). */
+export function runningStageProgress(db: Database, runId: number): StoredProgress | null {
+  const row = db
+    .prepare(
+      "SELECT stage, progress_done AS done, progress_total AS total, progress_message AS message FROM stages WHERE run_id = ? AND status = 'running' AND progress_total IS NOT NULL",
+    )
+    .get(runId) as { stage: StageName; done: number | null; total: number; message: string | null } | undefined;
+  return row ? { stage: row.stage, done: row.done ?? 0, total: row.total, message: row.message } : null;
+}
+
+/** Stored progress in words: `640/1000` (whole units; trainers report fractions of one). */
+export const progressCounts = (p: StoredProgress): string => `${Math.floor(p.done)}/${Math.round(p.total)}`;
+
 /** One run as a watcher compares it: status, owner, its stages' statuses in one string, and the running stage's stored progress. */
 export interface RunState {
   readonly status: RunStatus;

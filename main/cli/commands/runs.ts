@@ -1,5 +1,5 @@
 import { formatColumns } from '@shared/format/columns.ts';
-import { getStages, listRuns } from '../../storage/runs.ts';
+import { getStages, listRuns, progressCounts, runningStageProgress } from '../../storage/runs.ts';
 import type { CliCommand } from '../command.ts';
 import { parseIntegerOption, parseOptions } from '../parse-options.ts';
 import { databasePathFrom, dbOption, dbUsage } from './db-option.ts';
@@ -31,7 +31,10 @@ export const runsCommand: CliCommand = {
       const rows = runs.map((r) => {
         const stages = getStages(db.connection, r.id);
         const current = stages.find((s) => s.status !== 'done');
-        const stage = r.status === 'done' ? 'all done' : current ? `${current.stage} (${current.status})` : '-';
+        // A stage another process is executing stores its progress every 2 s.
+        const progress = current?.status === 'running' ? runningStageProgress(db.connection, r.id) : null;
+        const stage =
+          r.status === 'done' ? 'all done' : current ? `${current.stage} (${current.status}${progress ? ` ${progressCounts(progress)}` : ''})` : '-';
         return [String(r.id), String(r.experimentId), r.config.game, r.label, r.status, stage, r.createdAt.replace('T', ' ').slice(0, 19)];
       });
       const header = ['run', 'exp', 'game', 'label', 'status', 'stage', 'created (UTC)'];
