@@ -9,7 +9,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiEvent } from '@shared/api/events.ts';
-import { readRunLog } from '../storage/run-log.ts';
+import BetterSqlite3 from 'better-sqlite3';
+import { parseExperimentConfig } from '@shared/config/experiment.ts';
+import { appendRunLog, readRunLog } from '../storage/run-log.ts';
+import { createExperiment } from '../storage/runs.ts';
 import { setFlags, TINY_SETTINGS } from '../pipeline/testing/tiny-run.ts';
 import { startServices, type AppServices } from './app-services.ts';
 import { OUTSIDE_RUNS_POLL_MS } from './outside-runs.ts';
@@ -80,4 +83,22 @@ describe('runs executed by another process', () => {
     const ids = logIdsOf(runId);
     expect(new Set(ids).size).toBe(ids.length);
   }, 120_000);
+
+  it('passes on a burst of more lines than one look carries over the next looks, though nothing else changes', async () => {
+    // A second connection, as another process would have: its commits are what the watcher notices.
+    const other = new BetterSqlite3(services.db.path);
+    try {
+      const owner = { id: 'elsewhere:1', pid: process.pid };
+      const { runIds } = createExperiment(other, { name: 'burst', preset: null }, [{ label: 'b', config: parseExperimentConfig({ game: 'jumper' }) }], owner);
+      const runId = runIds[0]!;
+      other.transaction(() => {
+        for (let i = 1; i <= 1_200; i++) appendRunLog(other, runId, 'students', 'info', `line ${i}`);
+      })();
+      await expect.poll(() => logIdsOf(runId).length, { timeout: 10 * OUTSIDE_RUNS_POLL_MS, interval: 200 }).toBe(1_200);
+      expect(logIdsOf(runId)).toEqual(readRunLog(services.db.connection, runId, 10_000).map((line) => line.id));
+      expect(statusesOf(runId)).toEqual(['queued']);
+    } finally {
+      other.close();
+    }
+  }, 60_000);
 });

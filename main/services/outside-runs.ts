@@ -29,9 +29,10 @@ export function watchOutsideRuns(ctx: Pick<ServiceContext, 'db' | 'events'>, eve
   let known = runStates(db);
   let lastLine = lastRunLogId(db);
   const outside = (runner: string | null | undefined) => runner !== thisProcess.id;
+  let backlog = false;
   const look = () => {
     const now = dataVersion.get();
-    if (now === version) return;
+    if (now === version && !backlog) return;
     version = now;
     const states = runStates(db);
     for (const [runId, state] of states) {
@@ -43,12 +44,33 @@ export function watchOutsideRuns(ctx: Pick<ServiceContext, 'db' | 'events'>, eve
         ctx.events.emit({ type: 'progress', runId, phase: p.stage, done: p.done, total: p.total, ...(p.message === null ? {} : { message: p.message }) });
     }
     known = states;
-    for (const line of readRunLogAfter(db, lastLine, LINES_PER_LOOK)) {
+    const lines = readRunLogAfter(db, lastLine, LINES_PER_LOOK);
+    for (const line of lines) {
       lastLine = line.id;
       if (outside(states.get(line.runId)?.runner)) ctx.events.emit(logEventOf(line));
     }
+    // More lines than one look passes on: the next look reads on, whether or not anything else changes.
+    backlog = lines.length === LINES_PER_LOOK;
   };
-  const timer = setInterval(look, everyMs);
+  let lastProblem = '';
+  const timer = setInterval(() => {
+    try {
+      look();
+      lastProblem = '';
+    } catch (error) {
+      // A busy or damaged file must not take the host down: say so once, and look again next time.
+      const problem = error instanceof Error ? error.message : String(error);
+      if (problem !== lastProblem)
+        ctx.events.emit({
+          type: 'log',
+          level: 'warn',
+          source: 'outside runs',
+          message: `Could not read runs of other processes: ${problem}`,
+          time: Date.now(),
+        });
+      lastProblem = problem;
+    }
+  }, everyMs);
   // A watcher alone keeps no process alive (`ddrl about` starts the services and ends).
   timer.unref();
   return () => clearInterval(timer);
