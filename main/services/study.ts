@@ -14,7 +14,7 @@ import { noticeOrphanedRuns, stageInfosOf } from './runs.ts';
 import type { ServiceContext } from './context.ts';
 
 export async function studyCall(input: ParsedCallInput<'study.get'>, ctx: ServiceContext): Promise<CallOutput<'study.get'>> {
-  // A study process that died leaves its run 'running' until someone notices: the view would poll it forever.
+  // A study process that died leaves its run 'running' until someone notices: the view would show it running forever.
   noticeOrphanedRuns(ctx);
   const c = ctx.db.connection;
   const studies = new Map(

@@ -235,18 +235,26 @@ export interface StoredProgress {
   readonly message: string | null;
 }
 
+/** The stored progress columns of a stage row `alias`, as `progressOf` reads them. */
+const progressColumns = (alias: string) =>
+  `${alias}.stage AS progressStage, ${alias}.progress_done AS progressDone, ${alias}.progress_total AS progressTotal, ${alias}.progress_message AS progressMessage`;
+/** Only a running stage's stored progress counts: a finished stage's is cleared, an older attempt's stale. */
+const runningWithProgress = (alias: string) => `${alias}.status = 'running' AND ${alias}.progress_total IS NOT NULL`;
+interface ProgressColumns {
+  progressStage: StageName | null;
+  progressDone: number | null;
+  progressTotal: number | null;
+  progressMessage: string | null;
+}
+const progressOf = (r: ProgressColumns): StoredProgress | null =>
+  r.progressStage === null ? null : { stage: r.progressStage, done: r.progressDone ?? 0, total: r.progressTotal ?? 0, message: r.progressMessage };
+
 /** The running stage's stored progress of one run, or null (not running, or nothing stored yet). */
 export function runningStageProgress(db: Database, runId: number): StoredProgress | null {
-  const row = db
-    .prepare(
-      "SELECT stage, progress_done AS done, progress_total AS total, progress_message AS message FROM stages WHERE run_id = ? AND status = 'running' AND progress_total IS NOT NULL",
-    )
-    .get(runId) as { stage: StageName; done: number | null; total: number; message: string | null } | undefined;
-  return row ? { stage: row.stage, done: row.done ?? 0, total: row.total, message: row.message } : null;
+  const row = db.prepare(`SELECT ${progressColumns('s')} FROM stages s WHERE s.run_id = ? AND ${runningWithProgress('s')}`).get(runId) as
+    ProgressColumns | undefined;
+  return row ? progressOf(row) : null;
 }
-
-/** Stored progress in words: `640/1000` (whole units; trainers report fractions of one). */
-export const progressCounts = (p: StoredProgress): string => `${Math.floor(p.done)}/${Math.round(p.total)}`;
 
 /** One run as a watcher compares it: status, owner, its stages' statuses in one string, and the running stage's stored progress. */
 export interface RunState {
@@ -262,20 +270,11 @@ export function runStates(db: Database): Map<number, RunState> {
     .prepare(
       `SELECT r.id, r.status, r.runner,
          (SELECT group_concat(status, ',') FROM (SELECT status FROM stages WHERE run_id = r.id ORDER BY position)) AS stages,
-         p.stage AS progressStage, p.progress_done AS done, p.progress_total AS total, p.progress_message AS message
+         ${progressColumns('p')}
        FROM runs r
-       LEFT JOIN stages p ON p.run_id = r.id AND p.status = 'running' AND p.progress_total IS NOT NULL`,
+       LEFT JOIN stages p ON p.run_id = r.id AND ${runningWithProgress('p')}`,
     )
-    .all() as {
-    id: number;
-    status: RunStatus;
-    runner: string | null;
-    stages: string | null;
-    progressStage: StageName | null;
-    done: number | null;
-    total: number | null;
-    message: string | null;
-  }[];
+    .all() as ({ id: number; status: RunStatus; runner: string | null; stages: string | null } & ProgressColumns)[];
   return new Map(
     rows.map((r) => [
       r.id,
@@ -283,7 +282,7 @@ export function runStates(db: Database): Map<number, RunState> {
         status: r.status,
         runner: r.runner,
         stages: r.stages ?? '',
-        progress: r.progressStage === null ? null : { stage: r.progressStage, done: r.done ?? 0, total: r.total ?? 0, message: r.message },
+        progress: progressOf(r),
       },
     ]),
   );

@@ -1,5 +1,6 @@
 import { formatColumns } from '@shared/format/columns.ts';
-import { getStages, listRuns, progressCounts, runningStageProgress } from '../../storage/runs.ts';
+import { progressCounts } from '@shared/format/progress-counts.ts';
+import { getStages, listRuns, runningStageProgress } from '../../storage/runs.ts';
 import type { CliCommand } from '../command.ts';
 import { parseIntegerOption, parseOptions } from '../parse-options.ts';
 import { databasePathFrom, dbOption, dbUsage } from './db-option.ts';
@@ -34,7 +35,11 @@ export const runsCommand: CliCommand = {
         // A stage another process is executing stores its progress every 2 s.
         const progress = current?.status === 'running' ? runningStageProgress(db.connection, r.id) : null;
         const stage =
-          r.status === 'done' ? 'all done' : current ? `${current.stage} (${current.status}${progress ? ` ${progressCounts(progress)}` : ''})` : '-';
+          r.status === 'done'
+            ? 'all done'
+            : current
+              ? `${current.stage} (${current.status}${progress ? ` ${progressCounts(progress.done, progress.total)}` : ''})`
+              : '-';
         return [String(r.id), String(r.experimentId), r.config.game, r.label, r.status, stage, r.createdAt.replace('T', ' ').slice(0, 19)];
       });
       const header = ['run', 'exp', 'game', 'label', 'status', 'stage', 'created (UTC)'];

@@ -4,7 +4,8 @@ import { listMethodData } from '../../storage/methods.ts';
 import { readSeries } from '../../storage/metrics.ts';
 import { listModels } from '../../storage/models.ts';
 import { readRunLog } from '../../storage/run-log.ts';
-import { getExperiment, getRun, getStages, progressCounts, runningStageProgress } from '../../storage/runs.ts';
+import { getExperiment, getRun, getStages, runningStageProgress } from '../../storage/runs.ts';
+import { progressCounts } from '@shared/format/progress-counts.ts';
 import { listSyntheticIterations } from '../../storage/synthetic.ts';
 import { agreementInWords } from '@shared/random-floor.ts';
 import { runLogText } from '@shared/api/runs.ts';
@@ -56,7 +57,7 @@ export const showCommand: CliCommand = {
       io.out('  stage      status     seconds  note');
       const progress = runningStageProgress(c, runId);
       for (const s of stages) {
-        const live = progress?.stage === s.stage ? `${progressCounts(progress)}${progress.message ? `: ${progress.message}` : ''}` : '';
+        const live = progress?.stage === s.stage ? `${progressCounts(progress.done, progress.total)}${progress.message ? `: ${progress.message}` : ''}` : '';
         const note = s.error ? s.error.split('\n')[0]! : live || (s.checkpoint && s.status !== 'done' ? `checkpoint ${checkpointNote(s.checkpoint)}` : '');
         io.out(`  ${s.stage.padEnd(9)}  ${s.status.padEnd(9)}  ${(s.seconds === null ? '-' : s.seconds.toFixed(1)).padStart(7)}  ${note}`.trimEnd());
       }

@@ -1,7 +1,7 @@
 import type { Migration } from './migration.ts';
 
 /**
- * The running stage's latest progress (done of total, its message, when), stored every few seconds
+ * The running stage's latest progress (done of total, and its message), stored every few seconds
  * by the process executing it: what another process's app shows of a run it does not execute
  * (a `ddrl study` in a terminal). NULL outside a running stage.
  */

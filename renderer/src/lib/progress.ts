@@ -2,6 +2,7 @@
  * A stage's progress in words: whole counts, the rate since the stage began
  * and the time left at that rate, short enough to stay readable in a table cell.
  */
+import { progressCounts } from '@shared/format/progress-counts.ts';
 import { formatDuration } from './format.ts';
 
 /** One progress report, with when it arrived (ms). */
@@ -27,13 +28,11 @@ const rateText = (perSecond: number): string =>
 
 /** `first` is the stage's first report (its rate is measured from there), `now` the latest. */
 export function describeProgress(first: ProgressSample, now: ProgressSample): ProgressText {
-  const total = Math.max(0, Math.round(now.total));
-  const done = Math.min(total, Math.max(0, Math.floor(now.done)));
   const fraction = now.total > 0 ? Math.min(1, Math.max(0, now.done / now.total)) : 0;
   const seconds = (now.at - first.at) / 1000;
   const perSecond = seconds >= 1 && now.done > first.done ? (now.done - first.done) / seconds : null;
   return {
-    counts: `${done}/${total}`,
+    counts: progressCounts(now.done, now.total),
     fraction,
     rate: perSecond === null ? null : rateText(perSecond),
     left: perSecond === null ? null : `${formatDuration((now.total - now.done) / perSecond)} left`,
