@@ -102,6 +102,48 @@ describe('the run page', () => {
     await page.goBack();
     await page.getByTestId('results-table').waitFor();
   });
+
+  it('comes back on Back from a replay even when the replay rewrites its address as Back begins', async () => {
+    const { page } = app;
+    const run = await callFromPage(page, 'runs.get', { runId: 1 });
+    await page.evaluate(() => (location.hash = '#/runs/1'));
+    await page.getByTestId('results-table').waitFor();
+    await page.locator('[data-testid="dataset-episodes"] tbody tr').nth(1).locator('button').click();
+    await page.getByTestId('pick-episode-A').waitFor();
+    // Paused and untouched, the replay leaves its address alone (it once rewrote it every 250 ms).
+    const rewrites = await page.evaluate(async () => {
+      const replace = history.replaceState.bind(history);
+      let count = 0;
+      history.replaceState = (...args: Parameters<History['replaceState']>) => (count++, replace(...args));
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      history.replaceState = replace;
+      return count;
+    });
+    expect(rewrites).toBe(0);
+    // The replay's rewrites of its own address (a step shown 250 ms after a seek, another episode
+    // picked) could land between Back's first event and its last: on a loaded machine one did, and
+    // pulled the user back to the replay. Here the rewrite comes in the first Back handler after the app's.
+    await page.evaluate(() => {
+      addEventListener(
+        'popstate',
+        () => {
+          const pick = document.querySelector<HTMLSelectElement>('[data-testid="pick-episode-A"]');
+          if (!pick) return;
+          pick.value = '2';
+          pick.dispatchEvent(new Event('change', { bubbles: true }));
+        },
+        { once: true },
+      );
+      history.back();
+    });
+    await page.getByTestId('results-table').waitFor();
+    await page.waitForTimeout(600);
+    expect(new URL(page.url()).hash).toBe('#/runs/1');
+    await page.goForward();
+    await expect.poll(() => new URL(page.url()).hash).toBe(`#/replay/1?a=d.${run.datasetId}.1`);
+    await page.goBack();
+    await page.getByTestId('results-table').waitFor();
+  });
 });
 
 describe('the random-policy floor', () => {
