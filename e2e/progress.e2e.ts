@@ -57,7 +57,7 @@ describe('progress of a running stage', () => {
     // The run's log, stored and pushed: its start, what the stages said and each one's end.
     await expect
       .poll(() => page.getByTestId('run-log').textContent(), { timeout: 60_000 })
-      .toMatch(/run\s*started.*expert\s*copies run 1's expert network; nothing trained.*expert\s*done after [\d.]+ s.*baselines\s*done after/s);
+      .toMatch(/run\s*started.*expert\s*copies run 1's expert network; nothing trained.*expert\s*done after [\d.]+ (?:s|min).*baselines\s*done after/s);
     // The distance chart fills in while the stage still runs (stored every 20 iterations, re-read as progress arrives).
     const chart = page.getByTestId('chart-distill');
     const points = async () => Number((await chart.getAttribute('data-points', { timeout: 60_000 })) ?? 0);
@@ -89,7 +89,7 @@ describe('progress of a running stage', () => {
     await expect
       .poll(() => log.textContent(), { timeout: 30_000 })
       .toMatch(
-        /run\s*started.*distill\s*snapshot at iteration \d+\/400: matching distance [\d.e+-]+.*distill\s*cancelled after [\d.]+ s; finished parts are kept.*run\s*cancelled/s,
+        /run\s*started.*distill\s*snapshot at iteration \d+\/400: matching distance [\d.e+-]+.*distill\s*cancelled after [\d.]+ (?:s|min); finished parts are kept.*run\s*cancelled/s,
       );
     await page.getByTestId('run-log-filter').selectOption('distill');
     expect(new Set(await log.locator('.stage').allTextContents())).toEqual(new Set(['distill']));

@@ -4,6 +4,7 @@
  * so logs and pipes stay readable.
  */
 import { STAGES, type StageName, type StageStatus } from '@shared/config/stages.ts';
+import { formatDuration } from '@shared/format/duration.ts';
 import type { RunQueueListener } from '../pipeline/run-queue.ts';
 import type { StageProgress } from '../pipeline/stage-context.ts';
 import type { CliIo } from './command.ts';
@@ -63,7 +64,7 @@ export class RunProgressDisplay implements RunQueueListener {
     if (status === 'done' && line.total > 0) line.done = line.total;
     this.lines.set(stage, line);
     if (this.io.isTty) this.redraw();
-    else this.io.out(`run ${this.runId} ${stage}: ${status} in ${seconds.toFixed(1)} s`);
+    else this.io.out(`run ${this.runId} ${stage}: ${status} in ${formatDuration(seconds)}`);
   }
 
   private redraw(): void {

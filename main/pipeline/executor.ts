@@ -6,6 +6,7 @@
  */
 import type { Database } from 'better-sqlite3';
 import { STAGES, type RunStatus, type StageName, type StageStatus } from '@shared/config/stages.ts';
+import { formatDuration } from '@shared/format/duration.ts';
 import { CancelledError } from '../learning/train/control.ts';
 import type { LogLevel } from '@shared/api/events.ts';
 import { appendRunLog, type RunLogLine } from '../storage/run-log.ts';
@@ -72,7 +73,7 @@ export async function executeRun(db: Database, runId: number, owner: RunOwner, h
         commit(db);
         finishStage(db, runId, name, 'done', seconds());
       })();
-      log(name, 'info', `done after ${seconds().toFixed(1)} s`);
+      log(name, 'info', `done after ${formatDuration(seconds())}`);
       hooks.onStageEnd?.(name, 'done', seconds());
     } catch (error) {
       // The learning core's trainers stop on the same signal with their own CancelledError.
@@ -83,8 +84,8 @@ export async function executeRun(db: Database, runId: number, owner: RunOwner, h
         finishStage(db, runId, name, cancelled ? 'cancelled' : 'failed', seconds(), message);
         setRunStatus(db, runId, cancelled ? 'cancelled' : 'failed', cancelled ? message : `${name}: ${reason}`);
       })();
-      if (cancelled) log(name, 'warn', `cancelled after ${seconds().toFixed(1)} s; finished parts are kept`);
-      else log(name, 'error', `failed after ${seconds().toFixed(1)} s: ${firstLine(reason)}`);
+      if (cancelled) log(name, 'warn', `cancelled after ${formatDuration(seconds())}; finished parts are kept`);
+      else log(name, 'error', `failed after ${formatDuration(seconds())}: ${firstLine(reason)}`);
       hooks.onStageEnd?.(name, cancelled ? 'cancelled' : 'failed', seconds());
       log(null, cancelled ? 'warn' : 'error', cancelled ? 'cancelled' : `failed at ${name}`);
       return cancelled ? 'cancelled' : 'failed';

@@ -133,7 +133,7 @@ describe('a finished run', () => {
     expect(log[0]).toMatchObject({ stage: 'run', message: expect.stringMatching(/^started on TensorFlow\.js (wasm|cpu|node|node-gpu|webgpu)\b/) });
     expect(log.at(-1)).toMatchObject({ stage: 'run', message: 'succeeded' });
     expect(log.map((l) => l.time)).toEqual([...log.map((l) => l.time)].sort());
-    const ends = log.filter((l) => /^done after [\d.]+ s$/.test(l.message));
+    const ends = log.filter((l) => /^done after [\d.]+ (s|min|h)$/.test(l.message));
     expect(ends.map((l) => l.stage)).toEqual(['expert', 'collect', 'baselines', 'distill', 'students', 'evaluate']);
     // Each stage's lines sit between the previous stage's end and its own.
     ends.forEach((end, i) => {

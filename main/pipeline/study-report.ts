@@ -7,6 +7,7 @@
  */
 import type { Database } from 'better-sqlite3';
 import { RANDOM_METHOD } from '@shared/config/methods.ts';
+import { formatDuration } from '@shared/format/duration.ts';
 import { niceTicks } from '@shared/format/ticks.ts';
 import { FLOOR_TAGS, floorVerdictAmong } from '@shared/random-floor.ts';
 import type { GameName } from '@shared/procgen/games/index.ts';
@@ -36,9 +37,6 @@ const interval = (r: ResultRow | undefined, rows: readonly ResultRow[]): string 
 
 /** The result rows (both splits) of study rows. */
 const resultRows = (rows: readonly (StudyRow | undefined)[]): ResultRow[] => rows.flatMap((r) => [r?.id, r?.ood].filter((x) => x !== undefined));
-
-/** A run's stage time in words. */
-const duration = (seconds: number): string => (seconds < 120 ? `${seconds.toFixed(0)} s` : `${(seconds / 60).toFixed(0)} min`);
 
 /**
  * A dot-and-whisker chart of one game's rows: ID and OOD means with their 95% intervals, over
@@ -184,7 +182,7 @@ function gameSection(f: GameFindings, chartPrefix: string, charts: { name: strin
   const lines = [
     `## ${game}`,
     '',
-    `Runs (150 samples): ${f.runs.map(({ method, runId, seconds }) => `${method} = run ${runId} (${duration(seconds)})`).join(', ')}.` +
+    `Runs (150 samples): ${f.runs.map(({ method, runId, seconds }) => `${method} = run ${runId} (${formatDuration(seconds)})`).join(', ')}.` +
       (f.missing.length ? ` Not finished: ${f.missing.join(', ')}.` : '') +
       (f.standIn
         ? ` The expert, bc-100 and floor rows are run ${f.standIn.runId}'s (${f.standIn.method}) until the paper run, with every BC baseline and the coreset controls, is done.`

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatUtc } from './format.ts';
+import { formatUtc } from './format.ts';
 
 describe('formatUtc', () => {
   it('shows an ISO time in UTC to the second', () => {
@@ -8,16 +8,5 @@ describe('formatUtc', () => {
 
   it('passes through a value that is not a time rather than showing "Invalid Date"', () => {
     expect(formatUtc('unknown')).toBe('unknown');
-  });
-});
-
-describe('formatDuration', () => {
-  it('writes seconds, minutes or hours, whichever reads best', () => {
-    expect(formatDuration(0.04)).toBe('0.0 s');
-    expect(formatDuration(4.24)).toBe('4.2 s');
-    expect(formatDuration(42)).toBe('42 s');
-    expect(formatDuration(90)).toBe('1.5 min');
-    expect(formatDuration(1620)).toBe('27.0 min');
-    expect(formatDuration(7560)).toBe('2.1 h');
   });
 });

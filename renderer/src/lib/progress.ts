@@ -3,7 +3,7 @@
  * and the time left at that rate, short enough to stay readable in a table cell.
  */
 import { progressCounts } from '@shared/format/progress-counts.ts';
-import { formatDuration } from './format.ts';
+import { formatDuration } from '@shared/format/duration.ts';
 
 /** One progress report, with when it arrived (ms). */
 export interface ProgressSample {
